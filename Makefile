@@ -1,0 +1,57 @@
+# Every forge/anvil/cast call goes through the native binaries: the npm launchers in
+# node_modules/.bin exit 0 even when the tool fails.
+FOUNDRY_BIN := $(CURDIR)/node_modules/@foundry-rs
+FORGE := $(FOUNDRY_BIN)/forge-linux-amd64/bin/forge
+ANVIL := $(FOUNDRY_BIN)/anvil-linux-amd64/bin/anvil
+CAST := $(FOUNDRY_BIN)/cast-linux-amd64/bin/cast
+export PATH := $(FOUNDRY_BIN)/anvil-linux-amd64/bin:$(FOUNDRY_BIN)/forge-linux-amd64/bin:$(FOUNDRY_BIN)/cast-linux-amd64/bin:$(PATH)
+
+.PHONY: test deps build forge-test forge-fmt-check cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
+
+## test: install, build and run every check CI runs (the README's test command)
+test: deps build forge-fmt-check cargo-fmt-check forge-test clippy cargo-test
+
+## deps: install the pinned toolchain from npm (forge, anvil, cast, solc, forge-std, OpenZeppelin)
+deps: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build: deps
+	$(FORGE) build
+
+forge-test: deps
+	$(FORGE) test
+
+forge-fmt-check: deps
+	$(FORGE) fmt --check
+
+cargo-fmt-check:
+	cargo fmt --all --check
+
+clippy: build
+	cargo clippy --workspace --all-targets -- -D warnings
+
+cargo-test: build
+	cargo test --workspace
+
+## bindings: refresh the ABIs the Rust bindings are generated from
+bindings: build
+	node script/toolchain/export-abis.js
+
+## fmt: format Solidity and Rust
+fmt: deps
+	$(FORGE) fmt
+	cargo fmt --all
+
+## snapshot: rewrite the committed gas snapshots
+snapshot: deps
+	FORGE_SNAPSHOT_CHECK=false $(FORGE) test --match-path 'test/gas/*'
+
+## deep: long fuzz and invariant campaigns
+deep: deps
+	FOUNDRY_PROFILE=deep $(FORGE) test
+
+clean:
+	rm -rf out cache target

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IBondingManager} from "../../contracts/interfaces/IBondingManager.sol";
+import {IMinter} from "../../contracts/interfaces/IMinter.sol";
+
+/// @notice Test double registered as "BondingManager" until the real one lands. It models only
+/// the active-stake handover RoundsManager triggers, and records how it was called.
+contract BondingManagerMock is IBondingManager {
+    uint256 public currentRoundTotalActiveStake;
+    uint256 public nextRoundTotalActiveStake;
+
+    uint256 public setCalls;
+    /// @dev Minter's mintable supply seen when RoundsManager called in: proves the call came first.
+    uint256 public mintableSeenAtSet;
+    IMinter public immutable minter;
+
+    constructor(IMinter minter_) {
+        minter = minter_;
+    }
+
+    function setNextRoundTotalActiveStake(uint256 stake) external {
+        nextRoundTotalActiveStake = stake;
+    }
+
+    function setCurrentRoundTotalActiveStake() external {
+        setCalls++;
+        mintableSeenAtSet = minter.currentMintableTokens();
+        currentRoundTotalActiveStake = nextRoundTotalActiveStake;
+    }
+}
