@@ -6,10 +6,10 @@ ANVIL := $(FOUNDRY_BIN)/anvil-linux-amd64/bin/anvil
 CAST := $(FOUNDRY_BIN)/cast-linux-amd64/bin/cast
 export PATH := $(FOUNDRY_BIN)/anvil-linux-amd64/bin:$(FOUNDRY_BIN)/forge-linux-amd64/bin:$(FOUNDRY_BIN)/cast-linux-amd64/bin:$(PATH)
 
-.PHONY: test deps build forge-test forge-fmt-check cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
+.PHONY: test deps build forge-test gas-check forge-fmt-check cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
 
 ## test: install, build and run every check CI runs (the README's test command)
-test: deps build forge-fmt-check cargo-fmt-check forge-test clippy cargo-test
+test: deps build forge-fmt-check cargo-fmt-check forge-test gas-check clippy cargo-test
 
 ## deps: install the pinned toolchain from npm (forge, anvil, cast, solc, forge-std, OpenZeppelin)
 deps: node_modules/.installed
@@ -22,7 +22,11 @@ build: deps
 	$(FORGE) build
 
 forge-test: deps
-	$(FORGE) test
+	$(FORGE) test --no-match-path 'test/gas/*'
+
+## gas-check: fail if any committed gas snapshot (test/snapshots/) changed
+gas-check: deps
+	FORGE_SNAPSHOT_CHECK=true $(FORGE) test --isolate --match-path 'test/gas/*'
 
 forge-fmt-check: deps
 	$(FORGE) fmt --check
@@ -47,7 +51,8 @@ fmt: deps
 
 ## snapshot: rewrite the committed gas snapshots
 snapshot: deps
-	FORGE_SNAPSHOT_CHECK=false $(FORGE) test --match-path 'test/gas/*'
+	rm -rf test/snapshots
+	FORGE_SNAPSHOT_CHECK=false $(FORGE) test --isolate --match-path 'test/gas/*'
 
 ## deep: long fuzz and invariant campaigns
 deep: deps

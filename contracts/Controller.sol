@@ -3,23 +3,31 @@ pragma solidity 0.8.37;
 
 import {IController} from "./interfaces/IController.sol";
 import {IManager} from "./interfaces/IManager.sol";
-import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 /// @title Controller
 /// @notice Registry of protocol contracts and the global pause switch.
-contract Controller is IController, Ownable {
+contract Controller is IController {
     struct ContractInfo {
         address contractAddress;
         bytes20 gitCommitHash;
     }
 
     /// @inheritdoc IController
-    /// @dev Packed with Ownable's `_owner`, so a manager's pause and owner checks share one slot.
+    address public owner;
+    /// @inheritdoc IController
+    /// @dev Packed with `owner`: a manager's pause and owner checks read one slot.
     bool public paused;
 
     mapping(bytes32 id => ContractInfo) internal _registry;
 
-    constructor(address initialOwner) Ownable(initialOwner) {}
+    modifier onlyOwner() {
+        require(msg.sender == owner, CallerNotOwner(msg.sender));
+        _;
+    }
+
+    constructor(address initialOwner) {
+        _transferOwnership(initialOwner);
+    }
 
     /* REGISTRY */
 
@@ -61,15 +69,16 @@ contract Controller is IController, Ownable {
         emit Unpause();
     }
 
-    /* OWNERSHIP (re-declared for the interface) */
+    /* OWNERSHIP */
 
     /// @inheritdoc IController
-    function owner() public view override(IController, Ownable) returns (address) {
-        return super.owner();
+    function transferOwnership(address newOwner) external onlyOwner {
+        _transferOwnership(newOwner);
     }
 
-    /// @inheritdoc IController
-    function transferOwnership(address newOwner) public override(IController, Ownable) {
-        super.transferOwnership(newOwner);
+    function _transferOwnership(address newOwner) internal {
+        require(newOwner != address(0), ZeroOwner());
+        emit OwnershipTransferred(owner, newOwner);
+        owner = newOwner;
     }
 }

@@ -10,9 +10,15 @@ interface IController {
     event SetContractInfo(bytes32 id, address contractAddress, bytes20 gitCommitHash);
     /// @notice Emitted when the protocol is paused.
     event Pause();
+    /// @notice Emitted when the protocol owner changes.
+    event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
     /// @notice Emitted when the protocol is unpaused.
     event Unpause();
 
+    /// @notice Only the protocol owner may call this.
+    error CallerNotOwner(address caller);
+    /// @notice The owner cannot be the zero address.
+    error ZeroOwner();
     /// @notice `pause()` was called while the protocol is already paused.
     error AlreadyPaused();
     /// @notice `unpause()` was called while the protocol is not paused.

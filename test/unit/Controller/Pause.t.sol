@@ -3,7 +3,6 @@ pragma solidity 0.8.37;
 
 import {IController} from "../../../contracts/interfaces/IController.sol";
 import {BaseTest} from "../../BaseTest.sol";
-import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 contract PauseTest is BaseTest {
     function test_pause_setsPausedAndEmits() public {
@@ -36,14 +35,14 @@ contract PauseTest is BaseTest {
     }
 
     function test_pause_revertsIfNotOwner() public {
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, attacker));
+        vm.expectRevert(abi.encodeWithSelector(IController.CallerNotOwner.selector, attacker));
         vm.prank(attacker);
         controller.pause();
     }
 
     function test_unpause_revertsIfNotOwner() public {
         _pause();
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, attacker));
+        vm.expectRevert(abi.encodeWithSelector(IController.CallerNotOwner.selector, attacker));
         vm.prank(attacker);
         controller.unpause();
     }

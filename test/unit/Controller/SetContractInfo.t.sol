@@ -3,7 +3,6 @@ pragma solidity 0.8.37;
 
 import {IController} from "../../../contracts/interfaces/IController.sol";
 import {BaseTest} from "../../BaseTest.sol";
-import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 contract SetContractInfoTest is BaseTest {
     bytes32 internal constant ID = keccak256("Widget");
@@ -43,7 +42,7 @@ contract SetContractInfoTest is BaseTest {
 
     function testFuzz_setContractInfo_revertsIfNotOwner(address caller) public {
         vm.assume(caller != owner);
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, caller));
+        vm.expectRevert(abi.encodeWithSelector(IController.CallerNotOwner.selector, caller));
         vm.prank(caller);
         controller.setContractInfo(ID, alice, bytes20(0));
     }

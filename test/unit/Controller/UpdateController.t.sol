@@ -2,9 +2,9 @@
 pragma solidity 0.8.37;
 
 import {Controller} from "../../../contracts/Controller.sol";
+import {IController} from "../../../contracts/interfaces/IController.sol";
 import {IManager} from "../../../contracts/interfaces/IManager.sol";
 import {BaseTest} from "../../BaseTest.sol";
-import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 contract UpdateControllerTest is BaseTest {
     function test_updateController_rewiresManager() public {
@@ -17,7 +17,7 @@ contract UpdateControllerTest is BaseTest {
     }
 
     function test_updateController_revertsIfNotOwner() public {
-        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, attacker));
+        vm.expectRevert(abi.encodeWithSelector(IController.CallerNotOwner.selector, attacker));
         vm.prank(attacker);
         controller.updateController(keccak256("Minter"), attacker);
     }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {ILivepeerToken} from "../../../contracts/interfaces/ILivepeerToken.sol";
 import {LivepeerToken} from "../../../contracts/LivepeerToken.sol";
+import {ILivepeerToken} from "../../../contracts/interfaces/ILivepeerToken.sol";
 import {BaseTest} from "../../BaseTest.sol";
 
 contract MintTest is BaseTest {

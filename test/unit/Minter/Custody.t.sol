@@ -109,7 +109,9 @@ contract CustodyTest is BaseTest {
 
     function test_depositETH_revertsIfUnauthorized() public {
         vm.deal(attacker, 1 ether);
-        vm.expectRevert(abi.encodeWithSelector(IManager.UnauthorizedCaller.selector, attacker, keccak256("JobsManager")));
+        vm.expectRevert(
+            abi.encodeWithSelector(IManager.UnauthorizedCaller.selector, attacker, keccak256("JobsManager"))
+        );
         vm.prank(attacker);
         minter.depositETH{value: 1 ether}();
     }

@@ -1,0 +1,163 @@
+//! Typed [alloy] bindings for the Livepeer protocol contracts.
+//!
+//! # Where the bindings come from
+//!
+//! Every interface in `contracts/interfaces/*.sol` has its ABI committed as
+//! `crates/bindings/abi/<Name>.json`, copied verbatim from the forge artifact
+//! `out/<Name>.sol/<Name>.json`. The [`alloy::sol!`] macro reads those JSON files at compile
+//! time and generates one module per interface, e.g. [`IController`], holding:
+//!
+//! - a `<Name>Instance` contract handle (from `#[sol(rpc)]`) with one method per function,
+//!   built with `<Name>::new(address, provider)`;
+//! - one `<fn>Call` / `<fn>Return` type per function, one type per event;
+//! - a `<Name>Errors` enum of the interface's custom errors, to match reverts on
+//!   (see [`alloy::contract::Error::as_decoded_interface_error`]).
+//!
+//! No ABI is written by hand, so the bindings cannot drift from the Solidity source.
+//!
+//! # Refreshing
+//!
+//! After changing an interface, run `make bindings` (`forge build` followed by
+//! `node script/toolchain/export-abis.js`) and commit the updated `abi/*.json`. The
+//! `abi_fresh` test fails whenever the committed ABIs and the forge artifacts disagree.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use alloy::{primitives::Address, providers::ProviderBuilder};
+//! use livepeer_bindings::{IController, contract_id, names};
+//!
+//! # async fn run(controller: Address) -> Result<(), Box<dyn std::error::Error>> {
+//! let provider = ProviderBuilder::new().connect_http("http://localhost:8545".parse()?);
+//! let controller = IController::new(controller, provider);
+//!
+//! let minter = controller.getContract(contract_id(names::MINTER)).call().await?;
+//!
+//! match controller.pause().send().await {
+//!     Ok(pending) => println!("paused in {:?}", pending.tx_hash()),
+//!     Err(err) => match err.as_decoded_interface_error::<IController::IControllerErrors>() {
+//!         Some(IController::IControllerErrors::AlreadyPaused(_)) => println!("already paused"),
+//!         _ => return Err(err.into()),
+//!     },
+//! }
+//! # let _ = minter;
+//! # Ok(())
+//! # }
+//! ```
+
+use alloy::{
+    primitives::{B256, keccak256},
+    sol,
+};
+
+sol!(
+    #[sol(rpc)]
+    #[derive(Debug, PartialEq, Eq)]
+    IController,
+    "abi/IController.json"
+);
+
+sol!(
+    #[sol(rpc)]
+    #[derive(Debug, PartialEq, Eq)]
+    IManager,
+    "abi/IManager.json"
+);
+
+sol!(
+    #[sol(rpc)]
+    #[derive(Debug, PartialEq, Eq)]
+    ILivepeerToken,
+    "abi/ILivepeerToken.json"
+);
+
+sol!(
+    #[sol(rpc)]
+    #[derive(Debug, PartialEq, Eq)]
+    IMinter,
+    "abi/IMinter.json"
+);
+
+sol!(
+    #[sol(rpc)]
+    #[derive(Debug, PartialEq, Eq)]
+    IRoundsManager,
+    "abi/IRoundsManager.json"
+);
+
+sol!(
+    #[sol(rpc)]
+    #[derive(Debug, PartialEq, Eq)]
+    IServiceRegistry,
+    "abi/IServiceRegistry.json"
+);
+
+sol!(
+    #[sol(rpc)]
+    #[derive(Debug, PartialEq, Eq)]
+    IBondingManager,
+    "abi/IBondingManager.json"
+);
+
+/// Registry key of a protocol contract: `keccak256(name)`, as passed to
+/// `Controller.getContract` / `setContractInfo`.
+pub fn contract_id(name: &str) -> B256 {
+    keccak256(name.as_bytes())
+}
+
+/// Names the live network registers its contracts under in the Controller.
+///
+/// Pass them through [`contract_id`] to get the registry key.
+pub mod names {
+    /// The BondingManager (stake, delegation, rewards).
+    pub const BONDING_MANAGER: &str = "BondingManager";
+    /// The Minter (inflation and token issuance).
+    pub const MINTER: &str = "Minter";
+    /// The RoundsManager (round clock).
+    pub const ROUNDS_MANAGER: &str = "RoundsManager";
+    /// The TicketBroker (probabilistic micropayments).
+    pub const TICKET_BROKER: &str = "TicketBroker";
+    /// Legacy alias of the TicketBroker, still checked by the Minter for ETH withdrawals.
+    pub const JOBS_MANAGER: &str = "JobsManager";
+    /// The LPT ERC-20 token.
+    pub const LIVEPEER_TOKEN: &str = "LivepeerToken";
+    /// The ServiceRegistry (orchestrator service URIs).
+    pub const SERVICE_REGISTRY: &str = "ServiceRegistry";
+    /// The governance Treasury.
+    pub const TREASURY: &str = "Treasury";
+
+    /// Every name above.
+    pub const ALL: [&str; 8] = [
+        BONDING_MANAGER,
+        MINTER,
+        ROUNDS_MANAGER,
+        TICKET_BROKER,
+        JOBS_MANAGER,
+        LIVEPEER_TOKEN,
+        SERVICE_REGISTRY,
+        TREASURY,
+    ];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy::primitives::b256;
+
+    #[test]
+    fn contract_id_is_keccak_of_name() {
+        assert_eq!(
+            contract_id(""),
+            b256!("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470")
+        );
+        assert_eq!(contract_id(names::MINTER), keccak256(b"Minter"));
+    }
+
+    #[test]
+    fn registry_names_are_distinct() {
+        let mut ids: Vec<B256> = names::ALL.iter().map(|name| contract_id(name)).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), names::ALL.len());
+    }
+}
