@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {IBondingManager} from "../../contracts/interfaces/IBondingManager.sol";
 import {IMinter} from "../../contracts/interfaces/IMinter.sol";
 
-/// @notice Test double registered as "BondingManager" until the real one lands. It models only
-/// the active-stake handover RoundsManager triggers, and records how it was called.
-contract BondingManagerMock is IBondingManager {
+/// @notice Test double registered as "BondingManager" in the Minter and RoundsManager unit tests, so
+/// they control the active stake directly. It models only the hand-over RoundsManager triggers, and
+/// records how it was called.
+contract BondingManagerMock {
     uint256 public currentRoundTotalActiveStake;
     uint256 public nextRoundTotalActiveStake;
 
