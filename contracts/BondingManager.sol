@@ -16,8 +16,10 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 /// @notice Delegation, the active transcoder set, inflation rewards and fees (see IBondingManager).
 /// @dev Differences in internals from the reference, none visible in the economics:
 /// - A pool member's stake for the round in progress is checkpointed in the transcoder record
-///   (`stakeBeforeUpdate`) instead of writing next round's earnings pool on every stake change; the
-///   pool's `totalStake` is recorded when the round first sees a reward or fees.
+///   (`stakeBeforeUpdate`) instead of writing next round's earnings pool on every stake change, and
+///   per-round pools keep only the cumulative factors: a round's stake and commission are read from
+///   the transcoder record while the round lasts (`getTranscoderEarningsPoolForRound` reports them
+///   for the current and next round only).
 /// - Fees after a reward in the same round use the exact previous reward factor
 ///   (`prevRewardRound`) instead of the reference's retroactive estimate.
 /// - Records are packed (amounts in uint128, rounds in uint48/uint64) to cut storage traffic.
@@ -42,6 +44,9 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         uint128 cumulativeFees;
         // The reward round before `lastRewardRound`: fees after a reward use its factor.
         uint64 prevRewardRound;
+        // feeShare in force for the rest of `frozenFeeShareRound` after a commission change in it.
+        uint32 frozenFeeShare;
+        uint32 frozenFeeShareRound;
         mapping(uint256 round => EarningsPoolLib.EarningsPool) earningsPoolPerRound;
     }
 
@@ -80,6 +85,15 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
 
     uint64 private constant NEVER = type(uint64).max;
 
+    /// @dev LPT never changes address; holding it saves a registry lookup on every bond and reward.
+    IERC20 private immutable _lpt;
+
+    /// @custom:oz-upgrades-unsafe-allow constructor state-variable-immutable
+    constructor(address token) {
+        require(token != address(0), ZeroAddress());
+        _lpt = IERC20(token);
+    }
+
     /// @notice Wires the proxy to `controller_` and sets the parameters (see the setters).
     function initialize(
         address controller_,
@@ -114,6 +128,10 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         Transcoder storage t = $.transcoders[msg.sender];
         require(!_isActive(t, round) || t.lastRewardRound == round, RewardNotCalledThisRound(msg.sender, round));
 
+        if (_isActive(t, round) && t.frozenFeeShareRound != round) {
+            // Fees still to come this round are shared with the commission the round started with.
+            (t.frozenFeeShare, t.frozenFeeShareRound) = (t.feeShare, uint32(round));
+        }
         // forge-lint: disable-next-line(unsafe-typecast)
         (t.rewardCut, t.feeShare) = (uint32(rewardCut), uint32(feeShare)); // both <= 1e6
 
@@ -166,7 +184,9 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         // Fees need an active pool to be shared over: a non-active recipient gets nothing.
         require(_isActive(t, round), TranscoderNotActive(transcoder_));
 
-        EarningsPoolLib.EarningsPool storage pool = _recordPool(transcoder_, t, round);
+        EarningsPoolLib.EarningsPool storage pool = t.earningsPoolPerRound[round];
+        uint256 totalStake = _activeStake(t, _storage().delegators[transcoder_].delegatedAmount, round);
+        uint256 feeShare = t.frozenFeeShareRound == round ? t.frozenFeeShare : t.feeShare;
         uint256 lastRewardRound = t.lastRewardRound;
         // The fees of round r are shared over the stake as it stood before round r's reward.
         uint256 prevCrf;
@@ -182,13 +202,12 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         uint256 lastFeeRound = t.lastFeeRound;
         uint256 prevCff = lastFeeRound < round ? t.earningsPoolPerRound[lastFeeRound].cumulativeFeeFactor : 0;
 
-        uint256 totalStake = pool.totalStake;
-        uint256 delegatorsFees = MathLib.percOf(fees, pool.transcoderFeeShare, MathLib.PERC_DIVISOR);
+        uint256 delegatorsFees = MathLib.percOf(fees, feeShare, MathLib.PERC_DIVISOR);
         uint256 transcoderCommission = fees - delegatorsFees;
         // The transcoder's unclaimed rewards earn fees too; delegators never claim that part.
         uint256 rewardStakeFees = EarningsPoolLib.preciseShare(delegatorsFees, activeCumulativeRewards, totalStake);
         t.cumulativeFees = (t.cumulativeFees + rewardStakeFees + transcoderCommission).toUint128();
-        pool.addFees(prevCff, prevCrf, delegatorsFees);
+        pool.addFees(prevCff, prevCrf, delegatorsFees, totalStake);
         t.lastFeeRound = uint64(round);
     }
 
@@ -259,7 +278,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
             _joinDelegate(owner, to, amount, delegationAmount, round, currDelegateNewPosPrev, currDelegateNewPosNext);
 
         emit Bond(to, oldDelegate, owner, amount, newBonded);
-        if (amount != 0) IERC20(_token()).safeTransferFrom(msg.sender, address(_minter()), amount);
+        if (amount != 0) _lpt.safeTransferFrom(msg.sender, address(_minter()), amount);
     }
 
     /// @inheritdoc IBondingManager
@@ -461,8 +480,6 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     }
 
     /// @inheritdoc IBondingManager
-    /// @dev Until a round sees a reward or fees, its stake and commission are not recorded; for the
-    /// current and next round of a pool member the view then shows what would be recorded.
     function getTranscoderEarningsPoolForRound(address transcoder_, uint256 round)
         external
         view
@@ -477,12 +494,11 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         BondingManagerStorage storage $ = _storage();
         Transcoder storage t = $.transcoders[transcoder_];
         EarningsPoolLib.EarningsPool storage pool = t.earningsPoolPerRound[round];
-        (totalStake, transcoderRewardCut, transcoderFeeShare) =
-        (pool.totalStake, pool.transcoderRewardCut, pool.transcoderFeeShare);
         uint256 current = _roundsManager().currentRound();
-        if (totalStake == 0 && (round == current || round == current + 1) && _isActive(t, round)) {
+        if ((round == current || round == current + 1) && _isActive(t, round)) {
             totalStake = _activeStake(t, $.delegators[transcoder_].delegatedAmount, round);
-            (transcoderRewardCut, transcoderFeeShare) = (t.rewardCut, t.feeShare);
+            transcoderRewardCut = t.rewardCut;
+            transcoderFeeShare = t.frozenFeeShareRound == round ? t.frozenFeeShare : t.feeShare;
         }
         return
             (totalStake, transcoderRewardCut, transcoderFeeShare, pool.cumulativeRewardFactor, pool.cumulativeFeeFactor);
@@ -603,9 +619,9 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         require(_isActive(t, round), TranscoderNotActive(transcoder_));
         require(t.lastRewardRound != round, AlreadyRewarded(transcoder_, round));
 
-        EarningsPoolLib.EarningsPool storage pool = _recordPool(transcoder_, t, round);
-        uint256 rewards = _mintRewards(transcoder_, pool.totalStake);
-        _shareRewards(t, pool, rewards, round);
+        uint256 stake = _activeStake(t, _storage().delegators[transcoder_].delegatedAmount, round);
+        uint256 rewards = _mintRewards(transcoder_, stake);
+        _shareRewards(t, stake, rewards, round);
         _increaseTotalStake(transcoder_, rewards, round, newPosPrev, newPosNext);
         emit Reward(transcoder_, rewards);
     }
@@ -620,7 +636,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
 
         address treasury = _contract(TREASURY);
         // The cut is paid this round; once the ceiling is reached it stops from the next round.
-        if ($.nextRoundTreasuryRewardCutRate != 0 && IERC20(_token()).balanceOf(treasury) >= $.treasuryBalanceCeiling) {
+        if ($.nextRoundTreasuryRewardCutRate != 0 && _lpt.balanceOf(treasury) >= $.treasuryBalanceCeiling) {
             _setNextRoundTreasuryRewardCutRate(0);
         }
         emit TreasuryReward(transcoder_, treasury, treasuryRewards);
@@ -629,37 +645,21 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     }
 
     /// @dev Commission to the transcoder, the rest over the pool through the reward factor.
-    function _shareRewards(
-        Transcoder storage t,
-        EarningsPoolLib.EarningsPool storage pool,
-        uint256 rewards,
-        uint256 round
-    ) internal {
+    function _shareRewards(Transcoder storage t, uint256 totalStake, uint256 rewards, uint256 round) internal {
         uint256 activeCumulativeRewards = t.cumulativeRewards;
-        uint256 commission = MathLib.percOf(rewards, pool.transcoderRewardCut, MathLib.PERC_DIVISOR);
+        uint256 commission = MathLib.percOf(rewards, t.rewardCut, MathLib.PERC_DIVISOR);
         uint256 delegatorsRewards = rewards - commission;
         // The transcoder's unclaimed rewards are stake too; delegators never claim that part.
         uint256 rewardStakeRewards =
-            EarningsPoolLib.preciseShare(delegatorsRewards, activeCumulativeRewards, pool.totalStake);
+            EarningsPoolLib.preciseShare(delegatorsRewards, activeCumulativeRewards, totalStake);
         t.activeCumulativeRewards = uint128(activeCumulativeRewards);
         t.cumulativeRewards = (activeCumulativeRewards + rewardStakeRewards + commission).toUint128();
         uint256 lastRewardRound = t.lastRewardRound;
-        pool.addRewards(t.earningsPoolPerRound[lastRewardRound].cumulativeRewardFactor, delegatorsRewards);
+        t.earningsPoolPerRound[round].addRewards(
+            t.earningsPoolPerRound[lastRewardRound].cumulativeRewardFactor, delegatorsRewards, totalStake
+        );
         t.prevRewardRound = uint64(lastRewardRound);
         t.lastRewardRound = uint64(round);
-    }
-
-    /// @dev Records the round's stake and commission the first time it sees a reward or fees.
-    function _recordPool(address transcoder_, Transcoder storage t, uint256 round)
-        internal
-        returns (EarningsPoolLib.EarningsPool storage pool)
-    {
-        pool = t.earningsPoolPerRound[round];
-        if (pool.totalStake == 0) {
-            uint256 stake = _activeStake(t, _storage().delegators[transcoder_].delegatedAmount, round);
-            (pool.totalStake, pool.transcoderRewardCut, pool.transcoderFeeShare) =
-            (stake.toUint128(), t.rewardCut, t.feeShare);
-        }
     }
 
     /* INTERNAL: EARNINGS */
@@ -723,9 +723,13 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         EarningsPoolLib.EarningsPool storage pool = t.earningsPoolPerRound[round];
         (crf, cff) = (pool.cumulativeRewardFactor, pool.cumulativeFeeFactor);
         uint256 lastRewardRound = t.lastRewardRound;
-        if (crf == 0 && lastRewardRound < round) crf = t.earningsPoolPerRound[lastRewardRound].cumulativeRewardFactor;
+        if (crf == 0 && lastRewardRound < round && lastRewardRound != 0) {
+            crf = t.earningsPoolPerRound[lastRewardRound].cumulativeRewardFactor;
+        }
         uint256 lastFeeRound = t.lastFeeRound;
-        if (cff == 0 && lastFeeRound < round) cff = t.earningsPoolPerRound[lastFeeRound].cumulativeFeeFactor;
+        if (cff == 0 && lastFeeRound < round && lastFeeRound != 0) {
+            cff = t.earningsPoolPerRound[lastFeeRound].cumulativeFeeFactor;
+        }
     }
 
     /// @dev Sets `delegate`'s factors for `round` from its latest ones if unset, so that a delegator
@@ -835,14 +839,13 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         Delegator storage d = $.delegators[delegate];
         uint256 stake = d.delegatedAmount;
         uint256 newStake = stake + amount;
-        if (isRegisteredTranscoder(delegate)) {
-            if ($.pool.contains(delegate)) {
-                _checkpointStake($.transcoders[delegate], stake, round);
-                $.pool.updateKey(delegate, newStake.toUint96(), prev, next);
-                $.nextRoundTotalActiveStake = ($.nextRoundTotalActiveStake + amount).toUint128();
-            } else {
-                _tryToJoinActiveSet(delegate, newStake, round, prev, next);
-            }
+        // Pool members are registered by construction (a full self-unbond resigns first).
+        if ($.pool.contains(delegate)) {
+            _checkpointStake($.transcoders[delegate], stake, round);
+            $.pool.updateKey(delegate, newStake.toUint96(), prev, next);
+            $.nextRoundTotalActiveStake = ($.nextRoundTotalActiveStake + amount).toUint128();
+        } else if (isRegisteredTranscoder(delegate)) {
+            _tryToJoinActiveSet(delegate, newStake, round, prev, next);
         }
         d.delegatedAmount = newStake.toUint128();
     }
@@ -962,10 +965,6 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
 
     function _minter() internal view returns (IMinter) {
         return IMinter(_contract(MINTER));
-    }
-
-    function _token() internal view returns (address) {
-        return _contract(LIVEPEER_TOKEN);
     }
 
     function _storage() private pure returns (BondingManagerStorage storage $) {

@@ -26,9 +26,20 @@ contract Minter is IMinter, Manager {
     uint128 internal _currentMintableTokens;
     uint128 internal _currentMintedTokens;
 
-    constructor(address controller_, uint256 inflation_, uint256 inflationChange_, uint256 targetBondingRate_) {
+    /// @dev LPT never changes address; holding it saves a registry lookup on every mint and transfer.
+    ILivepeerToken internal immutable _lpt;
+
+    constructor(
+        address controller_,
+        address token,
+        uint256 inflation_,
+        uint256 inflationChange_,
+        uint256 targetBondingRate_
+    ) {
         require(inflation_ <= MathLib.INFLATION_DIVISOR, RateAboveOne(inflation_));
+        require(token != address(0), ZeroAddress());
         _setController(controller_);
+        _lpt = ILivepeerToken(token);
         _inflation = inflation_.toUint128();
         _setInflationChange(inflationChange_);
         _setTargetBondingRate(targetBondingRate_);
@@ -48,7 +59,7 @@ contract Minter is IMinter, Manager {
         require(minted + mintAmount <= mintable, MintableExceeded(mintAmount, mintable - minted));
 
         _currentMintedTokens = (minted + mintAmount).toUint128();
-        _token().mint(address(this), mintAmount);
+        _lpt.mint(address(this), mintAmount);
     }
 
     /// @inheritdoc IMinter
@@ -85,14 +96,14 @@ contract Minter is IMinter, Manager {
     function trustedTransferTokens(address to, uint256 amount) external {
         _requireNotPaused();
         _requireCaller(BONDING_MANAGER);
-        IERC20(_token()).safeTransfer(to, amount);
+        IERC20(_lpt).safeTransfer(to, amount);
     }
 
     /// @inheritdoc IMinter
     function trustedBurnTokens(uint256 amount) external {
         _requireNotPaused();
         _requireCaller(BONDING_MANAGER);
-        _token().burn(amount);
+        _lpt.burn(amount);
     }
 
     /// @inheritdoc IMinter
@@ -126,13 +137,12 @@ contract Minter is IMinter, Manager {
             InvalidNewMinter(newMinter)
         );
 
-        ILivepeerToken token = _token();
-        uint256 tokens = token.balanceOf(address(this));
+        uint256 tokens = _lpt.balanceOf(address(this));
         uint256 eth = address(this).balance;
         emit MinterMigrated(newMinter, tokens, eth);
 
-        token.transferMinter(newMinter);
-        IERC20(token).safeTransfer(newMinter, tokens);
+        _lpt.transferMinter(newMinter);
+        IERC20(_lpt).safeTransfer(newMinter, tokens);
         IMinter(newMinter).depositETH{value: eth}();
     }
 
@@ -179,7 +189,7 @@ contract Minter is IMinter, Manager {
 
     /// @inheritdoc IMinter
     function getGlobalTotalSupply() public view returns (uint256) {
-        return _token().totalSupply();
+        return _lpt.totalSupply();
     }
 
     /* INTERNAL */
@@ -194,9 +204,5 @@ contract Minter is IMinter, Manager {
         require(change <= MathLib.INFLATION_DIVISOR, RateAboveOne(change));
         _inflationChange = change.toUint64();
         emit InflationChangeSet(change);
-    }
-
-    function _token() internal view returns (ILivepeerToken) {
-        return ILivepeerToken(_contract(LIVEPEER_TOKEN));
     }
 }

@@ -41,7 +41,7 @@ abstract contract BaseTest is Test {
         controller = new Controller(owner);
         token = new LivepeerToken(owner);
         token.mint(owner, GENESIS_SUPPLY);
-        minter = new Minter(address(controller), INFLATION, INFLATION_CHANGE, TARGET_BONDING_RATE);
+        minter = new Minter(address(controller), address(token), INFLATION, INFLATION_CHANGE, TARGET_BONDING_RATE);
         token.transferMinter(address(minter));
 
         roundsManager = RoundsManager(

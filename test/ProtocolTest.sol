@@ -18,7 +18,7 @@ abstract contract ProtocolTest is BaseTest {
         super.setUp();
         bm = BondingManager(
             _proxy(
-                address(new BondingManager()),
+                address(new BondingManager(address(token))),
                 abi.encodeCall(
                     BondingManager.initialize,
                     (address(controller), UNBONDING_PERIOD, NUM_ACTIVE_TRANSCODERS, TREASURY_CUT_RATE, TREASURY_CEILING)

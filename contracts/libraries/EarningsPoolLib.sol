@@ -8,12 +8,10 @@ import {MathLib} from "./MathLib.sol";
 /// delegator between two rounds. The two-step 1e27 rounding is the reference's, to the wei:
 /// `percOf(a, b, c) = a * (b * 1e27 / c) / 1e27`.
 library EarningsPoolLib {
-    /// @dev Round `r` of a transcoder. `totalStake` and the commission are recorded the first time
-    /// the round sees a reward or fees; the factors are cumulative since the transcoder's first reward.
+    /// @dev Round `r` of a transcoder: factors cumulative since the transcoder's first reward. The
+    /// round's stake and commission are not stored: they are known from the transcoder's record while
+    /// the round lasts, which is the only time they are needed (a new slot saved on every reward).
     struct EarningsPool {
-        uint128 totalStake;
-        uint32 transcoderRewardCut;
-        uint32 transcoderFeeShare;
         uint256 cumulativeRewardFactor;
         uint256 cumulativeFeeFactor;
     }
@@ -31,9 +29,14 @@ library EarningsPoolLib {
     }
 
     /// @notice CRF[r] = prevCRF + prevCRF * (rewards * 1e27 / totalStake) / 1e27.
-    function addRewards(EarningsPool storage pool, uint256 prevCumulativeRewardFactor, uint256 rewards) internal {
+    function addRewards(
+        EarningsPool storage pool,
+        uint256 prevCumulativeRewardFactor,
+        uint256 rewards,
+        uint256 totalStake
+    ) internal {
         uint256 prev = orOne(prevCumulativeRewardFactor);
-        pool.cumulativeRewardFactor = prev + preciseShare(prev, rewards, pool.totalStake);
+        pool.cumulativeRewardFactor = prev + preciseShare(prev, rewards, totalStake);
     }
 
     /// @notice CFF[r] = (CFF[r] or prevCFF) + prevCRF * (fees * 1e27 / totalStake) / 1e27.
@@ -41,11 +44,12 @@ library EarningsPoolLib {
         EarningsPool storage pool,
         uint256 prevCumulativeFeeFactor,
         uint256 prevCumulativeRewardFactor,
-        uint256 fees
+        uint256 fees,
+        uint256 totalStake
     ) internal {
         uint256 base = pool.cumulativeFeeFactor;
         if (base == 0) base = prevCumulativeFeeFactor;
-        pool.cumulativeFeeFactor = base + preciseShare(orOne(prevCumulativeRewardFactor), fees, pool.totalStake);
+        pool.cumulativeFeeFactor = base + preciseShare(orOne(prevCumulativeRewardFactor), fees, totalStake);
     }
 
     /// @notice Stake and fees of `bondedAmount` carried from the start factors to the end factors:

@@ -83,8 +83,10 @@ library SortedListLib {
         require(newKey != 0, ZeroKey(id));
         Node storage node = list.nodes[id];
         require(node.key != 0, NotInList(id));
-        address prev = list.prev[id];
         address next = node.next;
+        // A hint naming the current predecessor spares reading the back pointer.
+        address prev =
+            (prevHint == address(0) ? list.head == id : list.nodes[prevHint].next == id) ? prevHint : list.prev[id];
         if (
             (prev == address(0) || list.nodes[prev].key >= newKey)
                 && (next == address(0) || newKey >= list.nodes[next].key)

@@ -6,8 +6,8 @@ import {BaseTest} from "../BaseTest.sol";
 /// @notice Committed gas snapshots (test/snapshots/ProtocolGasTest.json), compared in CI.
 /// Run with `forge test --isolate` (as `make test` and `make snapshot` do): every call is then its own
 /// transaction, so a figure is the transaction gas (21,000 + calldata + cold execution) and compares
-/// directly with the live protocol's. Until the BondingManager lands, initializeRound runs against its
-/// test double, which does a little more storage work than the real hand-over will.
+/// directly with the live protocol's. initializeRound and the BondingManager operations are measured
+/// against the real BondingManager in BondingGas.t.sol.
 contract ProtocolGasTest is BaseTest {
     function setUp() public override {
         super.setUp();
@@ -15,11 +15,6 @@ contract ProtocolGasTest is BaseTest {
         _nextRound(); // steady state: one round already initialized
         _fundMinter(1000 ether);
         vm.roll(roundsManager.currentRoundStartBlock() + ROUND_LENGTH);
-    }
-
-    function test_gas_initializeRound() public {
-        roundsManager.initializeRound();
-        vm.snapshotGasLastCall("initializeRound");
     }
 
     function test_gas_createReward() public {

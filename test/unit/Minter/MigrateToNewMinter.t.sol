@@ -16,7 +16,7 @@ contract MigrateToNewMinterTest is BaseTest {
         vm.deal(ticketBroker, 5 ether);
         vm.prank(ticketBroker);
         minter.depositETH{value: 5 ether}();
-        next = new Minter(address(controller), INFLATION, INFLATION_CHANGE, TARGET_BONDING_RATE);
+        next = new Minter(address(controller), address(token), INFLATION, INFLATION_CHANGE, TARGET_BONDING_RATE);
     }
 
     function test_migrateToNewMinter_movesTokensEthAndMintRight() public {
@@ -62,7 +62,9 @@ contract MigrateToNewMinterTest is BaseTest {
     }
 
     function test_migrateToNewMinter_revertsOnMinterOfOtherController() public {
-        Minter foreign = new Minter(address(new Controller(owner)), INFLATION, INFLATION_CHANGE, TARGET_BONDING_RATE);
+        Minter foreign = new Minter(
+            address(new Controller(owner)), address(token), INFLATION, INFLATION_CHANGE, TARGET_BONDING_RATE
+        );
         _pause();
         vm.expectRevert(abi.encodeWithSelector(IMinter.InvalidNewMinter.selector, address(foreign)));
         vm.prank(owner);

@@ -18,16 +18,21 @@ contract ParametersTest is BaseTest {
 
     function test_constructor_revertsOnRatesAboveOne() public {
         vm.expectRevert(abi.encodeWithSelector(IMinter.RateAboveOne.selector, 1e9 + 1));
-        new Minter(address(controller), 1e9 + 1, 0, 0);
+        new Minter(address(controller), address(token), 1e9 + 1, 0, 0);
         vm.expectRevert(abi.encodeWithSelector(IMinter.RateAboveOne.selector, 1e9 + 1));
-        new Minter(address(controller), 0, 1e9 + 1, 0);
+        new Minter(address(controller), address(token), 0, 1e9 + 1, 0);
         vm.expectRevert(abi.encodeWithSelector(IMinter.RateAboveOne.selector, 1e9 + 1));
-        new Minter(address(controller), 0, 0, 1e9 + 1);
+        new Minter(address(controller), address(token), 0, 0, 1e9 + 1);
+    }
+
+    function test_constructor_revertsOnZeroToken() public {
+        vm.expectRevert(IManager.ZeroAddress.selector);
+        new Minter(address(controller), address(0), 0, 0, 0);
     }
 
     function test_constructor_revertsOnZeroController() public {
         vm.expectRevert(IManager.ZeroAddress.selector);
-        new Minter(address(0), 0, 0, 0);
+        new Minter(address(0), address(token), 0, 0, 0);
     }
 
     function test_setTargetBondingRate() public {
