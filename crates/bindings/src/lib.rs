@@ -45,6 +45,9 @@
 //! # }
 //! ```
 
+// Generated call builders mirror Solidity signatures, some of which take seven or more arguments.
+#![allow(clippy::too_many_arguments)]
+
 use alloy::{
     primitives::{B256, keccak256},
     sol,
