@@ -670,9 +670,16 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         BondingManagerStorage storage $ = _storage();
         Delegator storage del = $.delegators[delegator];
         uint256 lastClaimRound = del.lastClaimRound;
-        if (lastClaimRound >= round) return;
-
         address delegate = del.delegateAddress;
+        if (lastClaimRound >= round) {
+            // Already claimed this round; a transcoder may have earned commission since (reward after
+            // the claim): fold it in now so that a full unbond in the same round leaves nothing behind.
+            if (delegate == delegator && delegate != address(0)) {
+                _foldTranscoderEarnings(del, $.transcoders[delegate], delegator, round);
+            }
+            return;
+        }
+
         uint256 bonded = del.bondedAmount;
         uint256 fees = del.fees;
         (uint256 stake, uint256 newFees) = (bonded, fees);
@@ -690,6 +697,16 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         emit EarningsClaimed(delegate, delegator, stake - bonded, newFees - fees, lastClaimRound + 1, round);
         del.lastClaimRound = uint48(round);
         (del.bondedAmount, del.fees) = (stake.toUint128(), newFees.toUint128());
+    }
+
+    function _foldTranscoderEarnings(Delegator storage del, Transcoder storage t, address transcoder_, uint256 round)
+        internal
+    {
+        (uint256 rewards, uint256 fees) = (t.cumulativeRewards, t.cumulativeFees);
+        if (rewards == 0 && fees == 0) return;
+        (t.cumulativeRewards, t.cumulativeFees) = (0, 0);
+        (del.bondedAmount, del.fees) = ((del.bondedAmount + rewards).toUint128(), (del.fees + fees).toUint128());
+        emit EarningsClaimed(transcoder_, transcoder_, rewards, fees, round, round);
     }
 
     function _pendingStakeAndFees(address delegator, uint256 round)
