@@ -2,6 +2,9 @@
 pragma solidity 0.8.37;
 
 import {ManagerUpgradeable} from "./ManagerUpgradeable.sol";
+import {ActiveSetLib} from "./bonding/ActiveSetLib.sol";
+import {BondingState, Delegator, Transcoder, UnbondingLock} from "./bonding/BondingTypes.sol";
+import {EarningsClaimLib} from "./bonding/EarningsClaimLib.sol";
 import {IBondingManager} from "./interfaces/IBondingManager.sol";
 import {IMinter} from "./interfaces/IMinter.sol";
 import {IRoundsManager} from "./interfaces/IRoundsManager.sol";
@@ -24,66 +27,16 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 ///   (`prevRewardRound`) instead of the reference's retroactive estimate.
 /// - Records are packed (amounts in uint128, rounds in uint48/uint64) to cut storage traffic.
 contract BondingManager is IBondingManager, ManagerUpgradeable {
+    using ActiveSetLib for BondingState;
+    using ActiveSetLib for Transcoder;
+    using EarningsClaimLib for BondingState;
     using EarningsPoolLib for EarningsPoolLib.EarningsPool;
     using SafeCast for uint256;
     using SafeERC20 for IERC20;
     using SortedListLib for SortedListLib.List;
 
-    struct Transcoder {
-        uint64 lastRewardRound;
-        uint64 lastActiveStakeUpdateRound;
-        uint64 activationRound;
-        uint64 deactivationRound;
-        uint32 rewardCut;
-        uint32 feeShare;
-        uint64 lastFeeRound;
-        // Pool stake for round `lastActiveStakeUpdateRound - 1`, taken before its first change.
-        uint128 stakeBeforeUpdate;
-        uint128 cumulativeRewards;
-        uint128 activeCumulativeRewards;
-        uint128 cumulativeFees;
-        // The reward round before `lastRewardRound`: fees after a reward use its factor.
-        uint64 prevRewardRound;
-        // feeShare in force for the rest of `frozenFeeShareRound` after a commission change in it.
-        uint32 frozenFeeShare;
-        uint32 frozenFeeShareRound;
-        mapping(uint256 round => EarningsPoolLib.EarningsPool) earningsPoolPerRound;
-    }
-
-    struct UnbondingLock {
-        uint128 amount;
-        uint64 withdrawRound;
-    }
-
-    struct Delegator {
-        uint128 bondedAmount;
-        uint128 fees;
-        address delegateAddress;
-        uint48 startRound;
-        uint48 lastClaimRound;
-        uint128 delegatedAmount;
-        uint128 nextUnbondingLockId;
-        mapping(uint256 id => UnbondingLock) unbondingLocks;
-    }
-
-    /// @custom:storage-location erc7201:livepeer.storage.BondingManager
-    struct BondingManagerStorage {
-        uint128 currentRoundTotalActiveStake;
-        uint128 nextRoundTotalActiveStake;
-        uint96 treasuryRewardCutRate;
-        uint96 nextRoundTreasuryRewardCutRate;
-        uint64 unbondingPeriod;
-        uint256 treasuryBalanceCeiling;
-        SortedListLib.List pool;
-        mapping(address transcoder => Transcoder) transcoders;
-        mapping(address delegator => Delegator) delegators;
-        mapping(address transcoder => address) rewardCallers;
-    }
-
     // keccak256(abi.encode(uint256(keccak256("livepeer.storage.BondingManager")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant STORAGE = 0xa98c8e44e385dba1a6c818fd593c099eabd6428ca857f74e5c71178734311a00;
-
-    uint64 private constant NEVER = type(uint64).max;
 
     /// @dev LPT never changes address; holding it saves a registry lookup on every bond and reward.
     IERC20 private immutable _lpt;
@@ -106,7 +59,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         _setUnbondingPeriod(unbondingPeriod_);
         _setNumActiveTranscoders(numActiveTranscoders_);
         _setNextRoundTreasuryRewardCutRate(treasuryRewardCutRate_);
-        _storage().treasuryRewardCutRate = uint96(treasuryRewardCutRate_); // bounded by the setter above
+        _storage().treasuryRewardCutRate = treasuryRewardCutRate_.toUint96();
         _setTreasuryBalanceCeiling(treasuryBalanceCeiling_);
     }
 
@@ -124,19 +77,19 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         require(rewardCut <= MathLib.PERC_DIVISOR, PercentageAboveOne(rewardCut));
         require(feeShare <= MathLib.PERC_DIVISOR, PercentageAboveOne(feeShare));
         require(isRegisteredTranscoder(msg.sender), TranscoderNotRegistered(msg.sender));
-        BondingManagerStorage storage $ = _storage();
+        BondingState storage $ = _storage();
         Transcoder storage t = $.transcoders[msg.sender];
-        require(!_isActive(t, round) || t.lastRewardRound == round, RewardNotCalledThisRound(msg.sender, round));
+        require(!t.isActive(round) || t.lastRewardRound == round, RewardNotCalledThisRound(msg.sender, round));
 
-        if (_isActive(t, round) && t.frozenFeeShareRound != round) {
+        if (t.isActive(round) && t.frozenFeeShareRound != round) {
             // Fees still to come this round are shared with the commission the round started with.
-            (t.frozenFeeShare, t.frozenFeeShareRound) = (t.feeShare, uint32(round));
+            (t.frozenFeeShare, t.frozenFeeShareRound) = (t.feeShare, round.toUint32());
         }
         // forge-lint: disable-next-line(unsafe-typecast)
         (t.rewardCut, t.feeShare) = (uint32(rewardCut), uint32(feeShare)); // both <= 1e6
 
         if (!$.pool.contains(msg.sender)) {
-            _tryToJoinActiveSet(msg.sender, $.delegators[msg.sender].delegatedAmount, round, newPosPrev, newPosNext);
+            _storage().tryToJoin(msg.sender, $.delegators[msg.sender].delegatedAmount, round, newPosPrev, newPosNext);
         }
         emit TranscoderUpdate(msg.sender, rewardCut, feeShare);
     }
@@ -182,10 +135,10 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         uint256 round = _roundsManager().currentRound();
         Transcoder storage t = _storage().transcoders[transcoder_];
         // Fees need an active pool to be shared over: a non-active recipient gets nothing.
-        require(_isActive(t, round), TranscoderNotActive(transcoder_));
+        require(t.isActive(round), TranscoderNotActive(transcoder_));
 
         EarningsPoolLib.EarningsPool storage pool = t.earningsPoolPerRound[round];
-        uint256 totalStake = _activeStake(t, _storage().delegators[transcoder_].delegatedAmount, round);
+        uint256 totalStake = t.activeStake(_storage().delegators[transcoder_].delegatedAmount, round);
         uint256 feeShare = t.frozenFeeShareRound == round ? t.frozenFeeShare : t.feeShare;
         uint256 lastRewardRound = t.lastRewardRound;
         // The fees of round r are shared over the stake as it stood before round r's reward.
@@ -208,13 +161,13 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         uint256 rewardStakeFees = EarningsPoolLib.preciseShare(delegatorsFees, activeCumulativeRewards, totalStake);
         t.cumulativeFees = (t.cumulativeFees + rewardStakeFees + transcoderCommission).toUint128();
         pool.addFees(prevCff, prevCrf, delegatorsFees, totalStake);
-        t.lastFeeRound = uint64(round);
+        t.lastFeeRound = round.toUint64();
     }
 
     /// @inheritdoc IBondingManager
     function setCurrentRoundTotalActiveStake() external {
         _requireCaller(ROUNDS_MANAGER);
-        BondingManagerStorage storage $ = _storage();
+        BondingState storage $ = _storage();
         $.currentRoundTotalActiveStake = $.nextRoundTotalActiveStake;
         uint96 nextRate = $.nextRoundTreasuryRewardCutRate;
         if (nextRate != $.treasuryRewardCutRate) {
@@ -268,12 +221,12 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
             bool unbonded = _storage().delegators[owner].bondedAmount == 0;
             require(unbonded ? to != owner : oldDelegate == to, InvalidDelegate(owner, to));
         }
-        _claim(owner, round, msg.sender != owner);
+        _storage().claim(owner, round, msg.sender != owner);
 
         uint256 delegationAmount =
             amount + _leaveOldDelegate(owner, oldDelegate, to, round, oldDelegateNewPosPrev, oldDelegateNewPosNext);
         require(delegationAmount != 0, ZeroDelegationAmount());
-        _initPoolFactors(to, round);
+        _storage().initPoolFactors(to, round);
         uint256 newBonded =
             _joinDelegate(owner, to, amount, delegationAmount, round, currDelegateNewPosPrev, currDelegateNewPosNext);
 
@@ -289,7 +242,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     /// @inheritdoc IBondingManager
     function unbondWithHint(uint256 amount, address newPosPrev, address newPosNext) public {
         uint256 round = _requireRunningRound();
-        _claim(msg.sender, round, false);
+        _storage().claim(msg.sender, round, false);
         _unbond(msg.sender, amount, round, newPosPrev, newPosNext);
     }
 
@@ -302,7 +255,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     function rebondWithHint(uint256 unbondingLockId, address newPosPrev, address newPosNext) public {
         uint256 round = _requireRunningRound();
         require(_storage().delegators[msg.sender].bondedAmount != 0, DelegatorUnbonded(msg.sender));
-        _claim(msg.sender, round, false);
+        _storage().claim(msg.sender, round, false);
         _rebond(msg.sender, unbondingLockId, round, newPosPrev, newPosNext);
     }
 
@@ -319,11 +272,11 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         require(to != address(0), ZeroAddress());
         Delegator storage del = _storage().delegators[msg.sender];
         require(del.bondedAmount == 0, DelegatorNotUnbonded(msg.sender));
-        _claim(msg.sender, round, false);
-        del.startRound = uint48(round + 1);
+        _storage().claim(msg.sender, round, false);
+        del.startRound = (round + 1).toUint48();
         del.delegateAddress = to;
         // Without this a later claim would start from an empty pool (a past reference bug).
-        _initPoolFactors(to, round);
+        _storage().initPoolFactors(to, round);
         _rebond(msg.sender, unbondingLockId, round, newPosPrev, newPosNext);
     }
 
@@ -341,20 +294,20 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         require(delegator != msg.sender, TransferToSelf());
         address delegate = _storage().delegators[msg.sender].delegateAddress;
 
-        _claim(msg.sender, round, false);
+        _storage().claim(msg.sender, round, false);
         uint256 oldLockId = _unbond(msg.sender, amount, round, oldDelegateNewPosPrev, oldDelegateNewPosNext);
         uint256 newLockId = _moveLock(msg.sender, oldLockId, delegator);
         emit TransferBond(msg.sender, delegator, oldLockId, newLockId, amount);
 
         // The receiver's claim is forced by a third party: the griefing guard applies.
-        _claim(delegator, round, true);
+        _storage().claim(delegator, round, true);
         Delegator storage newDel = _storage().delegators[delegator];
         if (newDel.bondedAmount == 0) {
             // An unbonded receiver takes the sender's delegate, but is never made to self-delegate.
             require(delegate != delegator, InvalidDelegate(delegator, delegate));
             newDel.delegateAddress = delegate;
-            newDel.startRound = uint48(round + 1);
-            _initPoolFactors(delegate, round);
+            newDel.startRound = (round + 1).toUint48();
+            _storage().initPoolFactors(delegate, round);
         }
         _rebond(delegator, newLockId, round, newDelegateNewPosPrev, newDelegateNewPosNext);
     }
@@ -375,11 +328,11 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     function withdrawFees(address payable recipient, uint256 amount) external {
         uint256 round = _requireRunningRound();
         require(recipient != address(0), ZeroAddress());
-        _claim(msg.sender, round, false);
+        _storage().claim(msg.sender, round, false);
         Delegator storage del = _storage().delegators[msg.sender];
         uint256 fees = del.fees;
         require(amount <= fees, InsufficientFees(amount, fees));
-        del.fees = uint128(fees - amount);
+        del.fees = (fees - amount).toUint128();
         emit WithdrawFees(msg.sender, recipient, amount);
         _minter().trustedWithdrawETH(recipient, amount);
     }
@@ -387,7 +340,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     /// @inheritdoc IBondingManager
     function claimEarnings(uint256) external {
         uint256 round = _requireRunningRound();
-        _claim(msg.sender, round, false);
+        _storage().claim(msg.sender, round, false);
     }
 
     /* PARAMETERS */
@@ -420,12 +373,12 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
 
     /// @inheritdoc IBondingManager
     function pendingStake(address delegator, uint256) external view returns (uint256 stake) {
-        (stake,) = _pendingStakeAndFees(delegator, _roundsManager().currentRound());
+        (stake,) = _storage().pendingStakeAndFees(delegator, _roundsManager().currentRound());
     }
 
     /// @inheritdoc IBondingManager
     function pendingFees(address delegator, uint256) external view returns (uint256 fees) {
-        (, fees) = _pendingStakeAndFees(delegator, _roundsManager().currentRound());
+        (, fees) = _storage().pendingStakeAndFees(delegator, _roundsManager().currentRound());
     }
 
     /// @inheritdoc IBondingManager
@@ -464,7 +417,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         )
     {
         Transcoder storage t = _storage().transcoders[transcoder_];
-        deactivationRound = t.deactivationRound == NEVER ? type(uint256).max : t.deactivationRound;
+        deactivationRound = t.deactivationRound == ActiveSetLib.NEVER ? type(uint256).max : t.deactivationRound;
         return (
             t.lastRewardRound,
             t.rewardCut,
@@ -491,12 +444,12 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
             uint256 cumulativeFeeFactor
         )
     {
-        BondingManagerStorage storage $ = _storage();
+        BondingState storage $ = _storage();
         Transcoder storage t = $.transcoders[transcoder_];
         EarningsPoolLib.EarningsPool storage pool = t.earningsPoolPerRound[round];
         uint256 current = _roundsManager().currentRound();
-        if ((round == current || round == current + 1) && _isActive(t, round)) {
-            totalStake = _activeStake(t, $.delegators[transcoder_].delegatedAmount, round);
+        if ((round == current || round == current + 1) && t.isActive(round)) {
+            totalStake = t.activeStake($.delegators[transcoder_].delegatedAmount, round);
             transcoderRewardCut = t.rewardCut;
             transcoderFeeShare = t.frozenFeeShareRound == round ? t.frozenFeeShare : t.feeShare;
         }
@@ -567,13 +520,12 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
 
     /// @inheritdoc IBondingManager
     function isActiveTranscoder(address transcoder_) external view returns (bool) {
-        return _isActive(_storage().transcoders[transcoder_], _roundsManager().currentRound());
+        return _storage().transcoders[transcoder_].isActive(_roundsManager().currentRound());
     }
 
     /// @inheritdoc IBondingManager
     function isRegisteredTranscoder(address transcoder_) public view returns (bool) {
-        Delegator storage del = _storage().delegators[transcoder_];
-        return del.delegateAddress == transcoder_ && del.bondedAmount != 0;
+        return _storage().isRegistered(transcoder_);
     }
 
     /// @inheritdoc IBondingManager
@@ -616,19 +568,19 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     function _reward(address transcoder_, address newPosPrev, address newPosNext) internal {
         uint256 round = _requireRunningRound();
         Transcoder storage t = _storage().transcoders[transcoder_];
-        require(_isActive(t, round), TranscoderNotActive(transcoder_));
+        require(t.isActive(round), TranscoderNotActive(transcoder_));
         require(t.lastRewardRound != round, AlreadyRewarded(transcoder_, round));
 
-        uint256 stake = _activeStake(t, _storage().delegators[transcoder_].delegatedAmount, round);
+        uint256 stake = t.activeStake(_storage().delegators[transcoder_].delegatedAmount, round);
         uint256 rewards = _mintRewards(transcoder_, stake);
         _shareRewards(t, stake, rewards, round);
-        _increaseTotalStake(transcoder_, rewards, round, newPosPrev, newPosNext);
+        _storage().increaseTotalStake(transcoder_, rewards, round, newPosPrev, newPosNext);
         emit Reward(transcoder_, rewards);
     }
 
     /// @dev Mints the pro-rata share of `stake` and pays the treasury its cut. Returns the rest.
     function _mintRewards(address transcoder_, uint256 stake) internal returns (uint256 rewards) {
-        BondingManagerStorage storage $ = _storage();
+        BondingState storage $ = _storage();
         IMinter minter = _minter();
         rewards = minter.createReward(stake, $.currentRoundTotalActiveStake);
         uint256 treasuryRewards = MathLib.percOf(rewards, $.treasuryRewardCutRate, MathLib.PRECISE_DIVISOR);
@@ -652,111 +604,14 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         // The transcoder's unclaimed rewards are stake too; delegators never claim that part.
         uint256 rewardStakeRewards =
             EarningsPoolLib.preciseShare(delegatorsRewards, activeCumulativeRewards, totalStake);
-        t.activeCumulativeRewards = uint128(activeCumulativeRewards);
+        t.activeCumulativeRewards = activeCumulativeRewards.toUint128();
         t.cumulativeRewards = (activeCumulativeRewards + rewardStakeRewards + commission).toUint128();
         uint256 lastRewardRound = t.lastRewardRound;
         t.earningsPoolPerRound[round].addRewards(
             t.earningsPoolPerRound[lastRewardRound].cumulativeRewardFactor, delegatorsRewards, totalStake
         );
-        t.prevRewardRound = uint64(lastRewardRound);
-        t.lastRewardRound = uint64(round);
-    }
-
-    /* INTERNAL: EARNINGS */
-
-    /// @dev Compounds `delegator`'s rewards and fees up to `round` (O(1)). `byThirdParty` enables the
-    /// griefing guard: a claim forced before the delegate's reward would forfeit this round's reward.
-    function _claim(address delegator, uint256 round, bool byThirdParty) internal {
-        BondingManagerStorage storage $ = _storage();
-        Delegator storage del = $.delegators[delegator];
-        uint256 lastClaimRound = del.lastClaimRound;
-        address delegate = del.delegateAddress;
-        if (lastClaimRound >= round) {
-            // Already claimed this round; a transcoder may have earned commission since (reward after
-            // the claim): fold it in now so that a full unbond in the same round leaves nothing behind.
-            if (delegate == delegator && delegate != address(0)) {
-                _foldTranscoderEarnings(del, $.transcoders[delegate], delegator, round);
-            }
-            return;
-        }
-
-        uint256 bonded = del.bondedAmount;
-        uint256 fees = del.fees;
-        (uint256 stake, uint256 newFees) = (bonded, fees);
-        if (delegate != address(0)) {
-            Transcoder storage t = $.transcoders[delegate];
-            if (byThirdParty) {
-                require(!_isActive(t, round) || t.lastRewardRound == round, ClaimBeforeReward(delegator, delegate));
-            }
-            (stake, newFees) = _pendingStakeAndFees(delegator, round);
-            // Later claims start from this round's factors: make sure they are set.
-            _initPoolFactors(delegate, round);
-            if (delegate == delegator) (t.cumulativeRewards, t.cumulativeFees) = (0, 0);
-        }
-
-        emit EarningsClaimed(delegate, delegator, stake - bonded, newFees - fees, lastClaimRound + 1, round);
-        del.lastClaimRound = uint48(round);
-        (del.bondedAmount, del.fees) = (stake.toUint128(), newFees.toUint128());
-    }
-
-    function _foldTranscoderEarnings(Delegator storage del, Transcoder storage t, address transcoder_, uint256 round)
-        internal
-    {
-        (uint256 rewards, uint256 fees) = (t.cumulativeRewards, t.cumulativeFees);
-        if (rewards == 0 && fees == 0) return;
-        (t.cumulativeRewards, t.cumulativeFees) = (0, 0);
-        (del.bondedAmount, del.fees) = ((del.bondedAmount + rewards).toUint128(), (del.fees + fees).toUint128());
-        emit EarningsClaimed(transcoder_, transcoder_, rewards, fees, round, round);
-    }
-
-    function _pendingStakeAndFees(address delegator, uint256 round)
-        internal
-        view
-        returns (uint256 stake, uint256 fees)
-    {
-        BondingManagerStorage storage $ = _storage();
-        Delegator storage del = $.delegators[delegator];
-        (stake, fees) = (del.bondedAmount, del.fees);
-        address delegate = del.delegateAddress;
-        Transcoder storage t = $.transcoders[delegate];
-        uint256 lastClaimRound = del.lastClaimRound;
-
-        if (lastClaimRound < round) {
-            EarningsPoolLib.EarningsPool storage start = t.earningsPoolPerRound[lastClaimRound];
-            (uint256 endCrf, uint256 endCff) = _latestFactors(t, round);
-            (stake, fees) = EarningsPoolLib.earnings(
-                stake, fees, start.cumulativeRewardFactor, start.cumulativeFeeFactor, endCrf, endCff
-            );
-        }
-        // A transcoder's own commission and reward-on-rewards accrue outside the factors.
-        if (delegate == delegator && delegate != address(0)) {
-            stake += t.cumulativeRewards;
-            fees += t.cumulativeFees;
-        }
-    }
-
-    /// @dev Factors of `round`, falling back to the last reward / fee round before it.
-    function _latestFactors(Transcoder storage t, uint256 round) internal view returns (uint256 crf, uint256 cff) {
-        EarningsPoolLib.EarningsPool storage pool = t.earningsPoolPerRound[round];
-        (crf, cff) = (pool.cumulativeRewardFactor, pool.cumulativeFeeFactor);
-        uint256 lastRewardRound = t.lastRewardRound;
-        if (crf == 0 && lastRewardRound < round && lastRewardRound != 0) {
-            crf = t.earningsPoolPerRound[lastRewardRound].cumulativeRewardFactor;
-        }
-        uint256 lastFeeRound = t.lastFeeRound;
-        if (cff == 0 && lastFeeRound < round && lastFeeRound != 0) {
-            cff = t.earningsPoolPerRound[lastFeeRound].cumulativeFeeFactor;
-        }
-    }
-
-    /// @dev Sets `delegate`'s factors for `round` from its latest ones if unset, so that a delegator
-    /// whose earnings start at `round` never reads an empty pool.
-    function _initPoolFactors(address delegate, uint256 round) internal {
-        Transcoder storage t = _storage().transcoders[delegate];
-        EarningsPoolLib.EarningsPool storage pool = t.earningsPoolPerRound[round];
-        (uint256 crf, uint256 cff) = _latestFactors(t, round);
-        if (pool.cumulativeRewardFactor == 0 && crf != 0) pool.cumulativeRewardFactor = crf;
-        if (pool.cumulativeFeeFactor == 0 && cff != 0) pool.cumulativeFeeFactor = cff;
+        t.prevRewardRound = lastRewardRound.toUint64();
+        t.lastRewardRound = round.toUint64();
     }
 
     /* INTERNAL: BONDS */
@@ -774,10 +629,10 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         Delegator storage del = _storage().delegators[owner];
         uint256 bonded = del.bondedAmount;
         if (bonded != 0 && oldDelegate == to) return 0;
-        del.startRound = uint48(round + 1);
+        del.startRound = (round + 1).toUint48();
         if (bonded == 0) return 0;
         require(!isRegisteredTranscoder(owner), TranscoderCannotDelegate(owner));
-        _decreaseTotalStake(oldDelegate, bonded, round, prev, next);
+        _storage().decreaseTotalStake(oldDelegate, bonded, round, prev, next);
         return bonded;
     }
 
@@ -794,7 +649,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         del.delegateAddress = to;
         newBonded = del.bondedAmount + amount;
         del.bondedAmount = newBonded.toUint128();
-        _increaseTotalStake(to, delegationAmount, round, prev, next);
+        _storage().increaseTotalStake(to, delegationAmount, round, prev, next);
     }
 
     /// @return lockId The unbonding lock created.
@@ -802,7 +657,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         internal
         returns (uint256 lockId)
     {
-        BondingManagerStorage storage $ = _storage();
+        BondingState storage $ = _storage();
         Delegator storage del = $.delegators[delegator];
         uint256 bonded = del.bondedAmount;
         require(bonded != 0 && del.startRound <= round, DelegatorNotBonded(delegator));
@@ -812,27 +667,27 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         address delegate = del.delegateAddress;
         uint256 withdrawRound = round + $.unbondingPeriod;
         lockId = del.nextUnbondingLockId;
-        del.unbondingLocks[lockId] = UnbondingLock(uint128(amount), uint64(withdrawRound));
-        del.nextUnbondingLockId = uint128(lockId + 1);
-        del.bondedAmount = uint128(bonded - amount);
+        del.unbondingLocks[lockId] = UnbondingLock(amount.toUint128(), withdrawRound.toUint64());
+        del.nextUnbondingLockId = (lockId + 1).toUint128();
+        del.bondedAmount = (bonded - amount).toUint128();
 
         if (bonded == amount) {
             del.delegateAddress = address(0);
             del.startRound = 0;
-            if ($.pool.contains(delegator)) _resign(delegator, round);
+            if ($.pool.contains(delegator)) _storage().resign(delegator, round);
         }
-        _decreaseTotalStake(delegate, amount, round, newPosPrev, newPosNext);
+        _storage().decreaseTotalStake(delegate, amount, round, newPosPrev, newPosNext);
         emit Unbond(delegate, delegator, lockId, amount, withdrawRound);
     }
 
     /// @return newLockId The receiver's lock now holding what was `from`'s lock `lockId`.
     function _moveLock(address from, uint256 lockId, address to) internal returns (uint256 newLockId) {
-        BondingManagerStorage storage $ = _storage();
+        BondingState storage $ = _storage();
         Delegator storage oldDel = $.delegators[from];
         Delegator storage newDel = $.delegators[to];
         newLockId = newDel.nextUnbondingLockId;
         newDel.unbondingLocks[newLockId] = oldDel.unbondingLocks[lockId];
-        newDel.nextUnbondingLockId = uint128(newLockId + 1);
+        newDel.nextUnbondingLockId = (newLockId + 1).toUint128();
         delete oldDel.unbondingLocks[lockId];
     }
 
@@ -845,99 +700,8 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         delete del.unbondingLocks[lockId];
         del.bondedAmount = (del.bondedAmount + amount).toUint128();
         address delegate = del.delegateAddress;
-        _increaseTotalStake(delegate, amount, round, newPosPrev, newPosNext);
+        _storage().increaseTotalStake(delegate, amount, round, newPosPrev, newPosNext);
         emit Rebond(delegate, delegator, lockId, amount);
-    }
-
-    /* INTERNAL: ACTIVE SET */
-
-    function _increaseTotalStake(address delegate, uint256 amount, uint256 round, address prev, address next) internal {
-        BondingManagerStorage storage $ = _storage();
-        Delegator storage d = $.delegators[delegate];
-        uint256 stake = d.delegatedAmount;
-        uint256 newStake = stake + amount;
-        // Pool members are registered by construction (a full self-unbond resigns first).
-        if ($.pool.contains(delegate)) {
-            _checkpointStake($.transcoders[delegate], stake, round);
-            $.pool.updateKey(delegate, newStake.toUint96(), prev, next);
-            $.nextRoundTotalActiveStake = ($.nextRoundTotalActiveStake + amount).toUint128();
-        } else if (isRegisteredTranscoder(delegate)) {
-            _tryToJoinActiveSet(delegate, newStake, round, prev, next);
-        }
-        d.delegatedAmount = newStake.toUint128();
-    }
-
-    function _decreaseTotalStake(address delegate, uint256 amount, uint256 round, address prev, address next) internal {
-        BondingManagerStorage storage $ = _storage();
-        Delegator storage d = $.delegators[delegate];
-        uint256 stake = d.delegatedAmount;
-        uint256 newStake = stake - amount;
-        if ($.pool.contains(delegate)) {
-            _checkpointStake($.transcoders[delegate], stake, round);
-            $.pool.updateKey(delegate, uint96(newStake), prev, next);
-            $.nextRoundTotalActiveStake = uint128($.nextRoundTotalActiveStake - amount);
-        }
-        d.delegatedAmount = uint128(newStake);
-    }
-
-    /// @dev Joins the pool from the next round if there is room or `stake` beats the tail (evicted).
-    function _tryToJoinActiveSet(address transcoder_, uint256 stake, uint256 round, address prev, address next)
-        internal
-    {
-        BondingManagerStorage storage $ = _storage();
-        uint256 nextTotal = $.nextRoundTotalActiveStake;
-        uint256 activationRound = round + 1;
-        if ($.pool.isFull()) {
-            address tail = $.pool.tail;
-            uint256 tailStake = $.delegators[tail].delegatedAmount;
-            if (stake <= tailStake) return;
-            _leavePool(tail, tailStake, round);
-            nextTotal -= tailStake;
-        }
-        Transcoder storage t = $.transcoders[transcoder_];
-        _checkpointStake(t, $.delegators[transcoder_].delegatedAmount, round);
-        $.pool.insert(transcoder_, stake.toUint96(), prev, next);
-        (t.activationRound, t.deactivationRound) = (uint64(activationRound), NEVER);
-        $.nextRoundTotalActiveStake = (nextTotal + stake).toUint128();
-        emit TranscoderActivated(transcoder_, activationRound);
-    }
-
-    function _resign(address transcoder_, uint256 round) internal {
-        BondingManagerStorage storage $ = _storage();
-        uint256 stake = $.delegators[transcoder_].delegatedAmount;
-        _leavePool(transcoder_, stake, round);
-        $.nextRoundTotalActiveStake = uint128($.nextRoundTotalActiveStake - stake);
-    }
-
-    /// @dev Leaves the pool at the end of this round; the round's stake stays frozen for its reward.
-    function _leavePool(address transcoder_, uint256 stake, uint256 round) internal {
-        BondingManagerStorage storage $ = _storage();
-        Transcoder storage t = $.transcoders[transcoder_];
-        _checkpointStake(t, stake, round);
-        $.pool.remove(transcoder_);
-        t.deactivationRound = uint64(round + 1);
-        emit TranscoderDeactivated(transcoder_, round + 1);
-    }
-
-    /// @dev Before a pool member's first stake change in `round`, remember the stake the round started with.
-    function _checkpointStake(Transcoder storage t, uint256 stake, uint256 round) internal {
-        if (t.lastActiveStakeUpdateRound <= round) {
-            t.stakeBeforeUpdate = uint128(stake);
-            t.lastActiveStakeUpdateRound = uint64(round + 1);
-        }
-    }
-
-    /// @dev Stake `t` is active with in `round` (the current or the next one).
-    function _activeStake(Transcoder storage t, uint256 delegatedAmount, uint256 round)
-        internal
-        view
-        returns (uint256)
-    {
-        return t.lastActiveStakeUpdateRound > round ? t.stakeBeforeUpdate : delegatedAmount;
-    }
-
-    function _isActive(Transcoder storage t, uint256 round) internal view returns (bool) {
-        return t.activationRound <= round && round < t.deactivationRound;
     }
 
     /* INTERNAL: PARAMETERS */
@@ -957,7 +721,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
 
     function _setNextRoundTreasuryRewardCutRate(uint256 rate) internal {
         require(rate <= MathLib.PRECISE_DIVISOR, PercentageAboveOne(rate));
-        _storage().nextRoundTreasuryRewardCutRate = uint96(rate);
+        _storage().nextRoundTreasuryRewardCutRate = rate.toUint96();
         emit NextRoundTreasuryRewardCutRateSet(rate);
     }
 
@@ -984,7 +748,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         return IMinter(_contract(MINTER));
     }
 
-    function _storage() private pure returns (BondingManagerStorage storage $) {
+    function _storage() private pure returns (BondingState storage $) {
         assembly {
             $.slot := STORAGE
         }

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.27;
+
+import {IBondingManager} from "../interfaces/IBondingManager.sol";
+import {SortedListLib} from "../libraries/SortedListLib.sol";
+import {BondingState, Delegator, Transcoder} from "./BondingTypes.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+/// @title ActiveSetLib
+/// @notice Stake of delegates and the sorted active set: joining from the next round, eviction of the
+/// tail, resignation, and the checkpoint of a member's stake for the round in progress.
+library ActiveSetLib {
+    using SafeCast for uint256;
+    using SortedListLib for SortedListLib.List;
+
+    uint64 internal constant NEVER = type(uint64).max;
+
+    function increaseTotalStake(
+        BondingState storage $,
+        address delegate,
+        uint256 amount,
+        uint256 round,
+        address prev,
+        address next
+    ) internal {
+        Delegator storage d = $.delegators[delegate];
+        uint256 stake = d.delegatedAmount;
+        uint256 newStake = stake + amount;
+        // Pool members are registered by construction (a full self-unbond resigns first).
+        if ($.pool.contains(delegate)) {
+            checkpointStake($.transcoders[delegate], stake, round);
+            $.pool.updateKey(delegate, newStake.toUint96(), prev, next);
+            $.nextRoundTotalActiveStake = ($.nextRoundTotalActiveStake + amount).toUint128();
+        } else if (isRegistered($, delegate)) {
+            tryToJoin($, delegate, newStake, round, prev, next);
+        }
+        d.delegatedAmount = newStake.toUint128();
+    }
+
+    function decreaseTotalStake(
+        BondingState storage $,
+        address delegate,
+        uint256 amount,
+        uint256 round,
+        address prev,
+        address next
+    ) internal {
+        Delegator storage d = $.delegators[delegate];
+        uint256 stake = d.delegatedAmount;
+        uint256 newStake = stake - amount;
+        if ($.pool.contains(delegate)) {
+            checkpointStake($.transcoders[delegate], stake, round);
+            // forge-lint: disable-next-line(unsafe-typecast)
+            $.pool.updateKey(delegate, uint96(newStake), prev, next); // below a key that fit
+            // forge-lint: disable-next-line(unsafe-typecast)
+            $.nextRoundTotalActiveStake = uint128($.nextRoundTotalActiveStake - amount);
+        }
+        // forge-lint: disable-next-line(unsafe-typecast)
+        d.delegatedAmount = uint128(newStake);
+    }
+
+    /// @dev Joins the pool from the next round if there is room or `stake` beats the tail (evicted).
+    function tryToJoin(
+        BondingState storage $,
+        address transcoder,
+        uint256 stake,
+        uint256 round,
+        address prev,
+        address next
+    ) internal {
+        uint256 nextTotal = $.nextRoundTotalActiveStake;
+        uint256 activationRound = round + 1;
+        if ($.pool.size == $.pool.maxSize) {
+            address tail = $.pool.tail;
+            uint256 tailStake = $.delegators[tail].delegatedAmount;
+            if (stake <= tailStake) return;
+            leavePool($, tail, tailStake, round);
+            nextTotal -= tailStake;
+        }
+        Transcoder storage t = $.transcoders[transcoder];
+        checkpointStake(t, $.delegators[transcoder].delegatedAmount, round);
+        $.pool.insert(transcoder, stake.toUint96(), prev, next);
+        (t.activationRound, t.deactivationRound) = (activationRound.toUint64(), NEVER);
+        $.nextRoundTotalActiveStake = (nextTotal + stake).toUint128();
+        emit IBondingManager.TranscoderActivated(transcoder, activationRound);
+    }
+
+    function resign(BondingState storage $, address transcoder, uint256 round) internal {
+        uint256 stake = $.delegators[transcoder].delegatedAmount;
+        leavePool($, transcoder, stake, round);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        $.nextRoundTotalActiveStake = uint128($.nextRoundTotalActiveStake - stake);
+    }
+
+    /// @dev Leaves the pool at the end of this round; the round's stake stays frozen for its reward.
+    function leavePool(BondingState storage $, address transcoder, uint256 stake, uint256 round) internal {
+        Transcoder storage t = $.transcoders[transcoder];
+        checkpointStake(t, stake, round);
+        $.pool.remove(transcoder);
+        t.deactivationRound = (round + 1).toUint64();
+        emit IBondingManager.TranscoderDeactivated(transcoder, round + 1);
+    }
+
+    /// @dev Before a member's first stake change in `round`, remember the stake the round started with.
+    function checkpointStake(Transcoder storage t, uint256 stake, uint256 round) internal {
+        if (t.lastActiveStakeUpdateRound <= round) {
+            t.stakeBeforeUpdate = stake.toUint128();
+            t.lastActiveStakeUpdateRound = (round + 1).toUint64();
+        }
+    }
+
+    /// @dev Stake `t` is active with in `round` (the current or the next one).
+    function activeStake(Transcoder storage t, uint256 delegatedAmount, uint256 round) internal view returns (uint256) {
+        return t.lastActiveStakeUpdateRound > round ? t.stakeBeforeUpdate : delegatedAmount;
+    }
+
+    function isActive(Transcoder storage t, uint256 round) internal view returns (bool) {
+        return t.activationRound <= round && round < t.deactivationRound;
+    }
+
+    /// @dev Registered = self-delegated with a bond.
+    function isRegistered(BondingState storage $, address transcoder) internal view returns (bool) {
+        Delegator storage d = $.delegators[transcoder];
+        return d.delegateAddress == transcoder && d.bondedAmount != 0;
+    }
+}

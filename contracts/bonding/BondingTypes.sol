@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.27;
+
+import {EarningsPoolLib} from "../libraries/EarningsPoolLib.sol";
+import {SortedListLib} from "../libraries/SortedListLib.sol";
+
+/// @dev A transcoder's record. Slots: rounds | commission + stake checkpoint | reward counters |
+/// fee counter + bookkeeping | per-round factors.
+struct Transcoder {
+    uint64 lastRewardRound;
+    uint64 lastActiveStakeUpdateRound;
+    uint64 activationRound;
+    uint64 deactivationRound;
+    uint32 rewardCut;
+    uint32 feeShare;
+    uint64 lastFeeRound;
+    // Pool stake for round `lastActiveStakeUpdateRound - 1`, taken before its first change.
+    uint128 stakeBeforeUpdate;
+    uint128 cumulativeRewards;
+    uint128 activeCumulativeRewards;
+    uint128 cumulativeFees;
+    // The reward round before `lastRewardRound`: fees after a reward use its factor.
+    uint64 prevRewardRound;
+    // feeShare in force for the rest of `frozenFeeShareRound` after a commission change in it.
+    uint32 frozenFeeShare;
+    uint32 frozenFeeShareRound;
+    mapping(uint256 round => EarningsPoolLib.EarningsPool) earningsPoolPerRound;
+}
+
+struct UnbondingLock {
+    uint128 amount;
+    uint64 withdrawRound;
+}
+
+/// @dev Slots: amounts | delegate + rounds | stake delegated to this address + lock counter | locks.
+struct Delegator {
+    uint128 bondedAmount;
+    uint128 fees;
+    address delegateAddress;
+    uint48 startRound;
+    uint48 lastClaimRound;
+    uint128 delegatedAmount;
+    uint128 nextUnbondingLockId;
+    mapping(uint256 id => UnbondingLock) unbondingLocks;
+}
+
+/// @custom:storage-location erc7201:livepeer.storage.BondingManager
+struct BondingState {
+    uint128 currentRoundTotalActiveStake;
+    uint128 nextRoundTotalActiveStake;
+    uint96 treasuryRewardCutRate;
+    uint96 nextRoundTreasuryRewardCutRate;
+    uint64 unbondingPeriod;
+    uint256 treasuryBalanceCeiling;
+    SortedListLib.List pool;
+    mapping(address transcoder => Transcoder) transcoders;
+    mapping(address delegator => Delegator) delegators;
+    mapping(address transcoder => address) rewardCallers;
+}
