@@ -81,9 +81,9 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         Transcoder storage t = $.transcoders[msg.sender];
         require(!t.isActive(round) || t.lastRewardRound == round, RewardNotCalledThisRound(msg.sender, round));
 
-        if (t.isActive(round) && t.frozenFeeShareRound != round) {
+        if (t.isActive(round) && t.commissionChangeRound != round) {
             // Fees still to come this round are shared with the commission the round started with.
-            (t.frozenFeeShare, t.frozenFeeShareRound) = (t.feeShare, round.toUint32());
+            (t.roundRewardCut, t.roundFeeShare, t.commissionChangeRound) = (t.rewardCut, t.feeShare, round.toUint32());
         }
         // forge-lint: disable-next-line(unsafe-typecast)
         (t.rewardCut, t.feeShare) = (uint32(rewardCut), uint32(feeShare)); // both <= 1e6
@@ -139,7 +139,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
 
         EarningsPoolLib.EarningsPool storage pool = t.earningsPoolPerRound[round];
         uint256 totalStake = t.activeStake(_storage().delegators[transcoder_].delegatedAmount, round);
-        uint256 feeShare = t.frozenFeeShareRound == round ? t.frozenFeeShare : t.feeShare;
+        uint256 feeShare = t.commissionChangeRound == round ? t.roundFeeShare : t.feeShare;
         uint256 lastRewardRound = t.lastRewardRound;
         // The fees of round r are shared over the stake as it stood before round r's reward.
         uint256 prevCrf;
@@ -450,8 +450,8 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         uint256 current = _roundsManager().currentRound();
         if ((round == current || round == current + 1) && t.isActive(round)) {
             totalStake = t.activeStake($.delegators[transcoder_].delegatedAmount, round);
-            transcoderRewardCut = t.rewardCut;
-            transcoderFeeShare = t.frozenFeeShareRound == round ? t.frozenFeeShare : t.feeShare;
+            (transcoderRewardCut, transcoderFeeShare) =
+                t.commissionChangeRound == round ? (t.roundRewardCut, t.roundFeeShare) : (t.rewardCut, t.feeShare);
         }
         return
             (totalStake, transcoderRewardCut, transcoderFeeShare, pool.cumulativeRewardFactor, pool.cumulativeFeeFactor);
@@ -610,7 +610,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         t.earningsPoolPerRound[round].addRewards(
             t.earningsPoolPerRound[lastRewardRound].cumulativeRewardFactor, delegatorsRewards, totalStake
         );
-        t.prevRewardRound = lastRewardRound.toUint64();
+        t.prevRewardRound = lastRewardRound.toUint32();
         t.lastRewardRound = round.toUint64();
     }
 
@@ -714,7 +714,8 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
 
     function _setNumActiveTranscoders(uint256 num) internal {
         SortedListLib.List storage pool = _storage().pool;
-        require(num >= pool.size && num <= type(uint32).max, ActiveSetBelowSize(num, pool.size));
+        require(num <= type(uint32).max, ActiveSetTooLarge(num));
+        require(num >= pool.size, ActiveSetBelowSize(num, pool.size));
         pool.setMaxSize(num);
         emit NumActiveTranscodersSet(num);
     }

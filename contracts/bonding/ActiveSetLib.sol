@@ -80,7 +80,10 @@ library ActiveSetLib {
         Transcoder storage t = $.transcoders[transcoder];
         checkpointStake(t, $.delegators[transcoder].delegatedAmount, round);
         $.pool.insert(transcoder, stake.toUint96(), prev, next);
-        (t.activationRound, t.deactivationRound) = (activationRound.toUint64(), NEVER);
+        // Evicted earlier this round and back already: it never stops being active, so it keeps this
+        // round's reward and fees (the reference would make it skip the round).
+        if (!isActive(t, round)) t.activationRound = activationRound.toUint64();
+        t.deactivationRound = NEVER;
         $.nextRoundTotalActiveStake = (nextTotal + stake).toUint128();
         emit IBondingManager.TranscoderActivated(transcoder, activationRound);
     }

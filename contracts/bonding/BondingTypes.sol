@@ -20,10 +20,12 @@ struct Transcoder {
     uint128 activeCumulativeRewards;
     uint128 cumulativeFees;
     // The reward round before `lastRewardRound`: fees after a reward use its factor.
-    uint64 prevRewardRound;
-    // feeShare in force for the rest of `frozenFeeShareRound` after a commission change in it.
-    uint32 frozenFeeShare;
-    uint32 frozenFeeShareRound;
+    uint32 prevRewardRound;
+    // Commission the round `commissionChangeRound` started with, still in force for the rest of it
+    // after a change made during it.
+    uint32 roundRewardCut;
+    uint32 roundFeeShare;
+    uint32 commissionChangeRound;
     mapping(uint256 round => EarningsPoolLib.EarningsPool) earningsPoolPerRound;
 }
 

@@ -113,6 +113,8 @@ interface IBondingManager {
     error InsufficientFees(uint256 amount, uint256 available);
     /// @notice The active set cannot shrink below its current `size`.
     error ActiveSetBelowSize(uint256 numActiveTranscoders, uint256 size);
+    /// @notice The active set size must fit in 32 bits.
+    error ActiveSetTooLarge(uint256 numActiveTranscoders);
     /// @notice The unbonding period must be at least one round.
     error ZeroUnbondingPeriod();
     /// @notice A bond cannot be transferred to its own owner.
