@@ -102,6 +102,13 @@ sol!(
     "abi/IBondingManager.json"
 );
 
+sol!(
+    #[sol(rpc)]
+    #[derive(Debug, PartialEq, Eq)]
+    ITicketBroker,
+    "abi/ITicketBroker.json"
+);
+
 /// Registry key of a protocol contract: `keccak256(name)`, as passed to
 /// `Controller.getContract` / `setContractInfo`.
 pub fn contract_id(name: &str) -> B256 {
