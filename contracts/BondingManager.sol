@@ -131,7 +131,11 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     function updateTranscoderWithFees(address transcoder_, uint256 fees, uint256) external {
         _requireNotPaused();
         _requireCaller(TICKET_BROKER);
-        require(isRegisteredTranscoder(transcoder_), TranscoderNotRegistered(transcoder_));
+        // Pool members are registered; only an evicted member needs the full check.
+        require(
+            _storage().pool.contains(transcoder_) || isRegisteredTranscoder(transcoder_),
+            TranscoderNotRegistered(transcoder_)
+        );
         uint256 round = _roundsManager().currentRound();
         Transcoder storage t = _storage().transcoders[transcoder_];
         // Fees need an active pool to be shared over: a non-active recipient gets nothing.
