@@ -172,7 +172,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     function setCurrentRoundTotalActiveStake() external {
         _requireCaller(ROUNDS_MANAGER);
         BondingState storage $ = _storage();
-        $.currentRoundTotalActiveStake = $.nextRoundTotalActiveStake;
+        ($.currentRoundTotalActiveStake, $.currentRoundActivePoolSize) = ($.nextRoundTotalActiveStake, $.pool.size);
         uint96 nextRate = $.nextRoundTreasuryRewardCutRate;
         if (nextRate != $.treasuryRewardCutRate) {
             $.treasuryRewardCutRate = nextRate;
@@ -545,6 +545,11 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     /// @inheritdoc IBondingManager
     function currentRoundTotalActiveStake() external view returns (uint256) {
         return _storage().currentRoundTotalActiveStake;
+    }
+
+    /// @inheritdoc IBondingManager
+    function currentRoundActivePoolSize() external view returns (uint256) {
+        return _storage().currentRoundActivePoolSize;
     }
 
     /// @inheritdoc IBondingManager

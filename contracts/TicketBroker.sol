@@ -334,7 +334,10 @@ contract TicketBroker is ITicketBroker, ManagerUpgradeable {
         if (remaining == 0) return 0;
         IBondingManager bm = _bondingManager();
         if (!bm.isActiveTranscoder(claimant)) return 0;
-        uint256 poolSize = bm.getTranscoderPoolSize();
+        // Sliced by the set active this round, not the live pool, which shrinks as members resign
+        // mid-round while staying active (the reference divides by the live pool: Sybil resignations
+        // could grow their slices).
+        uint256 poolSize = bm.currentRoundActivePoolSize();
         if (poolSize == 0) return 0;
         TicketBrokerStorage storage $ = _storage();
         uint256 slice = (remaining + $.claimedForRound[holder][round]) / poolSize;

@@ -30,7 +30,7 @@ library ActiveSetLib {
         if ($.pool.contains(delegate)) {
             checkpointStake($.transcoders[delegate], stake, round);
             $.pool.updateKey(delegate, newStake.toUint96(), prev, next);
-            $.nextRoundTotalActiveStake = ($.nextRoundTotalActiveStake + amount).toUint128();
+            $.nextRoundTotalActiveStake = ($.nextRoundTotalActiveStake + amount).toUint112();
         } else if (isRegistered($, delegate)) {
             tryToJoin($, delegate, newStake, round, prev, next);
         }
@@ -53,7 +53,7 @@ library ActiveSetLib {
             // forge-lint: disable-next-line(unsafe-typecast)
             $.pool.updateKey(delegate, uint96(newStake), prev, next); // below a key that fit
             // forge-lint: disable-next-line(unsafe-typecast)
-            $.nextRoundTotalActiveStake = uint128($.nextRoundTotalActiveStake - amount);
+            $.nextRoundTotalActiveStake = uint112($.nextRoundTotalActiveStake - amount);
         }
         // forge-lint: disable-next-line(unsafe-typecast)
         d.delegatedAmount = uint128(newStake);
@@ -84,7 +84,7 @@ library ActiveSetLib {
         // round's reward and fees (the reference would make it skip the round).
         if (!isActive(t, round)) t.activationRound = activationRound.toUint64();
         t.deactivationRound = NEVER;
-        $.nextRoundTotalActiveStake = (nextTotal + stake).toUint128();
+        $.nextRoundTotalActiveStake = (nextTotal + stake).toUint112();
         emit IBondingManager.TranscoderActivated(transcoder, activationRound);
     }
 
@@ -92,7 +92,7 @@ library ActiveSetLib {
         uint256 stake = $.delegators[transcoder].delegatedAmount;
         leavePool($, transcoder, stake, round);
         // forge-lint: disable-next-line(unsafe-typecast)
-        $.nextRoundTotalActiveStake = uint128($.nextRoundTotalActiveStake - stake);
+        $.nextRoundTotalActiveStake = uint112($.nextRoundTotalActiveStake - stake);
     }
 
     /// @dev Leaves the pool at the end of this round; the round's stake stays frozen for its reward.

@@ -48,8 +48,11 @@ struct Delegator {
 
 /// @custom:storage-location erc7201:livepeer.storage.BondingManager
 struct BondingState {
-    uint128 currentRoundTotalActiveStake;
-    uint128 nextRoundTotalActiveStake;
+    uint112 currentRoundTotalActiveStake;
+    uint112 nextRoundTotalActiveStake;
+    // Members of the active set in the current round, fixed when the round is initialized: the
+    // reserve is sliced by it (the live pool shrinks as members resign mid-round).
+    uint32 currentRoundActivePoolSize;
     uint96 treasuryRewardCutRate;
     uint96 nextRoundTreasuryRewardCutRate;
     uint64 unbondingPeriod;

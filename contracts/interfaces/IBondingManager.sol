@@ -316,6 +316,10 @@ interface IBondingManager {
 
     function nextRoundTotalActiveStake() external view returns (uint256);
 
+    /// @notice Number of transcoders active in the current round, fixed when the round was initialized.
+    /// @dev Ours (not on the live network): the TicketBroker slices reserves by it.
+    function currentRoundActivePoolSize() external view returns (uint256);
+
     function treasuryRewardCutRate() external view returns (uint256);
 
     function nextRoundTreasuryRewardCutRate() external view returns (uint256);
