@@ -74,7 +74,10 @@ contract BondingInvariantsTest is ProtocolTest {
         }
         assertGe(custody, owed, "custody >= pending stakes + locks");
         assertApproxEqAbs(
-            custody - owed, handler.ghostStrandedTotal(), MAX_LPT_DUST, "custody - owed = stranded + dust"
+            custody - owed,
+            handler.ghostStrandedTotal(),
+            _totalDustBound(MAX_LPT_DUST),
+            "custody - owed = stranded + dust"
         );
     }
 
@@ -97,7 +100,10 @@ contract BondingInvariantsTest is ProtocolTest {
             uint256 total = bm.transcoderTotalStake(transcoder);
             assertGe(total, sum, "delegated amount >= delegators' pending stake");
             assertApproxEqAbs(
-                total - sum, handler.ghostStranded(transcoder), MAX_POOL_DUST, "delegated - pending = stranded + dust"
+                total - sum,
+                handler.ghostStranded(transcoder),
+                _dustBound(transcoder, MAX_POOL_DUST),
+                "delegated - pending = stranded + dust"
             );
         }
     }
@@ -286,6 +292,22 @@ contract BondingInvariantsTest is ProtocolTest {
         (,, address delegate,,,,) = bm.getDelegator(transcoder);
         if (delegate == transcoder) return (0, 0);
         (,,,,,,, stake, fees,) = bm.getTranscoder(transcoder);
+    }
+
+    /// @dev Rounding dust is a few wei of stake per claim, but that stake keeps earning: once a pool's stake
+    /// gets tiny (the handler can unbond nearly everything), one round's inflation over a few wei multiplies
+    /// them. So the bound is `dust` wei grown by the transcoder's reward factor (seed 115 once showed 1 wei
+    /// of dust in a 1,889-wei pool turning into 2.4 LPT after the whole round's inflation went to it).
+    function _dustBound(address transcoder, uint256 dust) internal view returns (uint256) {
+        (uint256 lastRewardRound,,,,,,,,,) = bm.getTranscoder(transcoder);
+        (,,, uint256 crf,) = bm.getTranscoderEarningsPoolForRound(transcoder, lastRewardRound);
+        return dust * (crf / 1e27 + 1);
+    }
+
+    function _totalDustBound(uint256 dust) internal view returns (uint256 bound) {
+        for (uint256 t; t < handler.transcoderCount(); t++) {
+            bound += _dustBound(actors[t], dust);
+        }
     }
 
     function _unwithdrawnLocks(address delegator) internal view returns (uint256 sum) {
