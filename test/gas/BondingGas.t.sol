@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {ProtocolTest} from "../ProtocolTest.sol";
+import {GasTable} from "../utils/GasTable.sol";
 import {console} from "forge-std/console.sol";
 
 /// @notice Gas of every user-facing BondingManager operation in a warm steady state with 100 active
@@ -120,30 +121,7 @@ contract BondingGasTest is ProtocolTest {
         if (keccak256(bytes(name)) == keccak256("bondWithHint (new delegator)")) assert(ours <= 180_000);
         if (keccak256(bytes(name)) == keccak256("unbondWithHint (partial)")) assert(ours <= 150_000);
         if (keccak256(bytes(name)) == keccak256("rebondWithHint")) assert(ours <= 120_000);
-        console.log(
-            string.concat(_pad(name, 28), _pad(vm.toString(ours), 8), _pad(vm.toString(ref), 11)), _ratio(ours, ref)
-        );
-    }
-
-    function _ratio(uint256 ours, uint256 ref) internal pure returns (string memory) {
-        uint256 permille = ours * 1000 / ref;
-        return string.concat(
-            vm.toString(permille / 1000),
-            ".",
-            vm.toString(permille % 1000 / 100),
-            vm.toString(permille % 100 / 10),
-            vm.toString(permille % 10)
-        );
-    }
-
-    function _pad(string memory s, uint256 width) internal pure returns (string memory) {
-        bytes memory b = bytes(s);
-        if (b.length >= width) return s;
-        bytes memory out = new bytes(width);
-        for (uint256 i; i < width; i++) {
-            out[i] = i < b.length ? b[i] : bytes1(" ");
-        }
-        return string(out);
+        console.log(GasTable.row(name, ours, ref, 28));
     }
 
     /// @dev Neighbours `t` will have once its stake is `newStake`: the correct hints for that update.

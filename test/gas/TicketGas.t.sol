@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {ITicketBroker} from "../../contracts/interfaces/ITicketBroker.sol";
 import {BrokerTest} from "../BrokerTest.sol";
+import {GasTable} from "../utils/GasTable.sol";
 import {console} from "forge-std/console.sol";
 
 /// @notice Gas of the TicketBroker's user-facing operations in a warm steady state with 100 active
@@ -114,29 +115,6 @@ contract TicketGasTest is BrokerTest {
         // batched ticket) and withdraw (<= 60k) are reported with where their gas goes.
         if (keccak256(bytes(name)) == keccak256("fundDepositAndReserve (new)")) assert(ours <= 80_000);
         if (keccak256(bytes(name)) == keccak256("unlock")) assert(ours <= 60_000);
-        console.log(
-            string.concat(_pad(name, 33), _pad(vm.toString(ours), 8), _pad(vm.toString(ref), 11)), _ratio(ours, ref)
-        );
-    }
-
-    function _ratio(uint256 ours, uint256 ref) internal pure returns (string memory) {
-        uint256 permille = ours * 1000 / ref;
-        return string.concat(
-            vm.toString(permille / 1000),
-            ".",
-            vm.toString(permille % 1000 / 100),
-            vm.toString(permille % 100 / 10),
-            vm.toString(permille % 10)
-        );
-    }
-
-    function _pad(string memory s, uint256 width) internal pure returns (string memory) {
-        bytes memory b = bytes(s);
-        if (b.length >= width) return s;
-        bytes memory out = new bytes(width);
-        for (uint256 i; i < width; i++) {
-            out[i] = i < b.length ? b[i] : bytes1(" ");
-        }
-        return string(out);
+        console.log(GasTable.row(name, ours, ref, 33));
     }
 }
