@@ -750,14 +750,6 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         require(rm.lastInitializedRound() == round, RoundNotInitialized(round));
     }
 
-    function _roundsManager() internal view returns (IRoundsManager) {
-        return IRoundsManager(_contract(ROUNDS_MANAGER));
-    }
-
-    function _minter() internal view returns (IMinter) {
-        return IMinter(_contract(MINTER));
-    }
-
     function _storage() private pure returns (BondingState storage $) {
         assembly {
             $.slot := STORAGE

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.27;
 
+import {IBondingManager} from "./interfaces/IBondingManager.sol";
 import {IController} from "./interfaces/IController.sol";
 import {IManager} from "./interfaces/IManager.sol";
+import {IMinter} from "./interfaces/IMinter.sol";
+import {IRoundsManager} from "./interfaces/IRoundsManager.sol";
 
 /// @title Manager
 /// @notice Base of every protocol contract: the Controller link, pause checks and caller checks.
@@ -52,6 +55,18 @@ abstract contract Manager is IManager {
     /// @dev Address registered in the Controller under `id`.
     function _contract(bytes32 id) internal view returns (address) {
         return controller().getContract(id);
+    }
+
+    function _roundsManager() internal view returns (IRoundsManager) {
+        return IRoundsManager(_contract(ROUNDS_MANAGER));
+    }
+
+    function _bondingManager() internal view returns (IBondingManager) {
+        return IBondingManager(_contract(BONDING_MANAGER));
+    }
+
+    function _minter() internal view returns (IMinter) {
+        return IMinter(_contract(MINTER));
     }
 
     function _requireNotPaused() internal view {

@@ -2,7 +2,6 @@
 pragma solidity 0.8.37;
 
 import {Manager} from "./Manager.sol";
-import {IBondingManager} from "./interfaces/IBondingManager.sol";
 import {ILivepeerToken} from "./interfaces/ILivepeerToken.sol";
 import {IManager} from "./interfaces/IManager.sol";
 import {IMinter} from "./interfaces/IMinter.sol";
@@ -70,7 +69,7 @@ contract Minter is IMinter, Manager {
         uint256 supply = getGlobalTotalSupply();
         uint256 bondingRate;
         if (supply > 0) {
-            uint256 totalBonded = IBondingManager(_contract(BONDING_MANAGER)).currentRoundTotalActiveStake();
+            uint256 totalBonded = _bondingManager().currentRoundTotalActiveStake();
             bondingRate = MathLib.percPoints(totalBonded, supply, MathLib.INFLATION_DIVISOR);
         }
 

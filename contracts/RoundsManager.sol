@@ -2,8 +2,6 @@
 pragma solidity 0.8.37;
 
 import {ManagerUpgradeable} from "./ManagerUpgradeable.sol";
-import {IBondingManager} from "./interfaces/IBondingManager.sol";
-import {IMinter} from "./interfaces/IMinter.sol";
 import {IRoundsManager} from "./interfaces/IRoundsManager.sol";
 import {MathLib} from "./libraries/MathLib.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -54,8 +52,8 @@ contract RoundsManager is IRoundsManager, ManagerUpgradeable {
         $.blockHashForRound[round] = hash;
 
         // Active stake first: the Minter's inflation step reads it.
-        IBondingManager(_contract(BONDING_MANAGER)).setCurrentRoundTotalActiveStake();
-        IMinter(_contract(MINTER)).setCurrentRewardTokens();
+        _bondingManager().setCurrentRoundTotalActiveStake();
+        _minter().setCurrentRewardTokens();
 
         emit NewRound(round, hash);
     }

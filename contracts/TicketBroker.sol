@@ -3,7 +3,6 @@ pragma solidity 0.8.37;
 
 import {ManagerUpgradeable} from "./ManagerUpgradeable.sol";
 import {IBondingManager} from "./interfaces/IBondingManager.sol";
-import {IMinter} from "./interfaces/IMinter.sol";
 import {IRoundsManager} from "./interfaces/IRoundsManager.sol";
 import {ITicketBroker} from "./interfaces/ITicketBroker.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
@@ -355,18 +354,6 @@ contract TicketBroker is ITicketBroker, ManagerUpgradeable {
         require(period != 0, ZeroPeriod());
         _storage().ticketValidityPeriod = period.toUint64();
         emit TicketValidityPeriodSet(period);
-    }
-
-    function _roundsManager() internal view returns (IRoundsManager) {
-        return IRoundsManager(_contract(ROUNDS_MANAGER));
-    }
-
-    function _bondingManager() internal view returns (IBondingManager) {
-        return IBondingManager(_contract(BONDING_MANAGER));
-    }
-
-    function _minter() internal view returns (IMinter) {
-        return IMinter(_contract(MINTER));
     }
 
     function _storage() private pure returns (TicketBrokerStorage storage $) {
