@@ -24,15 +24,21 @@ import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.s
 /// (incl. "JobsManager" = TicketBroker and "Treasury"), pause if configured, ownership to the
 /// configured owner (may be a multisig), then the post-deploy checks. The round is not initialized.
 contract Deploy is DeployBase {
-    /// @notice Deploys the `network` config with the broadcasting account, checks it, writes the file.
-    function run(string memory network) external returns (Deployment memory d) {
+    /// @notice Deploys the `network` config with the broadcasting account, checks it, and writes the
+    /// deployments file (`DEPLOYMENTS_FILE`, default `deployments/<chainId>.json`).
+    function run(string memory network) external returns (Deployment memory) {
+        return deployTo(network, deploymentsPath());
+    }
+
+    /// @notice `run` writing the deployments file to `path`.
+    function deployTo(string memory network, string memory path) public returns (Deployment memory d) {
         vm.startBroadcast();
         (, address deployer,) = vm.readCallers();
         Config memory cfg = loadConfig(network, deployer);
         d = _deploy(cfg, deployer);
         vm.stopBroadcast();
         checkDeployment(d, cfg, true);
-        writeDeployments(d, cfg, deployer, deploymentsPath());
+        writeDeployments(d, cfg, deployer, path);
     }
 
     /// @notice Deploys `cfg` with this contract as the deployer (no broadcast) and checks it; writes no

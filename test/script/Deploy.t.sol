@@ -27,6 +27,7 @@ contract DeployTest is Test {
 
     /* run(network) */
 
+    /// @dev The only test that sets DEPLOYMENTS_FILE (env is process-wide; others pass paths).
     function test_run_deploysAndWiresLocalConfig() public {
         string memory path = string.concat("/tmp/livepeer-deploy-test-", vm.toString(address(script)), ".json");
         vm.setEnv("DEPLOYMENTS_FILE", path);
@@ -106,8 +107,8 @@ contract DeployTest is Test {
     }
 
     function test_run_arbitrumLikeParameters() public {
-        vm.setEnv("DEPLOYMENTS_FILE", "/tmp/livepeer-deploy-test-arbitrum.json");
-        DeployBase.Deployment memory d = script.run("arbitrum-like");
+        string memory path = "/tmp/livepeer-deploy-test-arbitrum.json";
+        DeployBase.Deployment memory d = script.deployTo("arbitrum-like", path);
         assertEq(RoundsManager(d.roundsManager).roundLength(), 6377, "roundLength");
         assertEq(RoundsManager(d.roundsManager).roundLockAmount(), 100_000, "roundLockAmount");
         assertEq(BondingManager(d.bondingManager).unbondingPeriod(), 7, "unbondingPeriod");
@@ -119,7 +120,8 @@ contract DeployTest is Test {
         assertEq(Minter(d.minter).targetBondingRate(), 500_000_000, "targetBondingRate");
         assertEq(TicketBroker(payable(d.ticketBroker)).unlockPeriod(), 2, "unlockPeriod");
         assertEq(TicketBroker(payable(d.ticketBroker)).ticketValidityPeriod(), 2, "ticketValidityPeriod");
-        vm.removeFile("/tmp/livepeer-deploy-test-arbitrum.json");
+        assertEq(vm.parseJsonString(vm.readFile(path), ".network"), "arbitrum-like", "file network");
+        vm.removeFile(path);
     }
 
     /* deploy(cfg): owner, pause */
