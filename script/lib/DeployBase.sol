@@ -8,7 +8,7 @@ import {Minter} from "../../contracts/Minter.sol";
 import {RoundsManager} from "../../contracts/RoundsManager.sol";
 import {TicketBroker} from "../../contracts/TicketBroker.sol";
 import {IManager} from "../../contracts/interfaces/IManager.sol";
-import {Script} from "forge-std/Script.sol";
+import {DeploymentsFile} from "./DeploymentsFile.sol";
 
 /// @notice Everything the deploy and upgrade scripts share: the config (parsed and validated key by
 /// key), the deployments file (read and written), and the post-deploy checks.
@@ -20,7 +20,7 @@ import {Script} from "forge-std/Script.sol";
 ///   (use strings above 2^53 so every JSON tool reads them exactly);
 /// - owner, genesisHolder, treasury: a 0x address or the word "deployer" (the broadcasting account);
 /// - paused: bool.
-abstract contract DeployBase is Script {
+abstract contract DeployBase is DeploymentsFile {
     /// @notice A network's deploy parameters, with "deployer" already resolved to an address.
     struct Config {
         string network;
@@ -243,13 +243,6 @@ abstract contract DeployBase is Script {
     }
 
     /* DEPLOYMENTS FILE */
-
-    /// @notice `DEPLOYMENTS_FILE` if set, else `deployments/<chainId>.json`.
-    function deploymentsPath() public view returns (string memory) {
-        string memory path = vm.envOr("DEPLOYMENTS_FILE", string(""));
-        if (bytes(path).length != 0) return path;
-        return string.concat(vm.projectRoot(), "/deployments/", vm.toString(block.chainid), ".json");
-    }
 
     /// @notice Writes the deployments JSON (chainId, network, deployer, owner, contracts, config) to `path`.
     function writeDeployments(Deployment memory d, Config memory cfg, address deployer, string memory path) public {
