@@ -100,7 +100,18 @@ abstract contract ActionBase is DeploymentsFile {
         if (!ok) revert(_msg(message));
     }
 
+    /// @dev "<action>: <message>", or the message alone when it already starts with "<action> "
+    /// ("unbond 500 LPT: only 200 LPT bonded").
     function _msg(string memory message) internal view returns (string memory) {
+        bytes memory m = bytes(message);
+        bytes memory a = bytes(action);
+        if (m.length > a.length && m[a.length] == " ") {
+            bool same = true;
+            for (uint256 i; i < a.length && same; i++) {
+                same = m[i] == a[i];
+            }
+            if (same) return message;
+        }
         return string.concat(action, ": ", message);
     }
 
