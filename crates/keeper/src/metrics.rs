@@ -137,6 +137,12 @@ impl Metrics {
             g(&self.head_block),
         );
         metric(
+            "keeper_processed_block",
+            "gauge",
+            "Latest block fully handled (state read, decision taken, any transaction out).",
+            g(&self.processed_block),
+        );
+        metric(
             "keeper_current_round",
             "gauge",
             "RoundsManager.currentRound().",

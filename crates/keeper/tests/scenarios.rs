@@ -93,10 +93,7 @@ async fn three_keepers_send_exactly_one_transaction_per_round() -> Result<()> {
         );
     }
     let txs = net.rounds_manager_txs(from + 1, net.head().await?).await?;
-    ensure!(
-        txs.len() == rounds,
-        "one transaction per round: {txs:?}"
-    );
+    ensure!(txs.len() == rounds, "one transaction per round: {txs:?}");
     ensure!(
         txs.iter().all(|(_, ok)| *ok),
         "a transaction reverted: {txs:?}"
