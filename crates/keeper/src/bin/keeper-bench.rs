@@ -4,7 +4,7 @@
 //! then `target/release/keeper-bench` (or `cargo run --release -p livepeer-keeper --bin
 //! keeper-bench`). Needs the pinned toolchain (`make deps`).
 
-use std::{path::PathBuf, process::Stdio, time::Duration};
+use std::{path::Path, process::Stdio, time::Duration};
 
 use alloy::{
     primitives::U256,
@@ -64,12 +64,20 @@ fn rss_kib(pid: u32) -> (u64, u64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
+/// Figures of one run.
+struct Figures {
+    idle_per_block: f64,
+    acting_per_round: f64,
+    max_delay: u64,
+    rss_mb: f64,
+}
+
 async fn bench(
     devnet: &Devnet,
     provider: &DynProvider,
     ws: bool,
-    key_file: &PathBuf,
-) -> Result<()> {
+    key_file: &Path,
+) -> Result<Figures> {
     let keeper_bin = std::env::current_exe()?
         .parent()
         .context("no exe dir")?
