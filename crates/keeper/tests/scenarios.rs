@@ -338,3 +338,44 @@ async fn the_keeper_recovers_from_an_rpc_outage() -> Result<()> {
     let _ = ROUND_LENGTH;
     keeper.stop().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reverts_decode_into_the_interface_errors() -> Result<()> {
+    use alloy::{rpc::types::TransactionRequest, sol_types::SolCall};
+    use livepeer_bindings::IRoundsManager;
+    use livepeer_chain::{
+        ChainError, counter::RequestCounter, provider::connect, revert::RevertReason,
+        sender::TxSender, signer::load_signer,
+    };
+    let net = Net::start().await?;
+    let config = net.config(1, &[1], false)?;
+    let rpc = connect(&config.rpc, RequestCounter::new()).await?;
+    let sender =
+        TxSender::new(rpc.provider.clone(), load_signer(&config.key)?, config.fees).await?;
+    let tx = TransactionRequest::default()
+        .to(net.rounds_manager)
+        .input(IRoundsManager::initializeRoundCall {}.abi_encode().into());
+    let (current, last, _) = net.round_state().await?;
+    if current > last {
+        ensure!(
+            sender.simulate(&tx).await.is_ok(),
+            "simulation passes while uninitialized"
+        );
+        // Initialize through anvil's unlocked dev account #2, automined.
+        net.automine(true).await?;
+        net.provider
+            .send_transaction(tx.clone().from(address_of(2)))
+            .await?
+            .get_receipt()
+            .await?;
+        net.automine(false).await?;
+    }
+    match sender.simulate(&tx).await {
+        Err(ChainError::SimulationReverted(reason)) => {
+            ensure!(reason.is_round_already_initialized(), "{reason}");
+            ensure!(matches!(reason, RevertReason::RoundsManager(_)), "{reason}");
+        }
+        other => anyhow::bail!("expected RoundAlreadyInitialized, got {other:?}"),
+    }
+    Ok(())
+}
