@@ -4,7 +4,7 @@
 //! # Nonces
 //!
 //! The chain is the truth: every send reads the account's `latest` and `pending` transaction
-//! counts (one JSON-RPC batch). If `pending > latest`, a transaction of this account is already
+//! counts, in the same JSON-RPC batch as the `eth_estimateGas` simulation. If `pending > latest`, a transaction of this account is already
 //! in the pool (typically sent before a restart) and [`TxSender::send`] refuses with
 //! [`ChainError::InFlight`] unless asked to replace it ([`NonceMode::ReplaceInFlight`]). One
 //! [`tokio::sync::Mutex`] is held from the nonce read until the transaction is confirmed or
@@ -190,7 +190,20 @@ impl TxSender {
         events: &dyn SendEvents,
     ) -> Result<Confirmed, ChainError> {
         let _guard = self.lock.lock().await;
-        let (latest, pending) = self.nonces().await?;
+        // Nonces and simulation in one batch request.
+        let mut batch = BatchRequest::new(self.provider.client());
+        let latest = batch.add_call::<_, U64>(
+            "eth_getTransactionCount",
+            &(self.address, BlockNumberOrTag::Latest),
+        )?;
+        let pending = batch.add_call::<_, U64>(
+            "eth_getTransactionCount",
+            &(self.address, BlockNumberOrTag::Pending),
+        )?;
+        let simulated =
+            batch.add_call::<_, U64>("eth_estimateGas", &(tx.clone().with_from(self.address),))?;
+        batch.send().await?;
+        let (latest, pending) = (latest.await?.to::<u64>(), pending.await?.to::<u64>());
         let nonce = match mode {
             NonceMode::Next if pending > latest => {
                 return Err(ChainError::InFlight { latest, pending });
@@ -198,7 +211,13 @@ impl TxSender {
             NonceMode::Next => pending,
             NonceMode::ReplaceInFlight => latest,
         };
-        let estimate = self.simulate(&tx).await?;
+        let estimate = simulated
+            .await
+            .map_err(|err| match RevertReason::from_transport_error(&err) {
+                Some(reason) => ChainError::SimulationReverted(reason),
+                None => ChainError::Rpc(err),
+            })?
+            .to::<u64>();
         let gas_limit = estimate.saturating_mul(self.policy.gas_limit_percent) / 100;
         let cap = self.policy.max_fee_per_gas;
         let (max_fee, tip) = match mode {

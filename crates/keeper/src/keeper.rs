@@ -160,6 +160,7 @@ impl Keeper {
                 }
                 if let Some(task) = in_flight.take() {
                     let result = task.handle.await.unwrap_or(Err(ChainError::Cancelled));
+                    let confirmed = result.is_ok();
                     record_outcome(
                         &metrics,
                         result,
@@ -167,6 +168,16 @@ impl Keeper {
                         head.number,
                         &mut pending_since,
                     );
+                    if confirmed {
+                        // Our initializeRound() is confirmed at this head: the round is
+                        // initialized, no need to read it back. The next block reads as usual.
+                        Metrics::set(
+                            &metrics.last_initialized_round,
+                            Metrics::get(&metrics.current_round),
+                        );
+                        metrics.mark_ok();
+                        break 'step;
+                    }
                 }
                 let state = match read_state(&rpc.provider, rounds_manager, me, head).await {
                     Ok((state, balance)) => {
