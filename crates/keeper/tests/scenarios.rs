@@ -379,3 +379,25 @@ async fn reverts_decode_into_the_interface_errors() -> Result<()> {
     }
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_rpc_url_fails_over_to_the_next() -> Result<()> {
+    let net = Net::start().await?;
+    let mut config = net.config(1, &[1], false)?;
+    // A port nobody listens on, listed first.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    config
+        .rpc
+        .urls
+        .insert(0, format!("http://127.0.0.1:{dead}"));
+    let keeper = net.spawn(config);
+    settle_first_round(&net, &[&keeper]).await?;
+    let (round, delay) = run_round(&net, &[&keeper], 3).await?;
+    ensure!(
+        delay <= 1,
+        "round {round} initialized {delay} blocks after its start"
+    );
+    keeper.stop().await
+}
