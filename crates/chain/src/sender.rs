@@ -25,7 +25,7 @@ use alloy::{
 use tokio::sync::{Mutex, watch};
 use tokio_util::sync::CancellationToken;
 
-use crate::{ChainError, revert::RevertReason};
+use crate::{ChainError, blocks::Head, revert::RevertReason};
 
 /// Fee and confirmation policy.
 #[derive(Debug, Clone)]
@@ -178,14 +178,14 @@ impl TxSender {
 
     /// Simulates, signs and sends `tx`, then follows it until it has
     /// [`FeePolicy::confirmations`] blocks, replacing it when stuck and rebroadcasting it when a
-    /// reorg drops it. `base_fee` is the latest block's base fee; `heads` yields new block
+    /// reorg drops it. `base_fee` is the latest block's base fee; `heads` yields new heads
     /// numbers (the sender polls nothing on its own between blocks).
     pub async fn send(
         &self,
         tx: TransactionRequest,
         base_fee: u128,
         mode: NonceMode,
-        mut heads: watch::Receiver<u64>,
+        mut heads: watch::Receiver<Head>,
         cancel: &CancellationToken,
         events: &dyn SendEvents,
     ) -> Result<Confirmed, ChainError> {
@@ -239,7 +239,7 @@ impl TxSender {
         events.sent(first.hash, nonce);
         tracing::info!(hash = %first.hash, nonce, max_fee, tip, gas_limit, "transaction sent");
 
-        let mut waiting_since = *heads.borrow_and_update();
+        let mut waiting_since = heads.borrow_and_update().number;
         let mut mined: Option<TxHash> = None;
         loop {
             tokio::select! {
@@ -254,10 +254,14 @@ impl TxSender {
                     }
                 }
             }
-            let head = *heads.borrow_and_update();
+            let Head {
+                number: head,
+                base_fee,
+            } = *heads.borrow_and_update();
             let step = self
                 .track_step(
                     head,
+                    base_fee,
                     nonce,
                     cap,
                     &request,
@@ -278,6 +282,7 @@ impl TxSender {
     async fn track_step(
         &self,
         head: u64,
+        base_fee: u128,
         nonce: u64,
         cap: u128,
         request: &TransactionRequest,
@@ -351,7 +356,15 @@ impl TxSender {
                     let Some(last) = attempts.last().map(|a| (a.max_fee, a.tip)) else {
                         return Ok(None);
                     };
-                    match bump(last, self.policy.bump_percent, cap) {
+                    // At least the usual bump, and enough for the current base fee (a spike).
+                    let bumped = bump(last, self.policy.bump_percent, cap).map(|(max, tip)| {
+                        (
+                            max.max(base_fee.saturating_mul(2).saturating_add(tip))
+                                .min(cap),
+                            tip,
+                        )
+                    });
+                    match bumped {
                         Some((new_max, new_tip)) => {
                             let attempt = self.sign(request, new_max, new_tip).await?;
                             self.broadcast(&attempt.raw).await?;

@@ -131,7 +131,10 @@ impl Keeper {
             dry_run = config.dry_run,
             "keeper started"
         );
-        let (head_tx, head_rx) = watch::channel(0u64);
+        let (head_tx, head_rx) = watch::channel(Head {
+            number: 0,
+            base_fee: 0,
+        });
         let mut in_flight: Option<InFlight> = None;
         let mut pending_since: Option<u64> = None;
 
@@ -144,7 +147,7 @@ impl Keeper {
                     continue;
                 }
             };
-            head_tx.send_replace(head.number);
+            head_tx.send_replace(head);
             Metrics::set(&metrics.head_block, head.number);
             'step: {
                 if let Some(task) = &mut in_flight {
@@ -292,7 +295,7 @@ impl Keeper {
         if let Some(task) = in_flight.take() {
             // The sender returns at once on cancellation, logging what is still in flight.
             let result = task.handle.await.unwrap_or(Err(ChainError::Cancelled));
-            let head = *head_rx.borrow();
+            let head = head_rx.borrow().number;
             record_outcome(&metrics, result, task.round_start, head, &mut pending_since);
         }
         tracing::info!("keeper stopped");

@@ -401,3 +401,53 @@ async fn a_dead_rpc_url_fails_over_to_the_next() -> Result<()> {
     );
     keeper.stop().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_priced_out_by_a_base_fee_spike_is_replaced() -> Result<()> {
+    let net = Net::start().await?;
+    let keeper = net.spawn(net.config(1, &[1], false)?);
+    settle_first_round(&net, &[&keeper]).await?;
+    let start = net.to_block_before_next_round(&[&keeper]).await?;
+    net.step(1, &[&keeper]).await?; // sent with a max fee near the tiny base fee
+    let _: serde_json::Value = net
+        .provider
+        .raw_request(
+            "anvil_setNextBlockBaseFeePerGas".into(),
+            (alloy::primitives::U256::from(1_000_000_000u64),),
+        )
+        .await?;
+    let mut done = false;
+    for _ in 0..6 {
+        net.step(1, &[&keeper]).await?;
+        let (current, last, _) = net.round_state().await?;
+        if current == last {
+            done = true;
+            break;
+        }
+    }
+    ensure!(done, "round not initialized after the spike");
+    ensure!(
+        Metrics::get(&keeper.metrics.txs_replaced) >= 1,
+        "a replacement priced for the new base fee was sent"
+    );
+    let txs = net.rounds_manager_txs(start, net.head().await?).await?;
+    ensure!(txs.len() == 1 && txs[0].1, "{txs:?}");
+    keeper.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_run_decides_but_never_sends() -> Result<()> {
+    let net = Net::start().await?;
+    let mut config = net.config(1, &[1], false)?;
+    config.dry_run = true;
+    let keeper = net.spawn(config);
+    let head = net.head().await?;
+    wait_processed(&[&keeper], head).await?;
+    net.to_block_before_next_round(&[&keeper]).await?;
+    net.step(2, &[&keeper]).await?;
+    let (current, last, _) = net.round_state().await?;
+    ensure!(current > last, "nothing initialized the round");
+    ensure!(Metrics::get(&keeper.metrics.dry_run_skips) >= 1);
+    ensure!(Metrics::get(&keeper.metrics.txs_sent) == 0);
+    keeper.stop().await
+}
