@@ -126,6 +126,7 @@ next_round() {
 step "deploy (local config)"
 "$FORGE" script script/Deploy.s.sol:Deploy --sig 'run(string)' local --rpc-url "$RPC_URL" --broadcast \
     --private-key "$DEPLOYER_KEY" --disable-code-size-limit >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; fail "deploy"; }
+"$FORGE" script script/Deploy.s.sol:Deploy --sig 'verify()' --rpc-url "$RPC_URL" >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; fail "verify"; }
 CONTROLLER="$(jq -r .contracts.Controller "$DEPLOYMENTS_FILE")"
 TOKEN="$(call "$CONTROLLER" 'getContract(bytes32)(address)' "$(id LivepeerToken)")"
 BM="$(call "$CONTROLLER" 'getContract(bytes32)(address)' "$(id BondingManager)")"
