@@ -1,0 +1,1 @@
+//! Recipient-side redemption.
