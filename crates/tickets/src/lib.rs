@@ -49,4 +49,4 @@ pub use ticket::{
     AUX_DATA_LEN, AuxData, RandomnessError, SIGNATURE_LEN, SignError, SignedTicket, Ticket, derive_recipient_rand,
     eth_sign_digest, generate_recipient_rand, is_winning, recipient_rand_hash, verify_signature,
 };
-pub use validate::{ChainState, SenderFunds, check_offline, check_ticket, payable_amount};
+pub use validate::{ChainState, SenderFunds, check_offline, check_ticket, is_live, payable_amount};
