@@ -44,6 +44,9 @@ pub enum ChainError {
     /// The Controller has no address for this contract name.
     #[error("{0} is not registered in the Controller")]
     NotRegistered(&'static str),
+    /// A failure reported by a [`TxSender`] implementation in its own words.
+    #[error("{0}")]
+    Sender(String),
 }
 
 fn contract(context: impl Into<String>) -> impl FnOnce(alloy::contract::Error) -> ChainError {
