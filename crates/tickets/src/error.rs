@@ -35,9 +35,7 @@ pub enum TicketError {
         creation_round: U256,
     },
     /// The block hash in `auxData` is not the one recorded for the creation round.
-    #[error(
-        "block hash {given} is not the one recorded for round {creation_round} ({recorded})"
-    )]
+    #[error("block hash {given} is not the one recorded for round {creation_round} ({recorded})")]
     CreationRoundBlockHashMismatch {
         /// The round named by `auxData`.
         creation_round: U256,
@@ -114,6 +112,11 @@ impl TicketError {
             Self::NoFunds { .. } => "NoFunds",
             Self::NothingToPay { .. } => "NothingToPay",
         }
+    }
+
+    /// `"<ContractErrorName>: <message>"`, the form the redeemer records reasons in.
+    pub fn to_string_named(&self) -> String {
+        format!("{}: {self}", self.contract_name())
     }
 
     /// Whether the ticket can never be redeemed after this error, whatever happens on chain later.

@@ -46,7 +46,8 @@ pub mod validate;
 
 pub use error::{SignatureFault, TicketError};
 pub use ticket::{
-    AUX_DATA_LEN, AuxData, RandomnessError, SIGNATURE_LEN, SignError, SignedTicket, Ticket, derive_recipient_rand,
-    eth_sign_digest, generate_recipient_rand, is_winning, recipient_rand_hash, verify_signature,
+    AUX_DATA_LEN, AuxData, RandomnessError, SIGNATURE_LEN, SignError, SignedTicket, Ticket,
+    derive_recipient_rand, eth_sign_digest, generate_recipient_rand, is_winning,
+    recipient_rand_hash, verify_signature,
 };
 pub use validate::{ChainState, SenderFunds, check_offline, check_ticket, is_live, payable_amount};

@@ -74,7 +74,10 @@ impl Ticket {
 
     /// Signs the ticket with `signer` (the sender's key): a 65-byte low-s `r ‖ s ‖ v` signature
     /// with `v` in {27, 28} over the eth_sign digest of the hash.
-    pub async fn sign<S: Signer + Send + Sync + ?Sized>(&self, signer: &S) -> Result<Bytes, SignError> {
+    pub async fn sign<S: Signer + Send + Sync + ?Sized>(
+        &self,
+        signer: &S,
+    ) -> Result<Bytes, SignError> {
         let signature = signer.sign_message(self.hash().as_slice()).await?;
         Ok(encode_signature(signature))
     }

@@ -84,7 +84,11 @@ pub fn check_ticket(signed: &SignedTicket, chain: &ChainState) -> Result<AuxData
             given: aux.creation_round_block_hash,
         });
     }
-    if !is_live(aux.creation_round, chain.ticket_validity_period, chain.current_round) {
+    if !is_live(
+        aux.creation_round,
+        chain.ticket_validity_period,
+        chain.current_round,
+    ) {
         return Err(TicketError::TicketExpired {
             creation_round: aux.creation_round,
             current_round: chain.current_round,
@@ -215,7 +219,10 @@ mod tests {
             check_ticket(&t, &chain).map(|a| a.creation_round),
             Ok(U256::from(ROUND))
         );
-        assert_eq!(check_offline(&t).map(|a| a.creation_round), Ok(U256::from(ROUND)));
+        assert_eq!(
+            check_offline(&t).map(|a| a.creation_round),
+            Ok(U256::from(ROUND))
+        );
         Ok(())
     }
 
@@ -303,24 +310,39 @@ mod tests {
         assert_eq!(pay(100, funds(1000, 0, 0, 0)), Ok(U256::from(100u64)));
         assert_eq!(pay(100, funds(40, 500, 30, 0)), Ok(U256::from(70u64)));
         assert_eq!(pay(100, funds(40, 500, 300, 0)), Ok(U256::from(100u64)));
-        assert_eq!(pay(100, funds(0, 500, 0, 0)), Err(TicketError::NothingToPay { sender, recipient }));
-        assert_eq!(pay(0, funds(10, 0, 0, 0)), Err(TicketError::NothingToPay { sender, recipient }));
-        assert_eq!(pay(100, funds(0, 0, 0, 0)), Err(TicketError::NoFunds { sender }));
+        assert_eq!(
+            pay(100, funds(0, 500, 0, 0)),
+            Err(TicketError::NothingToPay { sender, recipient })
+        );
+        assert_eq!(
+            pay(0, funds(10, 0, 0, 0)),
+            Err(TicketError::NothingToPay { sender, recipient })
+        );
+        assert_eq!(
+            pay(100, funds(0, 0, 0, 0)),
+            Err(TicketError::NoFunds { sender })
+        );
         // An unlock still running pays; a finished one does not.
-        assert_eq!(pay(100, funds(1000, 0, 0, ROUND + 1)), Ok(U256::from(100u64)));
-        assert_eq!(pay(100, funds(1000, 0, 0, ROUND)), Err(TicketError::SenderUnlocked { sender }));
+        assert_eq!(
+            pay(100, funds(1000, 0, 0, ROUND + 1)),
+            Ok(U256::from(100u64))
+        );
+        assert_eq!(
+            pay(100, funds(1000, 0, 0, ROUND)),
+            Err(TicketError::SenderUnlocked { sender })
+        );
     }
 
     #[test]
     fn permanence() {
         assert!(TicketError::TicketDidNotWin.is_permanent());
         assert!(TicketError::RecipientRandMismatch.is_permanent());
-        assert!(!TicketError::NoFunds { sender: Address::ZERO }.is_permanent());
         assert!(
-            !TicketError::RoundNotInitialized {
-                round: U256::ZERO
+            !TicketError::NoFunds {
+                sender: Address::ZERO
             }
             .is_permanent()
         );
+        assert!(!TicketError::RoundNotInitialized { round: U256::ZERO }.is_permanent());
     }
 }

@@ -19,11 +19,20 @@ fn outcome(signed: &SignedTicket) -> String {
 fn every_vector_passes() -> Result<()> {
     let file = common::load_vectors()?;
     ensure!(file.version == 1, "vector file version {}", file.version);
-    ensure!(file.vectors.len() >= 20, "only {} vectors", file.vectors.len());
+    ensure!(
+        file.vectors.len() >= 20,
+        "only {} vectors",
+        file.vectors.len()
+    );
     let mut failures = Vec::new();
     for v in &file.vectors {
         if v.ticket.hash() != v.ticket_hash {
-            failures.push(format!("{}: hash {} != {}", v.name, v.ticket.hash(), v.ticket_hash));
+            failures.push(format!(
+                "{}: hash {} != {}",
+                v.name,
+                v.ticket.hash(),
+                v.ticket_hash
+            ));
         }
         let signed = SignedTicket {
             ticket: v.ticket.clone(),
@@ -32,10 +41,17 @@ fn every_vector_passes() -> Result<()> {
         };
         let got = outcome(&signed);
         if got != v.expected {
-            failures.push(format!("{}: outcome {got}, expected {}", v.name, v.expected));
+            failures.push(format!(
+                "{}: outcome {got}, expected {}",
+                v.name, v.expected
+            ));
         }
     }
-    ensure!(failures.is_empty(), "failing vectors:\n{}", failures.join("\n"));
+    ensure!(
+        failures.is_empty(),
+        "failing vectors:\n{}",
+        failures.join("\n")
+    );
     Ok(())
 }
 
@@ -53,7 +69,12 @@ fn valid_signatures_are_reproduced_by_signing() -> Result<()> {
     }) {
         let signer = PrivateKeySigner::from_bytes(&v.signer_key)?;
         let sig = v.ticket.sign_sync(&signer)?;
-        ensure!(sig == v.signature, "{}: signature {sig} != {}", v.name, v.signature);
+        ensure!(
+            sig == v.signature,
+            "{}: signature {sig} != {}",
+            v.name,
+            v.signature
+        );
         checked += 1;
     }
     ensure!(checked >= 15, "only {checked} signatures reproduced");
@@ -68,7 +89,13 @@ fn vector_names_are_unique_and_cover_every_expected_outcome() -> Result<()> {
     let before = names.len();
     names.dedup();
     ensure!(names.len() == before, "duplicate vector names");
-    for expected in ["win", "lose", "InvalidAuxDataLength", "RecipientRandMismatch", "InvalidSignature"] {
+    for expected in [
+        "win",
+        "lose",
+        "InvalidAuxDataLength",
+        "RecipientRandMismatch",
+        "InvalidSignature",
+    ] {
         ensure!(
             file.vectors.iter().any(|v| v.expected == expected),
             "no vector expects {expected}"

@@ -31,7 +31,7 @@ pub enum ChainError {
         /// What was being done.
         context: String,
         /// The transport error.
-        source: TransportError,
+        source: Box<TransportError>,
     },
     /// A contract call failed.
     #[error("{context}: {source}")]
@@ -39,7 +39,7 @@ pub enum ChainError {
         /// What was being done.
         context: String,
         /// The contract error.
-        source: alloy::contract::Error,
+        source: Box<alloy::contract::Error>,
     },
     /// The Controller has no address for this contract name.
     #[error("{0} is not registered in the Controller")]
@@ -51,12 +51,18 @@ pub enum ChainError {
 
 fn contract(context: impl Into<String>) -> impl FnOnce(alloy::contract::Error) -> ChainError {
     let context = context.into();
-    move |source| ChainError::Contract { context, source }
+    move |source| ChainError::Contract {
+        context,
+        source: Box::new(source),
+    }
 }
 
 fn rpc(context: impl Into<String>) -> impl FnOnce(TransportError) -> ChainError {
     let context = context.into();
-    move |source| ChainError::Rpc { context, source }
+    move |source| ChainError::Rpc {
+        context,
+        source: Box::new(source),
+    }
 }
 
 /// Signs and broadcasts transactions. Kept minimal on purpose: a shared chain layer can implement
@@ -67,7 +73,8 @@ pub trait TxSender: Send + Sync {
 
     /// Signs and broadcasts `tx` (its `from` is [`TxSender::address`]); returns the hash once the
     /// node accepted it.
-    fn send(&self, tx: TransactionRequest) -> impl Future<Output = Result<B256, ChainError>> + Send;
+    fn send(&self, tx: TransactionRequest)
+    -> impl Future<Output = Result<B256, ChainError>> + Send;
 
     /// The receipt of `tx`, polling until it is mined or `timeout` passes (then `None`).
     fn receipt(
@@ -243,7 +250,12 @@ impl Broker {
         let rm = IRoundsManager::new(self.rounds_manager, &self.provider);
         let tb = ITicketBroker::new(self.ticket_broker, &self.provider);
         let (current, last_initialized, ticket_validity_period) = tokio::try_join!(
-            async { rm.currentRound().call().await.map_err(contract("currentRound")) },
+            async {
+                rm.currentRound()
+                    .call()
+                    .await
+                    .map_err(contract("currentRound"))
+            },
             async {
                 rm.lastInitializedRound()
                     .call()

@@ -219,10 +219,7 @@ impl<S: TxSender> Redeemer<S> {
             let Some(signed) = self.queue.get(&hash).map(|t| t.signed.clone()) else {
                 continue;
             };
-            match self
-                .check(&signed, &rounds, gas_price, &mut funds)
-                .await?
-            {
+            match self.check(&signed, &rounds, gas_price, &mut funds).await? {
                 Verdict::Ready { gas } => ready.push((hash, gas)),
                 Verdict::Redeemed => {
                     self.queue.record(Record::Redeemed { hash, tx: None })?;
@@ -264,7 +261,11 @@ impl<S: TxSender> Redeemer<S> {
         let ticket = &signed.ticket;
         // Expiry first: an expired ticket is dead even while the round waits for initialization.
         if let Ok(aux) = ticket.aux()
-            && !is_live(aux.creation_round, rounds.ticket_validity_period, rounds.current)
+            && !is_live(
+                aux.creation_round,
+                rounds.ticket_validity_period,
+                rounds.current,
+            )
         {
             return Ok(Verdict::Dead(
                 TicketError::TicketExpired {
@@ -347,7 +348,9 @@ impl<S: TxSender> Redeemer<S> {
                 // Not the batch's own estimate: the batch never reverts, so eth_estimateGas finds the
                 // gas at which the inner redemptions fail quietly. Each ticket's single-call estimate
                 // bounds its share of the batch from above.
-                let gas = chunk.iter().fold(0u64, |sum, (_, gas)| sum.saturating_add(*gas));
+                let gas = chunk
+                    .iter()
+                    .fold(0u64, |sum, (_, gas)| sum.saturating_add(*gas));
                 (self.broker.batch_tx(&refs), gas)
             }
         };
@@ -373,7 +376,10 @@ impl<S: TxSender> Redeemer<S> {
             .receipt(tx_hash, self.config.receipt_timeout)
             .await?
         {
-            Some(receipt) => self.resolve(tx_hash, &hashes, receipt.status(), report).await,
+            Some(receipt) => {
+                self.resolve(tx_hash, &hashes, receipt.status(), report)
+                    .await
+            }
             None => {
                 tracing::warn!(tx = %tx_hash, "no receipt yet; resolving next pass");
                 Ok(())
@@ -555,13 +561,6 @@ fn debit(mut funds: SenderFunds, amount: U256) -> SenderFunds {
         funds.claimable_reserve = funds.claimable_reserve.saturating_sub(from_reserve);
     }
     funds
-}
-
-impl TicketError {
-    /// `"<ContractErrorName>: <message>"`, the form the redeemer records reasons in.
-    pub fn to_string_named(&self) -> String {
-        format!("{}: {self}", self.contract_name())
-    }
 }
 
 #[cfg(test)]

@@ -440,7 +440,10 @@ mod tests {
                 hashes: vec![ha, hb],
                 tx,
             })?;
-            q.record(Record::Redeemed { hash: ha, tx: Some(tx) })?;
+            q.record(Record::Redeemed {
+                hash: ha,
+                tx: Some(tx),
+            })?;
             q.record(Record::Retry {
                 hash: hb,
                 reason: "reverted".into(),
@@ -449,15 +452,24 @@ mod tests {
                 hash: hc,
                 reason: "TicketExpired".into(),
             })?;
-            q.record(Record::Sent { hashes: vec![hd], tx })?;
+            q.record(Record::Sent {
+                hashes: vec![hd],
+                tx,
+            })?;
             q.record(Record::Inbox { offset: 123 })?;
         }
         for _ in 0..2 {
             let q = Queue::open(dir.path())?;
             assert_eq!(q.tickets().len(), 4);
             assert_eq!(q.inbox_offset(), 123);
-            let status = |h| q.get(&h).map(|t| (t.status.clone(), t.attempts, t.last_error.clone()));
-            assert_eq!(status(ha), Some((TicketStatus::Redeemed { tx: Some(tx) }, 0, None)));
+            let status = |h| {
+                q.get(&h)
+                    .map(|t| (t.status.clone(), t.attempts, t.last_error.clone()))
+            };
+            assert_eq!(
+                status(ha),
+                Some((TicketStatus::Redeemed { tx: Some(tx) }, 0, None))
+            );
             assert_eq!(
                 status(hb),
                 Some((TicketStatus::Pending, 1, Some("reverted".into())))
@@ -490,7 +502,8 @@ mod tests {
             .append(true)
             .open(&path)
             .map_err(|e| io(&path, e))?;
-        f.write_all(br#"{"op":"add","tick"#).map_err(|e| io(&path, e))?;
+        f.write_all(br#"{"op":"add","tick"#)
+            .map_err(|e| io(&path, e))?;
         drop(f);
         let q = Queue::open(dir.path())?;
         assert_eq!(q.tickets().len(), 1, "torn line dropped");

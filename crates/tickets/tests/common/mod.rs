@@ -20,8 +20,7 @@ use alloy::{
 };
 use anyhow::{Context, Result, ensure};
 use livepeer_bindings::{
-    IBondingManager, IController, ILivepeerToken, IRoundsManager, ITicketBroker, contract_id,
-    names,
+    IBondingManager, IController, ILivepeerToken, IRoundsManager, ITicketBroker, contract_id, names,
 };
 use livepeer_tickets::{AuxData, SignedTicket, Ticket, recipient_rand_hash};
 
@@ -37,8 +36,14 @@ pub fn repo_root() -> PathBuf {
 }
 
 fn tool(name: &str) -> Result<PathBuf> {
-    let bin = repo_root().join(format!("node_modules/@foundry-rs/{name}-linux-amd64/bin/{name}"));
-    ensure!(bin.is_file(), "{} not found: run `make deps` first", bin.display());
+    let bin = repo_root().join(format!(
+        "node_modules/@foundry-rs/{name}-linux-amd64/bin/{name}"
+    ));
+    ensure!(
+        bin.is_file(),
+        "{} not found: run `make deps` first",
+        bin.display()
+    );
     Ok(bin)
 }
 
@@ -83,7 +88,9 @@ impl Devnet {
         let file = deployments.path().join("deployments.json");
         let key = format!("0x{}", alloy::hex::encode(anvil.keys()[0].to_bytes()));
         {
-            let _guard = FORGE.lock().map_err(|_| anyhow::anyhow!("forge lock poisoned"))?;
+            let _guard = FORGE
+                .lock()
+                .map_err(|_| anyhow::anyhow!("forge lock poisoned"))?;
             let out = Command::new(tool("forge")?)
                 .current_dir(repo_root())
                 .env("DEPLOYMENTS_FILE", &file)
@@ -186,7 +193,13 @@ impl Devnet {
     pub async fn initialize_round(&self) -> Result<U256> {
         let rm = self.rounds();
         if !rm.currentRoundInitialized().call().await? {
-            let r = rm.initializeRound().from(self.deployer).send().await?.get_receipt().await?;
+            let r = rm
+                .initializeRound()
+                .from(self.deployer)
+                .send()
+                .await?
+                .get_receipt()
+                .await?;
             ensure!(r.status(), "initializeRound reverted");
         }
         Ok(rm.currentRound().call().await?)
@@ -197,15 +210,42 @@ impl Devnet {
     pub async fn activate_orchestrator(&self, i: usize, lpt: u128) -> Result<U256> {
         let orch = self.account(i);
         let amount = U256::from(lpt) * U256::from(ETH);
-        self.initialize_round().await?;
+        // Start from a fresh round: `transcoder()` reverts in the round's locked tail (RoundLocked).
+        self.next_round().await?;
         let token = ILivepeerToken::new(self.token, self.provider.clone());
         let bm = self.bonding();
-        check(token.transfer(orch, amount).from(self.deployer).send().await?.get_receipt().await?.status(), "transfer")?;
         check(
-            token.approve(self.bonding_manager, amount).from(orch).send().await?.get_receipt().await?.status(),
+            token
+                .transfer(orch, amount)
+                .from(self.deployer)
+                .send()
+                .await?
+                .get_receipt()
+                .await?
+                .status(),
+            "transfer",
+        )?;
+        check(
+            token
+                .approve(self.bonding_manager, amount)
+                .from(orch)
+                .send()
+                .await?
+                .get_receipt()
+                .await?
+                .status(),
             "approve",
         )?;
-        check(bm.bond(amount, orch).from(orch).send().await?.get_receipt().await?.status(), "bond")?;
+        check(
+            bm.bond(amount, orch)
+                .from(orch)
+                .send()
+                .await?
+                .get_receipt()
+                .await?
+                .status(),
+            "bond",
+        )?;
         check(
             bm.transcoder(U256::from(500_000u64), U256::from(500_000u64))
                 .from(orch)
@@ -217,7 +257,10 @@ impl Devnet {
             "transcoder",
         )?;
         let round = self.next_round().await?;
-        ensure!(bm.isActiveTranscoder(orch).call().await?, "orchestrator not active");
+        ensure!(
+            bm.isActiveTranscoder(orch).call().await?,
+            "orchestrator not active"
+        );
         Ok(round)
     }
 
@@ -276,7 +319,8 @@ fn check(ok: bool, what: &str) -> Result<()> {
 }
 
 fn read_controller(path: &Path) -> Result<Address> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let json: serde_json::Value = serde_json::from_str(&text)?;
     let addr = json["contracts"]["Controller"]
         .as_str()
@@ -316,6 +360,7 @@ pub struct VectorFile {
 /// Reads `test/vectors/tickets.json`.
 pub fn load_vectors() -> Result<VectorFile> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test/vectors/tickets.json");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }
