@@ -322,8 +322,12 @@ impl<S: TxSender> Redeemer<S> {
         };
         let cost = U256::from(gas) * U256::from(gas_price);
         if amount * U256::from(100u64) < cost * U256::from(self.config.min_profit_percent) {
+            tracing::debug!(hash = %ticket.hash(), %amount, %cost, "unprofitable for now");
+            // The recorded reason leaves out the gas price so it stays the same from pass to pass
+            // (an unchanged reason is not journaled again).
             return Ok(Verdict::Defer(format!(
-                "unprofitable: pays {amount} wei, redeeming costs ~{cost} wei"
+                "unprofitable: pays {amount} wei, under {}% of the gas cost",
+                self.config.min_profit_percent
             )));
         }
         funds.insert(key, debit(available, amount));

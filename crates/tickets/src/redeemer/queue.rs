@@ -198,13 +198,24 @@ impl Queue {
         Ok(())
     }
 
-    /// Adds a ticket; returns false (and writes nothing) when its hash is already queued.
+    /// Adds a ticket; returns false (and writes nothing) when its hash is already queued, unless
+    /// the queued one is dead and this one differs (e.g. a corrected `recipientRand`), which
+    /// replaces it.
     pub fn add(&mut self, ticket: SignedTicket) -> Result<bool, QueueError> {
-        if self.index.contains_key(&ticket.ticket.hash()) {
+        if !self.accepts(&ticket) {
             return Ok(false);
         }
         self.record(Record::Add { ticket })?;
         Ok(true)
+    }
+
+    fn accepts(&self, ticket: &SignedTicket) -> bool {
+        match self.get(&ticket.ticket.hash()) {
+            None => true,
+            Some(queued) => {
+                matches!(queued.status, TicketStatus::Dead { .. }) && queued.signed != *ticket
+            }
+        }
     }
 
     /// Every ticket, in arrival order.
@@ -235,16 +246,23 @@ impl Queue {
     fn apply(&mut self, record: Record) {
         match record {
             Record::Add { ticket } => {
+                if !self.accepts(&ticket) {
+                    return;
+                }
                 let hash = ticket.ticket.hash();
-                if !self.index.contains_key(&hash) {
-                    self.index.insert(hash, self.tickets.len());
-                    self.tickets.push(QueuedTicket {
-                        hash,
-                        signed: ticket,
-                        status: TicketStatus::Pending,
-                        attempts: 0,
-                        last_error: None,
-                    });
+                let queued = QueuedTicket {
+                    hash,
+                    signed: ticket,
+                    status: TicketStatus::Pending,
+                    attempts: 0,
+                    last_error: None,
+                };
+                match self.index.get(&hash).and_then(|&i| self.tickets.get_mut(i)) {
+                    Some(dead) => *dead = queued,
+                    None => {
+                        self.index.insert(hash, self.tickets.len());
+                        self.tickets.push(queued);
+                    }
                 }
             }
             Record::Sent { hashes, tx } => {
@@ -487,6 +505,35 @@ mod tests {
             assert_eq!(status(hd), Some((TicketStatus::InFlight { tx }, 0, None)));
             assert_eq!(q.open_tickets().count(), 2);
         }
+        Ok(())
+    }
+
+    #[test]
+    fn a_dead_ticket_is_replaced_by_a_corrected_copy_only() -> Result<(), QueueError> {
+        let dir = tempfile::tempdir().map_err(|e| io(Path::new("tmp"), e))?;
+        let mut q = Queue::open(dir.path())?;
+        let bad = ticket(1);
+        let hash = bad.ticket.hash();
+        q.add(bad.clone())?;
+        let mut fixed = bad.clone();
+        fixed.recipient_rand = U256::from(42u64);
+        assert!(!q.add(fixed.clone())?, "a pending ticket is not replaced");
+        q.record(Record::Dead {
+            hash,
+            reason: "RecipientRandMismatch".into(),
+        })?;
+        assert!(!q.add(bad)?, "the same dead ticket is not re-added");
+        assert!(
+            q.add(fixed.clone())?,
+            "a corrected copy replaces the dead one"
+        );
+        drop(q);
+        let q = Queue::open(dir.path())?;
+        assert_eq!(q.tickets().len(), 1);
+        assert_eq!(
+            q.get(&hash).map(|t| (&t.signed, &t.status)),
+            Some((&fixed, &TicketStatus::Pending))
+        );
         Ok(())
     }
 
