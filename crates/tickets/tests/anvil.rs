@@ -690,3 +690,67 @@ async fn binary_runs_until_sigterm_and_rejects_a_bad_key() -> Result<()> {
     ensure!(status.success(), "clean exit on SIGTERM: {status}");
     Ok(())
 }
+
+/// A node that refuses every transaction.
+struct RefusingSender(Address);
+
+impl TxSender for RefusingSender {
+    fn address(&self) -> Address {
+        self.0
+    }
+    async fn send(&self, _: TransactionRequest) -> Result<B256, ChainError> {
+        Err(ChainError::Sender("connection refused".into()))
+    }
+    async fn receipt(
+        &self,
+        _: B256,
+        _: Duration,
+    ) -> Result<Option<TransactionReceipt>, ChainError> {
+        Ok(None)
+    }
+    async fn is_known(&self, _: B256) -> Result<bool, ChainError> {
+        Ok(false)
+    }
+}
+
+#[tokio::test]
+async fn a_refused_transaction_spends_no_attempt_and_the_ticket_waits() -> Result<()> {
+    let net = funded_devnet().await?;
+    let orch = net.account(ORCH);
+    let t = net
+        .ticket(BROADCASTER, orch, U256::from(ETH / 10), U256::MAX, 1)
+        .await?;
+    let hash = t.ticket.hash();
+    let dir = tempfile::tempdir()?;
+    let cfg = RedeemerConfig {
+        max_attempts: 1,
+        ..config()
+    };
+    {
+        let mut r = redeemer(&net, RefusingSender(orch), dir.path(), None, cfg.clone()).await?;
+        r.submit(t)?;
+        for _ in 0..3 {
+            let report = r.process_once().await?;
+            ensure!(report.deferred == vec![hash], "waits: {report:?}");
+        }
+        let q = r.queue().get(&hash).context("queued")?;
+        ensure!(
+            q.status == TicketStatus::Pending && q.attempts == 0,
+            "no attempt: {q:?}"
+        );
+        ensure!(
+            q.last_error
+                .as_deref()
+                .is_some_and(|e| e.contains("connection refused")),
+            "reason: {:?}",
+            q.last_error
+        );
+    }
+    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, cfg).await?;
+    let report = r.process_once().await?;
+    ensure!(
+        report.redeemed == vec![hash],
+        "redeemed once the node takes it: {report:?}"
+    );
+    Ok(())
+}

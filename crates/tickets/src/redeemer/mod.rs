@@ -17,7 +17,7 @@
 //!
 //! # A pass ([`Redeemer::process_once`])
 //!
-//! 1. Ingest new inbox lines into the [queue](queue) (journaled, fsynced).
+//! 1. Ingest new inbox lines into the [`queue`] (journaled, fsynced).
 //! 2. Resolve tickets in flight (a transaction was broadcast, perhaps before a crash): from the
 //!    receipt and `usedTickets`; a transaction the node no longer knows puts them back to pending.
 //! 3. Check each pending ticket: expired → dead; every rule of [`check_ticket`] (permanent
@@ -28,7 +28,8 @@
 //!    earlier tickets of the pass are subtracted.
 //! 4. Send the ready tickets, one `redeemWinningTicket` or `batchRedeemWinningTickets` per
 //!    `max_batch`; journal `sent` before awaiting the receipt; then mark each ticket redeemed if
-//!    `usedTickets` says so, or retry (attempt + 1; dead after `max_attempts`).
+//!    `usedTickets` says so, or retry (attempt + 1; dead after `max_attempts`). A transaction the
+//!    node refuses to take counts no attempt: its tickets wait.
 //!
 //! A waiting ticket is retried every pass until it expires (`creationRound + ticketValidityPeriod
 //! <= currentRound`), when it is marked dead.
@@ -225,17 +226,7 @@ impl<S: TxSender> Redeemer<S> {
                     self.queue.record(Record::Redeemed { hash, tx: None })?;
                     report.redeemed.push(hash);
                 }
-                Verdict::Defer(reason) => {
-                    let unchanged = self
-                        .queue
-                        .get(&hash)
-                        .is_some_and(|t| t.last_error.as_deref() == Some(reason.as_str()));
-                    if !unchanged {
-                        tracing::info!(%hash, %reason, "ticket waits");
-                        self.queue.record(Record::Deferred { hash, reason })?;
-                    }
-                    report.deferred.push(hash);
-                }
+                Verdict::Defer(reason) => self.defer(hash, reason, &mut report)?,
                 Verdict::Dead(reason) => {
                     tracing::warn!(%hash, %reason, "ticket dead");
                     self.queue.record(Record::Dead { hash, reason })?;
@@ -363,8 +354,11 @@ impl<S: TxSender> Redeemer<S> {
         let tx_hash = match self.sender.send(tx).await {
             Ok(h) => h,
             Err(e) => {
+                // Nothing reached the chain: the tickets wait (no attempt counted), so a node outage
+                // never uses up their attempts.
+                tracing::warn!(%e, tickets = hashes.len(), "sending failed");
                 for hash in hashes {
-                    self.retry(hash, format!("sending failed: {e}"), report)?;
+                    self.defer(hash, format!("sending failed: {e}"), report)?;
                 }
                 return Ok(());
             }
@@ -453,6 +447,25 @@ impl<S: TxSender> Redeemer<S> {
             };
             self.retry(hash, format!("{what}{why}"), report)?;
         }
+        Ok(())
+    }
+
+    /// Records that the ticket waits (journaled only when the reason changed).
+    fn defer(
+        &mut self,
+        hash: B256,
+        reason: String,
+        report: &mut PassReport,
+    ) -> Result<(), RedeemerError> {
+        let unchanged = self
+            .queue
+            .get(&hash)
+            .is_some_and(|t| t.last_error.as_deref() == Some(reason.as_str()));
+        if !unchanged {
+            tracing::info!(%hash, %reason, "ticket waits");
+            self.queue.record(Record::Deferred { hash, reason })?;
+        }
+        report.deferred.push(hash);
         Ok(())
     }
 
