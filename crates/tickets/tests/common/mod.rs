@@ -80,10 +80,7 @@ impl std::fmt::Debug for Devnet {
 impl Devnet {
     /// Starts anvil and runs the Deploy script against it.
     pub async fn start() -> Result<Self> {
-        let anvil = Anvil::new()
-            .path(tool("anvil")?)
-            .arg("--disable-code-size-limit")
-            .try_spawn()?;
+        let anvil = Anvil::new().path(tool("anvil")?).try_spawn()?;
         let deployments = tempfile::tempdir()?;
         let file = deployments.path().join("deployments.json");
         let key = format!("0x{}", alloy::hex::encode(anvil.keys()[0].to_bytes()));
@@ -105,7 +102,6 @@ impl Devnet {
                     "--broadcast",
                     "--private-key",
                     &key,
-                    "--disable-code-size-limit",
                 ])
                 .output()
                 .context("running forge script")?;
