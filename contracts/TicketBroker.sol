@@ -23,6 +23,15 @@ contract TicketBroker is ITicketBroker, ManagerUpgradeable {
         uint64 withdrawRound;
     }
 
+    /// @dev What a redemption reads once per transaction; the block hash is a one-entry cache.
+    struct RedeemContext {
+        IRoundsManager rm;
+        uint256 round;
+        uint256 validityPeriod;
+        uint256 knownCreationRound;
+        bytes32 knownBlockHash;
+    }
+
     /// @custom:storage-location erc7201:livepeer.storage.TicketBroker
     struct TicketBrokerStorage {
         uint64 unlockPeriod;
@@ -111,32 +120,54 @@ contract TicketBroker is ITicketBroker, ManagerUpgradeable {
     /* REDEMPTION */
 
     /// @inheritdoc ITicketBroker
-    function redeemWinningTicket(Ticket memory ticket, bytes memory sig, uint256 recipientRand) public {
+    function redeemWinningTicket(Ticket calldata ticket, bytes calldata sig, uint256 recipientRand) external {
         _requireNotPaused();
-        IRoundsManager rm = _roundsManager();
-        uint256 round = rm.currentRound();
-        require(rm.lastInitializedRound() == round, RoundNotInitialized(round));
+        RedeemContext memory ctx = _redeemContext();
+        require(ctx.rm.lastInitializedRound() == ctx.round, RoundNotInitialized(ctx.round));
 
-        bytes32 ticketHash = getTicketHash(ticket);
-        uint256 creationRound = _requireValidWinningTicket(ticket, ticketHash, sig, recipientRand, rm, round);
-
-        uint256 amount = _debitSender(ticket, round);
-        _storage().usedTickets[ticketHash] = true;
-        emit WinningTicketTransfer(ticket.sender, ticket.recipient, amount);
-        _emitRedeemed(ticket, recipientRand);
+        (uint256 amount, bytes memory failure) = _redeem(ticket, sig, recipientRand, ctx);
+        if (failure.length != 0) {
+            assembly ("memory-safe") {
+                revert(add(failure, 32), mload(failure))
+            }
+        }
         // Reverts unless the recipient is an active registered transcoder: the ticket then stays unused.
-        _bondingManager().updateTranscoderWithFees(ticket.recipient, amount, creationRound);
+        _bondingManager().updateTranscoderWithFees(ticket.recipient, amount, ctx.round);
     }
 
     /// @inheritdoc ITicketBroker
-    function batchRedeemWinningTickets(Ticket[] memory tickets, bytes[] memory sigs, uint256[] memory recipientRands)
-        external
-    {
-        require(tickets.length == sigs.length && sigs.length == recipientRands.length, BatchLengthMismatch());
-        for (uint256 i; i < tickets.length; i++) {
-            // Each ticket stands alone: a failure only skips it.
-            try this.redeemWinningTicket(tickets[i], sigs[i], recipientRands[i]) {} catch {}
+    function batchRedeemWinningTickets(
+        Ticket[] calldata tickets,
+        bytes[] calldata sigs,
+        uint256[] calldata recipientRands
+    ) external {
+        uint256 count = tickets.length;
+        require(count == sigs.length && count == recipientRands.length, BatchLengthMismatch());
+        // Paused or uninitialized: every ticket would fail, so none is touched.
+        if (count == 0 || controller().paused()) return;
+        RedeemContext memory ctx = _redeemContext();
+        if (ctx.rm.lastInitializedRound() != ctx.round) return;
+
+        // Tickets are validated here, not through a reverting self-call, and the fees of a run of tickets
+        // to one recipient reach the BondingManager in one call.
+        IBondingManager bm = _bondingManager();
+        address recipient;
+        bool recipientPayable;
+        uint256 owed;
+        for (uint256 i; i < count; i++) {
+            Ticket calldata ticket = tickets[i];
+            if (i == 0 || ticket.recipient != recipient) {
+                _payFees(bm, recipient, owed, ctx.round);
+                owed = 0;
+                recipient = ticket.recipient;
+                // What updateTranscoderWithFees requires, checked before any ticket of the run is used.
+                recipientPayable = bm.isActiveTranscoder(recipient) && bm.isRegisteredTranscoder(recipient);
+            }
+            if (!recipientPayable) continue;
+            (uint256 amount,) = _redeem(ticket, sigs[i], recipientRands[i], ctx);
+            owed += amount;
         }
+        _payFees(bm, recipient, owed, ctx.round);
     }
 
     /* PARAMETERS */
@@ -168,18 +199,8 @@ contract TicketBroker is ITicketBroker, ManagerUpgradeable {
     }
 
     /// @inheritdoc ITicketBroker
-    function getTicketHash(Ticket memory ticket) public pure returns (bytes32) {
-        return keccak256(
-            abi.encodePacked(
-                ticket.recipient,
-                ticket.sender,
-                ticket.faceValue,
-                ticket.winProb,
-                ticket.senderNonce,
-                ticket.recipientRandHash,
-                ticket.auxData
-            )
-        );
+    function getTicketHash(Ticket calldata ticket) external pure returns (bytes32) {
+        return _ticketHash(ticket);
     }
 
     /// @inheritdoc ITicketBroker
@@ -237,68 +258,27 @@ contract TicketBroker is ITicketBroker, ManagerUpgradeable {
         if (value != 0) _minter().depositETH{value: value}();
     }
 
-    /// @dev Every rule of PROTOCOL.md, in its order. Returns the ticket's creation round.
-    function _requireValidWinningTicket(
-        Ticket memory ticket,
-        bytes32 ticketHash,
-        bytes memory sig,
-        uint256 recipientRand,
-        IRoundsManager rm,
-        uint256 round
-    ) internal view returns (uint256 creationRound) {
-        require(ticket.recipient != address(0), ZeroRecipient());
-        require(ticket.sender != address(0), ZeroSender());
-
-        bytes memory auxData = ticket.auxData;
-        require(auxData.length == 64, InvalidAuxDataLength(auxData.length));
-        bytes32 creationRoundBlockHash;
-        assembly ("memory-safe") {
-            creationRound := mload(add(auxData, 32))
-            creationRoundBlockHash := mload(add(auxData, 64))
-        }
-        bytes32 recorded = rm.blockHashForRound(creationRound);
-        require(recorded != bytes32(0), UnknownCreationRound(creationRound));
-        require(
-            recorded == creationRoundBlockHash,
-            CreationRoundBlockHashMismatch(creationRound, recorded, creationRoundBlockHash)
-        );
-        require(creationRound + _storage().ticketValidityPeriod > round, TicketExpired(creationRound, round));
-
-        require(keccak256(abi.encodePacked(recipientRand)) == ticket.recipientRandHash, RecipientRandMismatch());
-        require(!_storage().usedTickets[ticketHash], TicketUsed(ticketHash));
-        // Exactly 65 bytes (no EIP-2098 second draw) and low-s, as ECDSA.tryRecover enforces.
-        require(sig.length == 65, InvalidSignature());
-        (address signer, ECDSA.RecoverError err,) =
-            ECDSA.tryRecover(MessageHashUtils.toEthSignedMessageHash(ticketHash), sig);
-        require(err == ECDSA.RecoverError.NoError && signer == ticket.sender, InvalidSignature());
-        require(uint256(keccak256(abi.encodePacked(sig, recipientRand))) < ticket.winProb, TicketDidNotWin());
+    /// @dev What a redemption reads once per transaction; a batch shares it across its tickets.
+    function _redeemContext() internal view returns (RedeemContext memory ctx) {
+        ctx.rm = _roundsManager();
+        ctx.round = ctx.rm.currentRound();
+        ctx.validityPeriod = _storage().ticketValidityPeriod;
     }
 
-    /// @dev Debits min(faceValue, deposit + recipient's claimable reserve) from the sender; never zero.
-    function _debitSender(Ticket memory ticket, uint256 round) internal returns (uint256 amount) {
-        Account storage stored = _storage().accounts[ticket.sender];
-        Account memory account = stored;
-        require(account.withdrawRound == 0 || round < account.withdrawRound, SenderUnlocked(ticket.sender));
-        require(account.deposit != 0 || account.reserve != 0, NoFunds(ticket.sender));
+    /// @dev Validates, debits the sender, marks the ticket used and emits; pays nothing into the
+    /// BondingManager (the caller does). On failure nothing is written and `failure` is the revert data.
+    function _redeem(Ticket calldata ticket, bytes calldata sig, uint256 recipientRand, RedeemContext memory ctx)
+        internal
+        returns (uint256 amount, bytes memory failure)
+    {
+        bytes32 ticketHash = _ticketHash(ticket);
+        failure = _checkWinningTicket(ticket, ticketHash, sig, recipientRand, ctx);
+        if (failure.length != 0) return (0, failure);
+        (amount, failure) = _debitSender(ticket, ctx.round);
+        if (failure.length != 0) return (0, failure);
 
-        // Pay the most the funds allow right now; a ticket is never burned for less.
-        if (ticket.faceValue <= account.deposit) {
-            amount = ticket.faceValue;
-            // forge-lint: disable-next-line(unsafe-typecast)
-            account.deposit -= uint96(amount); // amount <= deposit
-        } else {
-            uint256 shortfall = ticket.faceValue - account.deposit;
-            uint256 fromReserve = _claimFromReserve(ticket.sender, ticket.recipient, account.reserve, shortfall, round);
-            amount = uint256(account.deposit) + fromReserve;
-            account.deposit = 0;
-            // forge-lint: disable-next-line(unsafe-typecast)
-            account.reserve -= uint96(fromReserve); // fromReserve <= reserve
-        }
-        require(amount != 0, NothingToPay(ticket.sender, ticket.recipient));
-        (stored.deposit, stored.reserve) = (account.deposit, account.reserve);
-    }
-
-    function _emitRedeemed(Ticket memory ticket, uint256 recipientRand) internal {
+        _storage().usedTickets[ticketHash] = true;
+        emit WinningTicketTransfer(ticket.sender, ticket.recipient, amount);
         emit WinningTicketRedeemed(
             ticket.sender,
             ticket.recipient,
@@ -310,18 +290,114 @@ contract TicketBroker is ITicketBroker, ManagerUpgradeable {
         );
     }
 
-    /// @dev Takes up to `amount` from the recipient's slice of the sender's reserve this round.
-    function _claimFromReserve(address holder, address claimant, uint256 remaining, uint256 amount, uint256 round)
+    /// @dev Every rule of PROTOCOL.md, in its order; returns the first broken rule's revert data.
+    function _checkWinningTicket(
+        Ticket calldata ticket,
+        bytes32 ticketHash,
+        bytes calldata sig,
+        uint256 recipientRand,
+        RedeemContext memory ctx
+    ) internal view returns (bytes memory) {
+        if (ticket.recipient == address(0)) {
+            return abi.encodeWithSelector(ZeroRecipient.selector);
+        }
+        if (ticket.sender == address(0)) return abi.encodeWithSelector(ZeroSender.selector);
+
+        bytes calldata auxData = ticket.auxData;
+        if (auxData.length != 64) return abi.encodeWithSelector(InvalidAuxDataLength.selector, auxData.length);
+        uint256 creationRound = uint256(bytes32(auxData[:32]));
+        bytes32 creationRoundBlockHash = bytes32(auxData[32:]);
+        // Tickets of a batch mostly share a creation round: look its block hash up once.
+        if (ctx.knownBlockHash == 0 || ctx.knownCreationRound != creationRound) {
+            (ctx.knownCreationRound, ctx.knownBlockHash) = (creationRound, ctx.rm.blockHashForRound(creationRound));
+        }
+        bytes32 recorded = ctx.knownBlockHash;
+        if (recorded == 0) return abi.encodeWithSelector(UnknownCreationRound.selector, creationRound);
+        if (recorded != creationRoundBlockHash) {
+            return abi.encodeWithSelector(
+                CreationRoundBlockHashMismatch.selector, creationRound, recorded, creationRoundBlockHash
+            );
+        }
+        // No overflow: creationRound has a recorded block hash, so it is a real round.
+        if (creationRound + ctx.validityPeriod <= ctx.round) {
+            return abi.encodeWithSelector(TicketExpired.selector, creationRound, ctx.round);
+        }
+
+        if (keccak256(abi.encodePacked(recipientRand)) != ticket.recipientRandHash) {
+            return abi.encodeWithSelector(RecipientRandMismatch.selector);
+        }
+        if (_storage().usedTickets[ticketHash]) return abi.encodeWithSelector(TicketUsed.selector, ticketHash);
+        // Exactly 65 bytes (no EIP-2098 second draw) and low-s, as ECDSA.tryRecoverCalldata enforces.
+        if (sig.length != 65) return abi.encodeWithSelector(InvalidSignature.selector);
+        (address signer, ECDSA.RecoverError err,) =
+            ECDSA.tryRecoverCalldata(MessageHashUtils.toEthSignedMessageHash(ticketHash), sig);
+        if (err != ECDSA.RecoverError.NoError || signer != ticket.sender) {
+            return abi.encodeWithSelector(InvalidSignature.selector);
+        }
+        if (uint256(keccak256(abi.encodePacked(sig, recipientRand))) >= ticket.winProb) {
+            return abi.encodeWithSelector(TicketDidNotWin.selector);
+        }
+        return "";
+    }
+
+    /// @dev Debits min(faceValue, deposit + recipient's claimable reserve) from the sender; never zero.
+    /// Writes nothing when it fails.
+    function _debitSender(Ticket calldata ticket, uint256 round)
         internal
-        returns (uint256 claimed)
+        returns (uint256 amount, bytes memory failure)
     {
-        uint256 claimable = _claimableReserve(holder, claimant, remaining, round);
-        claimed = amount < claimable ? amount : claimable;
-        if (claimed == 0) return 0;
-        TicketBrokerStorage storage $ = _storage();
-        $.claimedForRound[holder][round] += claimed;
-        $.claimedBy[holder][round][claimant] += claimed;
-        emit ReserveClaimed(holder, claimant, claimed);
+        address sender = ticket.sender;
+        Account storage stored = _storage().accounts[sender];
+        Account memory account = stored;
+        if (account.withdrawRound != 0 && round >= account.withdrawRound) {
+            return (0, abi.encodeWithSelector(SenderUnlocked.selector, sender));
+        }
+        if (account.deposit == 0 && account.reserve == 0) {
+            return (0, abi.encodeWithSelector(NoFunds.selector, sender));
+        }
+
+        // Pay the most the funds allow right now; a ticket is never burned for less.
+        uint256 faceValue = ticket.faceValue;
+        uint256 fromReserve;
+        if (faceValue <= account.deposit) {
+            amount = faceValue;
+        } else {
+            uint256 shortfall = faceValue - account.deposit;
+            fromReserve = _claimableReserve(sender, ticket.recipient, account.reserve, round);
+            if (fromReserve > shortfall) fromReserve = shortfall;
+            amount = account.deposit + fromReserve;
+        }
+        if (amount == 0) return (0, abi.encodeWithSelector(NothingToPay.selector, sender, ticket.recipient));
+
+        if (fromReserve != 0) {
+            TicketBrokerStorage storage $ = _storage();
+            $.claimedForRound[sender][round] += fromReserve;
+            $.claimedBy[sender][round][ticket.recipient] += fromReserve;
+            emit ReserveClaimed(sender, ticket.recipient, fromReserve);
+        }
+        // amount - fromReserve <= deposit and fromReserve <= reserve (a slice of it).
+        // forge-lint: disable-next-line(unsafe-typecast)
+        (account.deposit, account.reserve) =
+        (account.deposit - uint96(amount - fromReserve), account.reserve - uint96(fromReserve));
+        (stored.deposit, stored.reserve) = (account.deposit, account.reserve);
+    }
+
+    function _payFees(IBondingManager bm, address recipient, uint256 amount, uint256 round) internal {
+        if (amount != 0) bm.updateTranscoderWithFees(recipient, amount, round);
+    }
+
+    function _ticketHash(Ticket calldata ticket) internal pure returns (bytes32) {
+        return keccak256(
+            abi.encodePacked(
+                ticket.recipient,
+                ticket.sender,
+                ticket.faceValue,
+                ticket.winProb,
+                ticket.senderNonce,
+                ticket.recipientRandHash,
+                ticket.auxData
+            )
+        );
     }
 
     /// @dev (remaining + claimed this round) / pool size - claimed by `claimant` this round; active only.

@@ -23,6 +23,7 @@ import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.s
 /// Controller (owned by the deployer while wiring), Minter, the four UUPS proxies, registry entries
 /// (incl. "JobsManager" = TicketBroker and "Treasury"), pause if configured, ownership to the
 /// configured owner (may be a multisig), then the post-deploy checks. The round is not initialized.
+/// `verify()` re-runs the checks against the chain once the transactions are mined.
 contract Deploy is DeployBase {
     /// @notice Deploys the `network` config with the broadcasting account, checks it, and writes the
     /// deployments file (`DEPLOYMENTS_FILE`, default `deployments/<chainId>.json`).
@@ -39,6 +40,15 @@ contract Deploy is DeployBase {
         vm.stopBroadcast();
         checkDeployment(d, cfg, true);
         writeDeployments(d, cfg, deployer, path);
+    }
+
+    /// @notice Re-runs the post-deploy checks against the chain for the deployments file
+    /// (`DEPLOYMENTS_FILE` / `deployments/<chainId>.json`), e.g. after the broadcast:
+    ///   forge script script/Deploy.s.sol:Deploy --sig 'verify()' --rpc-url <url>
+    /// Skips what moves with use (inflation, supply, the current treasury rate, the initialized round).
+    function verify() external view {
+        (Deployment memory d, Config memory cfg,) = readDeployments(deploymentsPath());
+        checkDeployment(d, cfg, false);
     }
 
     /// @notice Deploys `cfg` with this contract as the deployer (no broadcast) and checks it; writes no
@@ -118,6 +128,7 @@ contract Deploy is DeployBase {
         bytes memory commit = vm.envOr("GIT_COMMIT", bytes(""));
         if (commit.length == 0) return bytes20(0);
         require(commit.length == 20, "Deploy: GIT_COMMIT must be a 0x-prefixed 20-byte (40 hex digit) commit hash");
-        return bytes20(commit);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return bytes20(commit); // exactly 20 bytes, checked above
     }
 }

@@ -124,11 +124,16 @@ interface ITicketBroker {
     /* REDEMPTION */
 
     /// @notice Redeems a winning ticket: pays min(faceValue, deposit + recipient's claimable reserve).
-    function redeemWinningTicket(Ticket memory ticket, bytes memory sig, uint256 recipientRand) external;
+    function redeemWinningTicket(Ticket calldata ticket, bytes calldata sig, uint256 recipientRand) external;
 
-    /// @notice Redeems several tickets; each succeeds or fails on its own, the batch never reverts.
-    function batchRedeemWinningTickets(Ticket[] memory tickets, bytes[] memory sigs, uint256[] memory recipientRands)
-        external;
+    /// @notice Redeems several tickets; each succeeds or fails on its own, the batch never reverts
+    /// (a failed ticket stays unused). Fees of consecutive tickets to the same recipient are paid into
+    /// the BondingManager in one call.
+    function batchRedeemWinningTickets(
+        Ticket[] calldata tickets,
+        bytes[] calldata sigs,
+        uint256[] calldata recipientRands
+    ) external;
 
     /* PARAMETERS (protocol owner) */
 
@@ -142,7 +147,7 @@ interface ITicketBroker {
 
     function getSenderInfo(address sender) external view returns (Sender memory sender_, ReserveInfo memory reserve);
 
-    function getTicketHash(Ticket memory ticket) external pure returns (bytes32);
+    function getTicketHash(Ticket calldata ticket) external pure returns (bytes32);
 
     function getReserveInfo(address reserveHolder) external view returns (ReserveInfo memory);
 

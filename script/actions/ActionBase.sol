@@ -220,8 +220,8 @@ abstract contract ActionBase is DeploymentsFile {
         }
     }
 
-    /// @dev Hints for `delegate`'s stake becoming `newStake`, and `p` updated as the contract will update
-    /// the pool: a member moves; a registered non-member joins (evicting the tail of a full pool if it
+    /// @dev Hints for `delegate`'s stake becoming `newStake`, and `p` updated as SortedListLib will update
+    /// the pool: a member stays put while its neighbours bracket the new stake, else moves; a registered non-member joins (evicting the tail of a full pool if it
     /// beats it); anyone else is not in the pool and needs no hint. Apply changes in the order the
     /// contract makes them (old delegate before new delegate).
     function _hint(Pool memory p, address delegate, uint256 newStake, bool registered)
@@ -237,6 +237,11 @@ abstract contract ActionBase is DeploymentsFile {
                 p.size--; // the tail is evicted
             }
         } else {
+            // A member whose neighbours still bracket the new stake stays where it is (ties included).
+            if ((at == 0 || p.stakes[at - 1] >= newStake) && (at + 1 == p.size || newStake >= p.stakes[at + 1])) {
+                p.stakes[at] = newStake;
+                return (at == 0 ? address(0) : p.ids[at - 1], at + 1 == p.size ? address(0) : p.ids[at + 1]);
+            }
             _removeAt(p, at);
         }
         // Ties go ahead of existing equal keys: the new position is before the first stake <= newStake.

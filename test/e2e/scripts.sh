@@ -38,7 +38,7 @@ free_port() {
 }
 PORT="$(free_port)" || fail "no free port"
 export RPC_URL="http://127.0.0.1:$PORT"
-"$ANVIL" --port "$PORT" --accounts 12 --disable-code-size-limit --silent >"$TMP/anvil.log" 2>&1 &
+"$ANVIL" --port "$PORT" --accounts 12 --silent >"$TMP/anvil.log" 2>&1 &
 ANVIL_PID=$!
 for _ in $(seq 1 100); do
     "$CAST" block-number --rpc-url "$RPC_URL" >/dev/null 2>&1 && break
@@ -64,13 +64,21 @@ B_KEY="$(key 10)"; BROADCASTER="$(addr "$B_KEY")"
 RC_KEY="$(key 11)"; REWARD_CALLER_ADDR="$(addr "$RC_KEY")"
 
 export DEPLOYMENTS_FILE="$TMP/deployments.json"
+# Node.js (which the toolchain needs anyway) reads JSON and does big-integer math: no jq, no bc.
+# json <path.to.key>: a value of the deployments file
+json() {
+    node -e 'const v = process.argv[2].split(".").filter(Boolean).reduce((o, k) => o[k], require(process.argv[1]));
+             console.log(v)' "$DEPLOYMENTS_FILE" "$1"
+}
+# big '<expression on integers>': BigInt arithmetic and comparisons ("1 + 2", "3 > 2" -> true)
+big() { node -e 'console.log(String(eval(process.argv[1].replace(/\d+/g, (n) => n + "n"))))' "$1"; }
 LPT=1000000000000000000 # 1 LPT (and 1 ETH) in wei
 lpt() { echo "$1$(printf '%018d' 0)"; } # whole LPT -> wei
 # wei -> "<decimal> LPT" as the scripts print it (trailing zeros trimmed)
 fmt_lpt() {
     local whole frac
-    whole="$(echo "$1 / $LPT" | bc)"
-    frac="$(printf '%018d' "$(echo "$1 % $LPT" | bc)" | sed 's/0*$//')"
+    whole="$(big "$1 / $LPT")"
+    frac="$(printf '%018d' "$(big "$1 % $LPT")" | sed 's/0*$//')"
     if [[ -n "$frac" ]]; then echo "$whole.$frac LPT"; else echo "$whole LPT"; fi
 }
 
@@ -105,7 +113,7 @@ action_fails() {
 call() { "$CAST" call "$@" --rpc-url "$RPC_URL" | awk '{print $1}'; }
 send() { "$CAST" send "$@" --rpc-url "$RPC_URL" >/dev/null; }
 expect_eq() { [[ "$1" == "$2" ]] || fail "$3: got '$1', expected '$2'"; }
-expect_gt() { [[ "$(echo "$1 > $2" | bc)" == 1 ]] || fail "$3: got $1, expected > $2"; }
+expect_gt() { [[ "$(big "$1 > $2")" == true ]] || fail "$3: got $1, expected > $2"; }
 id() { "$CAST" keccak "$1"; }
 bonded() { call "$BM" 'getDelegator(address)(uint256,uint256,address,uint256,uint256,uint256,uint256)' "$1" | sed -n 1p; }
 delegate_of() { "$CAST" call "$BM" 'getDelegator(address)(uint256,uint256,address,uint256,uint256,uint256,uint256)' "$1" --rpc-url "$RPC_URL" | sed -n 3p; }
@@ -125,16 +133,17 @@ next_round() {
 # ---------------------------------------------------------------------------------------------
 step "deploy (local config)"
 "$FORGE" script script/Deploy.s.sol:Deploy --sig 'run(string)' local --rpc-url "$RPC_URL" --broadcast \
-    --private-key "$DEPLOYER_KEY" --disable-code-size-limit >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; fail "deploy"; }
-CONTROLLER="$(jq -r .contracts.Controller "$DEPLOYMENTS_FILE")"
+    --private-key "$DEPLOYER_KEY" >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; fail "deploy"; }
+"$FORGE" script script/Deploy.s.sol:Deploy --sig 'verify()' --rpc-url "$RPC_URL" >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; fail "verify"; }
+CONTROLLER="$(json contracts.Controller)"
 TOKEN="$(call "$CONTROLLER" 'getContract(bytes32)(address)' "$(id LivepeerToken)")"
 BM="$(call "$CONTROLLER" 'getContract(bytes32)(address)' "$(id BondingManager)")"
 RM="$(call "$CONTROLLER" 'getContract(bytes32)(address)' "$(id RoundsManager)")"
 TB="$(call "$CONTROLLER" 'getContract(bytes32)(address)' "$(id TicketBroker)")"
 SR="$(call "$CONTROLLER" 'getContract(bytes32)(address)' "$(id ServiceRegistry)")"
-expect_eq "$(jq -r .network "$DEPLOYMENTS_FILE")" local "deployments network"
-expect_eq "$(jq -r .chainId "$DEPLOYMENTS_FILE")" 31337 "deployments chainId"
-expect_eq "$BM" "$(jq -r .contracts.BondingManager "$DEPLOYMENTS_FILE")" "BondingManager in file and registry"
+expect_eq "$(json network)" local "deployments network"
+expect_eq "$(json chainId)" 31337 "deployments chainId"
+expect_eq "$BM" "$(json contracts.BondingManager)" "BondingManager in file and registry"
 expect_eq "$(call "$CONTROLLER" 'getContract(bytes32)(address)' "$(id JobsManager)")" "$TB" "JobsManager = TicketBroker"
 expect_eq "$(call "$CONTROLLER" 'getContract(bytes32)(address)' "$(id Treasury)")" "$TREASURY" "Treasury"
 expect_eq "$(call "$CONTROLLER" 'owner()(address)')" "$DEPLOYER" "owner"
@@ -236,7 +245,7 @@ expect_eq "$(bonded "$D5")" "$D5_ALL" "D5 bond back"
 step "transferBond"
 D4_BEFORE="$(call "$BM" 'pendingStake(address,uint256)(uint256)' "$D4" 0)"
 action TransferBond "$D1_KEY" TO="$D4" AMOUNT="$(lpt 50)"
-expect_eq "$(bonded "$D4")" "$(echo "$D4_BEFORE + 50 * $LPT" | bc)" "D4 received 50 LPT"
+expect_eq "$(bonded "$D4")" "$(big "$D4_BEFORE + 50 * $LPT")" "D4 received 50 LPT"
 expect_eq "$(delegate_of "$D4")" "$O3" "D4 keeps its orchestrator"
 
 step "broadcaster: fundDepositAndReserve"
@@ -282,7 +291,7 @@ next_round
 next_round
 D2_LPT="$(call "$TOKEN" 'balanceOf(address)(uint256)' "$D2")"
 action WithdrawStake "$D2_KEY" LOCK_ID=1
-expect_eq "$(call "$TOKEN" 'balanceOf(address)(uint256)' "$D2")" "$(echo "$D2_LPT + 100 * $LPT" | bc)" "D2 got 100 LPT back"
+expect_eq "$(call "$TOKEN" 'balanceOf(address)(uint256)' "$D2")" "$(big "$D2_LPT + 100 * $LPT")" "D2 got 100 LPT back"
 expect_eq "$(lock "$D2" 1)" "0 0" "lock 1 gone"
 B_ETH="$("$CAST" balance "$BROADCASTER" --rpc-url "$RPC_URL")"
 action Withdraw "$B_KEY"
@@ -292,10 +301,10 @@ expect_gt "$("$CAST" balance "$BROADCASTER" --rpc-url "$RPC_URL")" "$B_ETH" "bro
 
 step "upgrade BondingManager: state survives"
 STAKE_BEFORE="$(call "$BM" 'pendingStake(address,uint256)(uint256)' "$D1" 0)"
-OLD_IMPL="$(jq -r .contracts.BondingManagerImplementation "$DEPLOYMENTS_FILE")"
+OLD_IMPL="$(json contracts.BondingManagerImplementation)"
 "$FORGE" script script/Upgrade.s.sol:Upgrade --sig 'run(string)' BondingManager --rpc-url "$RPC_URL" --broadcast \
-    --private-key "$DEPLOYER_KEY" --disable-code-size-limit >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; fail "upgrade"; }
-NEW_IMPL="$(jq -r .contracts.BondingManagerImplementation "$DEPLOYMENTS_FILE")"
+    --private-key "$DEPLOYER_KEY" >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; fail "upgrade"; }
+NEW_IMPL="$(json contracts.BondingManagerImplementation)"
 [[ "$NEW_IMPL" != "$OLD_IMPL" ]] || fail "implementation not updated in the deployments file"
 expect_eq "$(call "$BM" 'pendingStake(address,uint256)(uint256)' "$D1" 0)" "$STAKE_BEFORE" "D1 stake after upgrade"
 action Reward "$O1_KEY"

@@ -103,6 +103,7 @@ contract DeployTest is Test {
         assertEq(keccak256(abi.encode(read)), keccak256(abi.encode(d)), "file round-trips");
         assertEq(readDeployer, deployer, "file deployer round-trips");
         assertEq(cfg.owner, deployer, "config owner resolved");
+        script.verify(); // DEPLOYMENTS_FILE still points at it
         vm.removeFile(path);
     }
 
