@@ -228,9 +228,10 @@ pub async fn read_pool(bm: &IBondingManagerInstance<DynProvider>) -> Result<Pool
         ids.push(id);
         id = bm.getNextTranscoderInPool(id).call().await?;
     }
-    let stakes = futures::future::try_join_all(ids.iter().map(|id| async move {
-        bm.transcoderTotalStake(*id).call().await
-    }))
+    let stakes = futures::future::try_join_all(
+        ids.iter()
+            .map(|id| async move { bm.transcoderTotalStake(*id).call().await }),
+    )
     .await?;
     Ok(Pool::new(
         ids.into_iter().zip(stakes).collect(),
@@ -360,7 +361,11 @@ mod tests {
             self.insert(id, key, hint)
         }
         fn entries(&self) -> Vec<(Address, U256)> {
-            self.ids.iter().copied().zip(self.keys.iter().copied()).collect()
+            self.ids
+                .iter()
+                .copied()
+                .zip(self.keys.iter().copied())
+                .collect()
         }
     }
 
@@ -375,7 +380,13 @@ mod tests {
             5,
         );
         let hint = pool.update(addr(2), U256::from(20), true);
-        assert_eq!(hint, Hint { prev: addr(0), next: addr(1) });
+        assert_eq!(
+            hint,
+            Hint {
+                prev: addr(0),
+                next: addr(1)
+            }
+        );
         assert_eq!(pool.position(addr(2)), Some(1));
     }
 
@@ -391,11 +402,23 @@ mod tests {
         );
         // Raised to equal its predecessor: still bracketed, stays behind it.
         let hint = pool.update(addr(1), U256::from(30), false);
-        assert_eq!(hint, Hint { prev: addr(0), next: addr(2) });
+        assert_eq!(
+            hint,
+            Hint {
+                prev: addr(0),
+                next: addr(2)
+            }
+        );
         assert_eq!(pool.position(addr(1)), Some(1));
         // Raised above: moves to the head.
         let hint = pool.update(addr(2), U256::from(31), false);
-        assert_eq!(hint, Hint { prev: Address::ZERO, next: addr(0) });
+        assert_eq!(
+            hint,
+            Hint {
+                prev: Address::ZERO,
+                next: addr(0)
+            }
+        );
         assert_eq!(pool.position(addr(2)), Some(0));
     }
 
@@ -408,7 +431,13 @@ mod tests {
         assert_eq!(pool.update(addr(2), U256::from(20), true), Hint::default());
         assert_eq!(pool.entries().len(), 2);
         let hint = pool.update(addr(2), U256::from(21), true);
-        assert_eq!(hint, Hint { prev: addr(0), next: Address::ZERO });
+        assert_eq!(
+            hint,
+            Hint {
+                prev: addr(0),
+                next: Address::ZERO
+            }
+        );
         assert_eq!(pool.position(addr(1)), None);
     }
 

@@ -23,13 +23,23 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct Global {
     /// RPC URLs (http(s):// or ws(s)://), comma-separated; later ones are fallbacks.
-    #[arg(long = "rpc-url", env = "LPT_RPC_URL", value_delimiter = ',', global = true)]
+    #[arg(
+        long = "rpc-url",
+        env = "LPT_RPC_URL",
+        value_delimiter = ',',
+        global = true
+    )]
     pub rpc_urls: Vec<String>,
     /// The Controller address; every other contract is discovered from it.
     #[arg(long, env = "LPT_CONTROLLER", global = true)]
     pub controller: Option<Address>,
     /// A deployments JSON file (`contracts.Controller` is read from it) instead of --controller.
-    #[arg(long, env = "LPT_DEPLOYMENTS", global = true, conflicts_with = "controller")]
+    #[arg(
+        long,
+        env = "LPT_DEPLOYMENTS",
+        global = true,
+        conflicts_with = "controller"
+    )]
     pub deployments: Option<PathBuf>,
     /// Encrypted JSON keystore of the signing account (needs --password-file).
     #[arg(long, env = "LPT_KEYSTORE", global = true)]
@@ -53,7 +63,12 @@ pub struct Global {
     #[arg(long, env = "LPT_MAX_FEE_GWEI", default_value_t = 100.0, global = true)]
     pub max_fee_gwei: f64,
     /// Priority fee (tip), in gwei.
-    #[arg(long, env = "LPT_PRIORITY_FEE_GWEI", default_value_t = 0.001, global = true)]
+    #[arg(
+        long,
+        env = "LPT_PRIORITY_FEE_GWEI",
+        default_value_t = 0.001,
+        global = true
+    )]
     pub priority_fee_gwei: f64,
 }
 

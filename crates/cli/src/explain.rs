@@ -22,7 +22,9 @@ pub fn describe(reason: &RevertReason) -> String {
             ),
             Bm::PercentageAboveOne(e) => format!("{} is above 100% (1,000,000)", e.value),
             Bm::ZeroAmount(_) => "the amount is zero".into(),
-            Bm::ZeroDelegationAmount(_) => "nothing to bond: the amount is zero and no bond moves".into(),
+            Bm::ZeroDelegationAmount(_) => {
+                "nothing to bond: the amount is zero and no bond moves".into()
+            }
             Bm::UnbondExceedsBonded(e) => format!(
                 "cannot unbond {}: only {} bonded",
                 lpt(e.amount),
@@ -36,10 +38,9 @@ pub fn describe(reason: &RevertReason) -> String {
                 "{} has no bond: rebond with --to <orchestrator>",
                 e.delegator
             ),
-            Bm::DelegatorNotUnbonded(e) => format!(
-                "{} still has a bond: rebond without --to",
-                e.delegator
-            ),
+            Bm::DelegatorNotUnbonded(e) => {
+                format!("{} still has a bond: rebond without --to", e.delegator)
+            }
             Bm::UnknownUnbondingLock(e) => format!(
                 "{} has no unbonding lock {} (see `lpt delegator`)",
                 e.delegator, e.lockId
@@ -58,21 +59,25 @@ pub fn describe(reason: &RevertReason) -> String {
                 e.transcoder, e.round
             ),
             Bm::AlreadyRewarded(e) => {
-                format!("{} already called reward in round {}", e.transcoder, e.round)
+                format!(
+                    "{} already called reward in round {}",
+                    e.transcoder, e.round
+                )
             }
             Bm::TranscoderCannotDelegate(e) => format!(
                 "{} is a registered orchestrator and can only bond to itself (unbond everything first)",
                 e.transcoder
             ),
-            Bm::InvalidDelegate(e) => format!("{} cannot be delegated to {}", e.delegator, e.delegate),
+            Bm::InvalidDelegate(e) => {
+                format!("{} cannot be delegated to {}", e.delegator, e.delegate)
+            }
             Bm::ClaimBeforeReward(e) => format!(
                 "{}'s orchestrator {} has not called reward this round yet",
                 e.delegator, e.transcoder
             ),
-            Bm::NotRewardCaller(e) => format!(
-                "{} is not the reward caller of {}",
-                e.caller, e.transcoder
-            ),
+            Bm::NotRewardCaller(e) => {
+                format!("{} is not the reward caller of {}", e.caller, e.transcoder)
+            }
             Bm::InsufficientFees(e) => format!(
                 "cannot withdraw {}: only {} in fees",
                 eth(e.amount),

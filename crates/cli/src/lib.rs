@@ -156,7 +156,9 @@ pub async fn connect_ctx(global: &Global) -> anyhow::Result<Ctx> {
         .map_err(|err| anyhow!("cannot reach the RPC endpoint: {err}"))?;
     let code = rpc.provider.get_code_at(controller).await?;
     if code.is_empty() {
-        bail!("no contract at {controller} on chain {chain_id}: check --controller / --deployments");
+        bail!(
+            "no contract at {controller} on chain {chain_id}: check --controller / --deployments"
+        );
     }
     let protocol = Protocol::discover(rpc.provider.clone(), controller)
         .await

@@ -23,7 +23,8 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
             !rows.is_empty()
                 && rows.iter().all(|r| {
                     r.get(i).is_some_and(|c| {
-                        c.chars().next().is_some_and(|ch| ch.is_ascii_digit()) && !c.starts_with("0x")
+                        c.chars().next().is_some_and(|ch| ch.is_ascii_digit())
+                            && !c.starts_with("0x")
                     })
                 })
         })
@@ -63,11 +64,17 @@ mod tests {
                 vec!["2".into(), "0xcdef".into(), "9.5 LPT".into()],
             ],
         );
-        assert_eq!(t, "#  address  stake\n1  0xab      10 LPT\n2  0xcdef   9.5 LPT\n");
+        assert_eq!(
+            t,
+            "#  address    stake\n1  0xab      10 LPT\n2  0xcdef   9.5 LPT\n"
+        );
     }
 
     #[test]
     fn kv_aligns_values() {
-        assert_eq!(kv(&[("a", "1".into()), ("long", "2".into())]), "a     1\nlong  2\n");
+        assert_eq!(
+            kv(&[("a", "1".into()), ("long", "2".into())]),
+            "a     1\nlong  2\n"
+        );
     }
 }

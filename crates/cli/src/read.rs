@@ -32,7 +32,11 @@ pub async fn status(ctx: &Ctx) -> anyhow::Result<Output> {
     let target = p.minter.targetBondingRate().call().await?;
     let mintable = p.minter.currentMintableTokens().call().await?;
     let minted = p.minter.currentMintedTokens().call().await?;
-    let active = p.bonding_manager.currentRoundTotalActiveStake().call().await?;
+    let active = p
+        .bonding_manager
+        .currentRoundTotalActiveStake()
+        .call()
+        .await?;
     let next_active = p.bonding_manager.nextRoundTotalActiveStake().call().await?;
     let total_bonded = p.bonding_manager.getTotalBonded().call().await?;
     let supply = p.token.totalSupply().call().await?;
@@ -83,14 +87,21 @@ pub async fn status(ctx: &Ctx) -> anyhow::Result<Output> {
             format!("in {blocks_left} blocks (block {next_round_block}, round length {length})"),
         ),
         ("inflation", format!("{} per round", percent_1e9(inflation))),
-        ("mintable", format!("{} ({} minted)", lpt(mintable), lpt(minted))),
+        (
+            "mintable",
+            format!("{} ({} minted)", lpt(mintable), lpt(minted)),
+        ),
         ("total active stake", lpt(active)),
         ("next round stake", lpt(next_active)),
         ("total bonded", lpt(total_bonded)),
         ("total supply", lpt(supply)),
         (
             "bonding rate",
-            format!("{} (target {})", percent_1e9(bonding_rate), percent_1e9(target)),
+            format!(
+                "{} (target {})",
+                percent_1e9(bonding_rate),
+                percent_1e9(target)
+            ),
         ),
         ("pool", format!("{pool_size} of {pool_max}")),
     ]);
@@ -123,7 +134,11 @@ pub async fn pool(ctx: &Ctx) -> anyhow::Result<Output> {
             percent_1e6(t.rewardCut),
             percent_1e6(t.feeShare),
             t.lastRewardRound.to_string(),
-            if active { "yes".into() } else { format!("from round {}", t.activationRound) },
+            if active {
+                "yes".into()
+            } else {
+                format!("from round {}", t.activationRound)
+            },
         ]);
     }
     let json = json!({ "maxSize": snapshot.max_size(), "transcoders": items });
@@ -131,7 +146,15 @@ pub async fn pool(ctx: &Ctx) -> anyhow::Result<Output> {
         format!("the pool is empty (room for {})\n", snapshot.max_size())
     } else {
         table(
-            &["#", "address", "stake", "reward cut", "fee share", "last reward", "active"],
+            &[
+                "#",
+                "address",
+                "stake",
+                "reward cut",
+                "fee share",
+                "last reward",
+                "active",
+            ],
             &rows,
         )
     };
@@ -175,7 +198,11 @@ pub async fn delegator(ctx: &Ctx, addr: Address) -> anyhow::Result<Output> {
                 id.to_string(),
                 lpt(lock.amount),
                 lock.withdrawRound.to_string(),
-                if withdrawable { "yes".into() } else { "no".into() },
+                if withdrawable {
+                    "yes".into()
+                } else {
+                    "no".into()
+                },
             ]);
         }
         id += U256::from(1);
@@ -210,7 +237,10 @@ pub async fn delegator(ctx: &Ctx, addr: Address) -> anyhow::Result<Output> {
         human.push_str("no unbonding locks\n");
     } else {
         human.push_str(&format!("\nunbonding locks (current round {round}):\n"));
-        human.push_str(&table(&["lock", "amount", "withdraw round", "withdrawable"], &rows));
+        human.push_str(&table(
+            &["lock", "amount", "withdraw round", "withdrawable"],
+            &rows,
+        ));
     }
     Ok(Output { json, human })
 }
@@ -260,9 +290,16 @@ pub async fn orchestrator(ctx: &Ctx, addr: Address) -> anyhow::Result<Output> {
         ),
         (
             "reward caller",
-            if caller == Address::ZERO { "none".into() } else { caller.to_string() },
+            if caller == Address::ZERO {
+                "none".into()
+            } else {
+                caller.to_string()
+            },
         ),
-        ("service URI", if uri.is_empty() { "none".into() } else { uri }),
+        (
+            "service URI",
+            if uri.is_empty() { "none".into() } else { uri },
+        ),
     ]);
     Ok(Output { json, human })
 }
@@ -294,14 +331,19 @@ pub async fn sender(ctx: &Ctx, addr: Address) -> anyhow::Result<Output> {
     });
     let state_text = match state.as_str() {
         "locked" => "locked (no unlock started)".to_owned(),
-        "unlocking" => format!("unlocking: withdrawable from round {withdraw_round} (current {round})"),
+        "unlocking" => {
+            format!("unlocking: withdrawable from round {withdraw_round} (current {round})")
+        }
         _ => format!("unlocked since round {withdraw_round}: withdrawable now"),
     };
     let human = kv(&[
         ("address", addr.to_string()),
         ("deposit", eth(info.sender_.deposit)),
         ("reserve", eth(info.reserve.fundsRemaining)),
-        ("claimed this round", eth(info.reserve.claimedInCurrentRound)),
+        (
+            "claimed this round",
+            eth(info.reserve.claimedInCurrentRound),
+        ),
         ("state", state_text),
         ("ETH balance", eth(eth_balance)),
     ]);

@@ -47,9 +47,8 @@ impl std::str::FromStr for Amount {
         } else {
             (text.as_str(), None, false)
         };
-        let bad = || {
-            format!("`{raw}` is not an amount (write e.g. 1.5, 1.5lpt, 0.1eth or 1000wei)")
-        };
+        let bad =
+            || format!("`{raw}` is not an amount (write e.g. 1.5, 1.5lpt, 0.1eth or 1000wei)");
         if number.is_empty() {
             return Err(bad());
         }
@@ -115,14 +114,18 @@ pub fn format_units(wei: U256, decimals: usize) -> String {
         return group(&whole.to_string());
     }
     let digits = format!("{:0>decimals$}", frac.to_string());
-    format!("{}.{}", group(&whole.to_string()), digits.trim_end_matches('0'))
+    format!(
+        "{}.{}",
+        group(&whole.to_string()),
+        digits.trim_end_matches('0')
+    )
 }
 
 /// Thousands separators for a string of digits.
 fn group(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -174,19 +177,37 @@ mod tests {
     #[test]
     fn parses_every_accepted_form() {
         let e18 = U256::from(10).pow(U256::from(18));
-        assert_eq!(amount("1.5").map(|a| a.wei), Ok(e18 * U256::from(15) / U256::from(10)));
+        assert_eq!(
+            amount("1.5").map(|a| a.wei),
+            Ok(e18 * U256::from(15) / U256::from(10))
+        );
         assert_eq!(amount("1.5lpt").map(|a| a.unit), Ok(Some(Unit::Lpt)));
-        assert_eq!(amount("1.5 LPT").map(|a| a.wei), amount("1.5").map(|a| a.wei));
+        assert_eq!(
+            amount("1.5 LPT").map(|a| a.wei),
+            amount("1.5").map(|a| a.wei)
+        );
         assert_eq!(amount("0.1eth").map(|a| a.unit), Ok(Some(Unit::Eth)));
         assert_eq!(amount("1000wei").map(|a| a.wei), Ok(U256::from(1000)));
         assert_eq!(amount(".5").map(|a| a.wei), Ok(e18 / U256::from(2)));
         assert_eq!(amount("1_000").map(|a| a.wei), Ok(e18 * U256::from(1000)));
-        assert_eq!(amount("0.000000000000000001").map(|a| a.wei), Ok(U256::from(1)));
+        assert_eq!(
+            amount("0.000000000000000001").map(|a| a.wei),
+            Ok(U256::from(1))
+        );
     }
 
     #[test]
     fn rejects_malformed_amounts() {
-        for bad in ["", "lpt", "1.2.3", "-1", "1e18", "abc", "0.0000000000000000001", "1.5wei"] {
+        for bad in [
+            "",
+            "lpt",
+            "1.2.3",
+            "-1",
+            "1e18",
+            "abc",
+            "0.0000000000000000001",
+            "1.5wei",
+        ] {
             assert!(amount(bad).is_err(), "{bad} accepted");
         }
     }
@@ -203,7 +224,10 @@ mod tests {
     #[test]
     fn formats_with_decimals_and_grouping() {
         let e18 = U256::from(10).pow(U256::from(18));
-        assert_eq!(lpt(e18 * U256::from(1_234_567) + e18 / U256::from(4)), "1,234,567.25 LPT");
+        assert_eq!(
+            lpt(e18 * U256::from(1_234_567) + e18 / U256::from(4)),
+            "1,234,567.25 LPT"
+        );
         assert_eq!(eth(U256::from(1)), "0.000000000000000001 ETH");
         assert_eq!(lpt(U256::ZERO), "0 LPT");
         assert_eq!(percent_1e6(U256::from(250_000)), "25%");

@@ -21,7 +21,10 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     Ctx, Output,
-    cli::{BondArgs, CommissionArgs, FundArgs, LockArg, RebondArgs, RewardCallerArgs, UnbondArgs, WithdrawFeesArgs},
+    cli::{
+        BondArgs, CommissionArgs, FundArgs, LockArg, RebondArgs, RewardCallerArgs, UnbondArgs,
+        WithdrawFeesArgs,
+    },
     explain::chain_error,
     output::kv,
     units::{Amount, Unit, eth, lpt, parse_percent, percent_1e6},
@@ -122,7 +125,9 @@ async fn running_round(ctx: &Ctx) -> anyhow::Result<U256> {
     let rm = &ctx.protocol.rounds_manager;
     let round = rm.currentRound().call().await?;
     if !rm.currentRoundInitialized().call().await? {
-        bail!("round {round} is not initialized yet (anyone may call RoundsManager.initializeRound()); try again after it is");
+        bail!(
+            "round {round} is not initialized yet (anyone may call RoundsManager.initializeRound()); try again after it is"
+        );
     }
     Ok(round)
 }
@@ -135,7 +140,13 @@ async fn not_paused(ctx: &Ctx) -> anyhow::Result<()> {
 }
 
 fn hint_text(prev: Address, next: Address) -> String {
-    let name = |a: Address| if a == Address::ZERO { "-".to_owned() } else { a.to_string() };
+    let name = |a: Address| {
+        if a == Address::ZERO {
+            "-".to_owned()
+        } else {
+            a.to_string()
+        }
+    };
     format!("prev {}, next {}", name(prev), name(next))
 }
 
@@ -167,10 +178,16 @@ pub async fn bond(ctx: &Ctx, args: BondArgs) -> anyhow::Result<Output> {
     }
     let balance = p.token.balanceOf(me).call().await?;
     if balance < amount {
-        bail!("cannot bond {}: your LPT balance is only {}", lpt(amount), lpt(balance));
+        bail!(
+            "cannot bond {}: your LPT balance is only {}",
+            lpt(amount),
+            lpt(balance)
+        );
     }
     if moving && bm.isRegisteredTranscoder(me).call().await? {
-        bail!("you are a registered orchestrator and can only bond to yourself (unbond everything first to delegate elsewhere)");
+        bail!(
+            "you are a registered orchestrator and can only bond to yourself (unbond everything first to delegate elsewhere)"
+        );
     }
     let mut pool = read_pool(bm).await?;
     let change = BondChange {
@@ -198,10 +215,22 @@ pub async fn bond(ctx: &Ctx, args: BondArgs) -> anyhow::Result<Output> {
             format!("your bond of {} from {old_delegate}", lpt(bonded)),
             s(bonded),
         );
-        plan.item("old delegate hint", hint_text(h[0], h[1]), json!([h[0], h[1]]));
+        plan.item(
+            "old delegate hint",
+            hint_text(h[0], h[1]),
+            json!([h[0], h[1]]),
+        );
     }
-    plan.item("new delegate hint", hint_text(h[2], h[3]), json!([h[2], h[3]]));
-    let allowance = p.token.allowance(me, p.addresses.bonding_manager).call().await?;
+    plan.item(
+        "new delegate hint",
+        hint_text(h[2], h[3]),
+        json!([h[2], h[3]]),
+    );
+    let allowance = p
+        .token
+        .allowance(me, p.addresses.bonding_manager)
+        .call()
+        .await?;
     if allowance < amount {
         plan.tx(
             "approve",
@@ -260,17 +289,29 @@ pub async fn unbond(ctx: &Ctx, args: UnbondArgs) -> anyhow::Result<Output> {
     plan.item("delegate", delegate.to_string(), delegate.to_string());
     plan.item(
         "lock",
-        format!("{} (withdrawable from round {withdraw_round})", d.nextUnbondingLockId),
+        format!(
+            "{} (withdrawable from round {withdraw_round})",
+            d.nextUnbondingLockId
+        ),
         s(d.nextUnbondingLockId),
     );
-    plan.item("withdraw round", withdraw_round.to_string(), s(withdraw_round));
+    plan.item(
+        "withdraw round",
+        withdraw_round.to_string(),
+        s(withdraw_round),
+    );
     if delegate == me && amount == bonded {
-        plan.item("note", "you unbond your whole self-bond: you resign as an orchestrator", "resigns");
+        plan.item(
+            "note",
+            "you unbond your whole self-bond: you resign as an orchestrator",
+            "resigns",
+        );
     }
     plan.item("hint", hint_text(h.prev, h.next), json!([h.prev, h.next]));
     plan.tx(
         "unbondWithHint",
-        bm.unbondWithHint(amount, h.prev, h.next).into_transaction_request(),
+        bm.unbondWithHint(amount, h.prev, h.next)
+            .into_transaction_request(),
     );
     execute(ctx, signer, plan).await
 }
@@ -283,7 +324,9 @@ async fn require_lock(ctx: &Ctx, me: Address, lock: u64) -> anyhow::Result<(U256
         .call()
         .await?;
     if l.withdrawRound.is_zero() {
-        bail!("{me} has no unbonding lock {lock} (never created, rebonded or withdrawn): see `lpt delegator`");
+        bail!(
+            "{me} has no unbonding lock {lock} (never created, rebonded or withdrawn): see `lpt delegator`"
+        );
     }
     Ok((l.amount, l.withdrawRound))
 }
@@ -321,13 +364,18 @@ pub async fn rebond(ctx: &Ctx, args: RebondArgs) -> anyhow::Result<Output> {
     plan.item("amount", lpt(amount), s(amount));
     plan.item("delegate", delegate.to_string(), delegate.to_string());
     if !has_bond {
-        plan.item("bond starts", format!("round {}", round + U256::from(1)), s(round + U256::from(1)));
+        plan.item(
+            "bond starts",
+            format!("round {}", round + U256::from(1)),
+            s(round + U256::from(1)),
+        );
     }
     plan.item("hint", hint_text(h.prev, h.next), json!([h.prev, h.next]));
     if has_bond {
         plan.tx(
             "rebondWithHint",
-            bm.rebondWithHint(lock, h.prev, h.next).into_transaction_request(),
+            bm.rebondWithHint(lock, h.prev, h.next)
+                .into_transaction_request(),
         );
     } else {
         plan.tx(
@@ -348,7 +396,11 @@ pub async fn withdraw_stake(ctx: &Ctx, args: LockArg) -> anyhow::Result<Output> 
     let mut plan = Plan::new("withdraw-stake", me);
     plan.item("lock", args.lock.to_string(), args.lock);
     plan.item("amount", lpt(amount), s(amount));
-    plan.item("withdraw round", withdraw_round.to_string(), s(withdraw_round));
+    plan.item(
+        "withdraw round",
+        withdraw_round.to_string(),
+        s(withdraw_round),
+    );
     // Not withdrawable yet: the simulation's decoded revert says from which round.
     plan.tx(
         "withdrawStake",
@@ -376,7 +428,11 @@ pub async fn withdraw_fees(ctx: &Ctx, args: WithdrawFeesArgs) -> anyhow::Result<
         bail!("the amount is 0: give the ETH to withdraw, or omit it for all fees");
     }
     if amount > fees {
-        bail!("cannot withdraw {}: only {} in fees", eth(amount), eth(fees));
+        bail!(
+            "cannot withdraw {}: only {} in fees",
+            eth(amount),
+            eth(fees)
+        );
     }
     let recipient = args.recipient.unwrap_or(me);
     if recipient == Address::ZERO {
@@ -387,7 +443,8 @@ pub async fn withdraw_fees(ctx: &Ctx, args: WithdrawFeesArgs) -> anyhow::Result<
     plan.item("recipient", recipient.to_string(), recipient.to_string());
     plan.tx(
         "withdrawFees",
-        bm.withdrawFees(recipient, amount).into_transaction_request(),
+        bm.withdrawFees(recipient, amount)
+            .into_transaction_request(),
     );
     execute(ctx, signer, plan).await
 }
@@ -405,10 +462,21 @@ pub async fn claim(ctx: &Ctx) -> anyhow::Result<Output> {
     let stake = bm.pendingStake(me, round).call().await?;
     let fees = bm.pendingFees(me, round).call().await?;
     let mut plan = Plan::new("claim", me);
-    plan.item("rewards", lpt(stake.saturating_sub(d.bondedAmount)), s(stake.saturating_sub(d.bondedAmount)));
-    plan.item("fees", eth(fees.saturating_sub(d.fees)), s(fees.saturating_sub(d.fees)));
+    plan.item(
+        "rewards",
+        lpt(stake.saturating_sub(d.bondedAmount)),
+        s(stake.saturating_sub(d.bondedAmount)),
+    );
+    plan.item(
+        "fees",
+        eth(fees.saturating_sub(d.fees)),
+        s(fees.saturating_sub(d.fees)),
+    );
     plan.item("through round", round.to_string(), s(round));
-    plan.tx("claimEarnings", bm.claimEarnings(round).into_transaction_request());
+    plan.tx(
+        "claimEarnings",
+        bm.claimEarnings(round).into_transaction_request(),
+    );
     execute(ctx, signer, plan).await
 }
 
@@ -422,10 +490,14 @@ pub async fn set_commission(ctx: &Ctx, args: CommissionArgs) -> anyhow::Result<O
     let p = &ctx.protocol;
     let bm = &p.bonding_manager;
     if p.rounds_manager.currentRoundLocked().call().await? {
-        bail!("round {round} is locked (its last blocks): commission changes wait for the next round");
+        bail!(
+            "round {round} is locked (its last blocks): commission changes wait for the next round"
+        );
     }
     if !bm.isRegisteredTranscoder(me).call().await? {
-        bail!("{me} is not a registered orchestrator: self-bond first (`lpt bond <amount> --to {me}`)");
+        bail!(
+            "{me} is not a registered orchestrator: self-bond first (`lpt bond <amount> --to {me}`)"
+        );
     }
     let stake = bm.transcoderTotalStake(me).call().await?;
     let mut pool = read_pool(bm).await?;
@@ -436,7 +508,11 @@ pub async fn set_commission(ctx: &Ctx, args: CommissionArgs) -> anyhow::Result<O
     plan.item("fee share", percent_1e6(fee_share), s(fee_share));
     if joins {
         let text = if pool.position(me).is_some() {
-            format!("joins the pool from round {} ({})", round + U256::from(1), hint_text(h.prev, h.next))
+            format!(
+                "joins the pool from round {} ({})",
+                round + U256::from(1),
+                hint_text(h.prev, h.next)
+            )
         } else {
             "the pool is full and your stake does not beat its last member: not active".to_owned()
         };
@@ -457,21 +533,38 @@ pub async fn set_reward_caller(ctx: &Ctx, args: RewardCallerArgs) -> anyhow::Res
     let caller = if args.caller.trim().eq_ignore_ascii_case("none") {
         Address::ZERO
     } else {
-        args.caller.trim().parse::<Address>().map_err(|_| {
-            anyhow!("`{}` is not an address (or `none` to revoke)", args.caller)
-        })?
+        args.caller
+            .trim()
+            .parse::<Address>()
+            .map_err(|_| anyhow!("`{}` is not an address (or `none` to revoke)", args.caller))?
     };
     not_paused(ctx).await?;
     let bm = &ctx.protocol.bonding_manager;
     let current = bm.transcoderToRewardCaller(me).call().await?;
     if current == caller {
-        bail!("the reward caller is already {}", if caller == Address::ZERO { "unset".to_owned() } else { caller.to_string() });
+        bail!(
+            "the reward caller is already {}",
+            if caller == Address::ZERO {
+                "unset".to_owned()
+            } else {
+                caller.to_string()
+            }
+        );
     }
     let mut plan = Plan::new("set-reward-caller", me);
-    let name = |a: Address| if a == Address::ZERO { "none".to_owned() } else { a.to_string() };
+    let name = |a: Address| {
+        if a == Address::ZERO {
+            "none".to_owned()
+        } else {
+            a.to_string()
+        }
+    };
     plan.item("reward caller", name(caller), caller.to_string());
     plan.item("replaces", name(current), current.to_string());
-    plan.tx("setRewardCaller", bm.setRewardCaller(caller).into_transaction_request());
+    plan.tx(
+        "setRewardCaller",
+        bm.setRewardCaller(caller).into_transaction_request(),
+    );
     execute(ctx, signer, plan).await
 }
 
@@ -488,7 +581,11 @@ pub async fn fund(ctx: &Ctx, args: FundArgs) -> anyhow::Result<Output> {
     not_paused(ctx).await?;
     let balance = ctx.provider().get_balance(me).await?;
     if balance <= total {
-        bail!("cannot fund {}: your ETH balance is only {} (gas too)", eth(total), eth(balance));
+        bail!(
+            "cannot fund {}: your ETH balance is only {} (gas too)",
+            eth(total),
+            eth(balance)
+        );
     }
     let mut plan = Plan::new("fund", me);
     plan.item("deposit", eth(deposit), s(deposit));
@@ -523,10 +620,25 @@ pub async fn unlock(ctx: &Ctx) -> anyhow::Result<Output> {
     let round = p.rounds_manager.currentRound().call().await?;
     let period = p.ticket_broker.unlockPeriod().call().await?;
     let mut plan = Plan::new("unlock", me);
-    plan.item("deposit", eth(info.sender_.deposit), s(info.sender_.deposit));
-    plan.item("reserve", eth(info.reserve.fundsRemaining), s(info.reserve.fundsRemaining));
-    plan.item("withdraw round", (round + period).to_string(), s(round + period));
-    plan.tx("unlock", p.ticket_broker.unlock().into_transaction_request());
+    plan.item(
+        "deposit",
+        eth(info.sender_.deposit),
+        s(info.sender_.deposit),
+    );
+    plan.item(
+        "reserve",
+        eth(info.reserve.fundsRemaining),
+        s(info.reserve.fundsRemaining),
+    );
+    plan.item(
+        "withdraw round",
+        (round + period).to_string(),
+        s(round + period),
+    );
+    plan.tx(
+        "unlock",
+        p.ticket_broker.unlock().into_transaction_request(),
+    );
     execute(ctx, signer, plan).await
 }
 
@@ -545,10 +657,21 @@ pub async fn withdraw(ctx: &Ctx) -> anyhow::Result<Output> {
         bail!("{me} has not started an unlock: run `lpt unlock` first");
     }
     let mut plan = Plan::new("withdraw", me);
-    plan.item("deposit", eth(info.sender_.deposit), s(info.sender_.deposit));
-    plan.item("reserve", eth(info.reserve.fundsRemaining), s(info.reserve.fundsRemaining));
+    plan.item(
+        "deposit",
+        eth(info.sender_.deposit),
+        s(info.sender_.deposit),
+    );
+    plan.item(
+        "reserve",
+        eth(info.reserve.fundsRemaining),
+        s(info.reserve.fundsRemaining),
+    );
     // Still locked: the simulation's decoded revert says until which round.
-    plan.tx("withdraw", p.ticket_broker.withdraw().into_transaction_request());
+    plan.tx(
+        "withdraw",
+        p.ticket_broker.withdraw().into_transaction_request(),
+    );
     execute(ctx, signer, plan).await
 }
 
@@ -558,7 +681,10 @@ fn confirm(plan: &Plan, yes: bool) -> anyhow::Result<()> {
         return Ok(());
     }
     let n = plan.txs.len();
-    eprint!("send {n} transaction{}? [y/N] ", if n == 1 { "" } else { "s" });
+    eprint!(
+        "send {n} transaction{}? [y/N] ",
+        if n == 1 { "" } else { "s" }
+    );
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
@@ -618,7 +744,10 @@ async fn execute(
             t["hash"].as_str().unwrap_or_default(),
             t["block"],
             t["gasUsed"],
-            eth(t["fee"].as_str().and_then(|f| f.parse().ok()).unwrap_or_default()),
+            eth(t["fee"]
+                .as_str()
+                .and_then(|f| f.parse().ok())
+                .unwrap_or_default()),
         ));
     }
     let json = json!({
