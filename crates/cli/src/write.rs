@@ -2,7 +2,10 @@
 //! a confirmation summary (skipped by `--yes`), then each transaction simulated, sent and
 //! confirmed through [`livepeer_chain::sender::TxSender`], and the receipts.
 
-use std::{io::BufRead as _, time::Duration};
+use std::{
+    io::{BufRead as _, IsTerminal as _},
+    time::Duration,
+};
 
 use alloy::{
     eips::BlockNumberOrTag,
@@ -686,7 +689,11 @@ fn confirm(plan: &Plan, yes: bool) -> anyhow::Result<()> {
         if n == 1 { "" } else { "s" }
     );
     let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer)?;
+    let stdin = std::io::stdin();
+    stdin.lock().read_line(&mut answer)?;
+    if !stdin.is_terminal() {
+        eprintln!(); // the piped answer is not echoed: end the prompt line
+    }
     if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
         Ok(())
     } else {

@@ -145,6 +145,25 @@ impl Env {
 
     /// Mines to the first block of the next round and initializes it.
     async fn next_round(&self) -> TestResult {
+        self.mine_to_next_round().await?;
+        IRoundsManager::new(self.protocol.addresses.rounds_manager, self.wallet.clone())
+            .initializeRound()
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        let initialized = self
+            .protocol
+            .rounds_manager
+            .currentRoundInitialized()
+            .call()
+            .await?;
+        assert!(initialized, "round initialized");
+        Ok(())
+    }
+
+    /// Mines to the first block of the next round, leaving it uninitialized.
+    async fn mine_to_next_round(&self) -> TestResult {
         let rm = &self.protocol.rounds_manager;
         let block = self.wallet.get_block_number().await?;
         let start = rm.currentRoundStartBlock().call().await?;
@@ -154,16 +173,6 @@ impl Env {
             .wallet
             .raw_request("anvil_mine".into(), (blocks,))
             .await?;
-        IRoundsManager::new(self.protocol.addresses.rounds_manager, self.wallet.clone())
-            .initializeRound()
-            .send()
-            .await?
-            .get_receipt()
-            .await?;
-        assert!(
-            rm.currentRoundInitialized().call().await?,
-            "round initialized"
-        );
         Ok(())
     }
 
@@ -281,7 +290,8 @@ async fn every_command_on_a_devnet() -> TestResult {
             .await?;
     }
 
-    // --- reads and errors before the first round is initialized ---
+    // --- reads and errors while the round is not initialized ---
+    env.mine_to_next_round().await?;
     let status = env.json(None, &["status"]);
     assert_eq!(status["initialized"], false, "{status}");
     assert_eq!(status["paused"], false, "{status}");
