@@ -30,7 +30,7 @@ use crate::{
     },
     explain::chain_error,
     output::kv,
-    units::{Amount, Unit, eth, lpt, parse_percent, percent_1e6},
+    units::{Amount, Unit, eth, format_units, lpt, parse_percent, percent_1e6},
 };
 
 /// One transaction of a plan.
@@ -750,7 +750,7 @@ async fn execute(
             t["call"].as_str().unwrap_or_default(),
             t["hash"].as_str().unwrap_or_default(),
             t["block"],
-            t["gasUsed"],
+            format_units(U256::from(t["gasUsed"].as_u64().unwrap_or_default()), 0),
             eth(t["fee"]
                 .as_str()
                 .and_then(|f| f.parse().ok())

@@ -12,11 +12,12 @@ use std::{
 
 use alloy::{
     network::EthereumWallet,
-    primitives::{Address, U256},
+    primitives::{Address, U256, keccak256},
     providers::{DynProvider, Provider, ProviderBuilder},
-    signers::local::PrivateKeySigner,
+    signers::{SignerSync as _, local::PrivateKeySigner},
+    sol_types::SolValue as _,
 };
-use livepeer_bindings::{ILivepeerToken, IRoundsManager};
+use livepeer_bindings::{ILivepeerToken, IRoundsManager, ITicketBroker};
 use livepeer_chain::{
     devnet::{DEV_KEYS, Devnet},
     protocol::Protocol,
@@ -567,6 +568,39 @@ async fn every_command_on_a_devnet() -> TestResult {
     assert_eq!(wei(&sdr["deposit"]), e18(1));
     assert_eq!(wei(&sdr["reserve"]), e18(1) / U256::from(2));
     assert_eq!(sdr["state"], "locked");
+
+    // --- O1 redeems a winning ticket of the broadcaster, then withdraws its fees ---
+    redeem_ticket(&env, O1, BROADCASTER, e18(1) / U256::from(10)).await?;
+    let fees = wei(&env.json(None, &["delegator", &o1.to_string()])["pendingFees"]);
+    assert!(fees > U256::ZERO, "O1 earned fees");
+    let part = env.send(
+        O1,
+        &[
+            "withdraw-fees",
+            "1000wei",
+            "--recipient",
+            &caller.to_string(),
+        ],
+    );
+    assert_eq!(part["details"]["amount"], "1000");
+    assert_eq!(
+        part["details"]["recipient"].as_str().map(str::to_lowercase),
+        Some(lower(caller))
+    );
+    env.fails(
+        Some(O1),
+        &["withdraw-fees", "1lpt", "--yes"],
+        "in ETH, not LPT",
+    );
+    env.fails(
+        Some(O1),
+        &["withdraw-fees", "10eth", "--yes"],
+        "cannot withdraw 10 ETH",
+    );
+    let rest = env.send(O1, &["withdraw-fees"]);
+    assert_eq!(wei(&rest["details"]["amount"]), fees - U256::from(1000));
+    let o1_after = env.json(None, &["delegator", &o1.to_string()]);
+    assert_eq!(wei(&o1_after["pendingFees"]), U256::ZERO, "{o1_after}");
     env.fails(
         Some(BROADCASTER),
         &["withdraw", "--yes"],
@@ -592,5 +626,38 @@ async fn every_command_on_a_devnet() -> TestResult {
     let status = env.json(None, &["status"]);
     assert_eq!(status["initialized"], true);
     assert_eq!(wei(&status["totalActiveStake"]), e18(4400), "{status}");
+    Ok(())
+}
+
+/// `recipient` redeems a winning ticket (winProb = max) of `sender` worth `face_value`.
+async fn redeem_ticket(env: &Env, recipient: usize, sender: usize, face_value: U256) -> TestResult {
+    let p = &env.protocol;
+    let round = p.rounds_manager.currentRound().call().await?;
+    let block_hash = p.rounds_manager.blockHashForRound(round).call().await?;
+    let rand = U256::from(42);
+    let ticket = ITicketBroker::Ticket {
+        recipient: address(recipient),
+        sender: address(sender),
+        faceValue: face_value,
+        winProb: U256::MAX,
+        senderNonce: U256::from(1),
+        recipientRandHash: keccak256(rand.to_be_bytes::<32>()),
+        auxData: (round, block_hash).abi_encode().into(),
+    };
+    let hash = p.ticket_broker.getTicketHash(ticket.clone()).call().await?;
+    let sig = PrivateKeySigner::from_str(DEV_KEYS[sender])?.sign_message_sync(hash.as_slice())?;
+    let wallet = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(PrivateKeySigner::from_str(
+            DEV_KEYS[recipient],
+        )?))
+        .connect_http(env.devnet.http_url().parse()?)
+        .erased();
+    let receipt = ITicketBroker::new(p.addresses.ticket_broker, wallet)
+        .redeemWinningTicket(ticket, sig.as_bytes().into(), rand)
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    assert!(receipt.status(), "ticket redeemed");
     Ok(())
 }
