@@ -202,9 +202,39 @@ pub async fn run(cli: Cli) -> anyhow::Result<String> {
 pub fn one_line(err: &anyhow::Error, rpc_urls: &[String]) -> String {
     let mut text = format!("{err:#}");
     for raw in rpc_urls {
-        if let Ok(url) = raw.parse::<url::Url>() {
-            text = text.replace(raw.as_str(), &redact(&url));
+        let Ok(url) = raw.parse::<url::Url>() else {
+            continue;
+        };
+        let short = redact(&url);
+        let mut bare = url.clone();
+        let _ = bare.set_username("");
+        let _ = bare.set_password(None);
+        // Longest first, so a prefix never leaves the rest of a longer form behind.
+        let mut forms = vec![raw.clone(), url.to_string(), bare.to_string()];
+        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        for form in forms {
+            let form = form.trim_end_matches('/');
+            if form.len() > short.len() {
+                text = text.replace(form, &short);
+            }
         }
     }
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_folds_and_redacts() {
+        let err = anyhow!("error sending request for url (http://127.0.0.1:9/APIKEY123)\nmore")
+            .context("cannot reach the RPC endpoint");
+        let urls = vec!["http://user:secret@127.0.0.1:9/APIKEY123".to_owned()];
+        let line = one_line(&err, &urls);
+        assert_eq!(
+            line,
+            "cannot reach the RPC endpoint: error sending request for url (http://127.0.0.1:9) more"
+        );
+    }
 }

@@ -114,9 +114,15 @@ pub async fn pool(ctx: &Ctx) -> anyhow::Result<Output> {
     let snapshot = read_pool(bm).await?;
     let mut rows = Vec::new();
     let mut items = Vec::new();
-    for (i, (id, stake)) in snapshot.entries().iter().enumerate() {
-        let t = bm.getTranscoder(*id).call().await?;
-        let active = bm.isActiveTranscoder(*id).call().await?;
+    // One request per member and field, all in flight together (the live pool has 100 members).
+    let details =
+        futures::future::try_join_all(snapshot.entries().iter().map(|(id, _)| async move {
+            let t = bm.getTranscoder(*id).call().await?;
+            let active = bm.isActiveTranscoder(*id).call().await?;
+            Ok::<_, alloy::contract::Error>((t, active))
+        }))
+        .await?;
+    for (i, ((id, stake), (t, active))) in snapshot.entries().iter().zip(details).enumerate() {
         items.push(json!({
             "rank": i + 1,
             "address": id,
