@@ -4,7 +4,7 @@
 //! # Nonces
 //!
 //! The chain is the truth: every send reads the account's `latest` and `pending` transaction
-//! counts (one JSON-RPC batch). If `pending > latest`, a transaction of this account is already
+//! counts, in the same JSON-RPC batch as the `eth_estimateGas` simulation. If `pending > latest`, a transaction of this account is already
 //! in the pool (typically sent before a restart) and [`TxSender::send`] refuses with
 //! [`ChainError::InFlight`] unless asked to replace it ([`NonceMode::ReplaceInFlight`]). One
 //! [`tokio::sync::Mutex`] is held from the nonce read until the transaction is confirmed or
@@ -75,6 +75,9 @@ pub trait SendEvents: Send + Sync {
     fn replaced(&self, _old: TxHash, _new: TxHash) {}
     /// The receipt of a mined transaction disappeared (reorg); it is being rebroadcast.
     fn reorged(&self, _hash: TxHash) {}
+    /// Everything due at head `block` has been done (receipt checked, replacement sent) and the
+    /// transaction is still being followed.
+    fn tracked(&self, _block: u64) {}
 }
 
 /// Events sink that ignores everything.
@@ -187,7 +190,20 @@ impl TxSender {
         events: &dyn SendEvents,
     ) -> Result<Confirmed, ChainError> {
         let _guard = self.lock.lock().await;
-        let (latest, pending) = self.nonces().await?;
+        // Nonces and simulation in one batch request.
+        let mut batch = BatchRequest::new(self.provider.client());
+        let latest = batch.add_call::<_, U64>(
+            "eth_getTransactionCount",
+            &(self.address, BlockNumberOrTag::Latest),
+        )?;
+        let pending = batch.add_call::<_, U64>(
+            "eth_getTransactionCount",
+            &(self.address, BlockNumberOrTag::Pending),
+        )?;
+        let simulated =
+            batch.add_call::<_, U64>("eth_estimateGas", &(tx.clone().with_from(self.address),))?;
+        batch.send().await?;
+        let (latest, pending) = (latest.await?.to::<u64>(), pending.await?.to::<u64>());
         let nonce = match mode {
             NonceMode::Next if pending > latest => {
                 return Err(ChainError::InFlight { latest, pending });
@@ -195,7 +211,13 @@ impl TxSender {
             NonceMode::Next => pending,
             NonceMode::ReplaceInFlight => latest,
         };
-        let estimate = self.simulate(&tx).await?;
+        let estimate = simulated
+            .await
+            .map_err(|err| match RevertReason::from_transport_error(&err) {
+                Some(reason) => ChainError::SimulationReverted(reason),
+                None => ChainError::Rpc(err),
+            })?
+            .to::<u64>();
         let gas_limit = estimate.saturating_mul(self.policy.gas_limit_percent) / 100;
         let cap = self.policy.max_fee_per_gas;
         let (max_fee, tip) = match mode {
@@ -233,6 +255,38 @@ impl TxSender {
                 }
             }
             let head = *heads.borrow_and_update();
+            let step = self
+                .track_step(
+                    head,
+                    nonce,
+                    cap,
+                    &request,
+                    &mut attempts,
+                    &mut mined,
+                    &mut waiting_since,
+                    events,
+                )
+                .await;
+            match step? {
+                Some(confirmed) => return Ok(confirmed),
+                None => events.tracked(head),
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn track_step(
+        &self,
+        head: u64,
+        nonce: u64,
+        cap: u128,
+        request: &TransactionRequest,
+        attempts: &mut Vec<Attempt>,
+        mined: &mut Option<TxHash>,
+        waiting_since: &mut u64,
+        events: &dyn SendEvents,
+    ) -> Result<Option<Confirmed>, ChainError> {
+        {
             // Look for a receipt of any attempt, newest first.
             let mut found = None;
             for attempt in attempts.iter().rev() {
@@ -247,7 +301,7 @@ impl TxSender {
                     if mined.is_none() {
                         tracing::info!(hash = %receipt.transaction_hash, block, "transaction mined");
                     }
-                    mined = Some(receipt.transaction_hash);
+                    *mined = Some(receipt.transaction_hash);
                     if !receipt.status() {
                         return Err(ChainError::RevertedOnChain {
                             hash: receipt.transaction_hash,
@@ -255,11 +309,12 @@ impl TxSender {
                         });
                     }
                     if head + 1 >= block + self.policy.confirmations {
-                        return Ok(Confirmed {
+                        return Ok(Some(Confirmed {
                             receipt,
                             replacements: (attempts.len() - 1) as u32,
-                        });
+                        }));
                     }
+                    Ok(None)
                 }
                 None => {
                     if let Some(hash) = mined.take() {
@@ -269,19 +324,19 @@ impl TxSender {
                         if let Some(attempt) = attempts.iter().find(|a| a.hash == hash) {
                             self.broadcast(&attempt.raw).await?;
                         }
-                        waiting_since = head;
-                        continue;
+                        *waiting_since = head;
+                        return Ok(None);
                     }
-                    if head < waiting_since + self.policy.replace_after_blocks {
-                        continue;
+                    if head < *waiting_since + self.policy.replace_after_blocks {
+                        return Ok(None);
                     }
-                    waiting_since = head;
+                    *waiting_since = head;
                     let (latest, _) = self.nonces().await?;
                     if latest > nonce {
                         // The nonce is used. If none of our attempts has a receipt, another
                         // transaction of this account took it.
                         let mut ours = false;
-                        for attempt in &attempts {
+                        for attempt in attempts.iter() {
                             ours |= self
                                 .provider
                                 .get_transaction_receipt(attempt.hash)
@@ -291,14 +346,14 @@ impl TxSender {
                         if !ours {
                             return Err(ChainError::Superseded { nonce });
                         }
-                        continue;
+                        return Ok(None);
                     }
-                    let last = attempts
-                        .last()
-                        .map_or((max_fee, tip), |a| (a.max_fee, a.tip));
+                    let Some(last) = attempts.last().map(|a| (a.max_fee, a.tip)) else {
+                        return Ok(None);
+                    };
                     match bump(last, self.policy.bump_percent, cap) {
                         Some((new_max, new_tip)) => {
-                            let attempt = self.sign(&request, new_max, new_tip).await?;
+                            let attempt = self.sign(request, new_max, new_tip).await?;
                             self.broadcast(&attempt.raw).await?;
                             let old = attempts.last().map(|a| a.hash).unwrap_or_default();
                             tracing::warn!(%old, new = %attempt.hash, new_max, new_tip, "stuck transaction replaced");
@@ -313,6 +368,7 @@ impl TxSender {
                             }
                         }
                     }
+                    Ok(None)
                 }
             }
         }

@@ -60,3 +60,42 @@ fn respond(path: &str, metrics: &Metrics, health_max_age: Duration) -> Response<
     *response.status_mut() = status;
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy::transports::http::reqwest;
+    use livepeer_chain::counter::RequestCounter;
+
+    #[tokio::test]
+    async fn serves_metrics_and_health() -> Result<(), Box<dyn std::error::Error>> {
+        let metrics = Arc::new(Metrics::new(RequestCounter::new()));
+        Metrics::set(&metrics.current_round, 42);
+        let cancel = CancellationToken::new();
+        let addr = serve(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            metrics.clone(),
+            Duration::from_secs(60),
+            cancel.clone(),
+        )
+        .await?;
+        let http = reqwest::Client::new();
+        let body = http
+            .get(format!("http://{addr}/metrics"))
+            .send()
+            .await?
+            .text()
+            .await?;
+        assert!(body.contains("\nkeeper_current_round 42\n"), "{body}");
+        assert!(body.contains("# TYPE keeper_txs_sent_total counter"));
+        let health = http.get(format!("http://{addr}/health")).send().await?;
+        assert_eq!(health.status().as_u16(), 503, "no chain read yet");
+        metrics.mark_ok();
+        let health = http.get(format!("http://{addr}/health")).send().await?;
+        assert_eq!(health.status().as_u16(), 200);
+        let missing = http.get(format!("http://{addr}/nope")).send().await?;
+        assert_eq!(missing.status().as_u16(), 404);
+        cancel.cancel();
+        Ok(())
+    }
+}
