@@ -124,6 +124,11 @@ pub fn chain_error(err: ChainError) -> anyhow::Error {
             "a transaction of this account is already pending ({} unmined): wait until it is mined",
             pending.saturating_sub(latest)
         ),
+        // A revert that reached us as a plain RPC error (e.g. inside a batch) is decoded too.
+        ChainError::Rpc(err) => match RevertReason::from_transport_error(&err) {
+            Some(reason) => anyhow::anyhow!("the transaction would revert: {}", describe(&reason)),
+            None => anyhow::Error::new(ChainError::Rpc(err)),
+        },
         other => anyhow::Error::new(other),
     }
 }
