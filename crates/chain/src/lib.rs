@@ -12,6 +12,7 @@
 //!   nonces behind a mutex, replacement of stuck transactions, confirmation depth with reorg
 //!   detection) and [`revert`], which decodes reverts into the interfaces' custom errors and the
 //!   plain `Error(string)` reasons of the live contracts.
+//! - [`hints`]: the sorted-pool hints of the `*WithHint` calls, from a simulation of the pool.
 //! - [`blocks`]: a stream of new block heads, pushed over WebSocket when available, polled
 //!   otherwise.
 //! - [`devnet`]: spawns the pinned anvil and deploys the protocol with `script/Deploy.s.sol`
@@ -22,6 +23,7 @@ pub mod counter;
 pub mod devnet;
 pub mod error;
 pub mod failover;
+pub mod hints;
 pub mod protocol;
 pub mod provider;
 pub mod revert;

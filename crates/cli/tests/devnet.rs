@@ -1,0 +1,663 @@
+//! Every `lpt` command against a real anvil with the protocol deployed by `script/Deploy.s.sol`
+//! (through `livepeer_chain::devnet`), running the real binary. `--json` output is parsed;
+//! bad input must exit non-zero with exactly one line on stderr.
+
+#![allow(clippy::panic)] // a test fails by panicking
+
+use std::{
+    io::Write as _,
+    process::{Command, Output, Stdio},
+    str::FromStr,
+};
+
+use alloy::{
+    network::EthereumWallet,
+    primitives::{Address, U256, keccak256},
+    providers::{DynProvider, Provider, ProviderBuilder},
+    signers::{SignerSync as _, local::PrivateKeySigner},
+    sol_types::SolValue as _,
+};
+use livepeer_bindings::{ILivepeerToken, IRoundsManager, ITicketBroker};
+use livepeer_chain::{
+    devnet::{DEV_KEYS, Devnet},
+    protocol::Protocol,
+};
+use serde_json::Value;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+const O1: usize = 1;
+const O2: usize = 2;
+const DEL: usize = 3;
+const BROADCASTER: usize = 4;
+const CALLER: usize = 5;
+
+fn address(i: usize) -> Address {
+    PrivateKeySigner::from_str(DEV_KEYS[i])
+        .map(|s| s.address())
+        .unwrap_or_default()
+}
+
+fn e18(n: u64) -> U256 {
+    U256::from(n) * U256::from(10).pow(U256::from(18))
+}
+
+struct Env {
+    devnet: Devnet,
+    keys: tempfile::TempDir,
+    wallet: DynProvider,
+    protocol: Protocol,
+}
+
+impl Env {
+    async fn start() -> Result<Self, Box<dyn std::error::Error>> {
+        let devnet = Devnet::start().await?;
+        let keys = tempfile::tempdir()?;
+        for (i, key) in DEV_KEYS.iter().enumerate() {
+            std::fs::write(keys.path().join(format!("key{i}")), format!("{key}\n"))?;
+        }
+        let signer = PrivateKeySigner::from_str(DEV_KEYS[0])?;
+        let wallet = ProviderBuilder::new()
+            .wallet(EthereumWallet::from(signer))
+            .connect_http(devnet.http_url().parse()?)
+            .erased();
+        let protocol = Protocol::discover(wallet.clone(), devnet.controller).await?;
+        Ok(Self {
+            devnet,
+            keys,
+            wallet,
+            protocol,
+        })
+    }
+
+    fn command(&self, key: Option<usize>, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lpt"));
+        for var in [
+            "LPT_RPC_URL",
+            "LPT_CONTROLLER",
+            "LPT_DEPLOYMENTS",
+            "LPT_PRIVATE_KEY_FILE",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.arg("--rpc-url")
+            .arg(self.devnet.http_url())
+            .arg("--controller")
+            .arg(self.devnet.controller.to_string());
+        if let Some(k) = key {
+            cmd.arg("--private-key-file")
+                .arg(self.keys.path().join(format!("key{k}")));
+        }
+        cmd.args(args);
+        cmd
+    }
+
+    fn run_with(&self, mut cmd: Command, stdin: &str) -> Output {
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn lpt: {e}"));
+        if let Some(mut input) = child.stdin.take() {
+            let _ = input.write_all(stdin.as_bytes());
+        }
+        child
+            .wait_with_output()
+            .unwrap_or_else(|e| panic!("wait lpt: {e}"))
+    }
+
+    fn run(&self, key: Option<usize>, args: &[&str], stdin: &str) -> Output {
+        self.run_with(self.command(key, args), stdin)
+    }
+
+    /// Runs with `--json --yes`, asserts success and parses stdout.
+    fn json(&self, key: Option<usize>, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.extend(["--json", "--yes"]);
+        let out = self.run(key, &all, "");
+        assert!(
+            out.status.success(),
+            "lpt {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "lpt {args:?}: stdout is not JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        })
+    }
+
+    /// A write: asserts every transaction succeeded; returns the JSON.
+    fn send(&self, key: usize, args: &[&str]) -> Value {
+        let v = self.json(Some(key), args);
+        let txs = v["transactions"].as_array().cloned().unwrap_or_default();
+        assert!(!txs.is_empty(), "lpt {args:?} sent nothing: {v}");
+        for tx in &txs {
+            assert_eq!(tx["status"], "success", "lpt {args:?}: {tx}");
+            assert!(tx["hash"].as_str().is_some_and(|h| h.len() == 66), "{tx}");
+        }
+        v
+    }
+
+    /// Asserts failure with exactly one line on stderr containing `needle`.
+    fn fails(&self, key: Option<usize>, args: &[&str], needle: &str) -> String {
+        check_failure(&self.run(key, args, ""), args, needle)
+    }
+
+    /// Mines to the first block of the next round and initializes it.
+    async fn next_round(&self) -> TestResult {
+        self.mine_to_next_round().await?;
+        IRoundsManager::new(self.protocol.addresses.rounds_manager, self.wallet.clone())
+            .initializeRound()
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        let initialized = self
+            .protocol
+            .rounds_manager
+            .currentRoundInitialized()
+            .call()
+            .await?;
+        assert!(initialized, "round initialized");
+        Ok(())
+    }
+
+    /// Mines to the first block of the next round, leaving it uninitialized.
+    async fn mine_to_next_round(&self) -> TestResult {
+        let rm = &self.protocol.rounds_manager;
+        let block = self.wallet.get_block_number().await?;
+        let start = rm.currentRoundStartBlock().call().await?;
+        let length = rm.roundLength().call().await?;
+        let blocks = (start + length).saturating_sub(U256::from(block));
+        let _: Value = self
+            .wallet
+            .raw_request("anvil_mine".into(), (blocks,))
+            .await?;
+        Ok(())
+    }
+
+    async fn round(&self) -> Result<u64, Box<dyn std::error::Error>> {
+        Ok(self
+            .protocol
+            .rounds_manager
+            .currentRound()
+            .call()
+            .await?
+            .to::<u64>())
+    }
+
+    fn pool_order(&self) -> Vec<String> {
+        self.json(None, &["pool"])["transcoders"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|t| t["address"].as_str().unwrap_or_default().to_lowercase())
+            .collect()
+    }
+}
+
+fn check_failure(out: &Output, args: &[&str], needle: &str) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "lpt {args:?} succeeded: {stderr}");
+    let text = stderr.trim_end();
+    // The confirmation summary (if any) precedes the error; the error itself is the last line.
+    let last = text.lines().last().unwrap_or_default();
+    assert!(last.starts_with("error: "), "lpt {args:?}: {stderr}");
+    assert!(
+        last.contains(needle),
+        "lpt {args:?}: expected `{needle}` in: {last}"
+    );
+    assert!(
+        !text.contains("panicked"),
+        "lpt {args:?} panicked: {stderr}"
+    );
+    last.to_owned()
+}
+
+fn lower(a: Address) -> String {
+    a.to_string().to_lowercase()
+}
+
+fn wei(v: &Value) -> U256 {
+    v.as_str()
+        .and_then(|s| U256::from_str(s).ok())
+        .unwrap_or_else(|| panic!("not a wei string: {v}"))
+}
+
+/// Argument errors need no chain: exit 2, one line.
+#[test]
+fn bad_arguments_exit_with_one_line() {
+    let run = |args: &[&str]| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lpt"));
+        cmd.env_remove("LPT_RPC_URL").env_remove("LPT_CONTROLLER");
+        cmd.args(args);
+        cmd.output().unwrap_or_else(|e| panic!("spawn: {e}"))
+    };
+    let to = "--to=0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    for (args, needle) in [
+        (vec!["bond", "1.2.3", to], "is not an amount"),
+        (vec!["bond", "-1", to], "error"),
+        (vec!["bond", "5", "--to", "0x123"], "invalid value"),
+        (vec!["frobnicate"], "unrecognized subcommand"),
+        (vec!["fund", "--deposit", "1.5wei"], "whole number"),
+        (vec!["delegator", "not-an-address"], "invalid value"),
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.trim_end().lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+    // Configuration errors: exit 1, one line, saying which flag to pass.
+    let out = run(&["status"]);
+    check_failure(&out, &["status"], "pass --rpc-url");
+    let out = run(&["status", "--rpc-url", "http://127.0.0.1:9"]);
+    check_failure(
+        &out,
+        &["status"],
+        "pass --controller <address> or --deployments <file>",
+    );
+    let out = run(&[
+        "claim",
+        "--rpc-url",
+        "http://127.0.0.1:9",
+        "--controller",
+        "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+        "--keystore",
+        "/nonexistent",
+    ]);
+    check_failure(&out, &["claim"], "--keystore needs --password-file");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_command_on_a_devnet() -> TestResult {
+    let env = Env::start().await?;
+    let (o1, o2, del, bc, caller) = (
+        address(O1),
+        address(O2),
+        address(DEL),
+        address(BROADCASTER),
+        address(CALLER),
+    );
+    let token = ILivepeerToken::new(env.protocol.addresses.token, env.wallet.clone());
+    for who in [o1, o2, del] {
+        token
+            .transfer(who, e18(10_000))
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+    }
+
+    // --- reads and errors while the round is not initialized ---
+    env.mine_to_next_round().await?;
+    let status = env.json(None, &["status"]);
+    assert_eq!(status["initialized"], false, "{status}");
+    assert_eq!(status["paused"], false, "{status}");
+    assert_eq!(status["poolMaxSize"], "10", "{status}");
+    let round = env.round().await?;
+    env.fails(
+        Some(O1),
+        &["bond", "1000", "--to", &o1.to_string(), "--yes"],
+        &format!("round {round} is not initialized"),
+    );
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lpt"));
+    cmd.env_remove("LPT_CONTROLLER").args([
+        "--rpc-url",
+        &env.devnet.http_url(),
+        "--controller",
+        &caller.to_string(),
+        "status",
+    ]);
+    check_failure(&cmd.output()?, &["status"], "no contract at");
+    env.fails(None, &["claim"], "no key configured");
+    env.fails(None, &["delegator"], "give an address");
+    // The deployments file works instead of --controller.
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("deployment.json");
+    std::fs::write(
+        &file,
+        format!(
+            r#"{{"contracts":{{"Controller":"{}"}}}}"#,
+            env.devnet.controller
+        ),
+    )?;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lpt"));
+    cmd.env_remove("LPT_CONTROLLER")
+        .args(["--rpc-url", &env.devnet.http_url(), "--deployments"])
+        .arg(&file)
+        .args(["status", "--json"]);
+    let out = cmd.output()?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let via_file: Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(via_file["round"], status["round"]);
+    // Human output is a table of values with units.
+    let human = env.run(None, &["status"], "");
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("total supply") && text.contains("LPT"),
+        "{text}"
+    );
+
+    // --- orchestrators register ---
+    env.next_round().await?;
+    let bond = env.send(O1, &["bond", "1000lpt", "--to", &o1.to_string()]);
+    let calls: Vec<&str> = bond["transactions"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|t| t["call"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(calls, ["approve", "bondWithHint"]);
+    assert_eq!(wei(&bond["details"]["amount"]), e18(1000));
+    env.send(O2, &["bond", "2000", "--to", &o2.to_string()]);
+    assert_eq!(env.pool_order(), [lower(o2), lower(o1)], "pool by stake");
+    env.fails(
+        Some(O1),
+        &[
+            "set-commission",
+            "--reward-cut",
+            "101",
+            "--fee-share",
+            "50",
+            "--yes",
+        ],
+        "--reward-cut: `101` is above 100%",
+    );
+    env.fails(
+        Some(DEL),
+        &[
+            "set-commission",
+            "--reward-cut",
+            "10",
+            "--fee-share",
+            "50",
+            "--yes",
+        ],
+        "is not a registered orchestrator",
+    );
+    env.send(
+        O1,
+        &["set-commission", "--reward-cut", "10", "--fee-share", "50%"],
+    );
+    env.send(
+        O2,
+        &[
+            "set-commission",
+            "--reward-cut",
+            "12.5%",
+            "--fee-share",
+            "75",
+        ],
+    );
+    let pool = env.json(None, &["pool"]);
+    assert_eq!(pool["transcoders"][0]["rewardCut"], "125000", "{pool}");
+    assert_eq!(pool["transcoders"][1]["feeShare"], "500000", "{pool}");
+    assert_eq!(wei(&pool["transcoders"][0]["stake"]), e18(2000), "{pool}");
+    let human = String::from_utf8_lossy(&env.run(None, &["pool"], "").stdout).into_owned();
+    assert!(
+        human.contains("2,000 LPT") && human.contains("12.5%"),
+        "{human}"
+    );
+
+    // --- a delegator: confirmation, then a bond that reorders the pool ---
+    let args = ["bond", "1500", "--to", &o1.to_string()];
+    let refused = env.run(Some(DEL), &args, "n\n");
+    let last = check_failure(&refused, &args, "not confirmed");
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("bondWithHint"),
+        "{last}"
+    );
+    env.fails(
+        Some(DEL),
+        &["bond", "1eth", "--to", &o1.to_string(), "--yes"],
+        "in LPT, not ETH",
+    );
+    env.fails(
+        Some(DEL),
+        &["bond", "20000", "--to", &o1.to_string(), "--yes"],
+        "your LPT balance is only 10,000 LPT",
+    );
+    let confirmed = env.run(Some(DEL), &[&args[..], &["--json"]].concat(), "y\n");
+    assert!(
+        confirmed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&confirmed.stderr)
+    );
+    let v: Value = serde_json::from_slice(&confirmed.stdout)?;
+    // O1 goes from 1000 to 2500, ahead of O2 (2000): new position is the head.
+    assert_eq!(
+        v["details"]["newDelegateHint"],
+        serde_json::json!([Address::ZERO, o2]),
+        "{v}"
+    );
+    assert_eq!(env.pool_order(), [lower(o1), lower(o2)]);
+    let d = env.json(None, &["delegator", &del.to_string()]);
+    assert_eq!(d["status"], "pending", "{d}");
+    assert_eq!(
+        d["delegate"].as_str().map(str::to_lowercase),
+        Some(lower(o1))
+    );
+    assert_eq!(wei(&d["bonded"]), e18(1500));
+
+    // --- unbond, rebond, withdraw-stake, claim ---
+    env.fails(
+        Some(DEL),
+        &["unbond", "100", "--yes"],
+        "your bond starts in round",
+    );
+    env.next_round().await?;
+    let round = env.round().await?;
+    env.fails(
+        Some(DEL),
+        &["unbond", "2000", "--yes"],
+        "only 1,500 LPT bonded",
+    );
+    env.fails(
+        Some(CALLER),
+        &["unbond", "1", "--yes"],
+        "has nothing bonded",
+    );
+    let unbond = env.send(DEL, &["unbond", "600"]);
+    assert_eq!(unbond["details"]["lock"], "0", "{unbond}");
+    assert_eq!(unbond["details"]["withdrawRound"], (round + 2).to_string());
+    assert_eq!(env.pool_order(), [lower(o2), lower(o1)], "O1 fell to 1900");
+    env.send(DEL, &["rebond", "--lock", "0"]);
+    assert_eq!(env.pool_order(), [lower(o1), lower(o2)], "O1 back to 2500");
+    env.fails(
+        Some(DEL),
+        &["rebond", "--lock", "0", "--yes"],
+        "has no unbonding lock 0",
+    );
+    env.send(DEL, &["unbond", "100"]);
+    env.fails(
+        Some(DEL),
+        &["withdraw-stake", "--lock", "1", "--yes"],
+        &format!("unbonding lock 1 is withdrawable from round {}", round + 2),
+    );
+    env.fails(
+        Some(DEL),
+        &["withdraw-stake", "--lock", "7", "--yes"],
+        "has no unbonding lock 7",
+    );
+    env.fails(
+        Some(DEL),
+        &["withdraw-fees", "--yes"],
+        "has no fees to withdraw",
+    );
+    env.send(DEL, &["claim"]);
+    let d = env.json(None, &["delegator", &del.to_string()]);
+    assert_eq!(d["status"], "bonded");
+    let locks = d["unbondingLocks"].as_array().cloned().unwrap_or_default();
+    assert_eq!(locks.len(), 1, "{d}");
+    assert_eq!(locks[0]["id"], "1");
+    assert_eq!(locks[0]["withdrawable"], false);
+    let before = wei(&d["lptBalance"]);
+    env.next_round().await?;
+    env.next_round().await?;
+    env.send(DEL, &["withdraw-stake", "--lock", "1"]);
+    let d = env.json(None, &["delegator", &del.to_string()]);
+    assert_eq!(wei(&d["lptBalance"]), before + e18(100), "{d}");
+    assert_eq!(d["unbondingLocks"], serde_json::json!([]));
+
+    // Unbond everything, then rebond the lock to another orchestrator.
+    let all = env.send(DEL, &["unbond", "all"]);
+    let lock = all["details"]["lock"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    env.fails(
+        Some(DEL),
+        &["rebond", "--lock", &lock, "--yes"],
+        "pass --to <orchestrator>",
+    );
+    env.send(DEL, &["rebond", "--lock", &lock, "--to", &o2.to_string()]);
+    let d = env.json(None, &["delegator", &del.to_string()]);
+    assert_eq!(
+        d["delegate"].as_str().map(str::to_lowercase),
+        Some(lower(o2))
+    );
+    assert_eq!(wei(&d["bonded"]), e18(1400));
+    assert_eq!(env.pool_order(), [lower(o2), lower(o1)], "O2 3400, O1 1000");
+
+    // --- reward caller ---
+    env.fails(
+        Some(O1),
+        &["set-reward-caller", "nope", "--yes"],
+        "is not an address",
+    );
+    env.send(O1, &["set-reward-caller", &caller.to_string()]);
+    let o = env.json(None, &["orchestrator", &o1.to_string()]);
+    assert_eq!(
+        o["rewardCaller"].as_str().map(str::to_lowercase),
+        Some(lower(caller))
+    );
+    assert_eq!(o["registered"], true);
+    assert_eq!(o["active"], true);
+    assert_eq!(o["rewardCut"], "100000");
+    env.send(O1, &["set-reward-caller", "none"]);
+    let o = env.json(Some(O1), &["orchestrator"]);
+    assert_eq!(o["rewardCaller"], Address::ZERO.to_string());
+    env.fails(
+        Some(O1),
+        &["set-reward-caller", "none", "--yes"],
+        "already unset",
+    );
+
+    // --- a broadcaster: fund, unlock, withdraw ---
+    env.fails(Some(BROADCASTER), &["fund", "--yes"], "nothing to fund");
+    env.fails(
+        Some(BROADCASTER),
+        &["fund", "--deposit", "1lpt", "--yes"],
+        "in ETH, not LPT",
+    );
+    env.fails(
+        Some(BROADCASTER),
+        &["unlock", "--yes"],
+        "no deposit or reserve to unlock",
+    );
+    env.send(
+        BROADCASTER,
+        &["fund", "--deposit", "1eth", "--reserve", "0.5"],
+    );
+    let sdr = env.json(None, &["sender", &bc.to_string()]);
+    assert_eq!(wei(&sdr["deposit"]), e18(1));
+    assert_eq!(wei(&sdr["reserve"]), e18(1) / U256::from(2));
+    assert_eq!(sdr["state"], "locked");
+
+    // --- O1 redeems a winning ticket of the broadcaster, then withdraws its fees ---
+    redeem_ticket(&env, O1, BROADCASTER, e18(1) / U256::from(10)).await?;
+    let fees = wei(&env.json(None, &["delegator", &o1.to_string()])["pendingFees"]);
+    assert!(fees > U256::ZERO, "O1 earned fees");
+    let part = env.send(
+        O1,
+        &[
+            "withdraw-fees",
+            "1000wei",
+            "--recipient",
+            &caller.to_string(),
+        ],
+    );
+    assert_eq!(part["details"]["amount"], "1000");
+    assert_eq!(
+        part["details"]["recipient"].as_str().map(str::to_lowercase),
+        Some(lower(caller))
+    );
+    env.fails(
+        Some(O1),
+        &["withdraw-fees", "1lpt", "--yes"],
+        "in ETH, not LPT",
+    );
+    env.fails(
+        Some(O1),
+        &["withdraw-fees", "10eth", "--yes"],
+        "cannot withdraw 10 ETH",
+    );
+    let rest = env.send(O1, &["withdraw-fees"]);
+    assert_eq!(wei(&rest["details"]["amount"]), fees - U256::from(1000));
+    let o1_after = env.json(None, &["delegator", &o1.to_string()]);
+    assert_eq!(wei(&o1_after["pendingFees"]), U256::ZERO, "{o1_after}");
+    env.fails(
+        Some(BROADCASTER),
+        &["withdraw", "--yes"],
+        "run `lpt unlock` first",
+    );
+    env.send(BROADCASTER, &["unlock"]);
+    let sdr = env.json(Some(BROADCASTER), &["sender"]);
+    assert_eq!(sdr["state"], "unlocking", "{sdr}");
+    env.fails(
+        Some(BROADCASTER),
+        &["withdraw", "--yes"],
+        "the unlock finishes in round",
+    );
+    env.next_round().await?;
+    env.next_round().await?;
+    let eth_before = wei(&env.json(None, &["sender", &bc.to_string()])["ethBalance"]);
+    env.send(BROADCASTER, &["withdraw"]);
+    let sdr = env.json(None, &["sender", &bc.to_string()]);
+    assert_eq!(wei(&sdr["deposit"]), U256::ZERO);
+    assert!(wei(&sdr["ethBalance"]) > eth_before, "{sdr}");
+
+    // The final status: the active stake reflects the pool.
+    let status = env.json(None, &["status"]);
+    assert_eq!(status["initialized"], true);
+    assert_eq!(wei(&status["totalActiveStake"]), e18(4400), "{status}");
+    Ok(())
+}
+
+/// `recipient` redeems a winning ticket (winProb = max) of `sender` worth `face_value`.
+async fn redeem_ticket(env: &Env, recipient: usize, sender: usize, face_value: U256) -> TestResult {
+    let p = &env.protocol;
+    let round = p.rounds_manager.currentRound().call().await?;
+    let block_hash = p.rounds_manager.blockHashForRound(round).call().await?;
+    let rand = U256::from(42);
+    let ticket = ITicketBroker::Ticket {
+        recipient: address(recipient),
+        sender: address(sender),
+        faceValue: face_value,
+        winProb: U256::MAX,
+        senderNonce: U256::from(1),
+        recipientRandHash: keccak256(rand.to_be_bytes::<32>()),
+        auxData: (round, block_hash).abi_encode().into(),
+    };
+    let hash = p.ticket_broker.getTicketHash(ticket.clone()).call().await?;
+    let sig = PrivateKeySigner::from_str(DEV_KEYS[sender])?.sign_message_sync(hash.as_slice())?;
+    let wallet = ProviderBuilder::new()
+        .wallet(EthereumWallet::from(PrivateKeySigner::from_str(
+            DEV_KEYS[recipient],
+        )?))
+        .connect_http(env.devnet.http_url().parse()?)
+        .erased();
+    let receipt = ITicketBroker::new(p.addresses.ticket_broker, wallet)
+        .redeemWinningTicket(ticket, sig.as_bytes().into(), rand)
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    assert!(receipt.status(), "ticket redeemed");
+    Ok(())
+}
