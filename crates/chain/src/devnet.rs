@@ -82,15 +82,9 @@ fn spawn_anvil(port: u16, state: &Path, load: bool) -> Result<Child, ChainError>
         )));
     }
     let mut cmd = Command::new(bin);
-    // BondingManager's runtime is over the EIP-170 limit for now (README, "EIP-170 caveat").
-    cmd.args([
-        "--port",
-        &port.to_string(),
-        "--silent",
-        "--disable-code-size-limit",
-    ])
-    .stdout(Stdio::null())
-    .stderr(Stdio::null());
+    cmd.args(["--port", &port.to_string(), "--silent"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
     cmd.arg("--dump-state").arg(state);
     if load {
         cmd.arg("--load-state").arg(state);
@@ -158,7 +152,6 @@ impl Devnet {
                 "--broadcast",
                 "--private-key",
                 DEV_KEYS[0],
-                "--disable-code-size-limit",
             ])
             .env("DEPLOYMENTS_FILE", &out)
             .stdout(Stdio::null())

@@ -13,8 +13,9 @@ use alloy::{
     providers::Provider,
     rpc::types::TransactionRequest,
 };
-use anyhow::{anyhow, bail};
+use anyhow::{Context as _, anyhow, bail};
 use livepeer_chain::{
+    blocks::Head,
     hints::{self, BondChange, read_pool},
     sender::{FeePolicy, NoEvents, NonceMode, TxSender},
 };
@@ -717,7 +718,10 @@ async fn execute(
     let sender = TxSender::new(provider.clone(), signer, policy)
         .await
         .map_err(chain_error)?;
-    let (head_tx, head_rx) = watch::channel(provider.get_block_number().await?);
+    let first = latest_head(&provider)
+        .await?
+        .context("the node returned no latest block")?;
+    let (head_tx, head_rx) = watch::channel(first);
     let cancel = CancellationToken::new();
     let poller = tokio::spawn({
         let cancel = cancel.clone();
@@ -728,10 +732,10 @@ async fn execute(
                     _ = cancel.cancelled() => break,
                     _ = tokio::time::sleep(Duration::from_millis(250)) => {}
                 }
-                if let Ok(n) = provider.get_block_number().await {
+                if let Ok(Some(head)) = latest_head(&provider).await {
                     head_tx.send_if_modified(|v| {
-                        let changed = *v != n;
-                        *v = n;
+                        let changed = v.number != head.number;
+                        *v = head;
                         changed
                     });
                 }
@@ -766,11 +770,19 @@ async fn execute(
     Ok(Output { json, human })
 }
 
+/// The latest block's number and base fee.
+async fn latest_head(provider: &alloy::providers::DynProvider) -> anyhow::Result<Option<Head>> {
+    Ok(provider
+        .get_block_by_number(BlockNumberOrTag::Latest)
+        .await?
+        .map(|block| Head::from(&block.header)))
+}
+
 async fn send_all(
     provider: &alloy::providers::DynProvider,
     sender: &TxSender,
     plan: &Plan,
-    heads: watch::Receiver<u64>,
+    heads: watch::Receiver<Head>,
     cancel: &CancellationToken,
 ) -> anyhow::Result<Vec<Value>> {
     let mut sent = Vec::new();
