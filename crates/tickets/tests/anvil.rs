@@ -565,15 +565,12 @@ async fn binary_redeems_the_inbox_once_and_lists_the_queue() -> Result<()> {
         &format!("{}\nnot a ticket\n", serde_json::to_string(&t)?),
     )?;
     let state = dir.path().join("state");
-    let key = format!(
-        "0x{}",
-        alloy::hex::encode(net.anvil.keys()[ORCH].to_bytes())
-    );
+    let key = net.key_hex(ORCH);
 
     let out = redeemer_bin()
         .args([
             "--rpc-url",
-            &net.anvil.endpoint(),
+            &net.endpoint(),
             "--controller",
             &net.controller.to_string(),
         ])
@@ -582,7 +579,7 @@ async fn binary_redeems_the_inbox_once_and_lists_the_queue() -> Result<()> {
         .arg("--inbox")
         .arg(&inbox)
         .arg("--once")
-        .env("REDEEMER_PRIVATE_KEY", &key)
+        .env("REDEEMER_PRIVATE_KEY", key)
         .env("RUST_LOG", "info")
         .output()?;
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -631,14 +628,11 @@ async fn binary_runs_until_sigterm_and_rejects_a_bad_key() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let inbox = dir.path().join("inbox.jsonl");
     let state = dir.path().join("state");
-    let key = format!(
-        "0x{}",
-        alloy::hex::encode(net.anvil.keys()[ORCH].to_bytes())
-    );
+    let key = net.key_hex(ORCH);
     let base = |cmd: &mut std::process::Command| {
         cmd.args([
             "--rpc-url",
-            &net.anvil.endpoint(),
+            &net.endpoint(),
             "--controller",
             &net.controller.to_string(),
         ])
@@ -664,7 +658,7 @@ async fn binary_runs_until_sigterm_and_rejects_a_bad_key() -> Result<()> {
     let mut cmd = redeemer_bin();
     base(&mut cmd);
     let mut child = cmd
-        .env("REDEEMER_PRIVATE_KEY", &key)
+        .env("REDEEMER_PRIVATE_KEY", key)
         .stderr(std::process::Stdio::null())
         .spawn()?;
     // The ticket arrives while the redeemer runs; poll the chain until it is redeemed.

@@ -5,15 +5,8 @@
 
 #![allow(dead_code)] // each test binary uses a different part
 
-use std::{
-    path::{Path, PathBuf},
-    process::Command,
-    sync::Mutex,
-};
-
 use alloy::{
     network::EthereumWallet,
-    node_bindings::{Anvil, AnvilInstance},
     primitives::{Address, B256, U256},
     providers::{DynProvider, Provider, ProviderBuilder, ext::AnvilApi},
     signers::local::PrivateKeySigner,
@@ -22,36 +15,19 @@ use anyhow::{Context, Result, ensure};
 use livepeer_bindings::{
     IBondingManager, IController, ILivepeerToken, IRoundsManager, ITicketBroker, contract_id, names,
 };
+use livepeer_chain::devnet::{self, DEV_KEYS};
 use livepeer_tickets::{AuxData, SignedTicket, Ticket, recipient_rand_hash};
 
 /// One ether.
 pub const ETH: u128 = 1_000_000_000_000_000_000;
 
-/// Deploys are serialized: concurrent `forge script` runs would race on the build cache.
-static FORGE: Mutex<()> = Mutex::new(());
-
-/// The repository root.
-pub fn repo_root() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
-fn tool(name: &str) -> Result<PathBuf> {
-    let bin = repo_root().join(format!(
-        "node_modules/@foundry-rs/{name}-linux-amd64/bin/{name}"
-    ));
-    ensure!(
-        bin.is_file(),
-        "{} not found: run `make deps` first",
-        bin.display()
-    );
-    Ok(bin)
-}
-
-/// A running anvil with the protocol deployed.
+/// A running anvil with the protocol deployed (the chain layer's devnet), plus the tickets tests'
+/// actors and helpers.
+#[derive(Debug)]
 pub struct Devnet {
-    /// The anvil process (killed on drop).
-    pub anvil: AnvilInstance,
-    /// Provider holding every anvil key; `.from(addr)` picks the signer.
+    /// anvil with the protocol deployed by `script/Deploy.s.sol` (killed on drop).
+    pub chain: devnet::Devnet,
+    /// Provider holding every dev key; `.from(addr)` picks the signer.
     pub provider: DynProvider,
     /// Controller address, read from the deployments file.
     pub controller: Address,
@@ -63,61 +39,30 @@ pub struct Devnet {
     pub bonding_manager: Address,
     /// LivepeerToken.
     pub token: Address,
-    /// anvil account #0: deployer, protocol owner, genesis LPT holder.
+    /// Dev account #0: deployer, protocol owner, genesis LPT holder.
     pub deployer: Address,
-    _deployments: tempfile::TempDir,
-}
-
-impl std::fmt::Debug for Devnet {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Devnet")
-            .field("endpoint", &self.anvil.endpoint())
-            .field("controller", &self.controller)
-            .finish()
-    }
+    keys: Vec<PrivateKeySigner>,
+    url: alloy::transports::http::reqwest::Url,
 }
 
 impl Devnet {
     /// Starts anvil and runs the Deploy script against it.
     pub async fn start() -> Result<Self> {
-        let anvil = Anvil::new().path(tool("anvil")?).try_spawn()?;
-        let deployments = tempfile::tempdir()?;
-        let file = deployments.path().join("deployments.json");
-        let key = format!("0x{}", alloy::hex::encode(anvil.keys()[0].to_bytes()));
-        {
-            let _guard = FORGE
-                .lock()
-                .map_err(|_| anyhow::anyhow!("forge lock poisoned"))?;
-            let out = Command::new(tool("forge")?)
-                .current_dir(repo_root())
-                .env("DEPLOYMENTS_FILE", &file)
-                .args([
-                    "script",
-                    "script/Deploy.s.sol:Deploy",
-                    "--sig",
-                    "run(string)",
-                    "local",
-                    "--rpc-url",
-                    &anvil.endpoint(),
-                    "--broadcast",
-                    "--private-key",
-                    &key,
-                ])
-                .output()
-                .context("running forge script")?;
-            ensure!(
-                out.status.success(),
-                "Deploy failed:\n{}\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
+        let chain = devnet::Devnet::start().await?;
+        let controller = chain.controller;
+        let keys = DEV_KEYS
+            .iter()
+            .map(|key| key.parse())
+            .collect::<Result<Vec<PrivateKeySigner>, _>>()
+            .context("dev keys")?;
+        let mut wallet = EthereumWallet::new(keys[0].clone());
+        for key in &keys[1..] {
+            wallet.register_signer(key.clone());
         }
-        let controller = read_controller(&file)?;
-
-        let wallet: EthereumWallet = anvil.wallet().context("anvil has no keys")?;
+        let url: alloy::transports::http::reqwest::Url = chain.http_url().parse()?;
         let provider = ProviderBuilder::new()
             .wallet(wallet)
-            .connect_http(anvil.endpoint_url())
+            .connect_http(url.clone())
             .erased();
         let c = IController::new(controller, &provider);
         let get = async |name: &str| -> Result<Address> {
@@ -128,29 +73,40 @@ impl Devnet {
             rounds_manager: get(names::ROUNDS_MANAGER).await?,
             bonding_manager: get(names::BONDING_MANAGER).await?,
             token: get(names::LIVEPEER_TOKEN).await?,
-            deployer: anvil.addresses()[0],
+            deployer: keys[0].address(),
+            keys,
+            url,
             provider,
             controller,
-            anvil,
-            _deployments: deployments,
+            chain,
         })
     }
 
-    /// anvil account `i`.
+    /// The node's HTTP URL.
+    pub fn endpoint(&self) -> String {
+        self.chain.http_url()
+    }
+
+    /// Dev account `i`.
     pub fn account(&self, i: usize) -> Address {
-        self.anvil.addresses()[i]
+        self.signer(i).address()
     }
 
-    /// anvil account `i`'s key.
+    /// Dev account `i`'s key.
     pub fn signer(&self, i: usize) -> PrivateKeySigner {
-        PrivateKeySigner::from(self.anvil.keys()[i].clone())
+        self.keys[i].clone()
     }
 
-    /// A provider whose wallet holds only anvil account `i`.
+    /// Dev account `i`'s key as 0x-prefixed hex (for the redeemer binary's environment).
+    pub fn key_hex(&self, i: usize) -> &'static str {
+        DEV_KEYS[i]
+    }
+
+    /// A provider whose wallet holds only dev account `i`.
     pub fn provider_for(&self, i: usize) -> DynProvider {
         ProviderBuilder::new()
             .wallet(self.signer(i))
-            .connect_http(self.anvil.endpoint_url())
+            .connect_http(self.url.clone())
             .erased()
     }
 
@@ -314,16 +270,6 @@ fn check(ok: bool, what: &str) -> Result<()> {
     Ok(())
 }
 
-fn read_controller(path: &Path) -> Result<Address> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let json: serde_json::Value = serde_json::from_str(&text)?;
-    let addr = json["contracts"]["Controller"]
-        .as_str()
-        .context("deployments file has no contracts.Controller")?;
-    Ok(addr.parse()?)
-}
-
 /// One case of `test/vectors/tickets.json`.
 #[derive(Debug, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -355,7 +301,7 @@ pub struct VectorFile {
 
 /// Reads `test/vectors/tickets.json`.
 pub fn load_vectors() -> Result<VectorFile> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test/vectors/tickets.json");
+    let path = devnet::repo_root().join("test/vectors/tickets.json");
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
