@@ -6,10 +6,10 @@ ANVIL := $(FOUNDRY_BIN)/anvil-linux-amd64/bin/anvil
 CAST := $(FOUNDRY_BIN)/cast-linux-amd64/bin/cast
 export PATH := $(FOUNDRY_BIN)/anvil-linux-amd64/bin:$(FOUNDRY_BIN)/forge-linux-amd64/bin:$(FOUNDRY_BIN)/cast-linux-amd64/bin:$(PATH)
 
-.PHONY: test deps build forge-test gas-check forge-fmt-check cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
+.PHONY: test deps build forge-test e2e gas-check forge-fmt-check cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
 
 ## test: install, build and run every check CI runs (the README's test command)
-test: deps build forge-fmt-check cargo-fmt-check forge-test gas-check clippy cargo-test
+test: deps build forge-fmt-check cargo-fmt-check forge-test e2e gas-check clippy cargo-test
 
 ## deps: install the pinned toolchain from npm (forge, anvil, cast, solc, forge-std, OpenZeppelin)
 deps: node_modules/.installed
@@ -23,6 +23,10 @@ build: deps
 
 forge-test: deps
 	$(FORGE) test --no-match-path 'test/gas/*'
+
+## e2e: deploy on a fresh anvil and run every user script (script/actions/), checking the chain with cast
+e2e: build
+	bash test/e2e/scripts.sh
 
 ## gas-check: fail if any committed gas snapshot (test/snapshots/) changed
 gas-check: deps

@@ -1,0 +1,213 @@
+//! A throw-away local chain with the protocol deployed: the pinned anvil plus
+//! `script/Deploy.s.sol` run with the `local` config. Used by integration tests and benchmarks.
+//!
+//! Needs the pinned toolchain (`make deps`); the first deploy compiles the contracts.
+
+use std::{
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use alloy::{
+    primitives::Address,
+    providers::{Provider, ProviderBuilder},
+};
+use serde::Deserialize;
+
+use crate::ChainError;
+
+/// Private keys of anvil's default dev accounts #0..#9 (public test keys, never hold value).
+pub const DEV_KEYS: [&str; 10] = [
+    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+    "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+    "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+    "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
+    "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
+    "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
+    "0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
+    "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
+    "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
+];
+
+/// The repository root (where `script/` and `node_modules/` live).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+fn tool(name: &str) -> PathBuf {
+    repo_root().join(format!(
+        "node_modules/@foundry-rs/{name}-linux-amd64/bin/{name}"
+    ))
+}
+
+/// A running anvil with the protocol deployed. Killed on drop.
+#[derive(Debug)]
+pub struct Devnet {
+    child: Option<Child>,
+    port: u16,
+    dir: tempfile::TempDir,
+    /// The deployed Controller.
+    pub controller: Address,
+}
+
+#[derive(Deserialize)]
+struct Deployment {
+    contracts: Contracts,
+}
+
+#[derive(Deserialize)]
+struct Contracts {
+    #[serde(rename = "Controller")]
+    controller: Address,
+}
+
+fn free_port() -> Result<u16, ChainError> {
+    let listener =
+        TcpListener::bind("127.0.0.1:0").map_err(|e| ChainError::Devnet(e.to_string()))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| ChainError::Devnet(e.to_string()))
+}
+
+fn spawn_anvil(port: u16, load_state: Option<&Path>) -> Result<Child, ChainError> {
+    let bin = tool("anvil");
+    if !bin.is_file() {
+        return Err(ChainError::Devnet(format!(
+            "{} not found: run `make deps` first",
+            bin.display()
+        )));
+    }
+    let mut cmd = Command::new(bin);
+    cmd.args(["--port", &port.to_string(), "--silent"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    if let Some(state) = load_state {
+        cmd.arg("--load-state").arg(state);
+    }
+    cmd.spawn()
+        .map_err(|e| ChainError::Devnet(format!("spawning anvil: {e}")))
+}
+
+impl Devnet {
+    /// Starts anvil (automining) on a free port and deploys the protocol with the `local` config.
+    pub async fn start() -> Result<Self, ChainError> {
+        let port = free_port()?;
+        let child = spawn_anvil(port, None)?;
+        let dir = tempfile::tempdir().map_err(|e| ChainError::Devnet(e.to_string()))?;
+        let mut devnet = Self {
+            child: Some(child),
+            port,
+            dir,
+            controller: Address::ZERO,
+        };
+        devnet.wait_ready().await?;
+        devnet.controller = devnet.deploy().await?;
+        Ok(devnet)
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn http_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// `ws://127.0.0.1:<port>`.
+    pub fn ws_url(&self) -> String {
+        format!("ws://127.0.0.1:{}", self.port)
+    }
+
+    async fn wait_ready(&self) -> Result<(), ChainError> {
+        let url = self
+            .http_url()
+            .parse()
+            .map_err(|e: url::ParseError| ChainError::Devnet(e.to_string()))?;
+        let provider = ProviderBuilder::new().connect_http(url);
+        for _ in 0..200 {
+            if provider.get_chain_id().await.is_ok() {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err(ChainError::Devnet(
+            "anvil did not answer within 10 s".into(),
+        ))
+    }
+
+    async fn deploy(&self) -> Result<Address, ChainError> {
+        let out = self.dir.path().join("deployment.json");
+        let status = tokio::process::Command::new(tool("forge"))
+            .current_dir(repo_root())
+            .args([
+                "script",
+                "script/Deploy.s.sol:Deploy",
+                "--sig",
+                "run(string)",
+                "local",
+                "--rpc-url",
+                &self.http_url(),
+                "--broadcast",
+                "--private-key",
+                DEV_KEYS[0],
+            ])
+            .env("DEPLOYMENTS_FILE", &out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .await
+            .map_err(|e| ChainError::Devnet(format!("running forge: {e}")))?;
+        if !status.status.success() {
+            let stderr = String::from_utf8_lossy(&status.stderr);
+            return Err(ChainError::Devnet(format!("Deploy.s.sol failed: {stderr}")));
+        }
+        let text = std::fs::read_to_string(&out)
+            .map_err(|e| ChainError::Devnet(format!("reading {}: {e}", out.display())))?;
+        let deployment: Deployment = serde_json::from_str(&text)
+            .map_err(|e| ChainError::Devnet(format!("parsing {}: {e}", out.display())))?;
+        Ok(deployment.contracts.controller)
+    }
+
+    /// Stops anvil after dumping its state (`anvil_dumpState`), so [`Devnet::resume`] can bring
+    /// the same chain back on the same port: an RPC outage.
+    pub async fn stop(&mut self) -> Result<(), ChainError> {
+        let url = self
+            .http_url()
+            .parse()
+            .map_err(|e: url::ParseError| ChainError::Devnet(e.to_string()))?;
+        let provider = ProviderBuilder::new().connect_http(url);
+        let state: alloy::primitives::Bytes =
+            provider.raw_request("anvil_dumpState".into(), ()).await?;
+        std::fs::write(self.dir.path().join("state.hex"), state.to_string())
+            .map_err(|e| ChainError::Devnet(e.to_string()))?;
+        self.kill();
+        Ok(())
+    }
+
+    /// Restarts anvil from the state saved by [`Devnet::stop`].
+    pub async fn resume(&mut self) -> Result<(), ChainError> {
+        let path = self.dir.path().join("state.hex");
+        let hex = std::fs::read_to_string(&path).map_err(|e| ChainError::Devnet(e.to_string()))?;
+        let bytes =
+            alloy::hex::decode(hex.trim()).map_err(|e| ChainError::Devnet(e.to_string()))?;
+        let json = self.dir.path().join("state.json");
+        // anvil_dumpState returns the gzipped JSON state; --load-state reads the JSON.
+        std::fs::write(&json, bytes).map_err(|e| ChainError::Devnet(e.to_string()))?;
+        self.child = Some(spawn_anvil(self.port, Some(&json))?);
+        self.wait_ready().await
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for Devnet {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}

@@ -1,0 +1,30 @@
+//! The chain layer shared by every Livepeer bot and the operator CLI.
+//!
+//! - [`provider`]: one JSON-RPC client over several HTTP / WebSocket URLs, with failover
+//!   ([`alloy::transports::layers::FallbackLayer`]), retries with exponential backoff
+//!   ([`alloy::transports::layers::RetryBackoffLayer`]) and a request counter
+//!   ([`counter::CountingLayer`]).
+//! - [`protocol`]: discovery of every protocol contract from the Controller address alone,
+//!   through `Controller.getContract(keccak256(name))`, exactly as the live network is configured.
+//! - [`signer`]: a local signer from a keystore + password file, a private-key file or an
+//!   environment variable; the key never reaches a log line, an error or a `Debug` output.
+//! - [`sender`]: a transaction sender (simulation, EIP-1559 fees under a cap, chain-sourced
+//!   nonces behind a mutex, replacement of stuck transactions, confirmation depth with reorg
+//!   detection) and [`revert`], which decodes reverts into the interfaces' custom errors and the
+//!   plain `Error(string)` reasons of the live contracts.
+//! - [`blocks`]: a stream of new block heads, pushed over WebSocket when available, polled
+//!   otherwise.
+//! - [`devnet`]: spawns the pinned anvil and deploys the protocol with `script/Deploy.s.sol`
+//!   (tests and benchmarks).
+
+pub mod blocks;
+pub mod counter;
+pub mod devnet;
+pub mod error;
+pub mod protocol;
+pub mod provider;
+pub mod revert;
+pub mod sender;
+pub mod signer;
+
+pub use error::ChainError;

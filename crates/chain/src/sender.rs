@@ -1,0 +1,409 @@
+//! The transaction sender: simulate, send with EIP-1559 fees under a cap, replace when stuck,
+//! wait for a confirmation depth and notice a reorg that drops the transaction.
+//!
+//! # Nonces
+//!
+//! The chain is the truth: every send reads the account's `latest` and `pending` transaction
+//! counts (one JSON-RPC batch). If `pending > latest`, a transaction of this account is already
+//! in the pool (typically sent before a restart) and [`TxSender::send`] refuses with
+//! [`ChainError::InFlight`] unless asked to replace it ([`NonceMode::ReplaceInFlight`]). One
+//! [`tokio::sync::Mutex`] is held from the nonce read until the transaction is confirmed or
+//! given up, so concurrent tasks sharing a sender never race for a nonce.
+
+use std::time::Duration;
+
+use alloy::{
+    consensus::TxEnvelope,
+    eips::{BlockNumberOrTag, Encodable2718},
+    network::{EthereumWallet, TransactionBuilder},
+    primitives::{Address, Bytes, TxHash, U64},
+    providers::{DynProvider, Provider},
+    rpc::client::BatchRequest,
+    rpc::types::{TransactionReceipt, TransactionRequest},
+    signers::local::PrivateKeySigner,
+};
+use tokio::sync::{Mutex, watch};
+use tokio_util::sync::CancellationToken;
+
+use crate::{ChainError, revert::RevertReason};
+
+/// Fee and confirmation policy.
+#[derive(Debug, Clone)]
+pub struct FeePolicy {
+    /// Hard cap on `maxFeePerGas` (wei); no transaction or replacement ever exceeds it.
+    pub max_fee_per_gas: u128,
+    /// Priority fee (tip) of a first attempt (wei).
+    pub priority_fee_per_gas: u128,
+    /// Fee bump of a replacement, in percent (at least 10, the node's replacement rule).
+    pub bump_percent: u64,
+    /// Blocks without a receipt before the transaction is replaced (or rebroadcast at the cap).
+    pub replace_after_blocks: u64,
+    /// Blocks on top of the inclusion block (inclusive) before a receipt is final.
+    pub confirmations: u64,
+    /// Gas limit as a percentage of the estimate.
+    pub gas_limit_percent: u64,
+}
+
+impl Default for FeePolicy {
+    fn default() -> Self {
+        Self {
+            max_fee_per_gas: 100_000_000_000,
+            priority_fee_per_gas: 1_000_000,
+            bump_percent: 12,
+            replace_after_blocks: 3,
+            confirmations: 1,
+            gas_limit_percent: 130,
+        }
+    }
+}
+
+/// How the nonce of a new transaction is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NonceMode {
+    /// Use the `pending` count; refuse with [`ChainError::InFlight`] if a transaction of this
+    /// account is already pending.
+    Next,
+    /// Use the `latest` count, replacing whatever pending transaction holds it, at the fee cap.
+    ReplaceInFlight,
+}
+
+/// Hooks called as a transaction progresses (metrics, logs). Every method defaults to nothing.
+pub trait SendEvents: Send + Sync {
+    /// A transaction was broadcast for the first time.
+    fn sent(&self, _hash: TxHash, _nonce: u64) {}
+    /// A replacement with higher fees was broadcast.
+    fn replaced(&self, _old: TxHash, _new: TxHash) {}
+    /// The receipt of a mined transaction disappeared (reorg); it is being rebroadcast.
+    fn reorged(&self, _hash: TxHash) {}
+}
+
+/// Events sink that ignores everything.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoEvents;
+impl SendEvents for NoEvents {}
+
+/// A confirmed, successful transaction.
+#[derive(Debug, Clone)]
+pub struct Confirmed {
+    /// The receipt.
+    pub receipt: TransactionReceipt,
+    /// Replacements sent before it was mined.
+    pub replacements: u32,
+}
+
+struct Attempt {
+    hash: TxHash,
+    raw: Bytes,
+    max_fee: u128,
+    tip: u128,
+}
+
+/// Sends transactions from one account. Share it behind an `Arc`.
+#[derive(Debug)]
+pub struct TxSender {
+    provider: DynProvider,
+    wallet: EthereumWallet,
+    address: Address,
+    chain_id: u64,
+    policy: FeePolicy,
+    lock: Mutex<()>,
+}
+
+impl TxSender {
+    /// A sender for `signer` (reads the chain id once).
+    pub async fn new(
+        provider: DynProvider,
+        signer: PrivateKeySigner,
+        policy: FeePolicy,
+    ) -> Result<Self, ChainError> {
+        let chain_id = provider.get_chain_id().await?;
+        let address = signer.address();
+        Ok(Self {
+            provider,
+            wallet: EthereumWallet::from(signer),
+            address,
+            chain_id,
+            policy: FeePolicy {
+                bump_percent: policy.bump_percent.max(10),
+                confirmations: policy.confirmations.max(1),
+                ..policy
+            },
+            lock: Mutex::new(()),
+        })
+    }
+
+    /// The sending account.
+    pub fn address(&self) -> Address {
+        self.address
+    }
+
+    /// The fee policy in force.
+    pub fn policy(&self) -> &FeePolicy {
+        &self.policy
+    }
+
+    /// The account's `(latest, pending)` transaction counts, in one batch request.
+    pub async fn nonces(&self) -> Result<(u64, u64), ChainError> {
+        let mut batch = BatchRequest::new(self.provider.client());
+        let latest = batch
+            .add_call::<_, U64>(
+                "eth_getTransactionCount",
+                &(self.address, BlockNumberOrTag::Latest),
+            )
+            .map_err(ChainError::Rpc)?;
+        let pending = batch
+            .add_call::<_, U64>(
+                "eth_getTransactionCount",
+                &(self.address, BlockNumberOrTag::Pending),
+            )
+            .map_err(ChainError::Rpc)?;
+        batch.send().await?;
+        Ok((latest.await?.to::<u64>(), pending.await?.to::<u64>()))
+    }
+
+    /// Simulates `tx` from this account with `eth_estimateGas` (an `eth_call` that also returns
+    /// the gas): a revert comes back as [`ChainError::SimulationReverted`] with the decoded reason.
+    pub async fn simulate(&self, tx: &TransactionRequest) -> Result<u64, ChainError> {
+        let tx = tx.clone().with_from(self.address);
+        self.provider.estimate_gas(tx).await.map_err(
+            |err| match RevertReason::from_transport_error(&err) {
+                Some(reason) => ChainError::SimulationReverted(reason),
+                None => ChainError::Rpc(err),
+            },
+        )
+    }
+
+    /// Simulates, signs and sends `tx`, then follows it until it has
+    /// [`FeePolicy::confirmations`] blocks, replacing it when stuck and rebroadcasting it when a
+    /// reorg drops it. `base_fee` is the latest block's base fee; `heads` yields new block
+    /// numbers (the sender polls nothing on its own between blocks).
+    pub async fn send(
+        &self,
+        tx: TransactionRequest,
+        base_fee: u128,
+        mode: NonceMode,
+        mut heads: watch::Receiver<u64>,
+        cancel: &CancellationToken,
+        events: &dyn SendEvents,
+    ) -> Result<Confirmed, ChainError> {
+        let _guard = self.lock.lock().await;
+        let (latest, pending) = self.nonces().await?;
+        let nonce = match mode {
+            NonceMode::Next if pending > latest => {
+                return Err(ChainError::InFlight { latest, pending });
+            }
+            NonceMode::Next => pending,
+            NonceMode::ReplaceInFlight => latest,
+        };
+        let estimate = self.simulate(&tx).await?;
+        let gas_limit = estimate.saturating_mul(self.policy.gas_limit_percent) / 100;
+        let cap = self.policy.max_fee_per_gas;
+        let (max_fee, tip) = match mode {
+            // An unknown transaction holds the nonce: only the cap is sure to outbid it.
+            NonceMode::ReplaceInFlight => (cap, cap.min(self.policy.priority_fee_per_gas * 2)),
+            NonceMode::Next => {
+                let tip = self.policy.priority_fee_per_gas.min(cap);
+                (base_fee.saturating_mul(2).saturating_add(tip).min(cap), tip)
+            }
+        };
+        let request = tx
+            .with_from(self.address)
+            .with_nonce(nonce)
+            .with_chain_id(self.chain_id)
+            .with_gas_limit(gas_limit);
+        let mut attempts = vec![self.sign(&request, max_fee, tip).await?];
+        let first = &attempts[0];
+        self.broadcast(&first.raw).await?;
+        events.sent(first.hash, nonce);
+        tracing::info!(hash = %first.hash, nonce, max_fee, tip, gas_limit, "transaction sent");
+
+        let mut waiting_since = *heads.borrow_and_update();
+        let mut mined: Option<TxHash> = None;
+        loop {
+            tokio::select! {
+                _ = cancel.cancelled() => {
+                    let hashes: Vec<String> = attempts.iter().map(|a| a.hash.to_string()).collect();
+                    tracing::warn!(nonce, ?hashes, "shutdown with a transaction in flight; the next start sees it as pending");
+                    return Err(ChainError::Cancelled);
+                }
+                changed = heads.changed() => {
+                    if changed.is_err() {
+                        return Err(ChainError::Cancelled);
+                    }
+                }
+            }
+            let head = *heads.borrow_and_update();
+            // Look for a receipt of any attempt, newest first.
+            let mut found = None;
+            for attempt in attempts.iter().rev() {
+                if let Some(receipt) = self.provider.get_transaction_receipt(attempt.hash).await? {
+                    found = Some(receipt);
+                    break;
+                }
+            }
+            match found {
+                Some(receipt) => {
+                    let block = receipt.block_number.unwrap_or(head);
+                    if mined.is_none() {
+                        tracing::info!(hash = %receipt.transaction_hash, block, "transaction mined");
+                    }
+                    mined = Some(receipt.transaction_hash);
+                    if !receipt.status() {
+                        return Err(ChainError::RevertedOnChain {
+                            hash: receipt.transaction_hash,
+                            block,
+                        });
+                    }
+                    if head + 1 >= block + self.policy.confirmations {
+                        return Ok(Confirmed {
+                            receipt,
+                            replacements: (attempts.len() - 1) as u32,
+                        });
+                    }
+                }
+                None => {
+                    if let Some(hash) = mined.take() {
+                        // It was mined and now it is not: a reorg dropped it. Rebroadcast it.
+                        tracing::warn!(%hash, "reorg removed the transaction; rebroadcasting");
+                        events.reorged(hash);
+                        if let Some(attempt) = attempts.iter().find(|a| a.hash == hash) {
+                            self.broadcast(&attempt.raw).await?;
+                        }
+                        waiting_since = head;
+                        continue;
+                    }
+                    if head < waiting_since + self.policy.replace_after_blocks {
+                        continue;
+                    }
+                    waiting_since = head;
+                    let (latest, _) = self.nonces().await?;
+                    if latest > nonce {
+                        // The nonce is used. If none of our attempts has a receipt, another
+                        // transaction of this account took it.
+                        let mut ours = false;
+                        for attempt in &attempts {
+                            ours |= self
+                                .provider
+                                .get_transaction_receipt(attempt.hash)
+                                .await?
+                                .is_some();
+                        }
+                        if !ours {
+                            return Err(ChainError::Superseded { nonce });
+                        }
+                        continue;
+                    }
+                    let last = attempts
+                        .last()
+                        .map_or((max_fee, tip), |a| (a.max_fee, a.tip));
+                    match bump(last, self.policy.bump_percent, cap) {
+                        Some((new_max, new_tip)) => {
+                            let attempt = self.sign(&request, new_max, new_tip).await?;
+                            self.broadcast(&attempt.raw).await?;
+                            let old = attempts.last().map(|a| a.hash).unwrap_or_default();
+                            tracing::warn!(%old, new = %attempt.hash, new_max, new_tip, "stuck transaction replaced");
+                            events.replaced(old, attempt.hash);
+                            attempts.push(attempt);
+                        }
+                        None => {
+                            // At the cap: make sure the node still has it.
+                            if let Some(attempt) = attempts.last() {
+                                tracing::warn!(hash = %attempt.hash, "stuck at the fee cap; rebroadcasting");
+                                self.broadcast(&attempt.raw).await?;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    async fn sign(
+        &self,
+        request: &TransactionRequest,
+        max_fee: u128,
+        tip: u128,
+    ) -> Result<Attempt, ChainError> {
+        let envelope: TxEnvelope = request
+            .clone()
+            .with_max_fee_per_gas(max_fee)
+            .with_max_priority_fee_per_gas(tip)
+            .build(&self.wallet)
+            .await
+            .map_err(|err| ChainError::Build(err.to_string()))?;
+        Ok(Attempt {
+            hash: *envelope.tx_hash(),
+            raw: envelope.encoded_2718().into(),
+            max_fee,
+            tip,
+        })
+    }
+
+    async fn broadcast(&self, raw: &Bytes) -> Result<(), ChainError> {
+        match self.provider.send_raw_transaction(raw).await {
+            Ok(_) => Ok(()),
+            Err(err) => {
+                let text = err.to_string().to_ascii_lowercase();
+                if text.contains("already known") || text.contains("known transaction") {
+                    Ok(())
+                } else {
+                    Err(ChainError::Rpc(err))
+                }
+            }
+        }
+    }
+}
+
+/// Fees of a replacement: both raised by `percent` (at least 10%, the usual pool rule), the max
+/// fee limited to `cap`. `None` when the cap leaves no room for a valid replacement.
+pub fn bump((max_fee, tip): (u128, u128), percent: u64, cap: u128) -> Option<(u128, u128)> {
+    let percent = u128::from(percent.max(10));
+    let raise = |v: u128| v.saturating_mul(100 + percent).div_ceil(100).max(v + 1);
+    let min_max = max_fee.saturating_mul(110).div_ceil(100);
+    let min_tip = tip.saturating_mul(110).div_ceil(100);
+    let new_max = raise(max_fee).min(cap);
+    let new_tip = raise(tip).min(new_max);
+    (new_max >= min_max && new_tip >= min_tip && new_max > max_fee).then_some((new_max, new_tip))
+}
+
+/// Waits until `condition` holds, polling every `interval`, up to `timeout`.
+pub async fn poll_until<F, Fut>(interval: Duration, timeout: Duration, mut condition: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if condition().await {
+            return true;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(interval).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bump_raises_both_fees_by_at_least_ten_percent() {
+        assert_eq!(bump((100, 10), 12, 1_000), Some((112, 12)));
+        assert_eq!(bump((100, 10), 5, 1_000), Some((110, 11)));
+    }
+
+    #[test]
+    fn bump_stops_at_the_cap() {
+        assert_eq!(bump((100, 10), 12, 105), None);
+        assert_eq!(bump((100, 10), 12, 110), Some((110, 12)));
+        assert_eq!(bump((110, 10), 12, 110), None);
+    }
+
+    #[test]
+    fn bump_of_tiny_fees_still_moves() {
+        assert_eq!(bump((1, 1), 10, 100), Some((2, 2)));
+        assert_eq!(bump((0, 0), 10, 100), Some((1, 1)));
+    }
+}

@@ -1,0 +1,323 @@
+//! Configuration: command-line flags, each with an environment variable, over an optional TOML
+//! file (`--config`). Precedence: flag > environment > file > default.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use alloy::primitives::Address;
+use clap::Parser;
+use livepeer_chain::{provider::RpcConfig, sender::FeePolicy, signer::KeySource};
+use serde::Deserialize;
+
+/// Command line of `livepeer-keeper`.
+#[derive(Debug, Clone, Default, Parser, Deserialize)]
+#[command(name = "livepeer-keeper", version, about = "Initializes every Livepeer round at its first block")]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Cli {
+    /// TOML file with any of the options below (kebab-case keys); flags and env override it.
+    #[arg(long, env = "KEEPER_CONFIG")]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+    /// RPC URLs (http(s):// or ws(s)://), comma-separated; ws heads are subscribed to.
+    #[arg(long = "rpc-url", env = "KEEPER_RPC_URLS", value_delimiter = ',')]
+    #[serde(default)]
+    pub rpc_urls: Vec<String>,
+    /// The Controller address; every other contract is discovered from it.
+    #[arg(long, env = "KEEPER_CONTROLLER")]
+    pub controller: Option<Address>,
+    /// Encrypted JSON keystore of the signing account (needs --password-file).
+    #[arg(long, env = "KEEPER_KEYSTORE")]
+    pub keystore: Option<PathBuf>,
+    /// File holding the keystore password.
+    #[arg(long, env = "KEEPER_PASSWORD_FILE")]
+    pub password_file: Option<PathBuf>,
+    /// File holding the hex private key.
+    #[arg(long, env = "KEEPER_PRIVATE_KEY_FILE")]
+    pub private_key_file: Option<PathBuf>,
+    /// Name of an environment variable holding the hex private key (e.g. KEEPER_PRIVATE_KEY).
+    #[arg(long, env = "KEEPER_PRIVATE_KEY_ENV")]
+    pub private_key_env: Option<String>,
+    /// Addresses of every coordinated keeper, comma-separated (see the turn order in the docs).
+    #[arg(long, env = "KEEPER_KEEPERS", value_delimiter = ',')]
+    #[serde(default)]
+    pub keepers: Vec<Address>,
+    /// Blocks between consecutive keepers' turns [default: 2].
+    #[arg(long, env = "KEEPER_TURN_DELAY_BLOCKS")]
+    pub turn_delay_blocks: Option<u64>,
+    /// Base fee (gwei) above which sending waits and the alert metric is set [default: none].
+    #[arg(long, env = "KEEPER_GAS_CEILING_GWEI")]
+    pub gas_ceiling_gwei: Option<f64>,
+    /// Cap on maxFeePerGas (gwei), replacements included [default: 100].
+    #[arg(long, env = "KEEPER_MAX_FEE_GWEI")]
+    pub max_fee_gwei: Option<f64>,
+    /// Priority fee (gwei) [default: 0.01].
+    #[arg(long, env = "KEEPER_PRIORITY_FEE_GWEI")]
+    pub priority_fee_gwei: Option<f64>,
+    /// Fee bump of a replacement, percent, at least 10 [default: 12].
+    #[arg(long, env = "KEEPER_BUMP_PERCENT")]
+    pub bump_percent: Option<u64>,
+    /// Blocks without a receipt before a transaction is replaced [default: 3].
+    #[arg(long, env = "KEEPER_REPLACE_AFTER_BLOCKS")]
+    pub replace_after_blocks: Option<u64>,
+    /// Confirmation depth (1 = the inclusion block) [default: 1].
+    #[arg(long, env = "KEEPER_CONFIRMATIONS")]
+    pub confirmations: Option<u64>,
+    /// Head polling interval in milliseconds when no ws URL is given [default: 1000].
+    #[arg(long, env = "KEEPER_POLL_INTERVAL_MS")]
+    pub poll_interval_ms: Option<u64>,
+    /// Retries of a failed RPC request (with exponential backoff, across URLs) [default: 5].
+    #[arg(long, env = "KEEPER_RPC_RETRIES")]
+    pub rpc_retries: Option<u32>,
+    /// Address of the /metrics and /health server [default: 127.0.0.1:9464].
+    #[arg(long, env = "KEEPER_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+    /// Decide and log, never send.
+    #[arg(long, env = "KEEPER_DRY_RUN")]
+    #[serde(default)]
+    pub dry_run: bool,
+    /// Logs as JSON lines instead of text.
+    #[arg(long, env = "KEEPER_LOG_JSON")]
+    #[serde(default)]
+    pub log_json: bool,
+}
+
+/// Errors in the configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The TOML file could not be read or parsed.
+    #[error("config file {path}: {reason}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// A required option is missing.
+    #[error("missing {0}")]
+    Missing(&'static str),
+    /// Options that do not go together.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct KeeperConfig {
+    /// RPC connection.
+    pub rpc: RpcConfig,
+    /// The Controller.
+    pub controller: Address,
+    /// Where the key comes from.
+    pub key: KeySource,
+    /// Coordinated keeper set.
+    pub keepers: Vec<Address>,
+    /// Blocks between turns.
+    pub turn_delay_blocks: u64,
+    /// Base fee ceiling (wei).
+    pub gas_ceiling: Option<u128>,
+    /// Fees and confirmations.
+    pub fees: FeePolicy,
+    /// Head polling interval.
+    pub poll_interval: Duration,
+    /// Metrics server address (`None`: no server).
+    pub metrics_addr: Option<SocketAddr>,
+    /// Never send.
+    pub dry_run: bool,
+}
+
+/// Gwei (decimal) to wei.
+pub fn gwei(value: f64) -> Result<u128, ConfigError> {
+    if !value.is_finite() || value < 0.0 {
+        return Err(ConfigError::Invalid(format!("{value} is not a valid gwei amount")));
+    }
+    Ok((value * 1e9).round() as u128)
+}
+
+impl Cli {
+    /// Fills every option not given by flag or env from the `--config` file.
+    pub fn merge_file(self) -> Result<Self, ConfigError> {
+        let Some(path) = self.config.clone() else {
+            return Ok(self);
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::File {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        let file: Cli = toml::from_str(&text).map_err(|e| ConfigError::File {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        Ok(self.or(file))
+    }
+
+    fn or(self, file: Cli) -> Self {
+        let list = |a: Vec<String>, b: Vec<String>| if a.is_empty() { b } else { a };
+        Self {
+            config: self.config,
+            rpc_urls: list(self.rpc_urls, file.rpc_urls),
+            controller: self.controller.or(file.controller),
+            keystore: self.keystore.or(file.keystore),
+            password_file: self.password_file.or(file.password_file),
+            private_key_file: self.private_key_file.or(file.private_key_file),
+            private_key_env: self.private_key_env.or(file.private_key_env),
+            keepers: if self.keepers.is_empty() { file.keepers } else { self.keepers },
+            turn_delay_blocks: self.turn_delay_blocks.or(file.turn_delay_blocks),
+            gas_ceiling_gwei: self.gas_ceiling_gwei.or(file.gas_ceiling_gwei),
+            max_fee_gwei: self.max_fee_gwei.or(file.max_fee_gwei),
+            priority_fee_gwei: self.priority_fee_gwei.or(file.priority_fee_gwei),
+            bump_percent: self.bump_percent.or(file.bump_percent),
+            replace_after_blocks: self.replace_after_blocks.or(file.replace_after_blocks),
+            confirmations: self.confirmations.or(file.confirmations),
+            poll_interval_ms: self.poll_interval_ms.or(file.poll_interval_ms),
+            rpc_retries: self.rpc_retries.or(file.rpc_retries),
+            metrics_addr: self.metrics_addr.or(file.metrics_addr),
+            dry_run: self.dry_run || file.dry_run,
+            log_json: self.log_json || file.log_json,
+        }
+    }
+
+    /// Validates and applies defaults.
+    pub fn resolve(self) -> Result<KeeperConfig, ConfigError> {
+        let cli = self.merge_file()?;
+        if cli.rpc_urls.is_empty() {
+            return Err(ConfigError::Missing("--rpc-url"));
+        }
+        let controller = cli.controller.ok_or(ConfigError::Missing("--controller"))?;
+        let key = match (cli.keystore, cli.password_file, cli.private_key_file, cli.private_key_env) {
+            (Some(keystore), Some(password_file), None, None) => KeySource::Keystore {
+                keystore,
+                password_file,
+            },
+            (Some(_), None, None, None) => {
+                return Err(ConfigError::Missing("--password-file (for --keystore)"));
+            }
+            (None, None, Some(path), None) => KeySource::PrivateKeyFile(path),
+            (None, None, None, Some(var)) => KeySource::PrivateKeyEnv(var),
+            (None, None, None, None) => {
+                return Err(ConfigError::Missing(
+                    "a key: --keystore + --password-file, --private-key-file or --private-key-env",
+                ));
+            }
+            _ => {
+                return Err(ConfigError::Invalid(
+                    "give exactly one key source: --keystore + --password-file, --private-key-file or --private-key-env".into(),
+                ));
+            }
+        };
+        let mut rpc = RpcConfig::new(cli.rpc_urls);
+        if let Some(retries) = cli.rpc_retries {
+            rpc.max_retries = retries;
+        }
+        let defaults = FeePolicy::default();
+        let fees = FeePolicy {
+            max_fee_per_gas: cli.max_fee_gwei.map(gwei).transpose()?.unwrap_or(100_000_000_000),
+            priority_fee_per_gas: cli.priority_fee_gwei.map(gwei).transpose()?.unwrap_or(10_000_000),
+            bump_percent: cli.bump_percent.unwrap_or(defaults.bump_percent),
+            replace_after_blocks: cli.replace_after_blocks.unwrap_or(defaults.replace_after_blocks),
+            confirmations: cli.confirmations.unwrap_or(defaults.confirmations),
+            gas_limit_percent: defaults.gas_limit_percent,
+        };
+        if fees.bump_percent < 10 {
+            return Err(ConfigError::Invalid("--bump-percent must be at least 10".into()));
+        }
+        Ok(KeeperConfig {
+            rpc,
+            controller,
+            key,
+            keepers: cli.keepers,
+            turn_delay_blocks: cli.turn_delay_blocks.unwrap_or(2),
+            gas_ceiling: cli.gas_ceiling_gwei.map(gwei).transpose()?,
+            fees,
+            poll_interval: Duration::from_millis(cli.poll_interval_ms.unwrap_or(1000)),
+            metrics_addr: Some(
+                cli.metrics_addr
+                    .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 9464))),
+            ),
+            dry_run: cli.dry_run,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("livepeer-keeper").chain(args.iter().copied()))
+            .unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    #[test]
+    fn flags_resolve_with_defaults() {
+        let cfg = parse(&[
+            "--rpc-url",
+            "http://a:8545,ws://b:8546",
+            "--controller",
+            "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+            "--private-key-env",
+            "KEY",
+            "--gas-ceiling-gwei",
+            "1.5",
+        ])
+        .resolve()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(cfg.rpc.urls.len(), 2);
+        assert_eq!(cfg.gas_ceiling, Some(1_500_000_000));
+        assert_eq!(cfg.turn_delay_blocks, 2);
+        assert_eq!(cfg.key, KeySource::PrivateKeyEnv("KEY".into()));
+        assert!(!cfg.dry_run);
+    }
+
+    #[test]
+    fn file_fills_what_flags_leave_out() {
+        let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
+        let path = dir.path().join("keeper.toml");
+        std::fs::write(
+            &path,
+            r#"
+rpc-urls = ["http://file:8545"]
+controller = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+private-key-file = "/run/secrets/key"
+turn-delay-blocks = 4
+keepers = ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8"]
+dry-run = true
+"#,
+        )
+        .unwrap_or_else(|_| unreachable!());
+        let cfg = parse(&["--config", path.to_str().unwrap_or_default(), "--turn-delay-blocks", "7"])
+            .resolve()
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(cfg.rpc.urls, vec!["http://file:8545".to_owned()]);
+        assert_eq!(cfg.turn_delay_blocks, 7, "flag beats file");
+        assert_eq!(cfg.keepers.len(), 1);
+        assert!(cfg.dry_run);
+        assert_eq!(cfg.key, KeySource::PrivateKeyFile("/run/secrets/key".into()));
+    }
+
+    #[test]
+    fn two_key_sources_are_rejected() {
+        let err = parse(&[
+            "--rpc-url",
+            "http://a",
+            "--controller",
+            "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+            "--private-key-env",
+            "KEY",
+            "--private-key-file",
+            "k",
+        ])
+        .resolve()
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+        assert!(err.contains("exactly one key source"), "{err}");
+    }
+
+    #[test]
+    fn unknown_file_key_is_an_error() {
+        let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
+        let path = dir.path().join("keeper.toml");
+        std::fs::write(&path, "rpc-url = 3\n").unwrap_or_else(|_| unreachable!());
+        let err = parse(&["--config", path.to_str().unwrap_or_default()]).resolve();
+        assert!(matches!(err, Err(ConfigError::File { .. })));
+    }
+}

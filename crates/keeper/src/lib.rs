@@ -1,0 +1,42 @@
+//! The round-initializing keeper.
+//!
+//! Each new block the keeper reads `currentRound()`, `lastInitializedRound()` and
+//! `currentRoundStartBlock()` (one JSON-RPC batch, at that block) and calls the pure
+//! [`decide::decide`]. When the round needs initializing and it is this keeper's turn, it sends
+//! `RoundsManager.initializeRound()` through the shared [`livepeer_chain::sender::TxSender`]
+//! (simulation first, EIP-1559 under a cap, replacement when stuck, reorg-aware confirmation).
+//!
+//! # Coordinating several keepers
+//!
+//! No messages between keepers: every keeper is configured with the same set of addresses
+//! (`--keepers`). For round `r` each keeper's score is `keccak256(uint256(r) ‖ address)`; the
+//! keeper with the lowest score has rank 0 and acts in the round's first block, rank `k` acts
+//! only if the round is still uninitialized `k × --turn-delay-blocks` blocks after its start. A
+//! keeper outside the set ranks after all of them. Ranks rotate every round. See [`decide`].
+//!
+//! # No local state
+//!
+//! Everything is read from the chain each block: a restart never skips a round, and a
+//! transaction sent before a restart is seen as pending (the account's `pending` nonce is
+//! ahead of `latest`), so it is waited for rather than duplicated, and replaced at the fee cap
+//! if it is still stuck after `--replace-after-blocks`.
+
+pub mod config;
+pub mod decide;
+pub mod keeper;
+pub mod metrics;
+pub mod server;
+
+pub use keeper::{Keeper, KeeperError};
+
+/// Installs the `tracing` subscriber (`RUST_LOG` filter, default `info`).
+pub fn init_tracing(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

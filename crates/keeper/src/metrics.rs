@@ -1,0 +1,169 @@
+//! Prometheus metrics (text exposition format, no registry dependency) and health.
+
+use std::{
+    fmt::Write,
+    sync::{
+        Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use alloy::primitives::U256;
+use livepeer_chain::counter::RequestCounter;
+
+/// Every metric the keeper exports. Shared behind an `Arc`.
+#[derive(Debug)]
+pub struct Metrics {
+    /// Latest block seen.
+    pub head_block: AtomicU64,
+    /// `currentRound()` at the latest read.
+    pub current_round: AtomicU64,
+    /// `lastInitializedRound()` at the latest read.
+    pub last_initialized_round: AtomicU64,
+    /// Blocks from the start of the last initialized round to its initialization.
+    pub init_delay_blocks: AtomicU64,
+    /// `initializeRound` transactions broadcast (first attempts).
+    pub txs_sent: AtomicU64,
+    /// Transactions confirmed successfully.
+    pub txs_confirmed: AtomicU64,
+    /// Transactions mined but reverted.
+    pub txs_reverted: AtomicU64,
+    /// Replacements broadcast (fee bumps).
+    pub txs_replaced: AtomicU64,
+    /// Transactions removed by a reorg and rebroadcast.
+    pub txs_reorged: AtomicU64,
+    /// Simulations that reverted (nothing sent), e.g. someone else initialized first.
+    pub simulation_reverts: AtomicU64,
+    /// Gas used by confirmed transactions.
+    pub gas_used: AtomicU64,
+    /// Wei spent on gas by confirmed transactions (saturating).
+    pub gas_spent_wei: AtomicU64,
+    /// 1 while sending is deferred because the base fee is above the ceiling.
+    pub gas_above_ceiling: AtomicU64,
+    /// Blocks at which sending was deferred by the ceiling.
+    pub gas_deferrals: AtomicU64,
+    /// Decisions to send skipped because of `--dry-run`.
+    pub dry_run_skips: AtomicU64,
+    /// RPC failures seen by the keeper loop.
+    pub rpc_errors: AtomicU64,
+    signer_balance: Mutex<U256>,
+    last_ok: Mutex<Option<Instant>>,
+    /// JSON-RPC traffic.
+    pub rpc: RequestCounter,
+}
+
+impl Metrics {
+    /// Zeroed metrics reading RPC traffic from `rpc`.
+    pub fn new(rpc: RequestCounter) -> Self {
+        Self {
+            head_block: AtomicU64::new(0),
+            current_round: AtomicU64::new(0),
+            last_initialized_round: AtomicU64::new(0),
+            init_delay_blocks: AtomicU64::new(0),
+            txs_sent: AtomicU64::new(0),
+            txs_confirmed: AtomicU64::new(0),
+            txs_reverted: AtomicU64::new(0),
+            txs_replaced: AtomicU64::new(0),
+            txs_reorged: AtomicU64::new(0),
+            simulation_reverts: AtomicU64::new(0),
+            gas_used: AtomicU64::new(0),
+            gas_spent_wei: AtomicU64::new(0),
+            gas_above_ceiling: AtomicU64::new(0),
+            gas_deferrals: AtomicU64::new(0),
+            dry_run_skips: AtomicU64::new(0),
+            rpc_errors: AtomicU64::new(0),
+            signer_balance: Mutex::new(U256::ZERO),
+            last_ok: Mutex::new(None),
+            rpc,
+        }
+    }
+
+    /// Reads a counter or gauge.
+    pub fn get(counter: &AtomicU64) -> u64 {
+        counter.load(Ordering::Relaxed)
+    }
+
+    /// Increments a counter.
+    pub fn inc(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Sets a gauge.
+    pub fn set(gauge: &AtomicU64, value: u64) {
+        gauge.store(value, Ordering::Relaxed);
+    }
+
+    /// Records the signer's balance.
+    pub fn set_balance(&self, wei: U256) {
+        if let Ok(mut b) = self.signer_balance.lock() {
+            *b = wei;
+        }
+    }
+
+    /// Marks a successful chain read (for `/health`).
+    pub fn mark_ok(&self) {
+        if let Ok(mut t) = self.last_ok.lock() {
+            *t = Some(Instant::now());
+        }
+    }
+
+    /// Healthy when the chain was read successfully within `max_age`.
+    pub fn healthy(&self, max_age: Duration) -> bool {
+        self.last_ok
+            .lock()
+            .ok()
+            .and_then(|t| *t)
+            .is_some_and(|t| t.elapsed() <= max_age)
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let mut metric = |name: &str, kind: &str, help: &str, value: String| {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
+        };
+        let g = |c: &AtomicU64| Self::get(c).to_string();
+        metric("keeper_head_block", "gauge", "Latest block seen.", g(&self.head_block));
+        metric("keeper_current_round", "gauge", "RoundsManager.currentRound().", g(&self.current_round));
+        metric(
+            "keeper_last_initialized_round",
+            "gauge",
+            "RoundsManager.lastInitializedRound().",
+            g(&self.last_initialized_round),
+        );
+        metric(
+            "keeper_round_init_delay_blocks",
+            "gauge",
+            "Blocks from the start of the last initialized round to its initialization.",
+            g(&self.init_delay_blocks),
+        );
+        metric("keeper_txs_sent_total", "counter", "initializeRound transactions broadcast.", g(&self.txs_sent));
+        metric("keeper_txs_confirmed_total", "counter", "Transactions confirmed.", g(&self.txs_confirmed));
+        metric("keeper_txs_reverted_total", "counter", "Transactions mined but reverted.", g(&self.txs_reverted));
+        metric("keeper_txs_replaced_total", "counter", "Fee-bumped replacements broadcast.", g(&self.txs_replaced));
+        metric("keeper_txs_reorged_total", "counter", "Transactions dropped by a reorg and rebroadcast.", g(&self.txs_reorged));
+        metric(
+            "keeper_simulation_reverts_total",
+            "counter",
+            "Simulations that reverted, so nothing was sent.",
+            g(&self.simulation_reverts),
+        );
+        metric("keeper_gas_used_total", "counter", "Gas used by confirmed transactions.", g(&self.gas_used));
+        metric("keeper_gas_spent_wei_total", "counter", "Wei spent on gas.", g(&self.gas_spent_wei));
+        metric(
+            "keeper_gas_above_ceiling",
+            "gauge",
+            "1 while sending is deferred because the base fee is above the ceiling (alert on it).",
+            g(&self.gas_above_ceiling),
+        );
+        metric("keeper_gas_deferrals_total", "counter", "Blocks at which sending was deferred.", g(&self.gas_deferrals));
+        metric("keeper_dry_run_skips_total", "counter", "Sends skipped by --dry-run.", g(&self.dry_run_skips));
+        metric("keeper_rpc_errors_total", "counter", "RPC failures seen by the keeper loop.", g(&self.rpc_errors));
+        metric("keeper_rpc_requests_total", "counter", "JSON-RPC requests sent (a batch counts once).", self.rpc.requests().to_string());
+        metric("keeper_rpc_transport_errors_total", "counter", "JSON-RPC requests failed at the transport.", self.rpc.errors().to_string());
+        let balance = self.signer_balance.lock().map(|b| b.to_string()).unwrap_or_default();
+        metric("keeper_signer_balance_wei", "gauge", "Balance of the signing account.", balance);
+        out
+    }
+}

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {BondingManager} from "../../contracts/BondingManager.sol";
+import {Controller} from "../../contracts/Controller.sol";
+import {LivepeerToken} from "../../contracts/LivepeerToken.sol";
+import {Minter} from "../../contracts/Minter.sol";
+import {RoundsManager} from "../../contracts/RoundsManager.sol";
+import {ServiceRegistry} from "../../contracts/ServiceRegistry.sol";
+import {TicketBroker} from "../../contracts/TicketBroker.sol";
+import {IController} from "../../contracts/interfaces/IController.sol";
+import {IManager} from "../../contracts/interfaces/IManager.sol";
+import {Deploy} from "../../script/Deploy.s.sol";
+import {DeployBase} from "../../script/lib/DeployBase.sol";
+import {Test} from "forge-std/Test.sol";
+
+/// @notice script/Deploy.s.sol against the in-process EVM: every registry entry and parameter, the
+/// deployments file, ownership and pause, the post-deploy checks and the config errors.
+contract DeployTest is Test {
+    Deploy internal script;
+    address internal multisig = makeAddr("multisig");
+    address internal treasury = makeAddr("treasury");
+
+    function setUp() public {
+        script = new Deploy();
+    }
+
+    /* run(network) */
+
+    /// @dev The only test that sets DEPLOYMENTS_FILE (env is process-wide; others pass paths).
+    function test_run_deploysAndWiresLocalConfig() public {
+        string memory path = string.concat("/tmp/livepeer-deploy-test-", vm.toString(address(script)), ".json");
+        vm.setEnv("DEPLOYMENTS_FILE", path);
+        vm.roll(1000); // round 50 (at block 1 round 0 counts as initialized)
+        DeployBase.Deployment memory d = script.run("local");
+        // Under forge test the broadcaster is the default sender.
+        address deployer = DEFAULT_SENDER;
+
+        Controller controller = Controller(d.controller);
+        _assertEntry(controller, "LivepeerToken", d.token);
+        _assertEntry(controller, "Minter", d.minter);
+        _assertEntry(controller, "RoundsManager", d.roundsManager);
+        _assertEntry(controller, "BondingManager", d.bondingManager);
+        _assertEntry(controller, "TicketBroker", d.ticketBroker);
+        _assertEntry(controller, "JobsManager", d.ticketBroker);
+        _assertEntry(controller, "ServiceRegistry", d.serviceRegistry);
+        _assertEntry(controller, "Treasury", 0xa0Ee7A142d267C1f36714E4a8F75612F20a79720);
+        assertEq(controller.owner(), deployer, "owner is the deployer");
+        assertFalse(controller.paused(), "not paused");
+
+        LivepeerToken token = LivepeerToken(d.token);
+        assertEq(token.minter(), d.minter, "Minter mints");
+        assertEq(token.totalSupply(), 10_000_000 ether, "genesis supply");
+        assertEq(token.balanceOf(deployer), 10_000_000 ether, "genesis holder");
+
+        Minter minter = Minter(d.minter);
+        assertEq(address(minter.controller()), d.controller, "minter controller");
+        assertEq(minter.inflation(), 220_500, "inflation");
+        assertEq(minter.inflationChange(), 500, "inflationChange");
+        assertEq(minter.targetBondingRate(), 500_000_000, "targetBondingRate");
+
+        RoundsManager rm = RoundsManager(d.roundsManager);
+        assertEq(address(rm.controller()), d.controller, "rounds controller");
+        assertEq(rm.roundLength(), 20, "roundLength");
+        assertEq(rm.roundLockAmount(), 100_000, "roundLockAmount");
+        assertFalse(rm.currentRoundInitialized(), "round not initialized by the deploy");
+        assertEq(rm.lastInitializedRound(), 0, "no round initialized");
+
+        BondingManager bm = BondingManager(d.bondingManager);
+        assertEq(address(bm.controller()), d.controller, "bonding controller");
+        assertEq(bm.unbondingPeriod(), 2, "unbondingPeriod");
+        assertEq(bm.getTranscoderPoolMaxSize(), 10, "numActiveTranscoders");
+        assertEq(bm.treasuryRewardCutRate(), 1e26, "treasuryRewardCutRate");
+        assertEq(bm.nextRoundTreasuryRewardCutRate(), 1e26, "nextRoundTreasuryRewardCutRate");
+        assertEq(bm.treasuryBalanceCeiling(), 750_000 ether, "treasuryBalanceCeiling");
+
+        TicketBroker broker = TicketBroker(payable(d.ticketBroker));
+        assertEq(address(broker.controller()), d.controller, "broker controller");
+        assertEq(broker.unlockPeriod(), 2, "unlockPeriod");
+        assertEq(broker.ticketValidityPeriod(), 2, "ticketValidityPeriod");
+        assertEq(address(ServiceRegistry(d.serviceRegistry).controller()), d.controller, "registry controller");
+
+        _assertImplementation(d.roundsManager, d.roundsManagerImpl, "rounds impl");
+        _assertImplementation(d.bondingManager, d.bondingManagerImpl, "bonding impl");
+        _assertImplementation(d.ticketBroker, d.ticketBrokerImpl, "broker impl");
+        _assertImplementation(d.serviceRegistry, d.serviceRegistryImpl, "registry impl");
+
+        // The deployments file says the same.
+        string memory json = vm.readFile(path);
+        assertEq(vm.parseJsonUint(json, ".chainId"), block.chainid, "file chainId");
+        assertEq(vm.parseJsonString(json, ".network"), "local", "file network");
+        assertEq(vm.parseJsonAddress(json, ".deployer"), deployer, "file deployer");
+        assertEq(vm.parseJsonAddress(json, ".owner"), deployer, "file owner");
+        assertEq(vm.parseJsonAddress(json, ".contracts.Controller"), d.controller, "file Controller");
+        assertEq(vm.parseJsonAddress(json, ".contracts.BondingManager"), d.bondingManager, "file BondingManager");
+        assertEq(
+            vm.parseJsonAddress(json, ".contracts.BondingManagerImplementation"), d.bondingManagerImpl, "file impl"
+        );
+        assertEq(vm.parseJsonUint(json, ".config.roundLength"), 20, "file config");
+        assertEq(vm.parseJsonUint(json, ".config.genesisSupply"), 10_000_000 ether, "file genesis");
+        (DeployBase.Deployment memory read, DeployBase.Config memory cfg, address readDeployer) =
+            script.readDeployments(path);
+        assertEq(keccak256(abi.encode(read)), keccak256(abi.encode(d)), "file round-trips");
+        assertEq(readDeployer, deployer, "file deployer round-trips");
+        assertEq(cfg.owner, deployer, "config owner resolved");
+        script.verify(); // DEPLOYMENTS_FILE still points at it
+        vm.removeFile(path);
+    }
+
+    function test_run_arbitrumLikeParameters() public {
+        string memory path = "/tmp/livepeer-deploy-test-arbitrum.json";
+        DeployBase.Deployment memory d = script.deployTo("arbitrum-like", path);
+        assertEq(RoundsManager(d.roundsManager).roundLength(), 6377, "roundLength");
+        assertEq(RoundsManager(d.roundsManager).roundLockAmount(), 100_000, "roundLockAmount");
+        assertEq(BondingManager(d.bondingManager).unbondingPeriod(), 7, "unbondingPeriod");
+        assertEq(BondingManager(d.bondingManager).getTranscoderPoolMaxSize(), 100, "numActiveTranscoders");
+        assertEq(BondingManager(d.bondingManager).treasuryRewardCutRate(), 1e26, "treasury cut");
+        assertEq(BondingManager(d.bondingManager).treasuryBalanceCeiling(), 750_000 ether, "ceiling");
+        assertEq(Minter(d.minter).inflation(), 220_500, "inflation");
+        assertEq(Minter(d.minter).inflationChange(), 500, "inflationChange");
+        assertEq(Minter(d.minter).targetBondingRate(), 500_000_000, "targetBondingRate");
+        assertEq(TicketBroker(payable(d.ticketBroker)).unlockPeriod(), 2, "unlockPeriod");
+        assertEq(TicketBroker(payable(d.ticketBroker)).ticketValidityPeriod(), 2, "ticketValidityPeriod");
+        assertEq(vm.parseJsonString(vm.readFile(path), ".network"), "arbitrum-like", "file network");
+        vm.removeFile(path);
+    }
+
+    /* deploy(cfg): owner, pause */
+
+    function test_deploy_handsOwnershipToConfiguredOwnerAndPauses() public {
+        DeployBase.Config memory cfg = _config();
+        cfg.owner = multisig;
+        cfg.paused = true;
+        DeployBase.Deployment memory d = script.deploy(cfg);
+        Controller controller = Controller(d.controller);
+        assertEq(controller.owner(), multisig, "multisig owns");
+        assertTrue(controller.paused(), "paused");
+
+        // The deployer keeps no power.
+        vm.prank(address(script));
+        vm.expectRevert(abi.encodeWithSelector(IController.CallerNotOwner.selector, address(script)));
+        controller.setContractInfo(keccak256("Minter"), address(1), bytes20(0));
+        vm.prank(address(script));
+        vm.expectRevert(abi.encodeWithSelector(IManager.CallerNotControllerOwner.selector, address(script)));
+        BondingManager(d.bondingManager).upgradeToAndCall(address(1), "");
+
+        vm.prank(multisig);
+        controller.unpause();
+        assertFalse(controller.paused(), "owner unpauses");
+    }
+
+    function test_deploy_genesisToConfiguredHolder() public {
+        DeployBase.Config memory cfg = _config();
+        cfg.genesisHolder = makeAddr("holder");
+        cfg.genesisSupply = 123 ether;
+        DeployBase.Deployment memory d = script.deploy(cfg);
+        assertEq(LivepeerToken(d.token).balanceOf(cfg.genesisHolder), 123 ether, "holder");
+        assertEq(LivepeerToken(d.token).balanceOf(address(script)), 0, "deployer keeps nothing");
+    }
+
+    /* checks */
+
+    function test_checkDeployment_revertsOnWrongRegistryEntry() public {
+        DeployBase.Config memory cfg = _config();
+        DeployBase.Deployment memory d = script.deploy(cfg);
+        vm.prank(address(script));
+        Controller(d.controller).setContractInfo(keccak256("JobsManager"), address(0xBEEF), bytes20(0));
+        vm.expectRevert(
+            bytes(
+                string.concat(
+                    "check: registry entry \"JobsManager\" is ",
+                    vm.toString(address(0xBEEF)),
+                    ", expected ",
+                    vm.toString(d.ticketBroker)
+                )
+            )
+        );
+        script.checkDeployment(d, cfg, true);
+    }
+
+    function test_checkDeployment_revertsOnWrongParameter() public {
+        DeployBase.Config memory cfg = _config();
+        DeployBase.Deployment memory d = script.deploy(cfg);
+        cfg.unbondingPeriod = 3;
+        vm.expectRevert(bytes("check: BondingManager.unbondingPeriod is 2, expected 3"));
+        script.checkDeployment(d, cfg, true);
+    }
+
+    function test_checkDeployment_revertsOnWrongOwnerOrPause() public {
+        DeployBase.Config memory cfg = _config();
+        DeployBase.Deployment memory d = script.deploy(cfg);
+        cfg.owner = multisig;
+        vm.expectRevert(
+            bytes(
+                string.concat(
+                    "check: Controller.owner is ", vm.toString(address(script)), ", expected ", vm.toString(multisig)
+                )
+            )
+        );
+        script.checkDeployment(d, cfg, true);
+
+        cfg.owner = address(script);
+        cfg.paused = true;
+        vm.expectRevert(bytes("check: Controller.paused is false, config says true"));
+        script.checkDeployment(d, cfg, true);
+    }
+
+    function test_checkDeployment_revertsOnWrongImplementation() public {
+        DeployBase.Config memory cfg = _config();
+        DeployBase.Deployment memory d = script.deploy(cfg);
+        address recorded = d.roundsManagerImpl;
+        d.roundsManagerImpl = address(0xCAFE);
+        vm.expectRevert(
+            bytes(
+                string.concat(
+                    "check: RoundsManager proxy implementation is ",
+                    vm.toString(recorded),
+                    ", expected ",
+                    vm.toString(address(0xCAFE))
+                )
+            )
+        );
+        script.checkDeployment(d, cfg, true);
+    }
+
+    /* config errors */
+
+    function test_loadConfig_revertsOnUnknownNetwork() public {
+        vm.expectRevert(bytes("config: no file script/config/nope.json"));
+        script.loadConfig("nope", address(this));
+    }
+
+    function test_parseConfig_acceptsTheLocalShape() public view {
+        DeployBase.Config memory cfg = script.parseConfig(_json("", ""), "", "config t", "t", address(this));
+        assertEq(cfg.roundLength, 20, "roundLength");
+        assertEq(cfg.genesisSupply, 10_000_000 ether, "big value from a string");
+        assertEq(cfg.owner, address(this), "deployer resolved");
+        assertEq(cfg.treasury, 0xa0Ee7A142d267C1f36714E4a8F75612F20a79720, "address parsed");
+    }
+
+    function test_parseConfig_revertsOnMissingKey() public {
+        vm.expectRevert(bytes("config t: missing key \"unbondingPeriod\""));
+        script.parseConfig(_json("unbondingPeriod", ""), "", "config t", "t", address(this));
+    }
+
+    function test_parseConfig_revertsOnUnknownKey() public {
+        string memory json = string.concat("{\"roundLenght\":20,", _slice(_json("", "")));
+        vm.expectRevert(bytes("config t: unknown key \"roundLenght\""));
+        script.parseConfig(json, "", "config t", "t", address(this));
+    }
+
+    function test_parseConfig_revertsOnWrongType() public {
+        vm.expectRevert(
+            bytes("config t: key \"roundLength\" must be an unsigned integer (a JSON number or a decimal string)")
+        );
+        script.parseConfig(_json("roundLength", "\"twenty\""), "", "config t", "t", address(this));
+
+        vm.expectRevert(bytes("config t: key \"paused\" must be true or false"));
+        script.parseConfig(_json("paused", "\"no\""), "", "config t", "t", address(this));
+    }
+
+    function test_parseConfig_revertsOnOutOfRangeValues() public {
+        vm.expectRevert(bytes("config t: key \"roundLength\" must be between 1 and 2^40-1 blocks"));
+        script.parseConfig(_json("roundLength", "0"), "", "config t", "t", address(this));
+
+        vm.expectRevert(bytes("config t: key \"roundLockAmount\" must be <= 1000000 (100%)"));
+        script.parseConfig(_json("roundLockAmount", "1000001"), "", "config t", "t", address(this));
+
+        vm.expectRevert(bytes("config t: key \"targetBondingRate\" must be <= 1000000000 (100%)"));
+        script.parseConfig(_json("targetBondingRate", "1000000001"), "", "config t", "t", address(this));
+
+        vm.expectRevert(bytes("config t: key \"unlockPeriod\" must be between 1 and 2^64-1 rounds"));
+        script.parseConfig(_json("unlockPeriod", "0"), "", "config t", "t", address(this));
+
+        vm.expectRevert(bytes("config t: key \"numActiveTranscoders\" must be between 1 and 2^32-1"));
+        script.parseConfig(_json("numActiveTranscoders", "4294967296"), "", "config t", "t", address(this));
+
+        vm.expectRevert(bytes("config t: key \"treasuryRewardCutRate\" must be <= 1e27 (100%)"));
+        script.parseConfig(
+            _json("treasuryRewardCutRate", "\"1000000000000000000000000001\""), "", "config t", "t", address(this)
+        );
+    }
+
+    function test_parseConfig_revertsOnBadAddress() public {
+        vm.expectRevert(bytes("config t: key \"owner\" must be a 0x address or \"deployer\", got \"0x1234\""));
+        script.parseConfig(_json("owner", "\"0x1234\""), "", "config t", "t", address(this));
+
+        vm.expectRevert(bytes("config t: key \"treasury\" must not be the zero address"));
+        script.parseConfig(
+            _json("treasury", "\"0x0000000000000000000000000000000000000000\""), "", "config t", "t", address(this)
+        );
+    }
+
+    /* HELPERS */
+
+    function _assertEntry(Controller controller, string memory name, address expected) internal view {
+        assertEq(controller.getContract(keccak256(bytes(name))), expected, string.concat("registry ", name));
+    }
+
+    function _assertImplementation(address proxy, address implementation, string memory label) internal view {
+        bytes32 slot = 0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc;
+        assertEq(address(uint160(uint256(vm.load(proxy, slot)))), implementation, label);
+    }
+
+    /// @dev The local config with "deployer" = the script contract (the deployer of `script.deploy`).
+    function _config() internal view returns (DeployBase.Config memory cfg) {
+        cfg = script.loadConfig("local", address(script));
+        cfg.treasury = treasury;
+    }
+
+    /// @dev A local-shaped config; `key` replaced by raw JSON `value`, or dropped when `value` is "".
+    function _json(string memory key, string memory value) internal pure returns (string memory json) {
+        string[16] memory keys = [
+            string("roundLength"),
+            "roundLockAmount",
+            "unbondingPeriod",
+            "numActiveTranscoders",
+            "inflation",
+            "inflationChange",
+            "targetBondingRate",
+            "unlockPeriod",
+            "ticketValidityPeriod",
+            "treasuryRewardCutRate",
+            "treasuryBalanceCeiling",
+            "genesisSupply",
+            "genesisHolder",
+            "owner",
+            "treasury",
+            "paused"
+        ];
+        string[16] memory values = [
+            string("20"),
+            "100000",
+            "2",
+            "10",
+            "220500",
+            "500",
+            "500000000",
+            "2",
+            "2",
+            "\"100000000000000000000000000\"",
+            "\"750000000000000000000000\"",
+            "\"10000000000000000000000000\"",
+            "\"deployer\"",
+            "\"deployer\"",
+            "\"0xa0Ee7A142d267C1f36714E4a8F75612F20a79720\"",
+            "false"
+        ];
+        json = "{";
+        bool first = true;
+        for (uint256 i; i < keys.length; i++) {
+            string memory v = values[i];
+            if (keccak256(bytes(keys[i])) == keccak256(bytes(key))) {
+                if (bytes(value).length == 0) continue;
+                v = value;
+            }
+            json = string.concat(json, first ? "" : ",", "\"", keys[i], "\":", v);
+            first = false;
+        }
+        json = string.concat(json, "}");
+    }
+
+    /// @dev `json` without its opening brace.
+    function _slice(string memory json) internal pure returns (string memory) {
+        bytes memory b = bytes(json);
+        bytes memory out = new bytes(b.length - 1);
+        for (uint256 i = 1; i < b.length; i++) {
+            out[i - 1] = b[i];
+        }
+        return string(out);
+    }
+}
