@@ -10,7 +10,11 @@ use serde::Deserialize;
 
 /// Command line of `livepeer-keeper`.
 #[derive(Debug, Clone, Default, Parser, Deserialize)]
-#[command(name = "livepeer-keeper", version, about = "Initializes every Livepeer round at its first block")]
+#[command(
+    name = "livepeer-keeper",
+    version,
+    about = "Initializes every Livepeer round at its first block"
+)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Cli {
     /// TOML file with any of the options below (kebab-case keys); flags and env override it.
@@ -126,10 +130,8 @@ pub struct KeeperConfig {
 
 /// Gwei (decimal) to wei.
 pub fn gwei(value: f64) -> Result<u128, ConfigError> {
-    if !value.is_finite() || value < 0.0 {
-        return Err(ConfigError::Invalid(format!("{value} is not a valid gwei amount")));
-    }
-    Ok((value * 1e9).round() as u128)
+    livepeer_chain::sender::gwei_to_wei(value)
+        .ok_or_else(|| ConfigError::Invalid(format!("{value} is not a valid gwei amount")))
 }
 
 impl Cli {
@@ -159,7 +161,11 @@ impl Cli {
             password_file: self.password_file.or(file.password_file),
             private_key_file: self.private_key_file.or(file.private_key_file),
             private_key_env: self.private_key_env.or(file.private_key_env),
-            keepers: if self.keepers.is_empty() { file.keepers } else { self.keepers },
+            keepers: if self.keepers.is_empty() {
+                file.keepers
+            } else {
+                self.keepers
+            },
             turn_delay_blocks: self.turn_delay_blocks.or(file.turn_delay_blocks),
             gas_ceiling_gwei: self.gas_ceiling_gwei.or(file.gas_ceiling_gwei),
             max_fee_gwei: self.max_fee_gwei.or(file.max_fee_gwei),
@@ -182,7 +188,12 @@ impl Cli {
             return Err(ConfigError::Missing("--rpc-url"));
         }
         let controller = cli.controller.ok_or(ConfigError::Missing("--controller"))?;
-        let key = match (cli.keystore, cli.password_file, cli.private_key_file, cli.private_key_env) {
+        let key = match (
+            cli.keystore,
+            cli.password_file,
+            cli.private_key_file,
+            cli.private_key_env,
+        ) {
             (Some(keystore), Some(password_file), None, None) => KeySource::Keystore {
                 keystore,
                 password_file,
@@ -209,15 +220,27 @@ impl Cli {
         }
         let defaults = FeePolicy::default();
         let fees = FeePolicy {
-            max_fee_per_gas: cli.max_fee_gwei.map(gwei).transpose()?.unwrap_or(100_000_000_000),
-            priority_fee_per_gas: cli.priority_fee_gwei.map(gwei).transpose()?.unwrap_or(10_000_000),
+            max_fee_per_gas: cli
+                .max_fee_gwei
+                .map(gwei)
+                .transpose()?
+                .unwrap_or(100_000_000_000),
+            priority_fee_per_gas: cli
+                .priority_fee_gwei
+                .map(gwei)
+                .transpose()?
+                .unwrap_or(10_000_000),
             bump_percent: cli.bump_percent.unwrap_or(defaults.bump_percent),
-            replace_after_blocks: cli.replace_after_blocks.unwrap_or(defaults.replace_after_blocks),
+            replace_after_blocks: cli
+                .replace_after_blocks
+                .unwrap_or(defaults.replace_after_blocks),
             confirmations: cli.confirmations.unwrap_or(defaults.confirmations),
             gas_limit_percent: defaults.gas_limit_percent,
         };
         if fees.bump_percent < 10 {
-            return Err(ConfigError::Invalid("--bump-percent must be at least 10".into()));
+            return Err(ConfigError::Invalid(
+                "--bump-percent must be at least 10".into(),
+            ));
         }
         Ok(KeeperConfig {
             rpc,
@@ -283,14 +306,22 @@ dry-run = true
 "#,
         )
         .unwrap_or_else(|_| unreachable!());
-        let cfg = parse(&["--config", path.to_str().unwrap_or_default(), "--turn-delay-blocks", "7"])
-            .resolve()
-            .unwrap_or_else(|e| unreachable!("{e}"));
+        let cfg = parse(&[
+            "--config",
+            path.to_str().unwrap_or_default(),
+            "--turn-delay-blocks",
+            "7",
+        ])
+        .resolve()
+        .unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(cfg.rpc.urls, vec!["http://file:8545".to_owned()]);
         assert_eq!(cfg.turn_delay_blocks, 7, "flag beats file");
         assert_eq!(cfg.keepers.len(), 1);
         assert!(cfg.dry_run);
-        assert_eq!(cfg.key, KeySource::PrivateKeyFile("/run/secrets/key".into()));
+        assert_eq!(
+            cfg.key,
+            KeySource::PrivateKeyFile("/run/secrets/key".into())
+        );
     }
 
     #[test]

@@ -177,7 +177,10 @@ mod tests {
     #[test]
     fn rank_ignores_list_order_and_duplicates() {
         for round in 0..50 {
-            assert_eq!(turn_rank(round, B, &[A, B, C]), turn_rank(round, B, &[C, B, A, B]));
+            assert_eq!(
+                turn_rank(round, B, &[A, B, C]),
+                turn_rank(round, B, &[C, B, A, B])
+            );
         }
     }
 
@@ -212,7 +215,12 @@ mod tests {
     fn only_the_first_keeper_acts_in_the_first_block() {
         let acting: Vec<Address> = [A, B, C]
             .into_iter()
-            .filter(|me| matches!(decide(&state(100), &turn(*me)), Decision::Initialize { round: 5 }))
+            .filter(|me| {
+                matches!(
+                    decide(&state(100), &turn(*me)),
+                    Decision::Initialize { round: 5 }
+                )
+            })
             .collect();
         assert_eq!(acting.len(), 1);
     }
@@ -224,10 +232,16 @@ mod tests {
             let t = turn(me);
             let start = 100 + rank * 3;
             if rank > 0 {
-                assert_eq!(decide(&state(start - 1), &t), Decision::Wait { turn_block: start });
+                assert_eq!(
+                    decide(&state(start - 1), &t),
+                    Decision::Wait { turn_block: start }
+                );
             }
             assert_eq!(decide(&state(start), &t), Decision::Initialize { round: 5 });
-            assert_eq!(decide(&state(start + 7), &t), Decision::Initialize { round: 5 });
+            assert_eq!(
+                decide(&state(start + 7), &t),
+                Decision::Initialize { round: 5 }
+            );
         }
     }
 

@@ -26,7 +26,6 @@ use crate::{
     config::KeeperConfig,
     decide::{Decision, RoundState, TurnConfig, decide},
     metrics::Metrics,
-    server,
 };
 
 /// Errors that stop the keeper.
@@ -95,10 +94,13 @@ impl Keeper {
         let protocol = Protocol::discover(rpc.provider.clone(), config.controller).await?;
         let signer = load_signer(&config.key)?;
         let me = signer.address();
-        let sender = Arc::new(TxSender::new(rpc.provider.clone(), signer, config.fees.clone()).await?);
+        let sender =
+            Arc::new(TxSender::new(rpc.provider.clone(), signer, config.fees.clone()).await?);
         if let Some(addr) = config.metrics_addr {
             let health_age = (config.poll_interval * 10).max(Duration::from_secs(60));
-            let bound = server::serve(addr, metrics.clone(), health_age, cancel.clone()).await?;
+            let bound =
+                livepeer_chain::server::serve(addr, metrics.clone(), health_age, cancel.clone())
+                    .await?;
             tracing::info!(%bound, "metrics and health served");
         }
         let turn = TurnConfig {
@@ -139,7 +141,13 @@ impl Keeper {
             }
             if let Some(task) = in_flight.take() {
                 let result = task.handle.await.unwrap_or(Err(ChainError::Cancelled));
-                record_outcome(&metrics, result, task.round_start, head.number, &mut pending_since);
+                record_outcome(
+                    &metrics,
+                    result,
+                    task.round_start,
+                    head.number,
+                    &mut pending_since,
+                );
             }
             let state = match read_state(&rpc.provider, rounds_manager, me, head).await {
                 Ok((state, balance)) => {
@@ -155,7 +163,10 @@ impl Keeper {
             };
             let previously_initialized = Metrics::get(&metrics.last_initialized_round);
             Metrics::set(&metrics.current_round, state.current_round);
-            Metrics::set(&metrics.last_initialized_round, state.last_initialized_round);
+            Metrics::set(
+                &metrics.last_initialized_round,
+                state.last_initialized_round,
+            );
             let decision = decide(&state, &turn);
             if decision != Decision::Idle && !matches!(decision, Decision::Defer { .. }) {
                 Metrics::set(&metrics.gas_above_ceiling, 0);
@@ -172,26 +183,47 @@ impl Keeper {
                     }
                 }
                 Decision::Wait { turn_block } => {
-                    tracing::debug!(round = state.current_round, turn_block, "waiting for our turn");
+                    tracing::debug!(
+                        round = state.current_round,
+                        turn_block,
+                        "waiting for our turn"
+                    );
                 }
                 Decision::Defer { base_fee, ceiling } => {
                     Metrics::set(&metrics.gas_above_ceiling, 1);
                     Metrics::inc(&metrics.gas_deferrals);
-                    tracing::warn!(round = state.current_round, base_fee, ceiling, "base fee above the ceiling; deferring");
+                    tracing::warn!(
+                        round = state.current_round,
+                        base_fee,
+                        ceiling,
+                        "base fee above the ceiling; deferring"
+                    );
                 }
                 Decision::Initialize { round } if config.dry_run => {
                     Metrics::inc(&metrics.dry_run_skips);
-                    tracing::info!(round, block = head.number, "dry run: would send initializeRound()");
+                    tracing::info!(
+                        round,
+                        block = head.number,
+                        "dry run: would send initializeRound()"
+                    );
                 }
                 Decision::Initialize { round } => {
                     let mode = match pending_since {
                         Some(since) if head.number >= since + config.fees.replace_after_blocks => {
-                            tracing::warn!(since, "an earlier transaction is still pending; replacing it");
+                            tracing::warn!(
+                                since,
+                                "an earlier transaction is still pending; replacing it"
+                            );
                             NonceMode::ReplaceInFlight
                         }
                         _ => NonceMode::Next,
                     };
-                    tracing::info!(round, block = head.number, blocks_into_round = state.blocks_into_round(), "initializing round");
+                    tracing::info!(
+                        round,
+                        block = head.number,
+                        blocks_into_round = state.blocks_into_round(),
+                        "initializing round"
+                    );
                     let tx = TransactionRequest::default()
                         .to(rounds_manager)
                         .input(IRoundsManager::initializeRoundCall {}.abi_encode().into());
@@ -202,7 +234,9 @@ impl Keeper {
                     let base_fee = head.base_fee;
                     in_flight = Some(InFlight {
                         handle: tokio::spawn(async move {
-                            sender.send(tx, base_fee, mode, heads, &cancel, events.as_ref()).await
+                            sender
+                                .send(tx, base_fee, mode, heads, &cancel, events.as_ref())
+                                .await
                         }),
                         round_start: state.round_start_block,
                     });
@@ -240,7 +274,10 @@ fn record_outcome(
                 u64::try_from(spent).unwrap_or(u64::MAX),
                 std::sync::atomic::Ordering::Relaxed,
             );
-            Metrics::set(&metrics.init_delay_blocks, block.saturating_sub(round_start));
+            Metrics::set(
+                &metrics.init_delay_blocks,
+                block.saturating_sub(round_start),
+            );
             tracing::info!(
                 hash = %receipt.transaction_hash,
                 block,
@@ -264,7 +301,11 @@ fn record_outcome(
         }
         Err(ChainError::InFlight { latest, pending }) => {
             pending_since.get_or_insert(head);
-            tracing::info!(latest, pending, "a transaction of ours is already pending; waiting for it");
+            tracing::info!(
+                latest,
+                pending,
+                "a transaction of ours is already pending; waiting for it"
+            );
         }
         Err(ChainError::Cancelled) => {}
         Err(err @ ChainError::Superseded { .. }) => tracing::warn!(%err, "transaction superseded"),
@@ -291,15 +332,24 @@ pub async fn read_state(
     let mut batch = BatchRequest::new(provider.client());
     let current = batch.add_call::<_, Bytes>(
         "eth_call",
-        &(call(IRoundsManager::currentRoundCall {}.abi_encode()), block),
+        &(
+            call(IRoundsManager::currentRoundCall {}.abi_encode()),
+            block,
+        ),
     )?;
     let last = batch.add_call::<_, Bytes>(
         "eth_call",
-        &(call(IRoundsManager::lastInitializedRoundCall {}.abi_encode()), block),
+        &(
+            call(IRoundsManager::lastInitializedRoundCall {}.abi_encode()),
+            block,
+        ),
     )?;
     let start = batch.add_call::<_, Bytes>(
         "eth_call",
-        &(call(IRoundsManager::currentRoundStartBlockCall {}.abi_encode()), block),
+        &(
+            call(IRoundsManager::currentRoundStartBlockCall {}.abi_encode()),
+            block,
+        ),
     )?;
     let balance = batch.add_call::<_, U256>("eth_getBalance", &(me, block))?;
     batch.send().await?;

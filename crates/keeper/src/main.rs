@@ -21,5 +21,8 @@ async fn main() -> anyhow::Result<()> {
         }
         on_signal.cancel();
     });
-    Keeper::new(config).run(cancel).await.context("keeper failed")
+    Keeper::new(config)
+        .run(cancel)
+        .await
+        .context("keeper failed")
 }

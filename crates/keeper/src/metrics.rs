@@ -121,11 +121,24 @@ impl Metrics {
     pub fn render(&self) -> String {
         let mut out = String::new();
         let mut metric = |name: &str, kind: &str, help: &str, value: String| {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+            );
         };
         let g = |c: &AtomicU64| Self::get(c).to_string();
-        metric("keeper_head_block", "gauge", "Latest block seen.", g(&self.head_block));
-        metric("keeper_current_round", "gauge", "RoundsManager.currentRound().", g(&self.current_round));
+        metric(
+            "keeper_head_block",
+            "gauge",
+            "Latest block seen.",
+            g(&self.head_block),
+        );
+        metric(
+            "keeper_current_round",
+            "gauge",
+            "RoundsManager.currentRound().",
+            g(&self.current_round),
+        );
         metric(
             "keeper_last_initialized_round",
             "gauge",
@@ -138,32 +151,111 @@ impl Metrics {
             "Blocks from the start of the last initialized round to its initialization.",
             g(&self.init_delay_blocks),
         );
-        metric("keeper_txs_sent_total", "counter", "initializeRound transactions broadcast.", g(&self.txs_sent));
-        metric("keeper_txs_confirmed_total", "counter", "Transactions confirmed.", g(&self.txs_confirmed));
-        metric("keeper_txs_reverted_total", "counter", "Transactions mined but reverted.", g(&self.txs_reverted));
-        metric("keeper_txs_replaced_total", "counter", "Fee-bumped replacements broadcast.", g(&self.txs_replaced));
-        metric("keeper_txs_reorged_total", "counter", "Transactions dropped by a reorg and rebroadcast.", g(&self.txs_reorged));
+        metric(
+            "keeper_txs_sent_total",
+            "counter",
+            "initializeRound transactions broadcast.",
+            g(&self.txs_sent),
+        );
+        metric(
+            "keeper_txs_confirmed_total",
+            "counter",
+            "Transactions confirmed.",
+            g(&self.txs_confirmed),
+        );
+        metric(
+            "keeper_txs_reverted_total",
+            "counter",
+            "Transactions mined but reverted.",
+            g(&self.txs_reverted),
+        );
+        metric(
+            "keeper_txs_replaced_total",
+            "counter",
+            "Fee-bumped replacements broadcast.",
+            g(&self.txs_replaced),
+        );
+        metric(
+            "keeper_txs_reorged_total",
+            "counter",
+            "Transactions dropped by a reorg and rebroadcast.",
+            g(&self.txs_reorged),
+        );
         metric(
             "keeper_simulation_reverts_total",
             "counter",
             "Simulations that reverted, so nothing was sent.",
             g(&self.simulation_reverts),
         );
-        metric("keeper_gas_used_total", "counter", "Gas used by confirmed transactions.", g(&self.gas_used));
-        metric("keeper_gas_spent_wei_total", "counter", "Wei spent on gas.", g(&self.gas_spent_wei));
+        metric(
+            "keeper_gas_used_total",
+            "counter",
+            "Gas used by confirmed transactions.",
+            g(&self.gas_used),
+        );
+        metric(
+            "keeper_gas_spent_wei_total",
+            "counter",
+            "Wei spent on gas.",
+            g(&self.gas_spent_wei),
+        );
         metric(
             "keeper_gas_above_ceiling",
             "gauge",
             "1 while sending is deferred because the base fee is above the ceiling (alert on it).",
             g(&self.gas_above_ceiling),
         );
-        metric("keeper_gas_deferrals_total", "counter", "Blocks at which sending was deferred.", g(&self.gas_deferrals));
-        metric("keeper_dry_run_skips_total", "counter", "Sends skipped by --dry-run.", g(&self.dry_run_skips));
-        metric("keeper_rpc_errors_total", "counter", "RPC failures seen by the keeper loop.", g(&self.rpc_errors));
-        metric("keeper_rpc_requests_total", "counter", "JSON-RPC requests sent (a batch counts once).", self.rpc.requests().to_string());
-        metric("keeper_rpc_transport_errors_total", "counter", "JSON-RPC requests failed at the transport.", self.rpc.errors().to_string());
-        let balance = self.signer_balance.lock().map(|b| b.to_string()).unwrap_or_default();
-        metric("keeper_signer_balance_wei", "gauge", "Balance of the signing account.", balance);
+        metric(
+            "keeper_gas_deferrals_total",
+            "counter",
+            "Blocks at which sending was deferred.",
+            g(&self.gas_deferrals),
+        );
+        metric(
+            "keeper_dry_run_skips_total",
+            "counter",
+            "Sends skipped by --dry-run.",
+            g(&self.dry_run_skips),
+        );
+        metric(
+            "keeper_rpc_errors_total",
+            "counter",
+            "RPC failures seen by the keeper loop.",
+            g(&self.rpc_errors),
+        );
+        metric(
+            "keeper_rpc_requests_total",
+            "counter",
+            "JSON-RPC requests sent (a batch counts once).",
+            self.rpc.requests().to_string(),
+        );
+        metric(
+            "keeper_rpc_transport_errors_total",
+            "counter",
+            "JSON-RPC requests failed at the transport.",
+            self.rpc.errors().to_string(),
+        );
+        let balance = self
+            .signer_balance
+            .lock()
+            .map(|b| b.to_string())
+            .unwrap_or_default();
+        metric(
+            "keeper_signer_balance_wei",
+            "gauge",
+            "Balance of the signing account.",
+            balance,
+        );
         out
+    }
+}
+
+impl livepeer_chain::server::Exporter for Metrics {
+    fn render(&self) -> String {
+        Metrics::render(self)
+    }
+
+    fn healthy(&self, max_age: Duration) -> bool {
+        Metrics::healthy(self, max_age)
     }
 }
