@@ -273,11 +273,13 @@ impl Agent {
                 .await;
             }
         }
+        let head = *head_rx.borrow();
         for s in &mut served {
             if let Some(task) = s.task.take() {
-                // The sender returns at once on cancellation, logging what is still in flight.
+                // The sender returns at once on cancellation, logging what is still in flight;
+                // a task that finished meanwhile is recorded.
                 task.cancel.cancel();
-                let _ = task.handle.await;
+                record(s, task, &metrics, head, config.policy.max_backoff_blocks).await;
             }
         }
         tracing::info!("reward agent stopped");
@@ -289,7 +291,13 @@ async fn finish_task(s: &mut Served, metrics: &Metrics, head: u64, max_backoff: 
     if !s.task.as_ref().is_some_and(|t| t.handle.is_finished()) {
         return;
     }
-    let Some(task) = s.task.take() else { return };
+    if let Some(task) = s.task.take() {
+        record(s, task, metrics, head, max_backoff).await;
+    }
+}
+
+/// Records the outcome of a finished (or cancelled) reward task.
+async fn record(s: &mut Served, task: Task, metrics: &Metrics, head: u64, max_backoff: u64) {
     let result = task.handle.await.unwrap_or(Err(ChainError::Cancelled));
     let orchestrator = s.address;
     match result {
