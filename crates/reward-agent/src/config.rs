@@ -330,9 +330,8 @@ impl Cli {
         };
         let profitability = match (cli.lpt_price_eth, cli.max_gas_fraction) {
             (Some(lpt_price_eth), Some(max_gas_fraction)) => {
-                if !(lpt_price_eth.is_finite() && lpt_price_eth > 0.0)
-                    || !(max_gas_fraction.is_finite() && max_gas_fraction > 0.0)
-                {
+                let positive = |v: f64| v.is_finite() && v > 0.0;
+                if !positive(lpt_price_eth) || !positive(max_gas_fraction) {
                     return Err(ConfigError::Invalid(
                         "--lpt-price-eth and --max-gas-fraction must be positive numbers".into(),
                     ));

@@ -493,8 +493,14 @@ mod tests {
         assert_eq!(hints(&p, addr(3), U256::from(70)), (addr(1), addr(2)));
         assert_eq!(
             hints(&p, addr(3), U256::from(50)),
+            (addr(2), Address::ZERO),
+            "a tie with the predecessor stays put"
+        );
+        let p4 = pool(&[(1, 100), (2, 50), (3, 10), (4, 5)]);
+        assert_eq!(
+            hints(&p4, addr(4), U256::from(50)),
             (addr(1), addr(2)),
-            "ties go first"
+            "a mover goes before the members it ties with"
         );
         assert_eq!(
             hints(&p, addr(2), U256::from(101)),

@@ -248,7 +248,6 @@ impl Running {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<()> {
     let devnet = Devnet::start().await?;
-    println!("devnet up");
     let keys = tempfile::tempdir()?;
     let o = [
         address_of(DEV_KEYS[1])?,
@@ -285,7 +284,6 @@ async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<(
     let Decision::Reward { hints, estimate } = decision else {
         bail!("expected a reward decision, got {decision:?}");
     };
-    println!("decided {hints:?}");
     let predicted = pool_after(&snapshot.pool, o[0], estimate.new_stake);
     assert_eq!(predicted, vec![o[2], o[0], o[1]], "O1 moves above O2");
     let bm = chain.protocol.addresses.bonding_manager;
@@ -300,7 +298,6 @@ async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<(
             reward_calldata(o[0], o[0], (Address::ZERO, Address::ZERO)).to_vec(),
         )
         .await?;
-    println!("without: {gas_without}");
     let _: bool = chain
         .provider
         .raw_request("evm_revert".into(), (snap,))
@@ -330,7 +327,6 @@ async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<(
     println!("reward gas: {gas_with} with hints, {gas_without} without");
 
     // Ten rounds, each orchestrator rewarded once per round by the agent.
-    println!("hints checked");
     let mut agent = start_agent(&devnet, &key_files);
     let mut totals: BTreeMap<Address, u64> = BTreeMap::new();
     let mut round = first;
