@@ -6,7 +6,7 @@ ANVIL := $(FOUNDRY_BIN)/anvil-linux-amd64/bin/anvil
 CAST := $(FOUNDRY_BIN)/cast-linux-amd64/bin/cast
 export PATH := $(FOUNDRY_BIN)/anvil-linux-amd64/bin:$(FOUNDRY_BIN)/forge-linux-amd64/bin:$(FOUNDRY_BIN)/cast-linux-amd64/bin:$(PATH)
 
-.PHONY: test deps build forge-test e2e gas-check forge-fmt-check cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
+.PHONY: bench test deps build forge-test e2e gas-check forge-fmt-check cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
 
 ## test: install, build and run every check CI runs (the README's test command)
 test: deps build forge-fmt-check cargo-fmt-check forge-test e2e gas-check clippy cargo-test
@@ -57,6 +57,14 @@ fmt: deps
 snapshot: deps
 	rm -rf test/snapshots
 	FORGE_SNAPSHOT_CHECK=false $(FORGE) test --isolate --match-path 'test/gas/*'
+
+## bench: measure everything BENCHMARKS.md reports (gas snapshots, bench commands, `make test` wall time) and rewrite it
+bench: deps
+	rm -rf target/bench && mkdir -p target/bench
+	FORGE_SNAPSHOT_CHECK=false $(FORGE) test --isolate --match-path 'test/gas/*'
+	start=$$(date +%s); $(MAKE) --no-print-directory test; end=$$(date +%s); \
+	  printf '{"title":"make test","note":"Wall time of the README test command on this machine (nproc %s).","rows":[{"metric":"make test wall time (s)","value":%s,"goal":"CI limit 5400 s"}]}\n' "$$(nproc)" "$$((end - start))" > target/bench/90-make-test.json
+	node script/bench/report.js
 
 ## deep: long fuzz and invariant campaigns
 deep: deps

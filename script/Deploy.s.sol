@@ -128,6 +128,7 @@ contract Deploy is DeployBase {
         bytes memory commit = vm.envOr("GIT_COMMIT", bytes(""));
         if (commit.length == 0) return bytes20(0);
         require(commit.length == 20, "Deploy: GIT_COMMIT must be a 0x-prefixed 20-byte (40 hex digit) commit hash");
-        return bytes20(commit);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        return bytes20(commit); // exactly 20 bytes, checked above
     }
 }

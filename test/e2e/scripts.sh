@@ -38,7 +38,7 @@ free_port() {
 }
 PORT="$(free_port)" || fail "no free port"
 export RPC_URL="http://127.0.0.1:$PORT"
-"$ANVIL" --port "$PORT" --accounts 12 --disable-code-size-limit --silent >"$TMP/anvil.log" 2>&1 &
+"$ANVIL" --port "$PORT" --accounts 12 --silent >"$TMP/anvil.log" 2>&1 &
 ANVIL_PID=$!
 for _ in $(seq 1 100); do
     "$CAST" block-number --rpc-url "$RPC_URL" >/dev/null 2>&1 && break
@@ -133,7 +133,7 @@ next_round() {
 # ---------------------------------------------------------------------------------------------
 step "deploy (local config)"
 "$FORGE" script script/Deploy.s.sol:Deploy --sig 'run(string)' local --rpc-url "$RPC_URL" --broadcast \
-    --private-key "$DEPLOYER_KEY" --disable-code-size-limit >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; fail "deploy"; }
+    --private-key "$DEPLOYER_KEY" >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; fail "deploy"; }
 "$FORGE" script script/Deploy.s.sol:Deploy --sig 'verify()' --rpc-url "$RPC_URL" >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; fail "verify"; }
 CONTROLLER="$(json contracts.Controller)"
 TOKEN="$(call "$CONTROLLER" 'getContract(bytes32)(address)' "$(id LivepeerToken)")"
@@ -303,7 +303,7 @@ step "upgrade BondingManager: state survives"
 STAKE_BEFORE="$(call "$BM" 'pendingStake(address,uint256)(uint256)' "$D1" 0)"
 OLD_IMPL="$(json contracts.BondingManagerImplementation)"
 "$FORGE" script script/Upgrade.s.sol:Upgrade --sig 'run(string)' BondingManager --rpc-url "$RPC_URL" --broadcast \
-    --private-key "$DEPLOYER_KEY" --disable-code-size-limit >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; fail "upgrade"; }
+    --private-key "$DEPLOYER_KEY" >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; fail "upgrade"; }
 NEW_IMPL="$(json contracts.BondingManagerImplementation)"
 [[ "$NEW_IMPL" != "$OLD_IMPL" ]] || fail "implementation not updated in the deployments file"
 expect_eq "$(call "$BM" 'pendingStake(address,uint256)(uint256)' "$D1" 0)" "$STAKE_BEFORE" "D1 stake after upgrade"

@@ -94,7 +94,7 @@ contract HintsTest is ProtocolTest {
         for (uint256 i; i < n; i++) {
             address t = makeAddr(string.concat("t", vm.toString(i)));
             transcoders.push(t);
-            _registerTranscoder(t, 100 ether * (1 + (uint8(seed >> (i * 8)) % 8)), 0, 0);
+            _registerTranscoder(t, 100 ether * (1 + ((seed >> (i * 8)) & 0xff) % 8), 0, 0);
         }
         _nextRound();
     }

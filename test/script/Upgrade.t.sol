@@ -118,7 +118,7 @@ contract UpgradeScriptTest is Test {
 
     function _bond(address who, uint256 amount, address to) internal {
         vm.prank(deployer);
-        LivepeerToken(d.token).transfer(who, amount);
+        assertTrue(LivepeerToken(d.token).transfer(who, amount), "funded");
         vm.startPrank(who);
         LivepeerToken(d.token).approve(d.bondingManager, amount);
         BondingManager(d.bondingManager).bond(amount, to);

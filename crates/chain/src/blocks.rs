@@ -80,7 +80,8 @@ impl BlockStream {
     /// `cancel` fires.
     pub async fn next(&mut self, cancel: &CancellationToken) -> Option<Result<Head, ChainError>> {
         loop {
-            if let Some((_, stream)) = &mut self.subscription {
+            // The first head is always read, so a fresh start acts without waiting for a block.
+            if let (Some((_, stream)), Some(_)) = (&mut self.subscription, self.last) {
                 tokio::select! {
                     _ = cancel.cancelled() => return None,
                     item = stream.next() => match item {

@@ -73,7 +73,7 @@ fn free_port() -> Result<u16, ChainError> {
         .map_err(|e| ChainError::Devnet(e.to_string()))
 }
 
-fn spawn_anvil(port: u16, load_state: Option<&Path>) -> Result<Child, ChainError> {
+fn spawn_anvil(port: u16, state: &Path, load: bool) -> Result<Child, ChainError> {
     let bin = tool("anvil");
     if !bin.is_file() {
         return Err(ChainError::Devnet(format!(
@@ -82,10 +82,17 @@ fn spawn_anvil(port: u16, load_state: Option<&Path>) -> Result<Child, ChainError
         )));
     }
     let mut cmd = Command::new(bin);
-    cmd.args(["--port", &port.to_string(), "--silent"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    if let Some(state) = load_state {
+    // BondingManager's runtime is over the EIP-170 limit for now (README, "EIP-170 caveat").
+    cmd.args([
+        "--port",
+        &port.to_string(),
+        "--silent",
+        "--disable-code-size-limit",
+    ])
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
+    cmd.arg("--dump-state").arg(state);
+    if load {
         cmd.arg("--load-state").arg(state);
     }
     cmd.spawn()
@@ -96,8 +103,8 @@ impl Devnet {
     /// Starts anvil (automining) on a free port and deploys the protocol with the `local` config.
     pub async fn start() -> Result<Self, ChainError> {
         let port = free_port()?;
-        let child = spawn_anvil(port, None)?;
         let dir = tempfile::tempdir().map_err(|e| ChainError::Devnet(e.to_string()))?;
+        let child = spawn_anvil(port, &dir.path().join("state.json"), false)?;
         let mut devnet = Self {
             child: Some(child),
             port,
@@ -151,6 +158,7 @@ impl Devnet {
                 "--broadcast",
                 "--private-key",
                 DEV_KEYS[0],
+                "--disable-code-size-limit",
             ])
             .env("DEPLOYMENTS_FILE", &out)
             .stdout(Stdio::null())
@@ -169,33 +177,33 @@ impl Devnet {
         Ok(deployment.contracts.controller)
     }
 
-    /// Stops anvil after dumping its state (`anvil_dumpState`), so [`Devnet::resume`] can bring
-    /// the same chain back on the same port: an RPC outage.
+    /// Stops anvil with SIGINT, which makes it dump its state (`--dump-state`), so
+    /// [`Devnet::resume`] can bring the same chain back on the same port: an RPC outage.
     pub async fn stop(&mut self) -> Result<(), ChainError> {
-        let url = self
-            .http_url()
-            .parse()
-            .map_err(|e: url::ParseError| ChainError::Devnet(e.to_string()))?;
-        let provider = ProviderBuilder::new().connect_http(url);
-        let state: alloy::primitives::Bytes =
-            provider.raw_request("anvil_dumpState".into(), ()).await?;
-        std::fs::write(self.dir.path().join("state.hex"), state.to_string())
-            .map_err(|e| ChainError::Devnet(e.to_string()))?;
-        self.kill();
+        if let Some(mut child) = self.child.take() {
+            let status = Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status()
+                .map_err(|e| ChainError::Devnet(format!("signalling anvil: {e}")))?;
+            if !status.success() {
+                return Err(ChainError::Devnet("kill -INT anvil failed".into()));
+            }
+            child
+                .wait()
+                .map_err(|e| ChainError::Devnet(format!("waiting for anvil: {e}")))?;
+        }
         Ok(())
     }
 
-    /// Restarts anvil from the state saved by [`Devnet::stop`].
+    /// Restarts anvil from the state dumped by [`Devnet::stop`].
     pub async fn resume(&mut self) -> Result<(), ChainError> {
-        let path = self.dir.path().join("state.hex");
-        let hex = std::fs::read_to_string(&path).map_err(|e| ChainError::Devnet(e.to_string()))?;
-        let bytes =
-            alloy::hex::decode(hex.trim()).map_err(|e| ChainError::Devnet(e.to_string()))?;
-        let json = self.dir.path().join("state.json");
-        // anvil_dumpState returns the gzipped JSON state; --load-state reads the JSON.
-        std::fs::write(&json, bytes).map_err(|e| ChainError::Devnet(e.to_string()))?;
-        self.child = Some(spawn_anvil(self.port, Some(&json))?);
+        let state = self.state_file();
+        self.child = Some(spawn_anvil(self.port, &state, true)?);
         self.wait_ready().await
+    }
+
+    fn state_file(&self) -> PathBuf {
+        self.dir.path().join("state.json")
     }
 
     fn kill(&mut self) {

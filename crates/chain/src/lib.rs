@@ -1,7 +1,7 @@
 //! The chain layer shared by every Livepeer bot and the operator CLI.
 //!
 //! - [`provider`]: one JSON-RPC client over several HTTP / WebSocket URLs, with failover
-//!   ([`alloy::transports::layers::FallbackLayer`]), retries with exponential backoff
+//!   ([`failover::FailoverService`]), retries with exponential backoff
 //!   ([`alloy::transports::layers::RetryBackoffLayer`]) and a request counter
 //!   ([`counter::CountingLayer`]).
 //! - [`protocol`]: discovery of every protocol contract from the Controller address alone,
@@ -22,6 +22,7 @@ pub mod blocks;
 pub mod counter;
 pub mod devnet;
 pub mod error;
+pub mod failover;
 pub mod protocol;
 pub mod provider;
 pub mod revert;

@@ -5,11 +5,12 @@
 //! 1. [`RetryBackoffLayer`]: retries rate-limited requests and transport failures (connection
 //!    refused, timeouts, HTTP errors) with exponential backoff; JSON-RPC error responses such
 //!    as reverts are returned at once.
-//! 2. [`CountingLayer`]: counts every attempt (see [`RequestCounter`]).
-//! 3. [`FallbackLayer`] with one active transport: each request goes to the best-scored URL
-//!    (success rate and latency); a failing URL loses score, so the retry goes to the next.
+//! 2. [`FailoverService`]: requests go to the current URL; a transport failure moves on to the
+//!    next URL in order, within the same request.
+//! 3. [`CountingLayer`] around each URL's transport: counts every request on the wire (see
+//!    [`RequestCounter`]).
 
-use std::{num::NonZeroUsize, time::Duration};
+use std::time::Duration;
 
 use alloy::{
     providers::{DynProvider, Provider, ProviderBuilder},
@@ -17,7 +18,7 @@ use alloy::{
     transports::{
         BoxTransport, IntoBoxTransport, RpcError, TransportError,
         http::{Http, reqwest},
-        layers::{FallbackLayer, RateLimitRetryPolicy, RetryBackoffLayer},
+        layers::{RateLimitRetryPolicy, RetryBackoffLayer},
         utils::guess_local_url,
     },
 };
@@ -27,6 +28,7 @@ use url::Url;
 use crate::{
     ChainError,
     counter::{CountingLayer, RequestCounter},
+    failover::FailoverService,
 };
 
 /// Where and how to reach the chain.
@@ -79,7 +81,7 @@ fn parse_url(raw: &str) -> Result<Url, ChainError> {
     }
 }
 
-/// Connects to every URL of `config` and builds the layered provider.
+/// Connects to every URL of `config` and builds the layered provider (URLs in failover order).
 ///
 /// WebSocket URLs are connected at once (the socket reconnects by itself afterwards); a WebSocket
 /// URL that cannot be reached is skipped with a warning as long as another URL remains.
@@ -123,9 +125,11 @@ pub async fn connect(config: &RpcConfig, counter: RequestCounter) -> Result<Rpc,
     let is_local = config.urls.iter().all(guess_local_url);
     let policy = RateLimitRetryPolicy::default()
         .or(|err: &TransportError| matches!(err, RpcError::Transport(_)));
-    let fallback = FallbackLayer::default()
-        .with_active_transport_count(NonZeroUsize::MIN)
-        .layer(transports);
+    let counting = CountingLayer::new(counter.clone());
+    let transports = transports
+        .into_iter()
+        .map(|t| counting.layer(t).into_box_transport())
+        .collect();
     let client = ClientBuilder::default()
         .layer(RetryBackoffLayer::new_with_policy(
             config.max_retries,
@@ -133,8 +137,7 @@ pub async fn connect(config: &RpcConfig, counter: RequestCounter) -> Result<Rpc,
             u64::MAX,
             policy,
         ))
-        .layer(CountingLayer::new(counter.clone()))
-        .transport(fallback, is_local);
+        .transport(FailoverService::new(transports), is_local);
     let provider = ProviderBuilder::new().connect_client(client).erased();
     Ok(Rpc {
         provider,

@@ -4,7 +4,7 @@
 //! # Nonces
 //!
 //! The chain is the truth: every send reads the account's `latest` and `pending` transaction
-//! counts (one JSON-RPC batch). If `pending > latest`, a transaction of this account is already
+//! counts, in the same JSON-RPC batch as the `eth_estimateGas` simulation. If `pending > latest`, a transaction of this account is already
 //! in the pool (typically sent before a restart) and [`TxSender::send`] refuses with
 //! [`ChainError::InFlight`] unless asked to replace it ([`NonceMode::ReplaceInFlight`]). One
 //! [`tokio::sync::Mutex`] is held from the nonce read until the transaction is confirmed or
@@ -25,7 +25,7 @@ use alloy::{
 use tokio::sync::{Mutex, watch};
 use tokio_util::sync::CancellationToken;
 
-use crate::{ChainError, revert::RevertReason};
+use crate::{ChainError, blocks::Head, revert::RevertReason};
 
 /// Fee and confirmation policy.
 #[derive(Debug, Clone)]
@@ -75,6 +75,9 @@ pub trait SendEvents: Send + Sync {
     fn replaced(&self, _old: TxHash, _new: TxHash) {}
     /// The receipt of a mined transaction disappeared (reorg); it is being rebroadcast.
     fn reorged(&self, _hash: TxHash) {}
+    /// Everything due at head `block` has been done (receipt checked, replacement sent) and the
+    /// transaction is still being followed.
+    fn tracked(&self, _block: u64) {}
 }
 
 /// Events sink that ignores everything.
@@ -175,19 +178,32 @@ impl TxSender {
 
     /// Simulates, signs and sends `tx`, then follows it until it has
     /// [`FeePolicy::confirmations`] blocks, replacing it when stuck and rebroadcasting it when a
-    /// reorg drops it. `base_fee` is the latest block's base fee; `heads` yields new block
+    /// reorg drops it. `base_fee` is the latest block's base fee; `heads` yields new heads
     /// numbers (the sender polls nothing on its own between blocks).
     pub async fn send(
         &self,
         tx: TransactionRequest,
         base_fee: u128,
         mode: NonceMode,
-        mut heads: watch::Receiver<u64>,
+        mut heads: watch::Receiver<Head>,
         cancel: &CancellationToken,
         events: &dyn SendEvents,
     ) -> Result<Confirmed, ChainError> {
         let _guard = self.lock.lock().await;
-        let (latest, pending) = self.nonces().await?;
+        // Nonces and simulation in one batch request.
+        let mut batch = BatchRequest::new(self.provider.client());
+        let latest = batch.add_call::<_, U64>(
+            "eth_getTransactionCount",
+            &(self.address, BlockNumberOrTag::Latest),
+        )?;
+        let pending = batch.add_call::<_, U64>(
+            "eth_getTransactionCount",
+            &(self.address, BlockNumberOrTag::Pending),
+        )?;
+        let simulated =
+            batch.add_call::<_, U64>("eth_estimateGas", &(tx.clone().with_from(self.address),))?;
+        batch.send().await?;
+        let (latest, pending) = (latest.await?.to::<u64>(), pending.await?.to::<u64>());
         let nonce = match mode {
             NonceMode::Next if pending > latest => {
                 return Err(ChainError::InFlight { latest, pending });
@@ -195,7 +211,13 @@ impl TxSender {
             NonceMode::Next => pending,
             NonceMode::ReplaceInFlight => latest,
         };
-        let estimate = self.simulate(&tx).await?;
+        let estimate = simulated
+            .await
+            .map_err(|err| match RevertReason::from_transport_error(&err) {
+                Some(reason) => ChainError::SimulationReverted(reason),
+                None => ChainError::Rpc(err),
+            })?
+            .to::<u64>();
         let gas_limit = estimate.saturating_mul(self.policy.gas_limit_percent) / 100;
         let cap = self.policy.max_fee_per_gas;
         let (max_fee, tip) = match mode {
@@ -217,7 +239,7 @@ impl TxSender {
         events.sent(first.hash, nonce);
         tracing::info!(hash = %first.hash, nonce, max_fee, tip, gas_limit, "transaction sent");
 
-        let mut waiting_since = *heads.borrow_and_update();
+        let mut waiting_since = heads.borrow_and_update().number;
         let mut mined: Option<TxHash> = None;
         loop {
             tokio::select! {
@@ -232,7 +254,44 @@ impl TxSender {
                     }
                 }
             }
-            let head = *heads.borrow_and_update();
+            let Head {
+                number: head,
+                base_fee,
+            } = *heads.borrow_and_update();
+            let step = self
+                .track_step(
+                    head,
+                    base_fee,
+                    nonce,
+                    cap,
+                    &request,
+                    &mut attempts,
+                    &mut mined,
+                    &mut waiting_since,
+                    events,
+                )
+                .await;
+            match step? {
+                Some(confirmed) => return Ok(confirmed),
+                None => events.tracked(head),
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn track_step(
+        &self,
+        head: u64,
+        base_fee: u128,
+        nonce: u64,
+        cap: u128,
+        request: &TransactionRequest,
+        attempts: &mut Vec<Attempt>,
+        mined: &mut Option<TxHash>,
+        waiting_since: &mut u64,
+        events: &dyn SendEvents,
+    ) -> Result<Option<Confirmed>, ChainError> {
+        {
             // Look for a receipt of any attempt, newest first.
             let mut found = None;
             for attempt in attempts.iter().rev() {
@@ -247,7 +306,7 @@ impl TxSender {
                     if mined.is_none() {
                         tracing::info!(hash = %receipt.transaction_hash, block, "transaction mined");
                     }
-                    mined = Some(receipt.transaction_hash);
+                    *mined = Some(receipt.transaction_hash);
                     if !receipt.status() {
                         return Err(ChainError::RevertedOnChain {
                             hash: receipt.transaction_hash,
@@ -255,11 +314,12 @@ impl TxSender {
                         });
                     }
                     if head + 1 >= block + self.policy.confirmations {
-                        return Ok(Confirmed {
+                        return Ok(Some(Confirmed {
                             receipt,
                             replacements: (attempts.len() - 1) as u32,
-                        });
+                        }));
                     }
+                    Ok(None)
                 }
                 None => {
                     if let Some(hash) = mined.take() {
@@ -269,19 +329,19 @@ impl TxSender {
                         if let Some(attempt) = attempts.iter().find(|a| a.hash == hash) {
                             self.broadcast(&attempt.raw).await?;
                         }
-                        waiting_since = head;
-                        continue;
+                        *waiting_since = head;
+                        return Ok(None);
                     }
-                    if head < waiting_since + self.policy.replace_after_blocks {
-                        continue;
+                    if head < *waiting_since + self.policy.replace_after_blocks {
+                        return Ok(None);
                     }
-                    waiting_since = head;
+                    *waiting_since = head;
                     let (latest, _) = self.nonces().await?;
                     if latest > nonce {
                         // The nonce is used. If none of our attempts has a receipt, another
                         // transaction of this account took it.
                         let mut ours = false;
-                        for attempt in &attempts {
+                        for attempt in attempts.iter() {
                             ours |= self
                                 .provider
                                 .get_transaction_receipt(attempt.hash)
@@ -291,14 +351,22 @@ impl TxSender {
                         if !ours {
                             return Err(ChainError::Superseded { nonce });
                         }
-                        continue;
+                        return Ok(None);
                     }
-                    let last = attempts
-                        .last()
-                        .map_or((max_fee, tip), |a| (a.max_fee, a.tip));
-                    match bump(last, self.policy.bump_percent, cap) {
+                    let Some(last) = attempts.last().map(|a| (a.max_fee, a.tip)) else {
+                        return Ok(None);
+                    };
+                    // At least the usual bump, and enough for the current base fee (a spike).
+                    let bumped = bump(last, self.policy.bump_percent, cap).map(|(max, tip)| {
+                        (
+                            max.max(base_fee.saturating_mul(2).saturating_add(tip))
+                                .min(cap),
+                            tip,
+                        )
+                    });
+                    match bumped {
                         Some((new_max, new_tip)) => {
-                            let attempt = self.sign(&request, new_max, new_tip).await?;
+                            let attempt = self.sign(request, new_max, new_tip).await?;
                             self.broadcast(&attempt.raw).await?;
                             let old = attempts.last().map(|a| a.hash).unwrap_or_default();
                             tracing::warn!(%old, new = %attempt.hash, new_max, new_tip, "stuck transaction replaced");
@@ -313,6 +381,7 @@ impl TxSender {
                             }
                         }
                     }
+                    Ok(None)
                 }
             }
         }

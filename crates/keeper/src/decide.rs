@@ -3,13 +3,17 @@
 //! # Turn order
 //!
 //! Several keepers coordinate without talking to each other. For round `r`, every keeper in
-//! the configured set `K` (`--keepers`) gets the score `keccak256(uint256(r) ‖ address)` (32-byte
-//! big-endian round, then the 20-byte address); sorting scores ascending gives each keeper a
-//! rank `k` (0 = first). A keeper of rank `k` acts once the round has been uninitialized for
-//! `k × turn_delay_blocks` blocks, i.e. at block `roundStart + k × turn_delay_blocks` or
-//! later. The rank changes every round, so the work (and the gas) rotates. A keeper that is not
-//! in `K` ranks after all of them (`k = |K|`): a backup of last resort. Everyone stops as soon as
-//! `lastInitializedRound == currentRound`.
+//! the configured set `K` (`--keepers`, the same list for everyone) gets the score
+//! `keccak256(uint256(r) ‖ address)` (32-byte big-endian round, then the 20-byte address);
+//! sorting scores ascending gives each keeper a rank `k` in `0..n` (`n = |K|`). Blocks of the
+//! round are cut into windows of `d = turn_delay_blocks` blocks; window `w` (blocks
+//! `start + w·d .. start + (w+1)·d`) belongs to the keeper of rank `w mod n`. A keeper acts only
+//! in its own windows, so rank 0 sends in the round's first block, rank 1 takes over `d` blocks
+//! later if the round is still uninitialized, and so on, cycling. At any block exactly one
+//! keeper of the set may send, even after a stall or when every keeper starts mid-round. Ranks
+//! rotate every round, so the gas cost is shared. A keeper outside the set is a backup of last
+//! resort: it acts at any block once `n·d` blocks of the round have passed. Everyone stops as
+//! soon as `lastInitializedRound == currentRound`.
 
 use alloy::primitives::{Address, B256, U256, keccak256};
 
@@ -95,12 +99,30 @@ pub fn turn_rank(round: u64, me: Address, keepers: &[Address]) -> u64 {
     set.iter().filter(|k| score(k) < mine).count() as u64
 }
 
-/// The block from which `me` acts in `state`'s round.
+/// The first block at or after `state.block` at which `me` may act in `state`'s round.
 pub fn turn_block(state: &RoundState, turn: &TurnConfig) -> u64 {
-    let rank = turn_rank(state.current_round, turn.me, &turn.keepers);
-    state
-        .round_start_block
-        .saturating_add(rank.saturating_mul(turn.turn_delay_blocks))
+    let mut set: Vec<Address> = turn.keepers.clone();
+    set.sort();
+    set.dedup();
+    let n = set.len() as u64;
+    let d = turn.turn_delay_blocks.max(1);
+    let rank = turn_rank(state.current_round, turn.me, &set);
+    let start = state.round_start_block;
+    let block = state.block.max(start);
+    if rank >= n {
+        // Outside the set (or an empty set): after every member had a window.
+        return block.max(start.saturating_add(n.saturating_mul(d)));
+    }
+    let cycle = n.saturating_mul(d);
+    let offset = (block - start) % cycle;
+    let window = rank * d;
+    if offset >= window && offset < window + d {
+        block
+    } else if offset < window {
+        block + (window - offset)
+    } else {
+        block + (cycle - offset) + window
+    }
 }
 
 /// Decides what to do at `state`'s block.
@@ -109,7 +131,7 @@ pub fn decide(state: &RoundState, turn: &TurnConfig) -> Decision {
         return Decision::Idle;
     }
     let turn_block = turn_block(state, turn);
-    if state.block < turn_block {
+    if state.block != turn_block {
         return Decision::Wait { turn_block };
     }
     if let Some(ceiling) = turn.gas_ceiling
@@ -237,25 +259,37 @@ mod tests {
                     Decision::Wait { turn_block: start }
                 );
             }
-            assert_eq!(decide(&state(start), &t), Decision::Initialize { round: 5 });
+            for block in start..start + 3 {
+                assert_eq!(decide(&state(block), &t), Decision::Initialize { round: 5 });
+            }
+            // Its next window comes a full cycle (3 keepers × 3 blocks) later.
             assert_eq!(
-                decide(&state(start + 7), &t),
+                decide(&state(start + 3), &t),
+                Decision::Wait {
+                    turn_block: start + 9
+                }
+            );
+            assert_eq!(
+                decide(&state(start + 9), &t),
                 Decision::Initialize { round: 5 }
             );
         }
     }
 
     #[test]
-    fn outsider_acts_after_every_configured_keeper() {
-        let outsider = address!("0x0000000000000000000000000000000000000001");
-        assert_eq!(turn_rank(5, outsider, &[A, B, C]), 3);
-        assert_eq!(turn_rank(5, outsider, &[]), 0);
-        let t = TurnConfig {
-            me: outsider,
-            ..turn(A)
-        };
-        assert_eq!(decide(&state(108), &t), Decision::Wait { turn_block: 109 });
-        assert_eq!(decide(&state(109), &t), Decision::Initialize { round: 5 });
+    fn exactly_one_keeper_may_act_at_every_block() {
+        for block in 100..200 {
+            let acting = [A, B, C]
+                .into_iter()
+                .filter(|me| {
+                    matches!(
+                        decide(&state(block), &turn(*me)),
+                        Decision::Initialize { .. }
+                    )
+                })
+                .count();
+            assert_eq!(acting, 1, "block {block}");
+        }
     }
 
     #[test]

@@ -19,7 +19,10 @@ use livepeer_chain::{
     sender::{Confirmed, NonceMode, SendEvents, TxSender},
     signer::load_signer,
 };
-use tokio::{sync::watch, task::JoinHandle};
+use tokio::{
+    sync::{oneshot, watch},
+    task::JoinHandle,
+};
 use tokio_util::sync::CancellationToken;
 
 use crate::{
@@ -47,23 +50,34 @@ pub struct Keeper {
     counter: RequestCounter,
 }
 
-struct MetricEvents(Arc<Metrics>);
+struct MetricEvents {
+    metrics: Arc<Metrics>,
+    broadcast: std::sync::Mutex<Option<oneshot::Sender<()>>>,
+    progress: watch::Sender<u64>,
+}
 
 impl SendEvents for MetricEvents {
     fn sent(&self, _hash: alloy::primitives::TxHash, _nonce: u64) {
-        Metrics::inc(&self.0.txs_sent);
+        Metrics::inc(&self.metrics.txs_sent);
+        if let Some(tx) = self.broadcast.lock().ok().and_then(|mut b| b.take()) {
+            let _ = tx.send(());
+        }
     }
     fn replaced(&self, _old: alloy::primitives::TxHash, _new: alloy::primitives::TxHash) {
-        Metrics::inc(&self.0.txs_replaced);
+        Metrics::inc(&self.metrics.txs_replaced);
     }
     fn reorged(&self, _hash: alloy::primitives::TxHash) {
-        Metrics::inc(&self.0.txs_reorged);
+        Metrics::inc(&self.metrics.txs_reorged);
+    }
+    fn tracked(&self, block: u64) {
+        self.progress.send_replace(block);
     }
 }
 
 struct InFlight {
     handle: JoinHandle<Result<Confirmed, ChainError>>,
     round_start: u64,
+    progress: watch::Receiver<u64>,
 }
 
 impl Keeper {
@@ -118,10 +132,12 @@ impl Keeper {
             dry_run = config.dry_run,
             "keeper started"
         );
-        let (head_tx, head_rx) = watch::channel(0u64);
+        let (head_tx, head_rx) = watch::channel(Head {
+            number: 0,
+            base_fee: 0,
+        });
         let mut in_flight: Option<InFlight> = None;
         let mut pending_since: Option<u64> = None;
-        let events: Arc<dyn SendEvents> = Arc::new(MetricEvents(metrics.clone()));
 
         while let Some(next) = blocks.next(&cancel).await {
             let head = match next {
@@ -132,121 +148,155 @@ impl Keeper {
                     continue;
                 }
             };
-            head_tx.send_replace(head.number);
+            head_tx.send_replace(head);
             Metrics::set(&metrics.head_block, head.number);
-            if let Some(task) = &in_flight {
-                if !task.handle.is_finished() {
-                    continue;
-                }
-            }
-            if let Some(task) = in_flight.take() {
-                let result = task.handle.await.unwrap_or(Err(ChainError::Cancelled));
-                record_outcome(
-                    &metrics,
-                    result,
-                    task.round_start,
-                    head.number,
-                    &mut pending_since,
-                );
-            }
-            let state = match read_state(&rpc.provider, rounds_manager, me, head).await {
-                Ok((state, balance)) => {
-                    metrics.set_balance(balance);
-                    metrics.mark_ok();
-                    state
-                }
-                Err(err) => {
-                    Metrics::inc(&metrics.rpc_errors);
-                    tracing::warn!(%err, block = head.number, "reading the round state failed");
-                    continue;
-                }
-            };
-            let previously_initialized = Metrics::get(&metrics.last_initialized_round);
-            Metrics::set(&metrics.current_round, state.current_round);
-            Metrics::set(
-                &metrics.last_initialized_round,
-                state.last_initialized_round,
-            );
-            let decision = decide(&state, &turn);
-            if decision != Decision::Idle && !matches!(decision, Decision::Defer { .. }) {
-                Metrics::set(&metrics.gas_above_ceiling, 0);
-            }
-            match decision {
-                Decision::Idle => {
-                    pending_since = None;
-                    Metrics::set(&metrics.gas_above_ceiling, 0);
-                    if state.last_initialized_round > previously_initialized
-                        && previously_initialized != 0
-                    {
-                        // Initialized by someone else (ours sets the exact figure from the receipt).
-                        tracing::info!(round = state.last_initialized_round, "round initialized");
+            'step: {
+                if let Some(task) = &mut in_flight {
+                    // The sender follows the transaction on its own task; the block is handled
+                    // once it has looked at it. A closed channel means the attempt ended.
+                    let still_running = tokio::select! {
+                        _ = cancel.cancelled() => true,
+                        seen = task.progress.wait_for(|b| *b >= head.number) => seen.is_ok(),
+                    };
+                    if still_running {
+                        break 'step;
                     }
                 }
-                Decision::Wait { turn_block } => {
-                    tracing::debug!(
-                        round = state.current_round,
-                        turn_block,
-                        "waiting for our turn"
+                if let Some(task) = in_flight.take() {
+                    let result = task.handle.await.unwrap_or(Err(ChainError::Cancelled));
+                    let confirmed = result.is_ok();
+                    record_outcome(
+                        &metrics,
+                        result,
+                        task.round_start,
+                        head.number,
+                        &mut pending_since,
                     );
+                    if confirmed {
+                        // Our initializeRound() is confirmed at this head: the round is
+                        // initialized, no need to read it back. The next block reads as usual.
+                        Metrics::set(
+                            &metrics.last_initialized_round,
+                            Metrics::get(&metrics.current_round),
+                        );
+                        metrics.mark_ok();
+                        break 'step;
+                    }
                 }
-                Decision::Defer { base_fee, ceiling } => {
-                    Metrics::set(&metrics.gas_above_ceiling, 1);
-                    Metrics::inc(&metrics.gas_deferrals);
-                    tracing::warn!(
-                        round = state.current_round,
-                        base_fee,
-                        ceiling,
-                        "base fee above the ceiling; deferring"
-                    );
+                let state = match read_state(&rpc.provider, rounds_manager, me, head).await {
+                    Ok((state, balance)) => {
+                        metrics.set_balance(balance);
+                        metrics.mark_ok();
+                        state
+                    }
+                    Err(err) => {
+                        Metrics::inc(&metrics.rpc_errors);
+                        tracing::warn!(%err, block = head.number, "reading the round state failed");
+                        break 'step;
+                    }
+                };
+                let previously_initialized = Metrics::get(&metrics.last_initialized_round);
+                Metrics::set(&metrics.current_round, state.current_round);
+                Metrics::set(
+                    &metrics.last_initialized_round,
+                    state.last_initialized_round,
+                );
+                let decision = decide(&state, &turn);
+                if decision != Decision::Idle && !matches!(decision, Decision::Defer { .. }) {
+                    Metrics::set(&metrics.gas_above_ceiling, 0);
                 }
-                Decision::Initialize { round } if config.dry_run => {
-                    Metrics::inc(&metrics.dry_run_skips);
-                    tracing::info!(
-                        round,
-                        block = head.number,
-                        "dry run: would send initializeRound()"
-                    );
-                }
-                Decision::Initialize { round } => {
-                    let mode = match pending_since {
-                        Some(since) if head.number >= since + config.fees.replace_after_blocks => {
-                            tracing::warn!(
-                                since,
-                                "an earlier transaction is still pending; replacing it"
+                match decision {
+                    Decision::Idle => {
+                        pending_since = None;
+                        Metrics::set(&metrics.gas_above_ceiling, 0);
+                        if state.last_initialized_round > previously_initialized
+                            && previously_initialized != 0
+                        {
+                            // Initialized by someone else (ours sets the exact figure from the receipt).
+                            tracing::info!(
+                                round = state.last_initialized_round,
+                                "round initialized"
                             );
-                            NonceMode::ReplaceInFlight
                         }
-                        _ => NonceMode::Next,
-                    };
-                    tracing::info!(
-                        round,
-                        block = head.number,
-                        blocks_into_round = state.blocks_into_round(),
-                        "initializing round"
-                    );
-                    let tx = TransactionRequest::default()
-                        .to(rounds_manager)
-                        .input(IRoundsManager::initializeRoundCall {}.abi_encode().into());
-                    let sender = sender.clone();
-                    let heads = head_rx.clone();
-                    let cancel = cancel.clone();
-                    let events = events.clone();
-                    let base_fee = head.base_fee;
-                    in_flight = Some(InFlight {
-                        handle: tokio::spawn(async move {
-                            sender
-                                .send(tx, base_fee, mode, heads, &cancel, events.as_ref())
-                                .await
-                        }),
-                        round_start: state.round_start_block,
-                    });
+                    }
+                    Decision::Wait { turn_block } => {
+                        tracing::debug!(
+                            round = state.current_round,
+                            turn_block,
+                            "waiting for our turn"
+                        );
+                    }
+                    Decision::Defer { base_fee, ceiling } => {
+                        Metrics::set(&metrics.gas_above_ceiling, 1);
+                        Metrics::inc(&metrics.gas_deferrals);
+                        tracing::warn!(
+                            round = state.current_round,
+                            base_fee,
+                            ceiling,
+                            "base fee above the ceiling; deferring"
+                        );
+                    }
+                    Decision::Initialize { round } if config.dry_run => {
+                        Metrics::inc(&metrics.dry_run_skips);
+                        tracing::info!(
+                            round,
+                            block = head.number,
+                            "dry run: would send initializeRound()"
+                        );
+                    }
+                    Decision::Initialize { round } => {
+                        let mode = match pending_since {
+                            Some(since)
+                                if head.number >= since + config.fees.replace_after_blocks =>
+                            {
+                                tracing::warn!(
+                                    since,
+                                    "an earlier transaction is still pending; replacing it"
+                                );
+                                NonceMode::ReplaceInFlight
+                            }
+                            _ => NonceMode::Next,
+                        };
+                        tracing::info!(
+                            round,
+                            block = head.number,
+                            blocks_into_round = state.blocks_into_round(),
+                            "initializing round"
+                        );
+                        let tx = TransactionRequest::default()
+                            .to(rounds_manager)
+                            .input(IRoundsManager::initializeRoundCall {}.abi_encode().into());
+                        let sender = sender.clone();
+                        let heads = head_rx.clone();
+                        let cancel = cancel.clone();
+                        let (broadcast_tx, broadcast_rx) = oneshot::channel();
+                        let (progress_tx, progress_rx) = watch::channel(head.number);
+                        let events = MetricEvents {
+                            metrics: metrics.clone(),
+                            broadcast: std::sync::Mutex::new(Some(broadcast_tx)),
+                            progress: progress_tx,
+                        };
+                        let base_fee = head.base_fee;
+                        in_flight = Some(InFlight {
+                            handle: tokio::spawn(async move {
+                                sender
+                                    .send(tx, base_fee, mode, heads, &cancel, &events)
+                                    .await
+                            }),
+                            round_start: state.round_start_block,
+                            progress: progress_rx,
+                        });
+                        // The block is handled once the transaction is out (or the attempt ended).
+                        let _ = broadcast_rx.await;
+                    }
                 }
             }
+            Metrics::set(&metrics.processed_block, head.number);
         }
         if let Some(task) = in_flight.take() {
             // The sender returns at once on cancellation, logging what is still in flight.
             let result = task.handle.await.unwrap_or(Err(ChainError::Cancelled));
-            let head = *head_rx.borrow();
+            let head = head_rx.borrow().number;
             record_outcome(&metrics, result, task.round_start, head, &mut pending_since);
         }
         tracing::info!("keeper stopped");

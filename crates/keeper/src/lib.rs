@@ -9,10 +9,12 @@
 //! # Coordinating several keepers
 //!
 //! No messages between keepers: every keeper is configured with the same set of addresses
-//! (`--keepers`). For round `r` each keeper's score is `keccak256(uint256(r) ‖ address)`; the
-//! keeper with the lowest score has rank 0 and acts in the round's first block, rank `k` acts
-//! only if the round is still uninitialized `k × --turn-delay-blocks` blocks after its start. A
-//! keeper outside the set ranks after all of them. Ranks rotate every round. See [`decide`].
+//! (`--keepers`). For round `r` each keeper's score is `keccak256(uint256(r) ‖ address)`; sorted
+//! scores give ranks `0..n`. The round's blocks are cut into windows of `--turn-delay-blocks`
+//! blocks, owned in turn by rank 0, 1, …, n-1, then rank 0 again. A keeper sends only in its own
+//! window: rank 0 in the round's first block, rank 1 if the round is still uninitialized one
+//! window later, and so on. Exactly one keeper may send at any block. A keeper outside the set is
+//! a backup that acts once every member had a window. Details in [`decide`].
 //!
 //! # No local state
 //!

@@ -17,6 +17,8 @@ use livepeer_chain::counter::RequestCounter;
 pub struct Metrics {
     /// Latest block seen.
     pub head_block: AtomicU64,
+    /// Latest block fully handled (state read, decision taken, any transaction broadcast).
+    pub processed_block: AtomicU64,
     /// `currentRound()` at the latest read.
     pub current_round: AtomicU64,
     /// `lastInitializedRound()` at the latest read.
@@ -58,6 +60,7 @@ impl Metrics {
     pub fn new(rpc: RequestCounter) -> Self {
         Self {
             head_block: AtomicU64::new(0),
+            processed_block: AtomicU64::new(0),
             current_round: AtomicU64::new(0),
             last_initialized_round: AtomicU64::new(0),
             init_delay_blocks: AtomicU64::new(0),
@@ -132,6 +135,12 @@ impl Metrics {
             "gauge",
             "Latest block seen.",
             g(&self.head_block),
+        );
+        metric(
+            "keeper_processed_block",
+            "gauge",
+            "Latest block fully handled (state read, decision taken, any transaction out).",
+            g(&self.processed_block),
         );
         metric(
             "keeper_current_round",

@@ -18,7 +18,7 @@ use alloy::{
 use livepeer_bindings::IBondingManager;
 use livepeer_chain::{
     ChainError,
-    blocks::BlockStream,
+    blocks::{BlockStream, Head},
     counter::RequestCounter,
     provider::connect,
     revert::RevertReason,
@@ -113,14 +113,14 @@ struct Served {
 struct Events {
     metrics: Arc<Metrics>,
     orchestrator: Address,
-    heads: watch::Receiver<u64>,
+    heads: watch::Receiver<Head>,
     sent_at: Arc<AtomicU64>,
 }
 
 impl SendEvents for Events {
     fn sent(&self, hash: TxHash, nonce: u64) {
         self.sent_at
-            .store((*self.heads.borrow()).max(1), Ordering::Relaxed);
+            .store(self.heads.borrow().number.max(1), Ordering::Relaxed);
         self.metrics
             .orchestrator(self.orchestrator, |m| m.txs_sent += 1);
         tracing::info!(orchestrator = %self.orchestrator, %hash, nonce, "reward sent");
@@ -208,7 +208,10 @@ impl Agent {
             dry_run = config.dry_run,
             "reward agent started"
         );
-        let (head_tx, head_rx) = watch::channel(0u64);
+        let (head_tx, head_rx) = watch::channel(Head {
+            number: 0,
+            base_fee: 0,
+        });
         while let Some(next) = blocks.next(&cancel).await {
             let head = match next {
                 Ok(head) => head,
@@ -218,7 +221,7 @@ impl Agent {
                     continue;
                 }
             };
-            head_tx.send_replace(head.number);
+            head_tx.send_replace(head);
             let snapshot = match read_snapshot(&rpc.provider, &input, head.number).await {
                 Ok(snapshot) => snapshot,
                 Err(err) => {
@@ -273,7 +276,7 @@ impl Agent {
                 .await;
             }
         }
-        let head = *head_rx.borrow();
+        let head = head_rx.borrow().number;
         for s in &mut served {
             if let Some(task) = s.task.take() {
                 // The sender returns at once on cancellation, logging what is still in flight;
@@ -357,8 +360,8 @@ async fn act(
     s: &mut Served,
     decision: Decision,
     snapshot: &Snapshot,
-    head: livepeer_chain::blocks::Head,
-    heads: &watch::Receiver<u64>,
+    head: Head,
+    heads: &watch::Receiver<Head>,
     metrics: &Arc<Metrics>,
     config: &AgentConfig,
     cancel: &CancellationToken,

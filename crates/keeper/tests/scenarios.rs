@@ -1,0 +1,453 @@
+//! The keeper on a real anvil with the protocol deployed by `script/Deploy.s.sol` (`local`
+//! config, 20-block rounds). The tests mine blocks themselves and wait until every keeper has
+//! handled each new head, so timing never decides the outcome.
+
+mod common;
+
+use std::time::Duration;
+
+use alloy::providers::Provider;
+use anyhow::{Result, ensure};
+use common::{Net, ROUND_LENGTH, RunningKeeper, address_of, wait_processed};
+use livepeer_keeper::{decide::turn_rank, metrics::Metrics};
+
+/// Lets the keepers initialize the round they start in, then returns the head.
+async fn settle_first_round(net: &Net, keepers: &[&RunningKeeper]) -> Result<()> {
+    let head = net.head().await?;
+    wait_processed(keepers, head).await?;
+    for _ in 0..10 {
+        let (current, last, _) = net.round_state().await?;
+        if current == last {
+            return Ok(());
+        }
+        net.step(1, keepers).await?;
+    }
+    anyhow::bail!("the starting round was never initialized")
+}
+
+/// Steps one block at a time from the round start until the round is initialized; returns the
+/// initialization block's distance from the round start.
+async fn run_round(net: &Net, keepers: &[&RunningKeeper], max_blocks: u64) -> Result<(u64, u64)> {
+    let start = net.to_block_before_next_round(keepers).await?;
+    let (round_before, _, _) = net.round_state().await?;
+    net.step(1, keepers).await?; // the round's first block
+    let (round, _, s) = net.round_state().await?;
+    ensure!(
+        round == round_before + 1 && s == start,
+        "round did not advance at {start}"
+    );
+    for _ in 0..max_blocks {
+        net.step(1, keepers).await?;
+        let (_, last, _) = net.round_state().await?;
+        if last == round {
+            let events = net.new_round_blocks(start, net.head().await?).await?;
+            ensure!(events.len() == 1, "NewRound events {events:?}");
+            return Ok((round, events[0].1 - start));
+        }
+    }
+    anyhow::bail!("round {round} not initialized within {max_blocks} blocks")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_keeper_initializes_twenty_rounds_in_their_first_or_second_block() -> Result<()> {
+    let net = Net::start().await?;
+    let keeper = net.spawn(net.config(1, &[1], true)?);
+    settle_first_round(&net, &[&keeper]).await?;
+    let from = net.head().await?;
+    let confirmed_before = Metrics::get(&keeper.metrics.txs_confirmed);
+    for _ in 0..20 {
+        let (round, delay) = run_round(&net, &[&keeper], 3).await?;
+        ensure!(
+            delay <= 1,
+            "round {round} initialized {delay} blocks after its start"
+        );
+    }
+    let txs = net.rounds_manager_txs(from + 1, net.head().await?).await?;
+    ensure!(txs.len() == 20 && txs.iter().all(|(_, ok)| *ok), "{txs:?}");
+    ensure!(Metrics::get(&keeper.metrics.txs_confirmed) - confirmed_before == 20);
+    ensure!(Metrics::get(&keeper.metrics.init_delay_blocks) == 1);
+    keeper.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_keepers_send_exactly_one_transaction_per_round() -> Result<()> {
+    let net = Net::start().await?;
+    let set = [1, 2, 3];
+    let keepers: Vec<RunningKeeper> = set
+        .iter()
+        .map(|i| net.config(*i, &set, *i != 2).map(|c| net.spawn(c)))
+        .collect::<Result<_>>()?;
+    let refs: Vec<&RunningKeeper> = keepers.iter().collect();
+    settle_first_round(&net, &refs).await?;
+    let from = net.head().await?;
+    let sent_before: u64 = keepers
+        .iter()
+        .map(|k| Metrics::get(&k.metrics.txs_sent))
+        .sum();
+    let rounds = 8;
+    for _ in 0..rounds {
+        let (round, delay) = run_round(&net, &refs, 3).await?;
+        ensure!(
+            delay <= 1,
+            "round {round} initialized {delay} blocks after its start"
+        );
+    }
+    let txs = net.rounds_manager_txs(from + 1, net.head().await?).await?;
+    ensure!(txs.len() == rounds, "one transaction per round: {txs:?}");
+    ensure!(
+        txs.iter().all(|(_, ok)| *ok),
+        "a transaction reverted: {txs:?}"
+    );
+    let sent: u64 = keepers
+        .iter()
+        .map(|k| Metrics::get(&k.metrics.txs_sent))
+        .sum();
+    ensure!(sent - sent_before == rounds as u64, "sent {sent}");
+    let senders = keepers
+        .iter()
+        .filter(|k| Metrics::get(&k.metrics.txs_sent) > 0)
+        .count();
+    ensure!(senders >= 2, "the work rotates between keepers");
+    for k in keepers {
+        ensure!(Metrics::get(&k.metrics.txs_reverted) == 0);
+        k.stop().await?;
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_next_keeper_steps_in_when_the_first_is_down() -> Result<()> {
+    let net = Net::start().await?;
+    let set = [1, 2, 3];
+    let absent = address_of(1);
+    let keepers: Vec<RunningKeeper> = [2, 3]
+        .iter()
+        .map(|i| net.config(*i, &set, false).map(|c| net.spawn(c)))
+        .collect::<Result<_>>()?;
+    let refs: Vec<&RunningKeeper> = keepers.iter().collect();
+    settle_first_round(&net, &refs).await?;
+    let set_addresses: Vec<_> = set.iter().map(|i| address_of(*i)).collect();
+    let mut covered = 0;
+    for _ in 0..15 {
+        let (round, delay) = run_round(&net, &refs, 8).await?;
+        let absent_rank = turn_rank(round, absent, &set_addresses);
+        // The live keeper whose window comes first after the absent one's.
+        let expected_max = if absent_rank == 0 { 2 + 1 } else { 1 };
+        ensure!(
+            delay <= expected_max,
+            "round {round}: absent keeper rank {absent_rank}, initialized after {delay} blocks"
+        );
+        if absent_rank == 0 {
+            ensure!(
+                delay == 3,
+                "the rank-1 keeper acts at its window (start + 2), mined at + 3"
+            );
+            covered += 1;
+            if covered == 2 {
+                break;
+            }
+        }
+    }
+    ensure!(covered == 2, "the absent keeper never had the first turn");
+    for k in keepers {
+        ensure!(Metrics::get(&k.metrics.txs_reverted) == 0);
+        k.stop().await?;
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_right_after_sending_does_not_duplicate() -> Result<()> {
+    let net = Net::start().await?;
+    let keeper = net.spawn(net.config(1, &[1], false)?);
+    settle_first_round(&net, &[&keeper]).await?;
+    let start = net.to_block_before_next_round(&[&keeper]).await?;
+    let sent_before = Metrics::get(&keeper.metrics.txs_sent);
+    net.step(1, &[&keeper]).await?;
+    ensure!(
+        Metrics::get(&keeper.metrics.txs_sent) == sent_before + 1,
+        "sent at the round's first block"
+    );
+    keeper.stop().await?; // killed with the transaction in the pool
+    let again = net.spawn(net.config(1, &[1], false)?);
+    wait_processed(&[&again], start).await?;
+    for _ in 0..4 {
+        net.step(1, &[&again]).await?;
+    }
+    let (current, last, _) = net.round_state().await?;
+    ensure!(current == last, "round initialized");
+    let txs = net.rounds_manager_txs(start, net.head().await?).await?;
+    ensure!(
+        txs.len() == 1 && txs[0].1,
+        "exactly one transaction: {txs:?}"
+    );
+    ensure!(
+        Metrics::get(&again.metrics.txs_sent) == 0,
+        "the restarted keeper sent nothing"
+    );
+    again.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gas_above_the_ceiling_defers_with_the_alert_then_sends() -> Result<()> {
+    let net = Net::start().await?;
+    let mut config = net.config(1, &[1], false)?;
+    config.gas_ceiling = Some(10_000_000_000);
+    let keeper = net.spawn(config);
+    settle_first_round(&net, &[&keeper]).await?;
+    let start = net.to_block_before_next_round(&[&keeper]).await?;
+    let sent_before = Metrics::get(&keeper.metrics.txs_sent);
+    // The round's first block comes with a 20 gwei base fee; empty blocks then lower it 12.5%
+    // each, below 10 gwei after 6 blocks.
+    let _: serde_json::Value = net
+        .provider
+        .raw_request(
+            "anvil_setNextBlockBaseFeePerGas".into(),
+            (alloy::primitives::U256::from(20_000_000_000u64),),
+        )
+        .await?;
+    net.step(1, &[&keeper]).await?;
+    ensure!(
+        Metrics::get(&keeper.metrics.gas_above_ceiling) == 1,
+        "alert set"
+    );
+    ensure!(
+        Metrics::get(&keeper.metrics.txs_sent) == sent_before,
+        "nothing sent above the ceiling"
+    );
+    let mut initialized_at = None;
+    for _ in 0..12 {
+        let head = net.step(1, &[&keeper]).await?;
+        let (current, last, _) = net.round_state().await?;
+        if current == last {
+            initialized_at = Some(head);
+            break;
+        }
+    }
+    let at = initialized_at.ok_or_else(|| anyhow::anyhow!("never sent after the drop"))?;
+    ensure!(
+        at - start >= 6,
+        "sent only once the base fee fell under the ceiling ({})",
+        at - start
+    );
+    ensure!(Metrics::get(&keeper.metrics.gas_deferrals) >= 5);
+    net.step(1, &[&keeper]).await?;
+    ensure!(
+        Metrics::get(&keeper.metrics.gas_above_ceiling) == 0,
+        "alert cleared"
+    );
+    keeper.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_dropped_from_the_pool_is_replaced() -> Result<()> {
+    let net = Net::start().await?;
+    let keeper = net.spawn(net.config(1, &[1], false)?);
+    settle_first_round(&net, &[&keeper]).await?;
+    let start = net.to_block_before_next_round(&[&keeper]).await?;
+    let sent_before = Metrics::get(&keeper.metrics.txs_sent);
+    net.step(1, &[&keeper]).await?;
+    ensure!(Metrics::get(&keeper.metrics.txs_sent) == sent_before + 1);
+    let _: serde_json::Value = net
+        .provider
+        .raw_request("anvil_dropAllTransactions".into(), ())
+        .await?;
+    let mut done = false;
+    for _ in 0..8 {
+        net.step(1, &[&keeper]).await?;
+        let (current, last, _) = net.round_state().await?;
+        if current == last {
+            done = true;
+            break;
+        }
+    }
+    ensure!(done, "round not initialized after the drop");
+    ensure!(
+        Metrics::get(&keeper.metrics.txs_replaced) >= 1,
+        "a replacement was sent"
+    );
+    let txs = net.rounds_manager_txs(start, net.head().await?).await?;
+    ensure!(txs.len() == 1 && txs[0].1, "{txs:?}");
+    keeper.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reorg_removing_the_transaction_gets_it_sent_again() -> Result<()> {
+    let net = Net::start().await?;
+    let mut config = net.config(1, &[1], false)?;
+    config.fees.confirmations = 3;
+    let keeper = net.spawn(config);
+    settle_first_round(&net, &[&keeper]).await?;
+    for _ in 0..3 {
+        net.step(1, &[&keeper]).await?;
+    }
+    let start = net.to_block_before_next_round(&[&keeper]).await?;
+    net.step(1, &[&keeper]).await?; // sent
+    net.step(1, &[&keeper]).await?; // mined at start + 1
+    let (current, last, _) = net.round_state().await?;
+    ensure!(current == last, "initialized before the reorg");
+    // Replace the last block with an empty one.
+    let _: serde_json::Value = net
+        .provider
+        .raw_request("anvil_reorg".into(), (1u64, Vec::<()>::new()))
+        .await?;
+    let (current, last, _) = net.round_state().await?;
+    ensure!(current > last, "the reorg undid the initialization");
+    let mut done = false;
+    for _ in 0..8 {
+        net.step(1, &[&keeper]).await?;
+        let (current, last, _) = net.round_state().await?;
+        if current == last {
+            done = true;
+        }
+    }
+    ensure!(done, "not initialized again after the reorg");
+    ensure!(
+        Metrics::get(&keeper.metrics.txs_reorged) >= 1,
+        "the reorg was noticed"
+    );
+    let txs = net.rounds_manager_txs(start, net.head().await?).await?;
+    ensure!(txs.len() == 1 && txs[0].1, "{txs:?}");
+    keeper.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_keeper_recovers_from_an_rpc_outage() -> Result<()> {
+    let mut net = Net::start().await?;
+    let keeper = net.spawn(net.config(1, &[1], false)?);
+    settle_first_round(&net, &[&keeper]).await?;
+    let errors_before = Metrics::get(&keeper.metrics.rpc_errors);
+    net.devnet.stop().await?;
+    let saw_errors = livepeer_chain::sender::poll_until(
+        Duration::from_millis(20),
+        Duration::from_secs(20),
+        || async { Metrics::get(&keeper.metrics.rpc_errors) > errors_before },
+    )
+    .await;
+    ensure!(saw_errors, "the outage was noticed");
+    net.devnet.resume().await?;
+    net.automine(false).await?;
+    let head = net.head().await?;
+    wait_processed(&[&keeper], head).await?;
+    let (round, delay) = run_round(&net, &[&keeper], 3).await?;
+    ensure!(
+        delay <= 1,
+        "round {round} initialized {delay} blocks after its start"
+    );
+    ensure!(Metrics::get(&keeper.metrics.txs_reverted) == 0);
+    let _ = ROUND_LENGTH;
+    keeper.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reverts_decode_into_the_interface_errors() -> Result<()> {
+    use alloy::{rpc::types::TransactionRequest, sol_types::SolCall};
+    use livepeer_bindings::IRoundsManager;
+    use livepeer_chain::{
+        ChainError, counter::RequestCounter, provider::connect, revert::RevertReason,
+        sender::TxSender, signer::load_signer,
+    };
+    let net = Net::start().await?;
+    let config = net.config(1, &[1], false)?;
+    let rpc = connect(&config.rpc, RequestCounter::new()).await?;
+    let sender =
+        TxSender::new(rpc.provider.clone(), load_signer(&config.key)?, config.fees).await?;
+    let tx = TransactionRequest::default()
+        .to(net.rounds_manager)
+        .input(IRoundsManager::initializeRoundCall {}.abi_encode().into());
+    let (current, last, _) = net.round_state().await?;
+    if current > last {
+        ensure!(
+            sender.simulate(&tx).await.is_ok(),
+            "simulation passes while uninitialized"
+        );
+        // Initialize through anvil's unlocked dev account #2, automined.
+        net.automine(true).await?;
+        net.provider
+            .send_transaction(tx.clone().from(address_of(2)))
+            .await?
+            .get_receipt()
+            .await?;
+        net.automine(false).await?;
+    }
+    match sender.simulate(&tx).await {
+        Err(ChainError::SimulationReverted(reason)) => {
+            ensure!(reason.is_round_already_initialized(), "{reason}");
+            ensure!(matches!(reason, RevertReason::RoundsManager(_)), "{reason}");
+        }
+        other => anyhow::bail!("expected RoundAlreadyInitialized, got {other:?}"),
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_rpc_url_fails_over_to_the_next() -> Result<()> {
+    let net = Net::start().await?;
+    let mut config = net.config(1, &[1], false)?;
+    // A port nobody listens on, listed first.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    config
+        .rpc
+        .urls
+        .insert(0, format!("http://127.0.0.1:{dead}"));
+    let keeper = net.spawn(config);
+    settle_first_round(&net, &[&keeper]).await?;
+    let (round, delay) = run_round(&net, &[&keeper], 3).await?;
+    ensure!(
+        delay <= 1,
+        "round {round} initialized {delay} blocks after its start"
+    );
+    keeper.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_priced_out_by_a_base_fee_spike_is_replaced() -> Result<()> {
+    let net = Net::start().await?;
+    let keeper = net.spawn(net.config(1, &[1], false)?);
+    settle_first_round(&net, &[&keeper]).await?;
+    let start = net.to_block_before_next_round(&[&keeper]).await?;
+    net.step(1, &[&keeper]).await?; // sent with a max fee near the tiny base fee
+    let _: serde_json::Value = net
+        .provider
+        .raw_request(
+            "anvil_setNextBlockBaseFeePerGas".into(),
+            (alloy::primitives::U256::from(1_000_000_000u64),),
+        )
+        .await?;
+    let mut done = false;
+    for _ in 0..6 {
+        net.step(1, &[&keeper]).await?;
+        let (current, last, _) = net.round_state().await?;
+        if current == last {
+            done = true;
+            break;
+        }
+    }
+    ensure!(done, "round not initialized after the spike");
+    ensure!(
+        Metrics::get(&keeper.metrics.txs_replaced) >= 1,
+        "a replacement priced for the new base fee was sent"
+    );
+    let txs = net.rounds_manager_txs(start, net.head().await?).await?;
+    ensure!(txs.len() == 1 && txs[0].1, "{txs:?}");
+    keeper.stop().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_run_decides_but_never_sends() -> Result<()> {
+    let net = Net::start().await?;
+    let mut config = net.config(1, &[1], false)?;
+    config.dry_run = true;
+    let keeper = net.spawn(config);
+    let head = net.head().await?;
+    wait_processed(&[&keeper], head).await?;
+    net.to_block_before_next_round(&[&keeper]).await?;
+    net.step(2, &[&keeper]).await?;
+    let (current, last, _) = net.round_state().await?;
+    ensure!(current > last, "nothing initialized the round");
+    ensure!(Metrics::get(&keeper.metrics.dry_run_skips) >= 1);
+    ensure!(Metrics::get(&keeper.metrics.txs_sent) == 0);
+    keeper.stop().await
+}

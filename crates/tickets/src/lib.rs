@@ -1,0 +1,53 @@
+//! Livepeer probabilistic-micropayment tickets, exactly as the TicketBroker sees them.
+//!
+//! - [`Ticket`]: the seven fields, [`Ticket::hash`] (`getTicketHash`), [`Ticket::signing_digest`]
+//!   (eth_sign), [`Ticket::sign`] / [`Ticket::sign_sync`] with any alloy signer (65 bytes, low-s,
+//!   `v` in {27, 28});
+//! - [`AuxData`]: `abi.encode(creationRound, creationRoundBlockHash)`;
+//! - `recipientRand`: [`generate_recipient_rand`], [`derive_recipient_rand`] and the commitment
+//!   [`recipient_rand_hash`];
+//! - the lottery [`is_winning`] and the signature check [`verify_signature`];
+//! - every validity rule in the contract's order ([`validate`]), each failure a [`TicketError`]
+//!   named after the contract's custom error;
+//! - the recipient side: [`redeemer`], a persistent queue of winning tickets redeemed through
+//!   `redeemWinningTicket` / `batchRedeemWinningTickets` (binary `livepeer-redeemer`).
+//!
+//! # Broadcaster: make and sign a ticket
+//!
+//! ```
+//! use alloy::{primitives::{Address, B256, U256}, signers::local::PrivateKeySigner};
+//! use livepeer_tickets::{AuxData, SignedTicket, Ticket, generate_recipient_rand, recipient_rand_hash};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let broadcaster = PrivateKeySigner::random();
+//! // The orchestrator keeps `rand` secret and hands out its hash.
+//! let rand = generate_recipient_rand()?;
+//! let ticket = Ticket {
+//!     recipient: Address::repeat_byte(0x11),
+//!     sender: broadcaster.address(),
+//!     face_value: U256::from(10u64).pow(U256::from(15u64)),
+//!     win_prob: U256::MAX / U256::from(1000u64), // wins 1 time in 1000
+//!     sender_nonce: U256::from(1u64),
+//!     recipient_rand_hash: recipient_rand_hash(rand),
+//!     aux_data: AuxData { creation_round: U256::from(42u64), creation_round_block_hash: B256::ZERO }.encode(),
+//! };
+//! let signature = ticket.sign_sync(&broadcaster)?;
+//! let signed = SignedTicket { ticket, signature, recipient_rand: rand };
+//! // The orchestrator checks it and keeps it for redemption if it won.
+//! let _won = signed.is_winning();
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod error;
+pub mod redeemer;
+pub mod ticket;
+pub mod validate;
+
+pub use error::{SignatureFault, TicketError};
+pub use ticket::{
+    AUX_DATA_LEN, AuxData, RandomnessError, SIGNATURE_LEN, SignError, SignedTicket, Ticket,
+    derive_recipient_rand, eth_sign_digest, generate_recipient_rand, is_winning,
+    recipient_rand_hash, verify_signature,
+};
+pub use validate::{ChainState, SenderFunds, check_offline, check_ticket, is_live, payable_amount};

@@ -1,0 +1,622 @@
+//! The recipient side: a persistent queue of winning tickets, checked against the chain and
+//! redeemed with `redeemWinningTicket` (one ready ticket) or `batchRedeemWinningTickets` (several).
+//!
+//! # Inbox (JSON lines)
+//!
+//! The orchestrator appends each winning ticket as one line of JSON to the inbox file, the
+//! [`SignedTicket`] form:
+//!
+//! ```json
+//! {"ticket":{"recipient":"0x…","sender":"0x…","faceValue":"0x…","winProb":"0x…","senderNonce":"0x…","recipientRandHash":"0x…","auxData":"0x…"},"signature":"0x…","recipientRand":"0x…"}
+//! ```
+//!
+//! Numbers are `0x` hex or decimal strings. Only complete lines (ending in `\n`) are taken; the
+//! byte offset reached is journaled after the tickets themselves, so a crash in between re-reads
+//! lines that are then deduplicated by ticket hash. A line that does not parse is logged and
+//! skipped. If the file shrinks (rotated), reading restarts at its beginning.
+//!
+//! # A pass ([`Redeemer::process_once`])
+//!
+//! 1. Ingest new inbox lines into the [`queue`] (journaled, fsynced).
+//! 2. Resolve tickets in flight (a transaction was broadcast, perhaps before a crash): from the
+//!    receipt and `usedTickets`; a transaction the node no longer knows puts them back to pending.
+//! 3. Check each pending ticket: expired → dead; every rule of [`check_ticket`] (permanent
+//!    failures → dead with the rule's name, `TicketUsed` → redeemed); the sender's funds
+//!    ([`payable_amount`]: unlocked, no funds, nothing payable → wait); a simulation of
+//!    `redeemWinningTicket` (reverts decoded; permanent → dead, others → wait); and the payout
+//!    against the gas cost (`min_profit_percent`; unprofitable → wait). Funds already promised to
+//!    earlier tickets of the pass are subtracted.
+//! 4. Send the ready tickets, one `redeemWinningTicket` or `batchRedeemWinningTickets` per
+//!    `max_batch`; journal `sent` before awaiting the receipt; then mark each ticket redeemed if
+//!    `usedTickets` says so, or retry (attempt + 1; dead after `max_attempts`). A transaction the
+//!    node refuses to take counts no attempt: its tickets wait.
+//!
+//! A waiting ticket is retried every pass until it expires (`creationRound + ticketValidityPeriod
+//! <= currentRound`), when it is marked dead.
+
+pub mod chain;
+pub mod queue;
+
+use std::{
+    collections::HashMap,
+    fs::File,
+    io::{Read, Seek, SeekFrom},
+    path::PathBuf,
+    time::Duration,
+};
+
+use alloy::primitives::{Address, B256, U256};
+use livepeer_bindings::ITicketBroker::ITicketBrokerErrors;
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    error::TicketError,
+    ticket::SignedTicket,
+    validate::{SenderFunds, check_ticket, is_live, payable_amount},
+};
+use chain::{Broker, ChainError, Revert, Rounds, SimulationError, TxSender};
+use queue::{Queue, QueueError, Record, TicketStatus};
+
+/// Tuning of the redeemer.
+#[derive(Debug, Clone)]
+pub struct RedeemerConfig {
+    /// Most tickets in one `batchRedeemWinningTickets`.
+    pub max_batch: usize,
+    /// Failed redemption transactions after which a ticket is marked dead.
+    pub max_attempts: u32,
+    /// Redeem only when the payout is at least this percentage of the estimated gas cost (100:
+    /// payout >= cost; 0: always).
+    pub min_profit_percent: u64,
+    /// How long to wait for a receipt before leaving the transaction in flight for a later pass.
+    pub receipt_timeout: Duration,
+    /// Pause between passes in [`Redeemer::run`].
+    pub poll_interval: Duration,
+    /// Gas limit headroom over the estimate, in percent.
+    pub gas_margin_percent: u64,
+}
+
+impl Default for RedeemerConfig {
+    fn default() -> Self {
+        Self {
+            max_batch: 20,
+            max_attempts: 5,
+            min_profit_percent: 100,
+            receipt_timeout: Duration::from_secs(120),
+            poll_interval: Duration::from_secs(5),
+            gas_margin_percent: 25,
+        }
+    }
+}
+
+/// A redeemer failure.
+#[derive(Debug, thiserror::Error)]
+pub enum RedeemerError {
+    /// The persistent queue failed (fatal: nothing can be recorded).
+    #[error(transparent)]
+    Queue(#[from] QueueError),
+    /// The chain could not be read (the pass is abandoned and retried).
+    #[error(transparent)]
+    Chain(#[from] ChainError),
+    /// The inbox could not be read.
+    #[error("inbox {path}: {source}")]
+    Inbox {
+        /// The inbox file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// What one pass did (ticket hashes per outcome, and the transactions sent).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PassReport {
+    /// New tickets taken from the inbox.
+    pub ingested: usize,
+    /// Tickets now redeemed (or found used).
+    pub redeemed: Vec<B256>,
+    /// Tickets whose redemption transaction failed; they stay pending.
+    pub retried: Vec<B256>,
+    /// Tickets not redeemable yet (waiting for funds, the round, profitability…).
+    pub deferred: Vec<B256>,
+    /// Tickets marked dead.
+    pub dead: Vec<B256>,
+    /// Transactions broadcast.
+    pub transactions: Vec<B256>,
+}
+
+/// What to do with a ticket after checking it.
+enum Verdict {
+    Ready { gas: u64 },
+    Redeemed,
+    Defer(String),
+    Dead(String),
+}
+
+/// The recipient-side redeemer (see the module docs).
+#[derive(Debug)]
+pub struct Redeemer<S> {
+    broker: Broker,
+    sender: S,
+    queue: Queue,
+    inbox: Option<PathBuf>,
+    config: RedeemerConfig,
+}
+
+impl<S: TxSender> Redeemer<S> {
+    /// A redeemer over `queue`, sending with `sender`, reading the inbox at `inbox` if given.
+    pub fn new(
+        broker: Broker,
+        sender: S,
+        queue: Queue,
+        inbox: Option<PathBuf>,
+        config: RedeemerConfig,
+    ) -> Self {
+        Self {
+            broker,
+            sender,
+            queue,
+            inbox,
+            config,
+        }
+    }
+
+    /// The queue.
+    pub fn queue(&self) -> &Queue {
+        &self.queue
+    }
+
+    /// Queues a winning ticket (the API alternative to the inbox); false if already queued.
+    pub fn submit(&mut self, ticket: SignedTicket) -> Result<bool, RedeemerError> {
+        Ok(self.queue.add(ticket)?)
+    }
+
+    /// Runs passes every `poll_interval` until `cancel` fires. Chain failures are logged and the
+    /// pass retried; queue failures end the loop.
+    pub async fn run(&mut self, cancel: CancellationToken) -> Result<(), RedeemerError> {
+        loop {
+            match self.process_once().await {
+                Ok(report) => {
+                    if report != PassReport::default() {
+                        tracing::info!(
+                            ingested = report.ingested,
+                            redeemed = report.redeemed.len(),
+                            retried = report.retried.len(),
+                            deferred = report.deferred.len(),
+                            dead = report.dead.len(),
+                            transactions = report.transactions.len(),
+                            "pass"
+                        );
+                    }
+                }
+                Err(RedeemerError::Chain(err)) => tracing::warn!(%err, "pass abandoned"),
+                Err(err) => return Err(err),
+            }
+            tokio::select! {
+                () = cancel.cancelled() => return Ok(()),
+                () = tokio::time::sleep(self.config.poll_interval) => {}
+            }
+        }
+    }
+
+    /// One pass: ingest, resolve in-flight transactions, check pending tickets, send.
+    pub async fn process_once(&mut self) -> Result<PassReport, RedeemerError> {
+        let mut report = PassReport {
+            ingested: self.ingest_inbox()?,
+            ..PassReport::default()
+        };
+        self.resolve_in_flight(&mut report).await?;
+
+        let rounds = self.broker.rounds().await?;
+        let gas_price = self.broker.gas_price().await?;
+        let pending: Vec<B256> = self
+            .queue
+            .open_tickets()
+            .filter(|t| t.status == TicketStatus::Pending)
+            .map(|t| t.hash)
+            .collect();
+        let mut funds: HashMap<(Address, Address), SenderFunds> = HashMap::new();
+        let mut ready: Vec<(B256, u64)> = Vec::new();
+        for hash in pending {
+            let Some(signed) = self.queue.get(&hash).map(|t| t.signed.clone()) else {
+                continue;
+            };
+            match self.check(&signed, &rounds, gas_price, &mut funds).await? {
+                Verdict::Ready { gas } => ready.push((hash, gas)),
+                Verdict::Redeemed => {
+                    self.queue.record(Record::Redeemed { hash, tx: None })?;
+                    report.redeemed.push(hash);
+                }
+                Verdict::Defer(reason) => self.defer(hash, reason, &mut report)?,
+                Verdict::Dead(reason) => {
+                    tracing::warn!(%hash, %reason, "ticket dead");
+                    self.queue.record(Record::Dead { hash, reason })?;
+                    report.dead.push(hash);
+                }
+            }
+        }
+
+        for chunk in ready.chunks(self.config.max_batch.max(1)) {
+            self.send(chunk, &mut report).await?;
+        }
+        Ok(report)
+    }
+
+    /// Applies every rule to one pending ticket.
+    async fn check(
+        &self,
+        signed: &SignedTicket,
+        rounds: &Rounds,
+        gas_price: u128,
+        funds: &mut HashMap<(Address, Address), SenderFunds>,
+    ) -> Result<Verdict, RedeemerError> {
+        let ticket = &signed.ticket;
+        // Expiry first: an expired ticket is dead even while the round waits for initialization.
+        if let Ok(aux) = ticket.aux()
+            && !is_live(
+                aux.creation_round,
+                rounds.ticket_validity_period,
+                rounds.current,
+            )
+        {
+            return Ok(Verdict::Dead(
+                TicketError::TicketExpired {
+                    creation_round: aux.creation_round,
+                    current_round: rounds.current,
+                }
+                .to_string_named(),
+            ));
+        }
+        let state = self.broker.chain_state(signed, rounds).await?;
+        match check_ticket(signed, &state) {
+            Ok(_) => {}
+            Err(TicketError::TicketUsed { .. }) => return Ok(Verdict::Redeemed),
+            Err(e @ TicketError::UnknownCreationRound { creation_round })
+                if creation_round > rounds.current =>
+            {
+                return Ok(Verdict::Defer(e.to_string_named()));
+            }
+            Err(e) if e.is_permanent() => return Ok(Verdict::Dead(e.to_string_named())),
+            Err(e) => return Ok(Verdict::Defer(e.to_string_named())),
+        }
+
+        let key = (ticket.sender, ticket.recipient);
+        let available = match funds.get(&key) {
+            Some(f) => *f,
+            None => {
+                let f = self
+                    .broker
+                    .sender_funds(ticket.sender, ticket.recipient)
+                    .await?;
+                funds.insert(key, f);
+                f
+            }
+        };
+        let amount = match payable_amount(
+            ticket.face_value,
+            ticket.sender,
+            ticket.recipient,
+            &available,
+            rounds.current,
+        ) {
+            Ok(amount) => amount,
+            Err(e) => return Ok(Verdict::Defer(e.to_string_named())),
+        };
+
+        let gas = match self
+            .broker
+            .simulate(self.sender.address(), self.broker.redeem_tx(signed))
+            .await
+        {
+            Ok(gas) => gas,
+            Err(SimulationError::Chain(e)) => return Err(e.into()),
+            Err(SimulationError::Reverted(revert)) => return Ok(classify(&revert)),
+        };
+        let cost = U256::from(gas) * U256::from(gas_price);
+        if amount * U256::from(100u64) < cost * U256::from(self.config.min_profit_percent) {
+            tracing::debug!(hash = %ticket.hash(), %amount, %cost, "unprofitable for now");
+            // The recorded reason leaves out the gas price so it stays the same from pass to pass
+            // (an unchanged reason is not journaled again).
+            return Ok(Verdict::Defer(format!(
+                "unprofitable: pays {amount} wei, under {}% of the gas cost",
+                self.config.min_profit_percent
+            )));
+        }
+        funds.insert(key, debit(available, amount));
+        Ok(Verdict::Ready { gas })
+    }
+
+    /// Sends one transaction for `chunk` and resolves it if the receipt comes in time.
+    async fn send(
+        &mut self,
+        chunk: &[(B256, u64)],
+        report: &mut PassReport,
+    ) -> Result<(), RedeemerError> {
+        let hashes: Vec<B256> = chunk.iter().map(|(h, _)| *h).collect();
+        let tickets: Vec<SignedTicket> = hashes
+            .iter()
+            .filter_map(|h| self.queue.get(h).map(|t| t.signed.clone()))
+            .collect();
+        let (tx, gas) = match tickets.as_slice() {
+            [single] => (self.broker.redeem_tx(single), chunk[0].1),
+            many => {
+                let refs: Vec<&SignedTicket> = many.iter().collect();
+                // Not the batch's own estimate: the batch never reverts, so eth_estimateGas finds the
+                // gas at which the inner redemptions fail quietly. Each ticket's single-call estimate
+                // bounds its share of the batch from above.
+                let gas = chunk
+                    .iter()
+                    .fold(0u64, |sum, (_, gas)| sum.saturating_add(*gas));
+                (self.broker.batch_tx(&refs), gas)
+            }
+        };
+        let gas_limit = gas.saturating_mul(100 + self.config.gas_margin_percent) / 100;
+        let tx = tx.gas_limit(gas_limit);
+        let tx_hash = match self.sender.send(tx).await {
+            Ok(h) => h,
+            Err(e) => {
+                // Nothing reached the chain: the tickets wait (no attempt counted), so a node outage
+                // never uses up their attempts.
+                tracing::warn!(%e, tickets = hashes.len(), "sending failed");
+                for hash in hashes {
+                    self.defer(hash, format!("sending failed: {e}"), report)?;
+                }
+                return Ok(());
+            }
+        };
+        tracing::info!(tx = %tx_hash, tickets = hashes.len(), "redemption sent");
+        self.queue.record(Record::Sent {
+            hashes: hashes.clone(),
+            tx: tx_hash,
+        })?;
+        report.transactions.push(tx_hash);
+        match self
+            .sender
+            .receipt(tx_hash, self.config.receipt_timeout)
+            .await?
+        {
+            Some(receipt) => {
+                self.resolve(tx_hash, &hashes, receipt.status(), report)
+                    .await
+            }
+            None => {
+                tracing::warn!(tx = %tx_hash, "no receipt yet; resolving next pass");
+                Ok(())
+            }
+        }
+    }
+
+    /// Resolves tickets of transactions broadcast earlier (maybe before a restart).
+    async fn resolve_in_flight(&mut self, report: &mut PassReport) -> Result<(), RedeemerError> {
+        let mut by_tx: Vec<(B256, Vec<B256>)> = Vec::new();
+        for t in self.queue.open_tickets() {
+            if let TicketStatus::InFlight { tx } = t.status {
+                match by_tx.iter_mut().find(|(h, _)| *h == tx) {
+                    Some((_, hashes)) => hashes.push(t.hash),
+                    None => by_tx.push((tx, vec![t.hash])),
+                }
+            }
+        }
+        for (tx, hashes) in by_tx {
+            if let Some(receipt) = self.sender.receipt(tx, Duration::ZERO).await? {
+                self.resolve(tx, &hashes, receipt.status(), report).await?;
+            } else if !self.sender.is_known(tx).await? {
+                for hash in hashes {
+                    if self.broker.is_used(hash).await? {
+                        self.queue.record(Record::Redeemed { hash, tx: None })?;
+                        report.redeemed.push(hash);
+                    } else {
+                        self.retry(hash, format!("transaction {tx} was dropped"), report)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// After a receipt: each ticket is redeemed if used on chain, else retried with the reason.
+    async fn resolve(
+        &mut self,
+        tx: B256,
+        hashes: &[B256],
+        success: bool,
+        report: &mut PassReport,
+    ) -> Result<(), RedeemerError> {
+        for &hash in hashes {
+            if self.broker.is_used(hash).await? {
+                tracing::info!(%hash, %tx, "ticket redeemed");
+                self.queue.record(Record::Redeemed { hash, tx: Some(tx) })?;
+                report.redeemed.push(hash);
+                continue;
+            }
+            let what = if success {
+                format!("not redeemed by batch transaction {tx}")
+            } else {
+                format!("transaction {tx} reverted")
+            };
+            // Say why, as far as a fresh simulation can tell.
+            let why = match self.queue.get(&hash).map(|t| t.signed.clone()) {
+                Some(signed) => match self
+                    .broker
+                    .simulate(self.sender.address(), self.broker.redeem_tx(&signed))
+                    .await
+                {
+                    Ok(_) => String::new(),
+                    Err(e) => format!(" (now {e})"),
+                },
+                None => String::new(),
+            };
+            self.retry(hash, format!("{what}{why}"), report)?;
+        }
+        Ok(())
+    }
+
+    /// Records that the ticket waits (journaled only when the reason changed).
+    fn defer(
+        &mut self,
+        hash: B256,
+        reason: String,
+        report: &mut PassReport,
+    ) -> Result<(), RedeemerError> {
+        let unchanged = self
+            .queue
+            .get(&hash)
+            .is_some_and(|t| t.last_error.as_deref() == Some(reason.as_str()));
+        if !unchanged {
+            tracing::info!(%hash, %reason, "ticket waits");
+            self.queue.record(Record::Deferred { hash, reason })?;
+        }
+        report.deferred.push(hash);
+        Ok(())
+    }
+
+    /// Records a failed attempt; after `max_attempts` the ticket is dead.
+    fn retry(
+        &mut self,
+        hash: B256,
+        reason: String,
+        report: &mut PassReport,
+    ) -> Result<(), RedeemerError> {
+        tracing::warn!(%hash, %reason, "redemption attempt failed");
+        self.queue.record(Record::Retry {
+            hash,
+            reason: reason.clone(),
+        })?;
+        let attempts = self.queue.get(&hash).map_or(0, |t| t.attempts);
+        if attempts >= self.config.max_attempts {
+            self.queue.record(Record::Dead {
+                hash,
+                reason: format!("gave up after {attempts} failed attempts; last: {reason}"),
+            })?;
+            report.dead.push(hash);
+        } else {
+            report.retried.push(hash);
+        }
+        Ok(())
+    }
+
+    /// Takes new complete lines of the inbox into the queue; returns how many tickets were new.
+    pub fn ingest_inbox(&mut self) -> Result<usize, RedeemerError> {
+        let Some(path) = self.inbox.clone() else {
+            return Ok(0);
+        };
+        let inbox_err = |source| RedeemerError::Inbox {
+            path: path.clone(),
+            source,
+        };
+        let mut file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(inbox_err(e)),
+        };
+        let len = file.metadata().map_err(inbox_err)?.len();
+        let mut offset = self.queue.inbox_offset();
+        if len < offset {
+            tracing::warn!(path = %path.display(), "inbox shrank; reading it from the start");
+            offset = 0;
+        }
+        file.seek(SeekFrom::Start(offset)).map_err(inbox_err)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(inbox_err)?;
+        let Some(end) = bytes.iter().rposition(|&b| b == b'\n') else {
+            return Ok(0);
+        };
+        let mut added = 0;
+        for (i, line) in bytes[..end].split(|&b| b == b'\n').enumerate() {
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            match serde_json::from_slice::<SignedTicket>(line) {
+                Ok(ticket) => {
+                    if self.queue.add(ticket)? {
+                        added += 1;
+                    }
+                }
+                Err(err) => tracing::warn!(
+                    path = %path.display(),
+                    offset,
+                    line = i + 1,
+                    %err,
+                    "skipping an inbox line that is not a ticket"
+                ),
+            }
+        }
+        let new_offset = offset + end as u64 + 1;
+        if new_offset != self.queue.inbox_offset() {
+            self.queue.record(Record::Inbox { offset: new_offset })?;
+        }
+        Ok(added)
+    }
+}
+
+/// What a simulated revert means for the ticket.
+fn classify(revert: &Revert) -> Verdict {
+    use ITicketBrokerErrors as E;
+    match revert {
+        Revert::Ticket(E::TicketUsed(_)) => Verdict::Redeemed,
+        Revert::Ticket(
+            E::ZeroRecipient(_)
+            | E::ZeroSender(_)
+            | E::InvalidAuxDataLength(_)
+            | E::CreationRoundBlockHashMismatch(_)
+            | E::TicketExpired(_)
+            | E::RecipientRandMismatch(_)
+            | E::InvalidSignature(_)
+            | E::TicketDidNotWin(_),
+        ) => Verdict::Dead(format!("simulation reverts with {revert}")),
+        _ => Verdict::Defer(format!("simulation reverts with {revert}")),
+    }
+}
+
+/// `funds` after paying `amount` as `_debitSender` does: the deposit first, then the reserve slice.
+fn debit(mut funds: SenderFunds, amount: U256) -> SenderFunds {
+    if amount <= funds.deposit {
+        funds.deposit -= amount;
+    } else {
+        let from_reserve = amount - funds.deposit;
+        funds.deposit = U256::ZERO;
+        funds.reserve = funds.reserve.saturating_sub(from_reserve);
+        funds.claimable_reserve = funds.claimable_reserve.saturating_sub(from_reserve);
+    }
+    funds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debit_takes_deposit_then_reserve() {
+        let f = SenderFunds {
+            deposit: U256::from(10u64),
+            reserve: U256::from(100u64),
+            withdraw_round: U256::ZERO,
+            claimable_reserve: U256::from(50u64),
+        };
+        let after = debit(f, U256::from(4u64));
+        assert_eq!(after.deposit, U256::from(6u64));
+        assert_eq!(after.reserve, U256::from(100u64));
+        let after = debit(f, U256::from(30u64));
+        assert_eq!(after.deposit, U256::ZERO);
+        assert_eq!(after.reserve, U256::from(80u64));
+        assert_eq!(after.claimable_reserve, U256::from(30u64));
+    }
+
+    #[test]
+    fn reverts_are_classified() {
+        use livepeer_bindings::{IManager, ITicketBroker};
+        let dead = classify(&Revert::Ticket(ITicketBrokerErrors::TicketDidNotWin(
+            ITicketBroker::TicketDidNotWin {},
+        )));
+        assert!(matches!(dead, Verdict::Dead(r) if r.contains("TicketDidNotWin")));
+        let used = classify(&Revert::Ticket(ITicketBrokerErrors::TicketUsed(
+            ITicketBroker::TicketUsed {
+                ticketHash: B256::ZERO,
+            },
+        )));
+        assert!(matches!(used, Verdict::Redeemed));
+        let wait = classify(&Revert::Manager(IManager::IManagerErrors::SystemPaused(
+            IManager::SystemPaused {},
+        )));
+        assert!(matches!(wait, Verdict::Defer(r) if r.contains("SystemPaused")));
+    }
+}

@@ -1,0 +1,756 @@
+//! The ticket library and the redeemer against the real contracts: anvil + `script/Deploy.s.sol`.
+
+mod common;
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+    sync::atomic::{AtomicBool, Ordering},
+    time::Duration,
+};
+
+use alloy::{
+    primitives::{Address, B256, U256},
+    providers::{DynProvider, Provider},
+    rpc::types::{TransactionReceipt, TransactionRequest},
+};
+use anyhow::{Context, Result, ensure};
+use common::{Devnet, ETH};
+use livepeer_bindings::IController;
+use livepeer_tickets::{
+    check_offline,
+    redeemer::{
+        PassReport, Redeemer, RedeemerConfig,
+        chain::{Broker, ChainError, ProviderSender, TxSender},
+        queue::{Queue, TicketStatus},
+    },
+};
+
+const ORCH: usize = 1;
+const BROADCASTER: usize = 2;
+
+fn config() -> RedeemerConfig {
+    RedeemerConfig {
+        receipt_timeout: Duration::from_secs(10),
+        ..RedeemerConfig::default()
+    }
+}
+
+async fn redeemer<S: TxSender>(
+    net: &Devnet,
+    sender: S,
+    dir: &Path,
+    inbox: Option<PathBuf>,
+    config: RedeemerConfig,
+) -> Result<Redeemer<S>> {
+    let broker = Broker::discover(net.provider.clone(), net.controller).await?;
+    Ok(Redeemer::new(
+        broker,
+        sender,
+        Queue::open(dir)?,
+        inbox,
+        config,
+    ))
+}
+
+fn orch_sender(net: &Devnet) -> ProviderSender {
+    ProviderSender::new(net.provider_for(ORCH), net.account(ORCH))
+}
+
+/// An active orchestrator and a funded broadcaster (10 ETH deposit, 1 ETH reserve).
+async fn funded_devnet() -> Result<Devnet> {
+    let net = Devnet::start().await?;
+    net.activate_orchestrator(ORCH, 1_000).await?;
+    net.fund_broadcaster(BROADCASTER, 10 * ETH, ETH).await?;
+    Ok(net)
+}
+
+fn status(r: &Redeemer<impl TxSender>, hash: B256) -> Option<TicketStatus> {
+    r.queue().get(&hash).map(|t| t.status.clone())
+}
+
+#[tokio::test]
+async fn contract_ticket_hash_equals_ours_for_every_vector() -> Result<()> {
+    let net = Devnet::start().await?;
+    let broker = net.broker();
+    let file = common::load_vectors()?;
+    for v in &file.vectors {
+        let onchain = broker.getTicketHash(v.ticket.clone().into()).call().await?;
+        ensure!(
+            onchain == v.ticket.hash(),
+            "{}: contract {onchain} != ours {}",
+            v.name,
+            v.ticket.hash()
+        );
+        ensure!(
+            onchain == v.ticket_hash,
+            "{}: contract {onchain} != vector",
+            v.name
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn sign_then_redeem_single_and_batch() -> Result<()> {
+    let net = funded_devnet().await?;
+    let orch = net.account(ORCH);
+    let bm = net.bonding();
+    let broker = net.broker();
+    let face = U256::from(ETH / 10);
+
+    // A ticket signed by the broadcaster with the library: the contract agrees on its hash.
+    let t = net.ticket(BROADCASTER, orch, face, U256::MAX, 1).await?;
+    ensure!(
+        broker.getTicketHash(t.ticket.clone().into()).call().await? == t.ticket.hash(),
+        "hash"
+    );
+    check_offline(&t).context("library rules")?;
+
+    let fees_before = bm.pendingFees(orch, U256::ZERO).call().await?;
+    let dir = tempfile::tempdir()?;
+    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, config()).await?;
+    ensure!(r.submit(t.clone())?, "new ticket");
+    let report = r.process_once().await?;
+    let hash = t.ticket.hash();
+    ensure!(report.redeemed == vec![hash], "single redeemed: {report:?}");
+    ensure!(
+        report.transactions.len() == 1,
+        "one transaction: {report:?}"
+    );
+    ensure!(
+        status(&r, hash)
+            == Some(TicketStatus::Redeemed {
+                tx: Some(report.transactions[0])
+            }),
+        "queue status {:?}",
+        status(&r, hash)
+    );
+    ensure!(broker.usedTickets(hash).call().await?, "ticket marked used");
+    let fees = bm.pendingFees(orch, U256::ZERO).call().await? - fees_before;
+    // The orchestrator is its own only delegator: it gets the whole face value (rounding aside).
+    ensure!(
+        fees <= face && face - fees <= U256::from(10u64),
+        "pending fees grew by {fees}, face {face}"
+    );
+    let info = broker
+        .getSenderInfo(net.account(BROADCASTER))
+        .call()
+        .await?;
+    ensure!(
+        info.sender_.deposit == U256::from(10 * ETH) - face,
+        "deposit debited"
+    );
+
+    // Three more ready at once go in one batchRedeemWinningTickets.
+    let mut hashes = Vec::new();
+    for nonce in 2..5 {
+        let t = net
+            .ticket(BROADCASTER, orch, face, U256::MAX, nonce)
+            .await?;
+        hashes.push(t.ticket.hash());
+        r.submit(t)?;
+    }
+    let report = r.process_once().await?;
+    ensure!(
+        report.transactions.len() == 1,
+        "one batch transaction: {report:?}"
+    );
+    ensure!(report.redeemed == hashes, "batch redeemed: {report:?}");
+    let receipt = net
+        .provider
+        .get_transaction_receipt(report.transactions[0])
+        .await?
+        .context("batch receipt")?;
+    let redeemed_events = receipt
+        .inner
+        .logs()
+        .iter()
+        .filter(|l| l.topic0() == Some(&<livepeer_bindings::ITicketBroker::WinningTicketRedeemed as alloy::sol_types::SolEvent>::SIGNATURE_HASH))
+        .count();
+    ensure!(
+        redeemed_events == 3,
+        "{redeemed_events} WinningTicketRedeemed events"
+    );
+    for h in &hashes {
+        ensure!(broker.usedTickets(*h).call().await?, "batch ticket used");
+    }
+    let info = broker
+        .getSenderInfo(net.account(BROADCASTER))
+        .call()
+        .await?;
+    ensure!(
+        info.sender_.deposit == U256::from(10 * ETH) - face * U256::from(4u64),
+        "deposit after batch"
+    );
+
+    // Nothing left to do: a further pass sends nothing.
+    let report = r.process_once().await?;
+    ensure!(report == PassReport::default(), "idle pass: {report:?}");
+    Ok(())
+}
+
+/// Broadcasts but never sees a receipt: as if the process died between send and receipt.
+struct NoReceipt(ProviderSender);
+
+impl TxSender for NoReceipt {
+    fn address(&self) -> Address {
+        self.0.address()
+    }
+    async fn send(&self, tx: TransactionRequest) -> Result<B256, ChainError> {
+        self.0.send(tx).await
+    }
+    async fn receipt(
+        &self,
+        _: B256,
+        _: Duration,
+    ) -> Result<Option<TransactionReceipt>, ChainError> {
+        Ok(None)
+    }
+    async fn is_known(&self, tx: B256) -> Result<bool, ChainError> {
+        self.0.is_known(tx).await
+    }
+}
+
+fn append(path: &Path, text: &str) -> Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    f.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn restart_resumes_pending_and_in_flight_tickets() -> Result<()> {
+    let net = funded_devnet().await?;
+    let orch = net.account(ORCH);
+    let face = U256::from(ETH / 100);
+    let mut tickets = Vec::new();
+    for nonce in 1..=5 {
+        tickets.push(
+            net.ticket(BROADCASTER, orch, face, U256::MAX, nonce)
+                .await?,
+        );
+    }
+    let hashes: Vec<B256> = tickets.iter().map(|t| t.ticket.hash()).collect();
+    let lines: Vec<String> = tickets
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<_, _>>()?;
+
+    let dir = tempfile::tempdir()?;
+    let inbox = dir.path().join("inbox.jsonl");
+    let state = dir.path().join("state");
+    // Two complete lines, a blank one, and half of the third (still being written).
+    let (head, tail) = lines[2].split_at(lines[2].len() / 2);
+    append(&inbox, &format!("{}\n{}\n\n{head}", lines[0], lines[1]))?;
+
+    let in_flight_tx = {
+        let mut first = redeemer(
+            &net,
+            NoReceipt(orch_sender(&net)),
+            &state,
+            Some(inbox.clone()),
+            config(),
+        )
+        .await?;
+        let report = first.process_once().await?;
+        ensure!(
+            report.ingested == 2,
+            "only complete lines ingested: {report:?}"
+        );
+        ensure!(report.transactions.len() == 1, "one batch sent: {report:?}");
+        let tx = report.transactions[0];
+        for h in &hashes[..2] {
+            ensure!(
+                status(&first, *h) == Some(TicketStatus::InFlight { tx }),
+                "in flight"
+            );
+        }
+        // More arrives while it is down: the rest of line 3, line 4, and one through the API.
+        append(&inbox, &format!("{tail}\n{}\n", lines[3]))?;
+        ensure!(first.submit(tickets[4].clone())?, "submitted");
+        tx
+        // `first` is dropped here without another pass: the process "crashes".
+    };
+
+    let mut second = redeemer(
+        &net,
+        orch_sender(&net),
+        &state,
+        Some(inbox.clone()),
+        config(),
+    )
+    .await?;
+    ensure!(
+        second.queue().tickets().len() == 3,
+        "queue survived the restart"
+    );
+    let report = second.process_once().await?;
+    ensure!(
+        report.ingested == 2,
+        "rest of the inbox ingested: {report:?}"
+    );
+    for h in &hashes[..2] {
+        ensure!(
+            status(&second, *h)
+                == Some(TicketStatus::Redeemed {
+                    tx: Some(in_flight_tx)
+                }),
+            "in-flight ticket resolved from its receipt {in_flight_tx}: {:?} {report:?}",
+            status(&second, *h)
+        );
+    }
+    for h in &hashes[2..] {
+        ensure!(
+            matches!(
+                status(&second, *h),
+                Some(TicketStatus::Redeemed { tx: Some(_) })
+            ),
+            "pending ticket redeemed after restart: {:?}",
+            status(&second, *h)
+        );
+        ensure!(net.broker().usedTickets(*h).call().await?, "used on chain");
+    }
+    drop(second);
+
+    // The journal holds the final state and the inbox position.
+    let queue = Queue::open(&state)?;
+    ensure!(queue.tickets().len() == 5, "five tickets journaled");
+    ensure!(queue.open_tickets().count() == 0, "none open");
+    ensure!(
+        queue.inbox_offset() == std::fs::metadata(&inbox)?.len(),
+        "inbox fully consumed"
+    );
+    Ok(())
+}
+
+/// Pauses the protocol just before broadcasting (once), so the redemption reverts on chain.
+struct PauseBeforeSend {
+    inner: ProviderSender,
+    controller: IController::IControllerInstance<DynProvider>,
+    owner: Address,
+    armed: AtomicBool,
+}
+
+impl TxSender for PauseBeforeSend {
+    fn address(&self) -> Address {
+        self.inner.address()
+    }
+    async fn send(&self, tx: TransactionRequest) -> Result<B256, ChainError> {
+        if self.armed.swap(false, Ordering::SeqCst) {
+            let paused = async {
+                let pending = self.controller.pause().from(self.owner).send().await?;
+                anyhow::Ok(pending.get_receipt().await?)
+            };
+            if let Err(e) = paused.await {
+                return Err(ChainError::Sender(format!("pausing: {e}")));
+            }
+        }
+        self.inner.send(tx).await
+    }
+    async fn receipt(
+        &self,
+        tx: B256,
+        timeout: Duration,
+    ) -> Result<Option<TransactionReceipt>, ChainError> {
+        self.inner.receipt(tx, timeout).await
+    }
+    async fn is_known(&self, tx: B256) -> Result<bool, ChainError> {
+        self.inner.is_known(tx).await
+    }
+}
+
+#[tokio::test]
+async fn reverted_redemption_is_kept_for_retry_then_dead_after_max_attempts() -> Result<()> {
+    let net = funded_devnet().await?;
+    let orch = net.account(ORCH);
+    let controller = net.controller();
+    let sender = PauseBeforeSend {
+        inner: orch_sender(&net),
+        controller: controller.clone(),
+        owner: net.deployer,
+        armed: AtomicBool::new(true),
+    };
+    let dir = tempfile::tempdir()?;
+    let cfg = RedeemerConfig {
+        max_attempts: 2,
+        ..config()
+    };
+    let mut r = redeemer(&net, sender, dir.path(), None, cfg).await?;
+
+    let t = net
+        .ticket(BROADCASTER, orch, U256::from(ETH), U256::MAX, 1)
+        .await?;
+    let hash = t.ticket.hash();
+    r.submit(t)?;
+    let report = r.process_once().await?;
+    ensure!(report.retried == vec![hash], "retried: {report:?}");
+    let receipt = net
+        .provider
+        .get_transaction_receipt(report.transactions[0])
+        .await?
+        .context("receipt")?;
+    ensure!(!receipt.status(), "the redemption really reverted on chain");
+    let queued = r.queue().get(&hash).context("queued")?;
+    ensure!(queued.status == TicketStatus::Pending, "kept pending");
+    ensure!(queued.attempts == 1, "one attempt");
+    let reason = queued.last_error.clone().unwrap_or_default();
+    ensure!(
+        reason.contains("reverted") && reason.contains("SystemPaused"),
+        "reason: {reason}"
+    );
+    ensure!(!net.broker().usedTickets(hash).call().await?, "not used");
+
+    // While paused the simulation fails: the ticket waits without spending an attempt.
+    let report = r.process_once().await?;
+    ensure!(
+        report.deferred == vec![hash] && report.transactions.is_empty(),
+        "waits: {report:?}"
+    );
+    ensure!(
+        r.queue().get(&hash).map(|t| t.attempts) == Some(1),
+        "no attempt spent"
+    );
+
+    let ok = controller
+        .unpause()
+        .from(net.deployer)
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    ensure!(ok.status(), "unpause");
+    let report = r.process_once().await?;
+    ensure!(
+        report.redeemed == vec![hash],
+        "redeemed on retry: {report:?}"
+    );
+    ensure!(net.broker().usedTickets(hash).call().await?, "used");
+    Ok(())
+}
+
+#[tokio::test]
+async fn failed_attempts_up_to_the_limit_mark_the_ticket_dead() -> Result<()> {
+    let net = funded_devnet().await?;
+    let orch = net.account(ORCH);
+    let controller = net.controller();
+    let sender = PauseBeforeSend {
+        inner: orch_sender(&net),
+        controller: controller.clone(),
+        owner: net.deployer,
+        armed: AtomicBool::new(true),
+    };
+    let dir = tempfile::tempdir()?;
+    let cfg = RedeemerConfig {
+        max_attempts: 1,
+        ..config()
+    };
+    let mut r = redeemer(&net, sender, dir.path(), None, cfg).await?;
+    let t = net
+        .ticket(BROADCASTER, orch, U256::from(ETH), U256::MAX, 1)
+        .await?;
+    let hash = t.ticket.hash();
+    r.submit(t)?;
+    let report = r.process_once().await?;
+    ensure!(report.dead == vec![hash], "dead: {report:?}");
+    match status(&r, hash) {
+        Some(TicketStatus::Dead { reason }) => {
+            ensure!(
+                reason.contains("gave up after 1") && reason.contains("reverted"),
+                "reason: {reason}"
+            )
+        }
+        other => anyhow::bail!("expected dead, got {other:?}"),
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn invalid_tickets_die_with_their_rule_and_unpayable_ones_wait_until_expiry() -> Result<()> {
+    let net = funded_devnet().await?;
+    let orch = net.account(ORCH);
+    const UNFUNDED: usize = 3;
+    let face = U256::from(ETH / 10);
+
+    let mut bad_rand = net.ticket(BROADCASTER, orch, face, U256::MAX, 1).await?;
+    bad_rand.recipient_rand += U256::from(1u64);
+    let losing = net.ticket(BROADCASTER, orch, face, U256::ZERO, 2).await?;
+    let mut wrong_signer = net.ticket(BROADCASTER, orch, face, U256::MAX, 3).await?;
+    wrong_signer.signature = wrong_signer.ticket.sign(&net.signer(4)).await?;
+    let unfunded = net.ticket(UNFUNDED, orch, face, U256::MAX, 4).await?;
+    let dust = net
+        .ticket(BROADCASTER, orch, U256::from(1u64), U256::MAX, 5)
+        .await?;
+
+    let dir = tempfile::tempdir()?;
+    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, config()).await?;
+    for t in [&bad_rand, &losing, &wrong_signer, &unfunded, &dust] {
+        r.submit(t.clone())?;
+    }
+    let report = r.process_once().await?;
+    ensure!(report.transactions.is_empty(), "nothing sent: {report:?}");
+    fn dead_reason(r: &Redeemer<ProviderSender>, t: &livepeer_tickets::SignedTicket) -> String {
+        match status(r, t.ticket.hash()) {
+            Some(TicketStatus::Dead { reason }) => reason,
+            other => format!("not dead: {other:?}"),
+        }
+    }
+    ensure!(
+        dead_reason(&r, &bad_rand).starts_with("RecipientRandMismatch"),
+        "{}",
+        dead_reason(&r, &bad_rand)
+    );
+    ensure!(
+        dead_reason(&r, &losing).starts_with("TicketDidNotWin"),
+        "{}",
+        dead_reason(&r, &losing)
+    );
+    ensure!(
+        dead_reason(&r, &wrong_signer).starts_with("InvalidSignature"),
+        "{}",
+        dead_reason(&r, &wrong_signer)
+    );
+    let waiting = |r: &Redeemer<ProviderSender>, t: &livepeer_tickets::SignedTicket| {
+        r.queue()
+            .get(&t.ticket.hash())
+            .map(|q| (q.status.clone(), q.last_error.clone().unwrap_or_default()))
+    };
+    let (s, why) = waiting(&r, &unfunded).context("queued")?;
+    ensure!(
+        s == TicketStatus::Pending && why.starts_with("NoFunds"),
+        "unfunded: {s:?} {why}"
+    );
+    let (s, why) = waiting(&r, &dust).context("queued")?;
+    ensure!(
+        s == TicketStatus::Pending && why.starts_with("unprofitable"),
+        "dust: {s:?} {why}"
+    );
+
+    // ticketValidityPeriod is 2 rounds: two rounds later both waiting tickets are dead as expired.
+    net.next_round().await?;
+    net.next_round().await?;
+    let report = r.process_once().await?;
+    ensure!(report.dead.len() == 2, "expired: {report:?}");
+    ensure!(
+        dead_reason(&r, &unfunded).starts_with("TicketExpired"),
+        "{}",
+        dead_reason(&r, &unfunded)
+    );
+    ensure!(
+        dead_reason(&r, &dust).starts_with("TicketExpired"),
+        "{}",
+        dead_reason(&r, &dust)
+    );
+    ensure!(r.queue().open_tickets().count() == 0, "nothing open");
+    Ok(())
+}
+
+fn redeemer_bin() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_livepeer-redeemer"))
+}
+
+#[tokio::test]
+async fn binary_redeems_the_inbox_once_and_lists_the_queue() -> Result<()> {
+    let net = funded_devnet().await?;
+    let orch = net.account(ORCH);
+    let t = net
+        .ticket(BROADCASTER, orch, U256::from(ETH / 10), U256::MAX, 1)
+        .await?;
+    let dir = tempfile::tempdir()?;
+    let inbox = dir.path().join("inbox.jsonl");
+    append(
+        &inbox,
+        &format!("{}\nnot a ticket\n", serde_json::to_string(&t)?),
+    )?;
+    let state = dir.path().join("state");
+    let key = format!(
+        "0x{}",
+        alloy::hex::encode(net.anvil.keys()[ORCH].to_bytes())
+    );
+
+    let out = redeemer_bin()
+        .args([
+            "--rpc-url",
+            &net.anvil.endpoint(),
+            "--controller",
+            &net.controller.to_string(),
+        ])
+        .arg("--state-dir")
+        .arg(&state)
+        .arg("--inbox")
+        .arg(&inbox)
+        .arg("--once")
+        .env("REDEEMER_PRIVATE_KEY", &key)
+        .env("RUST_LOG", "info")
+        .output()?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    ensure!(out.status.success(), "--once failed: {stderr}");
+    ensure!(
+        !stderr.contains(&key[2..]),
+        "the key never appears in the logs"
+    );
+    ensure!(
+        net.broker().usedTickets(t.ticket.hash()).call().await?,
+        "redeemed by the binary"
+    );
+
+    let out = redeemer_bin()
+        .arg("--list")
+        .arg("--state-dir")
+        .arg(&state)
+        .output()?;
+    ensure!(out.status.success(), "--list failed");
+    let listed: Vec<serde_json::Value> = String::from_utf8(out.stdout)?
+        .lines()
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()?;
+    ensure!(
+        listed.len() == 1,
+        "one ticket listed (the bad line skipped): {listed:?}"
+    );
+    ensure!(
+        listed[0]["status"]["state"] == "redeemed",
+        "listed as redeemed: {listed:?}"
+    );
+    ensure!(
+        listed[0]["hash"] == t.ticket.hash().to_string(),
+        "listed hash"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn binary_runs_until_sigterm_and_rejects_a_bad_key() -> Result<()> {
+    let net = funded_devnet().await?;
+    let orch = net.account(ORCH);
+    let t = net
+        .ticket(BROADCASTER, orch, U256::from(ETH / 10), U256::MAX, 1)
+        .await?;
+    let dir = tempfile::tempdir()?;
+    let inbox = dir.path().join("inbox.jsonl");
+    let state = dir.path().join("state");
+    let key = format!(
+        "0x{}",
+        alloy::hex::encode(net.anvil.keys()[ORCH].to_bytes())
+    );
+    let base = |cmd: &mut std::process::Command| {
+        cmd.args([
+            "--rpc-url",
+            &net.anvil.endpoint(),
+            "--controller",
+            &net.controller.to_string(),
+        ])
+        .arg("--state-dir")
+        .arg(&state)
+        .arg("--inbox")
+        .arg(&inbox)
+        .args(["--poll-interval", "1"]);
+    };
+
+    let mut bad = redeemer_bin();
+    base(&mut bad);
+    let out = bad
+        .env("REDEEMER_PRIVATE_KEY", "0x1234")
+        .arg("--once")
+        .output()?;
+    ensure!(!out.status.success(), "a bad key fails");
+    ensure!(
+        String::from_utf8_lossy(&out.stderr).contains("private key"),
+        "says what is wrong"
+    );
+
+    let mut cmd = redeemer_bin();
+    base(&mut cmd);
+    let mut child = cmd
+        .env("REDEEMER_PRIVATE_KEY", &key)
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    // The ticket arrives while the redeemer runs; poll the chain until it is redeemed.
+    append(&inbox, &format!("{}\n", serde_json::to_string(&t)?))?;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    let polled = async {
+        while tokio::time::Instant::now() < deadline {
+            if net.broker().usedTickets(t.ticket.hash()).call().await? {
+                return anyhow::Ok(true);
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        Ok(false)
+    }
+    .await;
+    // Stop the child whatever the poll found, then judge.
+    let term = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()?;
+    ensure!(term.success(), "kill -TERM");
+    let status = child.wait()?;
+    ensure!(polled?, "the running redeemer redeemed the ticket");
+    ensure!(status.success(), "clean exit on SIGTERM: {status}");
+    Ok(())
+}
+
+/// A node that refuses every transaction.
+struct RefusingSender(Address);
+
+impl TxSender for RefusingSender {
+    fn address(&self) -> Address {
+        self.0
+    }
+    async fn send(&self, _: TransactionRequest) -> Result<B256, ChainError> {
+        Err(ChainError::Sender("connection refused".into()))
+    }
+    async fn receipt(
+        &self,
+        _: B256,
+        _: Duration,
+    ) -> Result<Option<TransactionReceipt>, ChainError> {
+        Ok(None)
+    }
+    async fn is_known(&self, _: B256) -> Result<bool, ChainError> {
+        Ok(false)
+    }
+}
+
+#[tokio::test]
+async fn a_refused_transaction_spends_no_attempt_and_the_ticket_waits() -> Result<()> {
+    let net = funded_devnet().await?;
+    let orch = net.account(ORCH);
+    let t = net
+        .ticket(BROADCASTER, orch, U256::from(ETH / 10), U256::MAX, 1)
+        .await?;
+    let hash = t.ticket.hash();
+    let dir = tempfile::tempdir()?;
+    let cfg = RedeemerConfig {
+        max_attempts: 1,
+        ..config()
+    };
+    {
+        let mut r = redeemer(&net, RefusingSender(orch), dir.path(), None, cfg.clone()).await?;
+        r.submit(t)?;
+        for _ in 0..3 {
+            let report = r.process_once().await?;
+            ensure!(report.deferred == vec![hash], "waits: {report:?}");
+        }
+        let q = r.queue().get(&hash).context("queued")?;
+        ensure!(
+            q.status == TicketStatus::Pending && q.attempts == 0,
+            "no attempt: {q:?}"
+        );
+        ensure!(
+            q.last_error
+                .as_deref()
+                .is_some_and(|e| e.contains("connection refused")),
+            "reason: {:?}",
+            q.last_error
+        );
+    }
+    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, cfg).await?;
+    let report = r.process_once().await?;
+    ensure!(
+        report.redeemed == vec![hash],
+        "redeemed once the node takes it: {report:?}"
+    );
+    Ok(())
+}

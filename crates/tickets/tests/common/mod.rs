@@ -1,0 +1,362 @@
+//! Minimal devnet harness: the pinned anvil, the protocol deployed with `script/Deploy.s.sol`
+//! (`local` config), named actors and round helpers.
+//!
+//! Needs `make build` (forge artifacts in `out/`) and `make deps` (the pinned binaries).
+
+#![allow(dead_code)] // each test binary uses a different part
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+    sync::Mutex,
+};
+
+use alloy::{
+    network::EthereumWallet,
+    node_bindings::{Anvil, AnvilInstance},
+    primitives::{Address, B256, U256},
+    providers::{DynProvider, Provider, ProviderBuilder, ext::AnvilApi},
+    signers::local::PrivateKeySigner,
+};
+use anyhow::{Context, Result, ensure};
+use livepeer_bindings::{
+    IBondingManager, IController, ILivepeerToken, IRoundsManager, ITicketBroker, contract_id, names,
+};
+use livepeer_tickets::{AuxData, SignedTicket, Ticket, recipient_rand_hash};
+
+/// One ether.
+pub const ETH: u128 = 1_000_000_000_000_000_000;
+
+/// Deploys are serialized: concurrent `forge script` runs would race on the build cache.
+static FORGE: Mutex<()> = Mutex::new(());
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+fn tool(name: &str) -> Result<PathBuf> {
+    let bin = repo_root().join(format!(
+        "node_modules/@foundry-rs/{name}-linux-amd64/bin/{name}"
+    ));
+    ensure!(
+        bin.is_file(),
+        "{} not found: run `make deps` first",
+        bin.display()
+    );
+    Ok(bin)
+}
+
+/// A running anvil with the protocol deployed.
+pub struct Devnet {
+    /// The anvil process (killed on drop).
+    pub anvil: AnvilInstance,
+    /// Provider holding every anvil key; `.from(addr)` picks the signer.
+    pub provider: DynProvider,
+    /// Controller address, read from the deployments file.
+    pub controller: Address,
+    /// The contracts, discovered through the Controller.
+    pub ticket_broker: Address,
+    /// RoundsManager proxy.
+    pub rounds_manager: Address,
+    /// BondingManager proxy.
+    pub bonding_manager: Address,
+    /// LivepeerToken.
+    pub token: Address,
+    /// anvil account #0: deployer, protocol owner, genesis LPT holder.
+    pub deployer: Address,
+    _deployments: tempfile::TempDir,
+}
+
+impl std::fmt::Debug for Devnet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Devnet")
+            .field("endpoint", &self.anvil.endpoint())
+            .field("controller", &self.controller)
+            .finish()
+    }
+}
+
+impl Devnet {
+    /// Starts anvil and runs the Deploy script against it.
+    pub async fn start() -> Result<Self> {
+        let anvil = Anvil::new().path(tool("anvil")?).try_spawn()?;
+        let deployments = tempfile::tempdir()?;
+        let file = deployments.path().join("deployments.json");
+        let key = format!("0x{}", alloy::hex::encode(anvil.keys()[0].to_bytes()));
+        {
+            let _guard = FORGE
+                .lock()
+                .map_err(|_| anyhow::anyhow!("forge lock poisoned"))?;
+            let out = Command::new(tool("forge")?)
+                .current_dir(repo_root())
+                .env("DEPLOYMENTS_FILE", &file)
+                .args([
+                    "script",
+                    "script/Deploy.s.sol:Deploy",
+                    "--sig",
+                    "run(string)",
+                    "local",
+                    "--rpc-url",
+                    &anvil.endpoint(),
+                    "--broadcast",
+                    "--private-key",
+                    &key,
+                ])
+                .output()
+                .context("running forge script")?;
+            ensure!(
+                out.status.success(),
+                "Deploy failed:\n{}\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let controller = read_controller(&file)?;
+
+        let wallet: EthereumWallet = anvil.wallet().context("anvil has no keys")?;
+        let provider = ProviderBuilder::new()
+            .wallet(wallet)
+            .connect_http(anvil.endpoint_url())
+            .erased();
+        let c = IController::new(controller, &provider);
+        let get = async |name: &str| -> Result<Address> {
+            Ok(c.getContract(contract_id(name)).call().await?)
+        };
+        Ok(Self {
+            ticket_broker: get(names::TICKET_BROKER).await?,
+            rounds_manager: get(names::ROUNDS_MANAGER).await?,
+            bonding_manager: get(names::BONDING_MANAGER).await?,
+            token: get(names::LIVEPEER_TOKEN).await?,
+            deployer: anvil.addresses()[0],
+            provider,
+            controller,
+            anvil,
+            _deployments: deployments,
+        })
+    }
+
+    /// anvil account `i`.
+    pub fn account(&self, i: usize) -> Address {
+        self.anvil.addresses()[i]
+    }
+
+    /// anvil account `i`'s key.
+    pub fn signer(&self, i: usize) -> PrivateKeySigner {
+        PrivateKeySigner::from(self.anvil.keys()[i].clone())
+    }
+
+    /// A provider whose wallet holds only anvil account `i`.
+    pub fn provider_for(&self, i: usize) -> DynProvider {
+        ProviderBuilder::new()
+            .wallet(self.signer(i))
+            .connect_http(self.anvil.endpoint_url())
+            .erased()
+    }
+
+    /// The TicketBroker binding.
+    pub fn broker(&self) -> ITicketBroker::ITicketBrokerInstance<DynProvider> {
+        ITicketBroker::new(self.ticket_broker, self.provider.clone())
+    }
+
+    /// The RoundsManager binding.
+    pub fn rounds(&self) -> IRoundsManager::IRoundsManagerInstance<DynProvider> {
+        IRoundsManager::new(self.rounds_manager, self.provider.clone())
+    }
+
+    /// The BondingManager binding.
+    pub fn bonding(&self) -> IBondingManager::IBondingManagerInstance<DynProvider> {
+        IBondingManager::new(self.bonding_manager, self.provider.clone())
+    }
+
+    /// The Controller binding.
+    pub fn controller(&self) -> IController::IControllerInstance<DynProvider> {
+        IController::new(self.controller, self.provider.clone())
+    }
+
+    /// Mines to the start of the next round and initializes it; returns the new round.
+    pub async fn next_round(&self) -> Result<U256> {
+        let rm = self.rounds();
+        let start = rm.currentRoundStartBlock().call().await?;
+        let length = rm.roundLength().call().await?;
+        let block = U256::from(self.provider.get_block_number().await?);
+        let to_mine: u64 = (start + length - block).try_into()?;
+        self.provider.anvil_mine(Some(to_mine), None).await?;
+        self.initialize_round().await
+    }
+
+    /// Initializes the current round (if needed); returns it.
+    pub async fn initialize_round(&self) -> Result<U256> {
+        let rm = self.rounds();
+        if !rm.currentRoundInitialized().call().await? {
+            let r = rm
+                .initializeRound()
+                .from(self.deployer)
+                .send()
+                .await?
+                .get_receipt()
+                .await?;
+            ensure!(r.status(), "initializeRound reverted");
+        }
+        Ok(rm.currentRound().call().await?)
+    }
+
+    /// Makes anvil account `i` a registered transcoder bonded with `lpt` LPT (from the deployer) and
+    /// initializes the next round so it is active. Returns the now current round.
+    pub async fn activate_orchestrator(&self, i: usize, lpt: u128) -> Result<U256> {
+        let orch = self.account(i);
+        let amount = U256::from(lpt) * U256::from(ETH);
+        // Start from a fresh round: `transcoder()` reverts in the round's locked tail (RoundLocked).
+        self.next_round().await?;
+        let token = ILivepeerToken::new(self.token, self.provider.clone());
+        let bm = self.bonding();
+        check(
+            token
+                .transfer(orch, amount)
+                .from(self.deployer)
+                .send()
+                .await?
+                .get_receipt()
+                .await?
+                .status(),
+            "transfer",
+        )?;
+        check(
+            token
+                .approve(self.bonding_manager, amount)
+                .from(orch)
+                .send()
+                .await?
+                .get_receipt()
+                .await?
+                .status(),
+            "approve",
+        )?;
+        check(
+            bm.bond(amount, orch)
+                .from(orch)
+                .send()
+                .await?
+                .get_receipt()
+                .await?
+                .status(),
+            "bond",
+        )?;
+        check(
+            bm.transcoder(U256::from(500_000u64), U256::from(500_000u64))
+                .from(orch)
+                .send()
+                .await?
+                .get_receipt()
+                .await?
+                .status(),
+            "transcoder",
+        )?;
+        let round = self.next_round().await?;
+        ensure!(
+            bm.isActiveTranscoder(orch).call().await?,
+            "orchestrator not active"
+        );
+        Ok(round)
+    }
+
+    /// Funds anvil account `i`'s deposit and reserve (wei).
+    pub async fn fund_broadcaster(&self, i: usize, deposit: u128, reserve: u128) -> Result<()> {
+        let r = self
+            .broker()
+            .fundDepositAndReserve(U256::from(deposit), U256::from(reserve))
+            .value(U256::from(deposit + reserve))
+            .from(self.account(i))
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        check(r.status(), "fundDepositAndReserve")
+    }
+
+    /// A ticket of the current round from `sender` to `recipient`, signed by `sender`'s key.
+    pub async fn ticket(
+        &self,
+        sender: usize,
+        recipient: Address,
+        face_value: U256,
+        win_prob: U256,
+        nonce: u64,
+    ) -> Result<SignedTicket> {
+        let rm = self.rounds();
+        let round = rm.currentRound().call().await?;
+        let block_hash: B256 = rm.blockHashForRound(round).call().await?;
+        let rand = U256::from(0x5eed_0000u64 + nonce);
+        let ticket = Ticket {
+            recipient,
+            sender: self.account(sender),
+            face_value,
+            win_prob,
+            sender_nonce: U256::from(nonce),
+            recipient_rand_hash: recipient_rand_hash(rand),
+            aux_data: AuxData {
+                creation_round: round,
+                creation_round_block_hash: block_hash,
+            }
+            .encode(),
+        };
+        let signature = ticket.sign(&self.signer(sender)).await?;
+        Ok(SignedTicket {
+            ticket,
+            signature,
+            recipient_rand: rand,
+        })
+    }
+}
+
+fn check(ok: bool, what: &str) -> Result<()> {
+    ensure!(ok, "{what} reverted");
+    Ok(())
+}
+
+fn read_controller(path: &Path) -> Result<Address> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text)?;
+    let addr = json["contracts"]["Controller"]
+        .as_str()
+        .context("deployments file has no contracts.Controller")?;
+    Ok(addr.parse()?)
+}
+
+/// One case of `test/vectors/tickets.json`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Vector {
+    /// Unique name.
+    pub name: String,
+    /// The ticket.
+    pub ticket: Ticket,
+    /// The test key that signed it.
+    pub signer_key: B256,
+    /// Expected `getTicketHash`.
+    pub ticket_hash: B256,
+    /// The signature as submitted.
+    pub signature: alloy::primitives::Bytes,
+    /// The revealed random number.
+    pub recipient_rand: U256,
+    /// "win", "lose" or an ITicketBroker error name.
+    pub expected: String,
+}
+
+/// The vector file.
+#[derive(Debug, serde::Deserialize)]
+pub struct VectorFile {
+    /// Format version.
+    pub version: u64,
+    /// The cases.
+    pub vectors: Vec<Vector>,
+}
+
+/// Reads `test/vectors/tickets.json`.
+pub fn load_vectors() -> Result<VectorFile> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test/vectors/tickets.json");
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+}
