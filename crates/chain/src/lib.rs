@@ -15,6 +15,7 @@
 //! - [`hints`]: the sorted-pool hints of the `*WithHint` calls, from a simulation of the pool.
 //! - [`blocks`]: a stream of new block heads, pushed over WebSocket when available, polled
 //!   otherwise.
+//! - [`server`]: the `/metrics` + `/health` HTTP server and the `tracing` set-up of every bot.
 //! - [`devnet`]: spawns the pinned anvil and deploys the protocol with `script/Deploy.s.sol`
 //!   (tests and benchmarks).
 
@@ -28,6 +29,7 @@ pub mod protocol;
 pub mod provider;
 pub mod revert;
 pub mod sender;
+pub mod server;
 pub mod signer;
 
 pub use error::ChainError;

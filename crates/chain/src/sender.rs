@@ -435,6 +435,11 @@ pub fn bump((max_fee, tip): (u128, u128), percent: u64, cap: u128) -> Option<(u1
     (new_max >= min_max && new_tip >= min_tip && new_max > max_fee).then_some((new_max, new_tip))
 }
 
+/// A decimal gwei amount (a config value) in wei; `None` if negative or not finite.
+pub fn gwei_to_wei(gwei: f64) -> Option<u128> {
+    (gwei.is_finite() && gwei >= 0.0).then(|| (gwei * 1e9).round() as u128)
+}
+
 /// Waits until `condition` holds, polling every `interval`, up to `timeout`.
 pub async fn poll_until<F, Fut>(interval: Duration, timeout: Duration, mut condition: F) -> bool
 where

@@ -130,12 +130,8 @@ pub struct KeeperConfig {
 
 /// Gwei (decimal) to wei.
 pub fn gwei(value: f64) -> Result<u128, ConfigError> {
-    if !value.is_finite() || value < 0.0 {
-        return Err(ConfigError::Invalid(format!(
-            "{value} is not a valid gwei amount"
-        )));
-    }
-    Ok((value * 1e9).round() as u128)
+    livepeer_chain::sender::gwei_to_wei(value)
+        .ok_or_else(|| ConfigError::Invalid(format!("{value} is not a valid gwei amount")))
 }
 
 impl Cli {

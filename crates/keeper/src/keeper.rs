@@ -29,7 +29,6 @@ use crate::{
     config::KeeperConfig,
     decide::{Decision, RoundState, TurnConfig, decide},
     metrics::Metrics,
-    server,
 };
 
 /// Errors that stop the keeper.
@@ -113,7 +112,9 @@ impl Keeper {
             Arc::new(TxSender::new(rpc.provider.clone(), signer, config.fees.clone()).await?);
         if let Some(addr) = config.metrics_addr {
             let health_age = (config.poll_interval * 10).max(Duration::from_secs(60));
-            let bound = server::serve(addr, metrics.clone(), health_age, cancel.clone()).await?;
+            let bound =
+                livepeer_chain::server::serve(addr, metrics.clone(), health_age, cancel.clone())
+                    .await?;
             tracing::info!(%bound, "metrics and health served");
         }
         let turn = TurnConfig {

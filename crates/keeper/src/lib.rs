@@ -27,18 +27,7 @@ pub mod config;
 pub mod decide;
 pub mod keeper;
 pub mod metrics;
-pub mod server;
 
 pub use keeper::{Keeper, KeeperError};
 
-/// Installs the `tracing` subscriber (`RUST_LOG` filter, default `info`).
-pub fn init_tracing(json: bool) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    if json {
-        builder.json().init();
-    } else {
-        builder.init();
-    }
-}
+pub use livepeer_chain::server::init_tracing;

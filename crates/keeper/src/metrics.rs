@@ -258,3 +258,13 @@ impl Metrics {
         out
     }
 }
+
+impl livepeer_chain::server::Exporter for Metrics {
+    fn render(&self) -> String {
+        Metrics::render(self)
+    }
+
+    fn healthy(&self, max_age: Duration) -> bool {
+        Metrics::healthy(self, max_age)
+    }
+}

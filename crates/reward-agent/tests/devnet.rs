@@ -1,0 +1,417 @@
+//! The reward agent on a real anvil with the protocol deployed by `script/Deploy.s.sol`
+//! (`local` config, 20-block rounds): three orchestrators (one through a reward caller) over ten
+//! rounds, a restart mid-round, a revoked reward caller, and the hints' gas.
+
+use std::{collections::BTreeMap, path::PathBuf, sync::Arc, time::Duration};
+
+use alloy::{
+    primitives::{Address, U256},
+    providers::{DynProvider, Provider, ProviderBuilder},
+    rpc::types::{Filter, TransactionRequest},
+    signers::local::PrivateKeySigner,
+    sol_types::SolEvent,
+};
+use anyhow::{Context, Result, bail, ensure};
+use livepeer_bindings::IBondingManager;
+use livepeer_chain::{
+    devnet::{DEV_KEYS, Devnet},
+    protocol::Protocol,
+    provider::RpcConfig,
+    sender::{FeePolicy, poll_until},
+    signer::KeySource,
+};
+use livepeer_reward_agent::{
+    Agent,
+    agent::reward_calldata,
+    config::{AgentConfig, OrchestratorConfig},
+    decide::{Decision, Policy, RoundMemory, decide, pool_after},
+    lens::{lens_input, read_snapshot},
+    metrics::Metrics,
+};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+const ROUND_LENGTH: u64 = 20;
+
+fn lpt(n: u64) -> U256 {
+    U256::from(n) * U256::from(10u64).pow(U256::from(18u64))
+}
+
+fn address_of(key: &str) -> Result<Address> {
+    Ok(key.parse::<PrivateKeySigner>()?.address())
+}
+
+struct Chain {
+    provider: DynProvider,
+    protocol: Protocol,
+    deployer: Address,
+}
+
+impl Chain {
+    async fn send(&self, from: Address, to: Address, input: Vec<u8>) -> Result<u64> {
+        let nonce = self.provider.get_transaction_count(from).await?;
+        let tx = TransactionRequest::default()
+            .from(from)
+            .to(to)
+            .nonce(nonce)
+            .input(input.into());
+        // Receipts polled by hash: the provider's block watcher is lost after an `evm_revert`.
+        let hash = *self.provider.send_transaction(tx).await?.tx_hash();
+        for _ in 0..200 {
+            if let Some(receipt) = self.provider.get_transaction_receipt(hash).await? {
+                ensure!(receipt.status(), "transaction from {from} reverted");
+                return Ok(receipt.gas_used);
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        bail!("no receipt for {hash}")
+    }
+
+    async fn block(&self) -> Result<u64> {
+        Ok(self.provider.get_block_number().await?)
+    }
+
+    async fn mine(&self, blocks: u64) -> Result<()> {
+        if blocks > 0 {
+            let _: () = self
+                .provider
+                .raw_request("anvil_mine".into(), (U256::from(blocks),))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Mines to the next round's first block and initializes it (the keeper's job). Returns it.
+    async fn next_round(&self) -> Result<u64> {
+        let block = self.block().await?;
+        self.mine(ROUND_LENGTH - block % ROUND_LENGTH).await?;
+        let rm = &self.protocol.rounds_manager;
+        let call = rm.initializeRound().from(self.deployer);
+        call.send().await?.get_receipt().await?;
+        Ok(u64::try_from(rm.currentRound().call().await?)?)
+    }
+
+    async fn last_reward_round(&self, o: Address) -> Result<u64> {
+        let t = self
+            .protocol
+            .bonding_manager
+            .getTranscoder(o)
+            .call()
+            .await?;
+        Ok(u64::try_from(t.lastRewardRound)?)
+    }
+
+    async fn wait_rewarded(&self, orchestrators: &[Address], round: u64) -> Result<()> {
+        let ok = poll_until(
+            Duration::from_millis(50),
+            Duration::from_secs(20),
+            || async {
+                for o in orchestrators {
+                    if self.last_reward_round(*o).await.ok() != Some(round) {
+                        return false;
+                    }
+                }
+                true
+            },
+        )
+        .await;
+        ensure!(
+            ok,
+            "not every orchestrator of {orchestrators:?} was rewarded in round {round}"
+        );
+        Ok(())
+    }
+
+    async fn set_reward_caller(&self, o: Address, caller: Address) -> Result<()> {
+        let bm = &self.protocol.bonding_manager;
+        bm.setRewardCaller(caller)
+            .from(o)
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        Ok(())
+    }
+}
+
+async fn setup(devnet: &Devnet, stakes: &[(Address, u64)]) -> Result<Chain> {
+    let provider = ProviderBuilder::new()
+        .connect_http(devnet.http_url().parse()?)
+        .erased();
+    let protocol = Protocol::discover(provider.clone(), devnet.controller).await?;
+    let chain = Chain {
+        provider,
+        protocol,
+        deployer: address_of(DEV_KEYS[0])?,
+    };
+    chain.next_round().await?;
+    let bm = chain.protocol.addresses.bonding_manager;
+    for &(o, amount) in stakes {
+        let token = &chain.protocol.token;
+        token
+            .transfer(o, lpt(amount))
+            .from(chain.deployer)
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        token
+            .approve(bm, lpt(amount))
+            .from(o)
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        let b = &chain.protocol.bonding_manager;
+        b.bond(lpt(amount), o)
+            .from(o)
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        // 10% reward cut, 50% fee share.
+        b.transcoder(U256::from(100_000), U256::from(500_000))
+            .from(o)
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+    }
+    Ok(chain)
+}
+
+struct Running {
+    cancel: CancellationToken,
+    handle: JoinHandle<Result<(), livepeer_reward_agent::AgentError>>,
+    metrics: Arc<Metrics>,
+}
+
+fn start_agent(devnet: &Devnet, orchestrators: &[(Address, PathBuf)]) -> Running {
+    let config = AgentConfig {
+        rpc: RpcConfig::new(vec![devnet.http_url()]),
+        controller: devnet.controller,
+        orchestrators: orchestrators
+            .iter()
+            .map(|(address, key)| OrchestratorConfig {
+                address: *address,
+                key: KeySource::PrivateKeyFile(key.clone()),
+            })
+            .collect(),
+        fees: FeePolicy {
+            replace_after_blocks: u64::MAX,
+            ..FeePolicy::default()
+        },
+        policy: Policy::default(),
+        poll_interval: Duration::from_millis(20),
+        metrics_addr: None,
+        dry_run: false,
+    };
+    let agent = Agent::new(config);
+    let metrics = agent.metrics();
+    let cancel = CancellationToken::new();
+    let handle = tokio::spawn(agent.run(cancel.clone()));
+    Running {
+        cancel,
+        handle,
+        metrics,
+    }
+}
+
+impl Running {
+    /// Waits until the agent has recorded `n` confirmed rewards for each of `orchestrators`
+    /// (the chain may show a reward a block before the agent's sender confirms it).
+    async fn wait_confirmed(&self, orchestrators: &[Address], n: u64) -> Result<()> {
+        let ok = poll_until(
+            Duration::from_millis(20),
+            Duration::from_secs(10),
+            || async {
+                orchestrators
+                    .iter()
+                    .all(|o| self.metrics.get(*o).rewards_confirmed == n)
+            },
+        )
+        .await;
+        ensure!(
+            ok,
+            "the agent did not confirm {n} rewards for each of {orchestrators:?}"
+        );
+        Ok(())
+    }
+
+    async fn stop(self) -> Result<Arc<Metrics>> {
+        self.cancel.cancel();
+        self.handle.await?.context("agent run")?;
+        Ok(self.metrics)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<()> {
+    let devnet = Devnet::start().await?;
+    let keys = tempfile::tempdir()?;
+    let o = [
+        address_of(DEV_KEYS[1])?,
+        address_of(DEV_KEYS[2])?,
+        address_of(DEV_KEYS[3])?,
+    ];
+    let caller = address_of(DEV_KEYS[4])?;
+    // O1 below O2 by less than its reward, so its reward moves it up the pool.
+    let chain = setup(&devnet, &[(o[0], 1_000), (o[1], 1_200), (o[2], 3_000)]).await?;
+    chain.set_reward_caller(o[2], caller).await?;
+    let mut key_files = Vec::new();
+    for (address, key) in [
+        (o[0], DEV_KEYS[1]),
+        (o[1], DEV_KEYS[2]),
+        (o[2], DEV_KEYS[4]),
+    ] {
+        let path = keys.path().join(format!("{address}.key"));
+        std::fs::write(&path, key)?;
+        key_files.push((address, path));
+    }
+    let first = chain.next_round().await?;
+    println!("setup done, round {first}");
+
+    // Hints: the agent's hints against zero hints, from the same state, for O1's reward.
+    let input = lens_input(devnet.controller, &o, &[]);
+    let snapshot = read_snapshot(&chain.provider, &input, chain.block().await?).await?;
+    let decision = decide(
+        &snapshot,
+        &snapshot.orchestrators[0],
+        o[0],
+        &RoundMemory::default(),
+        &Policy::default(),
+    );
+    let Decision::Reward { hints, estimate } = decision else {
+        bail!("expected a reward decision, got {decision:?}");
+    };
+    let predicted = pool_after(&snapshot.pool, o[0], estimate.new_stake);
+    assert_eq!(predicted, vec![o[2], o[0], o[1]], "O1 moves above O2");
+    let bm = chain.protocol.addresses.bonding_manager;
+    let snap: U256 = chain
+        .provider
+        .raw_request("evm_snapshot".into(), ())
+        .await?;
+    let gas_without = chain
+        .send(
+            o[0],
+            bm,
+            reward_calldata(o[0], o[0], (Address::ZERO, Address::ZERO)).to_vec(),
+        )
+        .await?;
+    let _: bool = chain
+        .provider
+        .raw_request("evm_revert".into(), (snap,))
+        .await?;
+    let snap: U256 = chain
+        .provider
+        .raw_request("evm_snapshot".into(), ())
+        .await?;
+    let gas_with = chain
+        .send(o[0], bm, reward_calldata(o[0], o[0], hints).to_vec())
+        .await?;
+    let after = read_snapshot(&chain.provider, &input, chain.block().await?).await?;
+    let order: Vec<Address> = after.pool.iter().map(|m| m.member).collect();
+    assert_eq!(order, predicted, "pool after the reward");
+    assert_eq!(
+        after.orchestrators[0].totalStake, estimate.new_stake,
+        "post-reward stake predicted exactly"
+    );
+    let _: bool = chain
+        .provider
+        .raw_request("evm_revert".into(), (snap,))
+        .await?;
+    assert!(
+        gas_with < gas_without,
+        "hints save gas: {gas_with} with, {gas_without} without"
+    );
+    println!("reward gas: {gas_with} with hints, {gas_without} without");
+
+    // Ten rounds, each orchestrator rewarded once per round by the agent.
+    let mut agent = start_agent(&devnet, &key_files);
+    let mut totals: BTreeMap<Address, u64> = BTreeMap::new();
+    let mut round = first;
+    for i in 0..10 {
+        if i > 0 {
+            round = chain.next_round().await?;
+        }
+        match i {
+            4 => {
+                // Restart mid-round: stopped before the round, started a few blocks into it.
+                chain.wait_rewarded(&o, round).await?;
+                agent.wait_confirmed(&o, 5).await?;
+                let metrics = agent.stop().await?;
+                for x in o {
+                    *totals.entry(x).or_default() += metrics.get(x).rewards_confirmed;
+                }
+                round = chain.next_round().await?;
+                chain.mine(5).await?;
+                agent = start_agent(&devnet, &key_files);
+                chain.wait_rewarded(&o, round).await?;
+            }
+            7 => {
+                // The reward caller is revoked: reported, nothing sent for O3; re-authorized later.
+                chain.wait_rewarded(&o, round).await?;
+                chain.set_reward_caller(o[2], Address::ZERO).await?;
+                round = chain.next_round().await?;
+                chain.wait_rewarded(&o[..2], round).await?;
+                let reported = poll_until(
+                    Duration::from_millis(50),
+                    Duration::from_secs(10),
+                    || async { agent.metrics.get(o[2]).authorized == 0 },
+                )
+                .await;
+                ensure!(reported, "revoked reward caller not reported");
+                chain.mine(3).await?;
+                assert_ne!(
+                    chain.last_reward_round(o[2]).await?,
+                    round,
+                    "no reward without authorization"
+                );
+                assert_eq!(agent.metrics.get(o[2]).failures, 0, "nothing was attempted");
+                chain.set_reward_caller(o[2], caller).await?;
+                chain.wait_rewarded(&o, round).await?;
+                assert_eq!(agent.metrics.get(o[2]).authorized, 1);
+            }
+            _ => chain.wait_rewarded(&o, round).await?,
+        }
+        println!("round {round} rewarded");
+        {}
+    }
+    let last = round;
+    agent.wait_confirmed(&o, last - first + 1 - 5).await?;
+    let metrics = agent.stop().await?;
+    for x in o {
+        *totals.entry(x).or_default() += metrics.get(x).rewards_confirmed;
+        assert_eq!(metrics.get(x).failures, 0, "no failed attempt for {x}");
+    }
+
+    // Exactly one Reward event per orchestrator per round, all from the agent.
+    let filter = Filter::new()
+        .address(bm)
+        .event_signature(IBondingManager::Reward::SIGNATURE_HASH)
+        .from_block(0);
+    let mut per_round: BTreeMap<(Address, u64), u32> = BTreeMap::new();
+    for log in chain.provider.get_logs(&filter).await? {
+        let event = log.log_decode::<IBondingManager::Reward>()?;
+        let block = log.block_number.context("log without block")?;
+        *per_round
+            .entry((event.inner.data.transcoder, block / ROUND_LENGTH))
+            .or_default() += 1;
+    }
+    let rounds = last - first + 1;
+    assert_eq!(
+        rounds, 12,
+        "ten agent rounds plus the restart's and the revocation's"
+    );
+    for x in o {
+        for r in first..=last {
+            let count = per_round.get(&(x, r)).copied().unwrap_or(0);
+            assert_eq!(count, 1, "Reward events of {x} in round {r}");
+        }
+        assert_eq!(
+            totals[&x], rounds,
+            "rewards confirmed by the agents for {x}"
+        );
+    }
+    Ok(())
+}
