@@ -332,7 +332,7 @@ impl TxSender {
                         *waiting_since = head;
                         return Ok(None);
                     }
-                    if head < *waiting_since + self.policy.replace_after_blocks {
+                    if head < waiting_since.saturating_add(self.policy.replace_after_blocks) {
                         return Ok(None);
                     }
                     *waiting_since = head;

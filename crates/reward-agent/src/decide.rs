@@ -3,7 +3,7 @@
 //! - [`reward_amount`] reproduces `BondingManager._mintRewards` and `Minter.createReward`
 //!   exactly, treasury cut included, so the post-reward stake (the new pool key) is known
 //!   before sending.
-//! - [`hints`] reproduces `SortedListLib.updateKey`: a member whose neighbours still bracket its
+//! - [`hints`] uses `livepeer_chain::hints` to reproduce `SortedListLib.updateKey`: a member whose neighbours still bracket its
 //!   new key stays put (hints = its neighbours), otherwise it moves before the first member whose
 //!   key is not above the new key.
 //! - [`decide`] says what to do for one orchestrator at one block.
@@ -67,50 +67,27 @@ pub fn reward_amount(
 }
 
 /// The `(newPosPrev, newPosNext)` hints for `id` taking key `new_key` in `pool` (descending by
-/// key, as the lens reads it), following `SortedListLib.updateKey` / `insert`.
+/// key, as the lens reads it), from the chain layer's simulation of `SortedListLib`. The lens does
+/// not read the pool's maximum size, so a non-member is assumed to fit (reward only goes to
+/// active transcoders, which are members but for an evicted one).
 pub fn hints(pool: &[PoolMember], id: Address, new_key: U256) -> (Address, Address) {
-    if let Some(at) = pool.iter().position(|m| m.member == id) {
-        let prev = at.checked_sub(1).and_then(|i| pool.get(i));
-        let next = pool.get(at + 1);
-        let fits_prev = prev.is_none_or(|p| p.stake >= new_key);
-        let fits_next = next.is_none_or(|n| new_key >= n.stake);
-        if fits_prev && fits_next {
-            return (
-                prev.map_or(Address::ZERO, |p| p.member),
-                next.map_or(Address::ZERO, |n| n.member),
-            );
-        }
-    }
-    // Moves (or joins): before the first other member whose key is not above the new key.
-    let others: Vec<&PoolMember> = pool.iter().filter(|m| m.member != id).collect();
-    let at = others
-        .iter()
-        .position(|m| m.stake <= new_key)
-        .unwrap_or(others.len());
-    let prev = at
-        .checked_sub(1)
-        .and_then(|i| others.get(i))
-        .map_or(Address::ZERO, |m| m.member);
-    let next = others.get(at).map_or(Address::ZERO, |m| m.member);
-    (prev, next)
+    let hint = simulated(pool).update(id, new_key, true);
+    (hint.prev, hint.next)
 }
 
 /// The pool as it will be after `id`'s key becomes `new_key` (tests and the benchmark compare
 /// it with the chain).
 pub fn pool_after(pool: &[PoolMember], id: Address, new_key: U256) -> Vec<Address> {
-    let (prev, next) = hints(pool, id, new_key);
-    let mut order: Vec<Address> = pool.iter().map(|m| m.member).filter(|m| *m != id).collect();
-    let at = if prev == Address::ZERO {
-        0
-    } else {
-        order
-            .iter()
-            .position(|m| *m == prev)
-            .map_or(order.len(), |i| i + 1)
-    };
-    debug_assert!(next == Address::ZERO || order.get(at) == Some(&next));
-    order.insert(at, id);
-    order
+    let mut pool = simulated(pool);
+    pool.update(id, new_key, true);
+    pool.entries().iter().map(|(member, _)| *member).collect()
+}
+
+fn simulated(pool: &[PoolMember]) -> livepeer_chain::hints::Pool {
+    livepeer_chain::hints::Pool::new(
+        pool.iter().map(|m| (m.member, m.stake)).collect(),
+        usize::MAX,
+    )
 }
 
 /// The optional profitability guard.

@@ -233,7 +233,14 @@ impl Running {
         .await;
         ensure!(
             ok,
-            "the agent did not confirm {n} rewards for each of {orchestrators:?}"
+            "the agent did not confirm {n} rewards for each of {orchestrators:?}: {:?}",
+            orchestrators
+                .iter()
+                .map(|o| {
+                    let m = self.metrics.get(*o);
+                    (m.rewards_confirmed, m.failures, m.missed_rounds)
+                })
+                .collect::<Vec<_>>()
         );
         Ok(())
     }
@@ -338,6 +345,8 @@ async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<(
             4 => {
                 // Restart mid-round: stopped before the round, started a few blocks into it.
                 chain.wait_rewarded(&o, round).await?;
+                // The sender checks receipts on new heads: give it one after the reward's block.
+                chain.mine(1).await?;
                 agent.wait_confirmed(&o, 5).await?;
                 let metrics = agent.stop().await?;
                 for x in o {
@@ -378,6 +387,7 @@ async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<(
         {}
     }
     let last = round;
+    chain.mine(1).await?;
     agent.wait_confirmed(&o, last - first + 1 - 5).await?;
     let metrics = agent.stop().await?;
     for x in o {
