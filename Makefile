@@ -63,6 +63,7 @@ bench: deps
 	rm -rf target/bench && mkdir -p target/bench
 	FORGE_SNAPSHOT_CHECK=false $(FORGE) test --isolate --match-path 'test/gas/*'
 	cargo build --release -p livepeer-keeper && target/release/keeper-bench
+	cargo build --release -p livepeer-reward-agent && target/release/reward-agent-bench
 	start=$$(date +%s); $(MAKE) --no-print-directory test; end=$$(date +%s); \
 	  printf '{"title":"make test","note":"Wall time of the README test command on this machine (nproc %s).","rows":[{"metric":"make test wall time (s)","value":%s,"goal":"CI limit 5400 s"}]}\n' "$$(nproc)" "$$((end - start))" > target/bench/90-make-test.json
 	node script/bench/report.js
