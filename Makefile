@@ -72,11 +72,12 @@ bench: deps
 deep: deps
 	FOUNDRY_PROFILE=deep $(FORGE) test
 
-## devnet: the main job, a local devnet running the whole protocol (issue "Local devnet")
-devnet:
-	@echo "make devnet: the local devnet is not built yet (it lands with the 'Local devnet' issue)." >&2
-	@echo "Run 'make test' to build and check everything that exists today." >&2
-	@exit 1
+## devnet: the main job, a local devnet running the whole protocol: anvil + Deploy.s.sol (local),
+## an economy, the keeper, reward agent and redeemer as processes, a per-round table and a
+## consistency check (exit non-zero on failure). Options: make devnet ARGS="--rounds 10"
+devnet: build
+	cargo build --release -p livepeer-devnet -p livepeer-keeper -p livepeer-reward-agent -p livepeer-tickets
+	target/release/livepeer-devnet $(ARGS)
 
 clean:
 	rm -rf out cache target
