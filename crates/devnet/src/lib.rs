@@ -180,7 +180,7 @@ impl Net {
         self.provider
             .raw_request::<_, serde_json::Value>(method.into(), params)
             .await
-            .with_context(|| format!("{method}"))?;
+            .context(method)?;
         Ok(())
     }
 
