@@ -773,6 +773,7 @@ async fn drive(
                 }
                 None => "none".into(),
             },
+            _ if orchs.len() < 2 => "none (one orchestrator: nowhere to move)".into(),
             _ => {
                 let j = (i / 3 + 1) % dels.len();
                 let a = dels[j].signer.address();
