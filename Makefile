@@ -69,7 +69,7 @@ forge-lint: deps
 
 ## slither: static analysis of contracts/, failing on Medium or above (triage: slither.triage.md)
 slither: tools deps
-	FOUNDRY_OUT=.slither/out FOUNDRY_CACHE_PATH=.slither/cache $(VENV)/bin/slither . --config-file slither.config.json
+	FOUNDRY_OUT=.slither/out FOUNDRY_CACHE_PATH=.slither/cache $(VENV)/bin/slither . --config-file slither.config.json --fail-medium
 
 ## halmos: symbolic checks (test/halmos/), built apart from out/ (profile "halmos")
 halmos: tools deps

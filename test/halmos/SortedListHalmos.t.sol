@@ -86,23 +86,19 @@ contract SortedListHalmos is Test {
         assert(list.size() == 1);
     }
 
-    /// @notice Updating any member to any key, with any hints, keeps the list sorted, linked, size 3.
-    function check_updateKey_keepsOrderAndSize(
-        uint96 ka,
-        uint96 kb,
-        uint96 kc,
-        uint8 which,
-        uint96 newKey,
-        uint8 p,
-        uint8 n
-    ) public {
-        // Insertion order only relabels the members; fixing it keeps the run within seconds.
-        vm.assume(newKey != 0 && ka >= kb && kb >= kc);
-        _fill(ka, kb, kc);
-        address id = which % 3 == 0 ? A : which % 3 == 1 ? B : C;
-        list.updateKey(id, newKey, _member(p), _member(n));
-        assert(list.keyOf(id) == newKey);
-        _checkWellFormed(3);
+    /// @notice Updating any member to any key, with any previous-node hint (stale, wrong or right, among
+    /// the members and zero), keeps the list sorted, linked both ways and of size 3.
+    function check_updateKey_anyPrevHintKeepsOrder(uint96 ka, uint96 kb, uint96 kc, uint8 which, uint96 newKey, uint8 p)
+        public
+    {
+        _update(ka, kb, kc, which, newKey, _member(p), address(0));
+    }
+
+    /// @notice The same with any next-node hint.
+    function check_updateKey_anyNextHintKeepsOrder(uint96 ka, uint96 kb, uint96 kc, uint8 which, uint96 newKey, uint8 n)
+        public
+    {
+        _update(ka, kb, kc, which, newKey, address(0), _member(n));
     }
 
     function check_updateKey_zeroKeyOrNonMemberReverts(uint96 ka, uint96 key) public {
@@ -139,6 +135,18 @@ contract SortedListHalmos is Test {
     }
 
     /* HELPERS */
+
+    function _update(uint96 ka, uint96 kb, uint96 kc, uint8 which, uint96 newKey, address prevHint, address nextHint)
+        internal
+    {
+        // Insertion order only relabels the members; fixing it keeps the run short.
+        vm.assume(newKey != 0 && ka >= kb && kb >= kc);
+        _fill(ka, kb, kc);
+        address id = which % 3 == 0 ? A : which % 3 == 1 ? B : C;
+        list.updateKey(id, newKey, prevHint, nextHint);
+        assert(list.keyOf(id) == newKey);
+        _checkWellFormed(3);
+    }
 
     function _fill(uint96 ka, uint96 kb, uint96 kc) internal {
         vm.assume(ka != 0 && kb != 0 && kc != 0);
