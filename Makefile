@@ -6,10 +6,16 @@ ANVIL := $(FOUNDRY_BIN)/anvil-linux-amd64/bin/anvil
 CAST := $(FOUNDRY_BIN)/cast-linux-amd64/bin/cast
 export PATH := $(FOUNDRY_BIN)/anvil-linux-amd64/bin:$(FOUNDRY_BIN)/forge-linux-amd64/bin:$(FOUNDRY_BIN)/cast-linux-amd64/bin:$(PATH)
 
+# Python tools for the security checks, pinned, in a venv the Makefile creates (ignored by git).
+VENV := $(CURDIR)/.venv
+SLITHER_VERSION := 0.11.6
+HALMOS_VERSION := 0.3.3
+
 .PHONY: bench test deps build forge-test e2e gas-check forge-fmt-check cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
+.PHONY: tools security forge-lint slither halmos coverage invariants
 
 ## test: install, build and run every check CI runs (the README's test command)
-test: deps build forge-fmt-check cargo-fmt-check forge-test e2e gas-check clippy cargo-test
+test: deps build forge-fmt-check cargo-fmt-check forge-lint forge-test e2e gas-check clippy cargo-test security
 
 ## deps: install the pinned toolchain from npm (forge, anvil, cast, solc, forge-std, OpenZeppelin)
 deps: node_modules/.installed
@@ -43,6 +49,42 @@ clippy: build
 
 cargo-test: build
 	cargo test --workspace
+
+## security: static analysis, symbolic checks and the coverage gate (see SECURITY.md)
+security: slither halmos coverage
+
+## tools: the pinned Python security tools (slither, halmos) in .venv/
+tools: $(VENV)/.installed
+
+$(VENV)/.installed: Makefile
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check slither-analyzer==$(SLITHER_VERSION) halmos==$(HALMOS_VERSION)
+	@touch $@
+
+## forge-lint: fail on any high or medium forge lint finding in contracts/ and script/ (tests: see foundry.toml)
+forge-lint: deps
+	FOUNDRY_OUT=.lint/out FOUNDRY_CACHE_PATH=.lint/cache $(FORGE) lint --severity high --severity med > .lint.log 2>&1 || { cat .lint.log; exit 1; }
+	@if grep -E '^(warning|error)\[' .lint.log; then cat .lint.log; echo "forge lint: high/medium findings" >&2; exit 1; fi
+	@echo "forge lint: no high or medium findings"
+
+## slither: static analysis of contracts/, failing on Medium or above (triage: slither.triage.md)
+slither: tools deps
+	FOUNDRY_OUT=.slither/out FOUNDRY_CACHE_PATH=.slither/cache $(VENV)/bin/slither . --config-file slither.config.json --fail-medium
+
+## halmos: symbolic checks (test/halmos/), built apart from out/ (profile "halmos")
+halmos: tools deps
+	FOUNDRY_PROFILE=halmos $(VENV)/bin/halmos --forge-build-out .halmos/out --match-contract '^(MathHalmos|SortedListHalmos|TicketValidationHalmos)$$' --loop 4 --solver-timeout-assertion 60s
+
+## coverage: line/branch coverage of contracts/, failing below 95% lines or 90% branches
+## (built without the optimizer, so the EIP-170 code size test is left to forge-test)
+coverage: deps
+	@mkdir -p .coverage
+	FOUNDRY_PROFILE=coverage $(FORGE) coverage --no-match-path 'test/gas/*' --no-match-test 'test_codeSize_' --no-match-coverage '^(test|script|node_modules)/' --report summary --report lcov --report-file .coverage/lcov.info
+	python3 script/toolchain/check-coverage.py .coverage/lcov.info --lines 95 --branches 90
+
+## invariants: only the invariant campaigns (also part of forge-test), with timings
+invariants: deps
+	$(FORGE) test --match-path 'test/invariant/*' -vv
 
 ## bindings: refresh the ABIs the Rust bindings are generated from
 bindings: build
@@ -80,4 +122,4 @@ devnet: build
 	target/release/livepeer-devnet $(ARGS)
 
 clean:
-	rm -rf out cache target
+	rm -rf out cache target .slither .halmos .lint .lint.log .coverage

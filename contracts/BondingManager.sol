@@ -377,11 +377,13 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
 
     /// @inheritdoc IBondingManager
     function pendingStake(address delegator, uint256) external view returns (uint256 stake) {
+        // slither-disable-next-line unused-return (only the stake is asked for)
         (stake,) = _storage().pendingStakeAndFees(delegator, _roundsManager().currentRound());
     }
 
     /// @inheritdoc IBondingManager
     function pendingFees(address delegator, uint256) external view returns (uint256 fees) {
+        // slither-disable-next-line unused-return (only the fees are asked for)
         (, fees) = _storage().pendingStakeAndFees(delegator, _roundsManager().currentRound());
     }
 

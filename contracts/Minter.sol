@@ -67,6 +67,7 @@ contract Minter is IMinter, Manager {
         _requireCaller(ROUNDS_MANAGER);
 
         uint256 supply = getGlobalTotalSupply();
+        // slither-disable-next-line uninitialized-local (0% bonded when the supply is zero)
         uint256 bondingRate;
         if (supply > 0) {
             uint256 totalBonded = _bondingManager().currentRoundTotalActiveStake();
@@ -142,6 +143,7 @@ contract Minter is IMinter, Manager {
 
         _lpt.transferMinter(newMinter);
         IERC20(_lpt).safeTransfer(newMinter, tokens);
+        // slither-disable-next-line unused-return (depositETH returns true or reverts)
         IMinter(newMinter).depositETH{value: eth}();
     }
 

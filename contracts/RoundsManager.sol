@@ -40,6 +40,7 @@ contract RoundsManager is IRoundsManager, ManagerUpgradeable {
     /* ROUNDS */
 
     /// @inheritdoc IRoundsManager
+    // slither-disable-next-line reentrancy-no-eth (calls the Controller-registered BondingManager and Minter)
     function initializeRound() external {
         _requireNotPaused();
         RoundsManagerStorage storage $ = _storage();
@@ -103,6 +104,7 @@ contract RoundsManager is IRoundsManager, ManagerUpgradeable {
     /// @inheritdoc IRoundsManager
     function currentRoundInitialized() external view returns (bool) {
         Clock memory clock = _storage().clock;
+        // slither-disable-next-line incorrect-equality (round numbers, not balances: nobody can push one)
         return clock.lastInitializedRound == _currentRound(clock);
     }
 
@@ -159,6 +161,7 @@ contract RoundsManager is IRoundsManager, ManagerUpgradeable {
         if (clock.roundLength == 0) {
             uint256 round = block.number / length;
             clock.lastRoundLengthUpdateRound = round.toUint64();
+            // slither-disable-next-line divide-before-multiply (intended: the start block of the round)
             clock.lastRoundLengthUpdateStartBlock = (round * length).toUint64();
         } else {
             Clock memory current = clock;

@@ -151,8 +151,11 @@ contract TicketBroker is ITicketBroker, ManagerUpgradeable {
         // Tickets are validated here, not through a reverting self-call, and the fees of a run of tickets
         // to one recipient reach the BondingManager in one call.
         IBondingManager bm = _bondingManager();
+        // slither-disable-next-line uninitialized-local (no recipient before the first ticket)
         address recipient;
+        // slither-disable-next-line uninitialized-local (set with the first ticket's recipient)
         bool recipientPayable;
+        // slither-disable-next-line uninitialized-local (nothing owed before the first ticket)
         uint256 owed;
         for (uint256 i; i < count; i++) {
             Ticket calldata ticket = tickets[i];
@@ -329,6 +332,7 @@ contract TicketBroker is ITicketBroker, ManagerUpgradeable {
         if (_storage().usedTickets[ticketHash]) return abi.encodeWithSelector(TicketUsed.selector, ticketHash);
         // Exactly 65 bytes (no EIP-2098 second draw) and low-s, as ECDSA.tryRecoverCalldata enforces.
         if (sig.length != 65) return abi.encodeWithSelector(InvalidSignature.selector);
+        // slither-disable-next-line unused-return (the third value is the error argument, unused)
         (address signer, ECDSA.RecoverError err,) =
             ECDSA.tryRecoverCalldata(MessageHashUtils.toEthSignedMessageHash(ticketHash), sig);
         if (err != ECDSA.RecoverError.NoError || signer != ticket.sender) {
@@ -358,6 +362,7 @@ contract TicketBroker is ITicketBroker, ManagerUpgradeable {
 
         // Pay the most the funds allow right now; a ticket is never burned for less.
         uint256 faceValue = ticket.faceValue;
+        // slither-disable-next-line uninitialized-local (zero when the deposit covers the ticket)
         uint256 fromReserve;
         if (faceValue <= account.deposit) {
             amount = faceValue;
@@ -376,9 +381,10 @@ contract TicketBroker is ITicketBroker, ManagerUpgradeable {
             emit ReserveClaimed(sender, ticket.recipient, fromReserve);
         }
         // amount - fromReserve <= deposit and fromReserve <= reserve (a slice of it).
-        // forge-lint: disable-next-line(unsafe-typecast)
+        // forge-lint: disable-start(unsafe-typecast)
         (account.deposit, account.reserve) =
         (account.deposit - uint96(amount - fromReserve), account.reserve - uint96(fromReserve));
+        // forge-lint: disable-end(unsafe-typecast)
         (stored.deposit, stored.reserve) = (account.deposit, account.reserve);
     }
 

@@ -12,12 +12,12 @@ contract BondingInvariantsTest is ProtocolTest {
     uint256 internal constant ACTOR_FUNDS = 1_000_000 ether;
     /// @dev Low enough that the treasury cut switches off during a run.
     uint256 internal constant CEILING = 2000 ether;
-    /// @dev Custody not owed to anyone, from rounding down every share (see invariant_lptConserved).
+    /// @dev Custody not owed to anyone, from rounding down every share (see _checkLptConserved).
     uint256 internal constant MAX_LPT_DUST = 1e6;
     /// @dev Same for a pool: its delegated amount over the sum of its delegators' pending stake.
     uint256 internal constant MAX_POOL_DUST = 1e6;
 
-    /// @dev Rounds walked back by invariant_cumulativeFactorsNeverDecrease (> the 3 a call can skip).
+    /// @dev Rounds walked back by _checkCumulativeFactorsNeverDecrease (> the 3 a call can skip).
     uint256 internal constant FACTOR_WINDOW = 5;
 
     BondingHandler internal handler;
@@ -53,13 +53,28 @@ contract BondingInvariantsTest is ProtocolTest {
 
     /* INVARIANTS */
 
+    /// @notice The bonding campaign (10 invariants). One campaign: every named invariant below (`_check<Name>`) is checked after every
+    /// call of every run.
+    function invariant_bonding() public {
+        _checkLptConserved();
+        _checkDelegatedAmountMatchesDelegators();
+        _checkNextRoundTotalActiveStakeIsPoolSum();
+        _checkPoolSortedAndBounded();
+        _checkRewardAtMostOncePerRound();
+        _checkMintedWithinMintable();
+        _checkCumulativeFactorsNeverDecrease();
+        _checkEthConserved();
+        _checkClaimOrderIndependent();
+        _checkSupplyAccounting();
+    }
+
     /// @notice Custody is exactly what the ghosts say, and covers every pending stake, unwithdrawn lock and
     /// parked commission (see _parked). What is left over is (1) the stranded rewards of stake that
     /// claimed in a round before its delegate's reward (the pool minted for it, nobody can claim it; as
     /// in the reference), tracked by the handler, plus (2) rounding dust: every share rounds down
     /// (factor ratios truncated to 1e27 points, each < 1 wei per claim at these stakes), so the dust is
     /// never negative (assertGe) and stays within MAX_LPT_DUST of the stranded ghost.
-    function invariant_lptConserved() public view {
+    function _checkLptConserved() internal view {
         uint256 custody = token.balanceOf(address(minter));
         assertEq(
             custody,
@@ -84,7 +99,7 @@ contract BondingInvariantsTest is ProtocolTest {
     /// @notice A transcoder address's delegated amount is what its delegators (itself included) can claim,
     /// plus the stranded rewards of stake that claimed before the round's reward (handler ghost) and
     /// any parked commission, within MAX_POOL_DUST.
-    function invariant_delegatedAmountMatchesDelegators() public view {
+    function _checkDelegatedAmountMatchesDelegators() internal view {
         uint256 numTranscoders = handler.transcoderCount();
         uint256[] memory sums = new uint256[](numTranscoders);
         for (uint256 i; i < actors.length; i++) {
@@ -108,7 +123,7 @@ contract BondingInvariantsTest is ProtocolTest {
         }
     }
 
-    function invariant_nextRoundTotalActiveStakeIsPoolSum() public view {
+    function _checkNextRoundTotalActiveStakeIsPoolSum() internal view {
         uint256 sum;
         for (address t = bm.getFirstTranscoderInPool(); t != address(0); t = bm.getNextTranscoderInPool(t)) {
             sum += bm.transcoderTotalStake(t);
@@ -118,7 +133,7 @@ contract BondingInvariantsTest is ProtocolTest {
 
     /// @notice The pool is sorted by stake (descending), its size is the walked length and at most the
     /// maximum, and every member is registered and active (or about to be) for the next round.
-    function invariant_poolSortedAndBounded() public view {
+    function _checkPoolSortedAndBounded() internal view {
         uint256 size;
         uint256 previous = type(uint256).max;
         uint256 nextRound = roundsManager.currentRound() + 1;
@@ -138,7 +153,7 @@ contract BondingInvariantsTest is ProtocolTest {
         assertEq(bm.getTranscoderPoolMaxSize(), NUM_ACTIVE, "max size");
     }
 
-    function invariant_rewardAtMostOncePerRound() public view {
+    function _checkRewardAtMostOncePerRound() internal view {
         assertLe(handler.ghostMaxRewardCount(), 1, "at most one reward per transcoder per round");
         assertEq(handler.ghostDoubleRewards(), 0, "a second reward in a round reverts");
         uint256 round = roundsManager.currentRound();
@@ -151,7 +166,7 @@ contract BondingInvariantsTest is ProtocolTest {
         }
     }
 
-    function invariant_mintedWithinMintable() public view {
+    function _checkMintedWithinMintable() internal view {
         assertLe(minter.currentMintedTokens(), minter.currentMintableTokens(), "minted <= mintable");
         assertEq(minter.currentMintedTokens(), handler.ghostMintedThisRound(), "minted this round = ghost");
     }
@@ -159,7 +174,7 @@ contract BondingInvariantsTest is ProtocolTest {
     /// @notice Each transcoder's factors never decrease: walked over the recent rounds (every round of
     /// the run is recent after some call, as a call advances at most 3 rounds), and at its last reward /
     /// fee round against the values the handler saw after every reward, fee payment and round.
-    function invariant_cumulativeFactorsNeverDecrease() public view {
+    function _checkCumulativeFactorsNeverDecrease() internal view {
         assertEq(handler.ghostFactorDecreases(), 0, "no factor decrease seen between calls");
         uint256 current = roundsManager.currentRound();
         for (uint256 t; t < handler.transcoderCount(); t++) {
@@ -187,7 +202,7 @@ contract BondingInvariantsTest is ProtocolTest {
         }
     }
 
-    function invariant_ethConserved() public view {
+    function _checkEthConserved() internal view {
         uint256 balance = address(minter).balance;
         assertEq(balance, handler.ghostEthIn() - handler.ghostEthOut(), "Minter ETH = in - out");
         uint256 owed;
@@ -200,7 +215,7 @@ contract BondingInvariantsTest is ProtocolTest {
 
     /// @notice Claims of different delegators do not interact: claiming everyone in one order or the
     /// reverse gives the same bonds and fees (to 1 wei each). State is restored afterwards.
-    function invariant_claimOrderIndependent() public {
+    function _checkClaimOrderIndependent() internal {
         if (roundsManager.lastInitializedRound() != roundsManager.currentRound()) return;
         uint256 n = actors.length;
         uint256[] memory bondedForward = new uint256[](n);
@@ -239,7 +254,7 @@ contract BondingInvariantsTest is ProtocolTest {
         vm.deleteStateSnapshot(snapshot);
     }
 
-    function invariant_supplyAccounting() public view {
+    function _checkSupplyAccounting() internal view {
         assertEq(token.totalSupply(), GENESIS_SUPPLY + handler.ghostMinted(), "supply = genesis + minted");
         uint256 held = token.balanceOf(owner) + token.balanceOf(address(minter)) + token.balanceOf(treasury);
         for (uint256 i; i < actors.length; i++) {
@@ -269,10 +284,10 @@ contract BondingInvariantsTest is ProtocolTest {
         assertEq(handler.ghostClaims(), 1, "claims");
         assertEq(handler.ghostUnbonds(), 0, "unbonds");
         assertEq(handler.ghostSuccesses(), 5, "successes");
-        invariant_lptConserved();
-        invariant_delegatedAmountMatchesDelegators();
-        invariant_ethConserved();
-        invariant_claimOrderIndependent();
+        _checkLptConserved();
+        _checkDelegatedAmountMatchesDelegators();
+        _checkEthConserved();
+        _checkClaimOrderIndependent();
     }
 
     /* HELPERS */

@@ -26,6 +26,11 @@ contract MinterHandler is Test {
     uint256 public ghostEthIn;
     uint256 public ghostEthOut;
     uint256 public ghostRounds;
+    uint256 public ghostMintedThisRound;
+    /// @dev What the last initializeRound must have set (the Minter's inflation step, recomputed here).
+    uint256 public ghostExpectedInflation;
+    uint256 public ghostExpectedMintable;
+    uint256 public ghostLastInitializedRound;
 
     constructor(
         LivepeerToken token_,
@@ -66,7 +71,9 @@ contract MinterHandler is Test {
         // Keep the request inside the round's budget; the cap itself is fuzzed elsewhere.
         if (mintable * (num * 1e9 / den) / 1e9 > remaining) return;
         vm.prank(address(bondingManager));
-        ghostMinted += minter.createReward(num, den);
+        uint256 minted = minter.createReward(num, den);
+        ghostMinted += minted;
+        ghostMintedThisRound += minted;
     }
 
     function transferOut(uint256 actorSeed, uint256 amount) external {
@@ -98,11 +105,33 @@ contract MinterHandler is Test {
         ghostEthOut += amount;
     }
 
+    /// @dev Moves 1-3 rounds ahead (skipped rounds stay uninitialized) with a new active stake, and
+    /// recomputes the inflation step the Minter must take.
     function nextRound(uint256 stake, uint256 skip) external {
-        bondingManager.setNextRoundTotalActiveStake(bound(stake, 0, token.totalSupply()));
+        stake = bound(stake, 0, token.totalSupply());
+        bondingManager.setNextRoundTotalActiveStake(stake);
         uint256 length = roundsManager.roundLength();
         vm.roll(roundsManager.currentRoundStartBlock() + length * bound(skip, 1, 3));
+
+        uint256 supply = token.totalSupply();
+        uint256 rate = supply == 0 ? 0 : stake * 1e9 / supply;
+        uint256 inflation = minter.inflation();
+        uint256 change = minter.inflationChange();
+        if (rate < minter.targetBondingRate()) inflation += change;
+        else if (rate > minter.targetBondingRate()) inflation = inflation > change ? inflation - change : 0;
+        ghostExpectedInflation = inflation;
+        ghostExpectedMintable = supply * inflation / 1e9;
+
         roundsManager.initializeRound();
+        ghostLastInitializedRound = roundsManager.currentRound();
+        ghostMintedThisRound = 0;
         ghostRounds++;
+    }
+
+    /// @dev Records what setUp's initializeRound set.
+    function noteInitialized() external {
+        ghostExpectedInflation = minter.inflation();
+        ghostExpectedMintable = minter.currentMintableTokens();
+        ghostLastInitializedRound = roundsManager.currentRound();
     }
 }

@@ -48,6 +48,16 @@ contract TicketInvariantsTest is BrokerTest {
 
     /* INVARIANTS */
 
+    /// @notice The tickets + reserve campaign (5 invariants). One campaign: every named invariant below (`_check<Name>`) is checked after every
+    /// call of every run.
+    function invariant_ticketsAndReserve() public {
+        _checkEthConserved();
+        _checkNoTicketPaidTwice();
+        _checkReserveClaimPerRecipientWithinSlice();
+        _checkReserveClaimedWithinRoundStart();
+        _checkSenderAccounting();
+    }
+
     /// @notice The Minter holds exactly what was funded minus what senders withdrew and fee earners took,
     /// and that covers every deposit, reserve and pending fee (nobody but the orchestrators themselves is
     /// delegated to them). What is left over is (1) fees stranded by a claim earlier in the same round
@@ -56,8 +66,7 @@ contract TicketInvariantsTest is BrokerTest {
     /// its bonded stake, since its claim took round r's fee factor as start and later fees of round r
     /// raise that same factor; BondingManager behaviour, see the report) plus (2) rounding dust in
     /// [0, MAX_ETH_DUST].
-    /// forge-config: default.invariant.runs = 64
-    function invariant_ethConserved() public view {
+    function _checkEthConserved() internal view {
         uint256 balance = address(minter).balance;
         assertEq(
             balance,
@@ -79,8 +88,7 @@ contract TicketInvariantsTest is BrokerTest {
 
     /// @notice Every redeemed ticket was paid by exactly one redemption and is marked used; replays and
     /// redemptions the model said must fail never succeeded.
-    /// forge-config: default.invariant.runs = 64
-    function invariant_noTicketPaidTwice() public view {
+    function _checkNoTicketPaidTwice() internal view {
         assertEq(handler.ghostUnexpectedSuccesses(), 0, "no replay or invalid redemption succeeded");
         uint256 sum;
         for (uint256 i; i < handler.redeemedCount(); i++) {
@@ -95,8 +103,7 @@ contract TicketInvariantsTest is BrokerTest {
     /// @notice No recipient holds more of a sender's reserve this round than its slice
     /// (remaining + claimed this round) / pool size. (A sender cannot withdraw in a round in which its
     /// reserve was claimed: claims need round < withdrawRound, withdrawal round >= withdrawRound.)
-    /// forge-config: default.invariant.runs = 64
-    function invariant_reserveClaimPerRecipientWithinSlice() public view {
+    function _checkReserveClaimPerRecipientWithinSlice() internal view {
         uint256 poolSize = bm.getTranscoderPoolSize();
         assertEq(poolSize, NUM_ACTIVE, "pool full");
         for (uint256 i; i < handler.broadcasterCount(); i++) {
@@ -120,8 +127,7 @@ contract TicketInvariantsTest is BrokerTest {
 
     /// @notice What a sender's reserve paid this round is at most what it held when the round started
     /// plus what was funded into it during the round (funding mid-round raises the slices).
-    /// forge-config: default.invariant.runs = 64
-    function invariant_reserveClaimedWithinRoundStart() public view {
+    function _checkReserveClaimedWithinRoundStart() internal view {
         uint256 round = roundsManager.currentRound();
         for (uint256 i; i < handler.broadcasterCount(); i++) {
             address b = handler.broadcasters(i);
@@ -135,8 +141,7 @@ contract TicketInvariantsTest is BrokerTest {
     }
 
     /// @notice Each sender's deposit, reserve, unlock round and claims this round are the ghost model's.
-    /// forge-config: default.invariant.runs = 64
-    function invariant_senderAccounting() public view {
+    function _checkSenderAccounting() internal view {
         uint256 round = roundsManager.currentRound();
         for (uint256 i; i < handler.broadcasterCount(); i++) {
             address b = handler.broadcasters(i);
@@ -178,12 +183,12 @@ contract TicketInvariantsTest is BrokerTest {
         assertEq(handler.ghostExpectedFailures(), 2, "replay and standby failed");
         assertEq(handler.ghostFeeWithdrawals(), 1, "fees withdrawn");
         assertEq(handler.ghostWithdrawals(), 1, "withdrawn");
-        invariant_ethConserved();
-        invariant_noTicketPaidTwice();
-        invariant_senderAccounting();
+        _checkEthConserved();
+        _checkNoTicketPaidTwice();
+        _checkSenderAccounting();
     }
 
-    /// @notice What invariant_ethConserved sets aside as stranded: orchestrator3 (feeShare 90%) withdraws
+    /// @notice What _checkEthConserved sets aside as stranded: orchestrator3 (feeShare 90%) withdraws
     /// fees, which claims its earnings through this round, then is paid a ticket in the same round; the
     /// delegator share falling on its bonded stake goes into this round's fee factor, which its claim
     /// took as the start, so its pending fees grow by less than the ticket paid. After a claim in an
@@ -206,6 +211,6 @@ contract TicketInvariantsTest is BrokerTest {
         handler.redeem(0, 2, 1 ether, false);
         assertApproxEqAbs(bm.pendingFees(orchestrator3, 0) - before, 1 ether, 2, "next round: paid in full");
         assertEq(handler.ghostStrandingRedemptions(), 1, "no new stranding");
-        invariant_ethConserved();
+        _checkEthConserved();
     }
 }
