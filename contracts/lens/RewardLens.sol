@@ -87,7 +87,9 @@ contract RewardLens {
         s.orchestrators = new Orchestrator[](orchestrators.length);
         for (uint256 i; i < orchestrators.length; ++i) {
             address o = orchestrators[i];
+            // slither-disable-next-line unused-return (only the last reward round is asked for)
             (uint256 lastRewardRound,,,,,,,,,) = bm.getTranscoder(o);
+            // slither-disable-next-line unused-return (only the round's active stake is asked for)
             (uint256 activeStake,,,,) = bm.getTranscoderEarningsPoolForRound(o, s.currentRound);
             s.orchestrators[i] = Orchestrator({
                 orchestrator: o,
