@@ -11,11 +11,11 @@ VENV := $(CURDIR)/.venv
 SLITHER_VERSION := 0.11.6
 HALMOS_VERSION := 0.3.3
 
-.PHONY: bench test deps build forge-test e2e gas-check forge-fmt-check cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
+.PHONY: bench test deps build docs-check forge-test e2e gas-check forge-fmt-check cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
 .PHONY: tools security forge-lint slither halmos coverage invariants
 
 ## test: install, build and run every check CI runs (the README's test command)
-test: deps build forge-fmt-check cargo-fmt-check forge-lint forge-test e2e gas-check clippy cargo-test security
+test: deps build docs-check forge-fmt-check cargo-fmt-check forge-lint forge-test e2e gas-check clippy cargo-test security
 
 ## deps: install the pinned toolchain from npm (forge, anvil, cast, solc, forge-std, OpenZeppelin)
 deps: node_modules/.installed
@@ -29,6 +29,10 @@ build: deps
 
 forge-test: deps
 	$(FORGE) test --no-match-path 'test/gas/*'
+
+## docs-check: every command shown in docs/ is run by a test or the devnet (and the checker's self-test)
+docs-check:
+	node script/toolchain/check-docs.js --self-test
 
 ## e2e: deploy on a fresh anvil and run every user script (script/actions/), checking the chain with cast
 e2e: build

@@ -25,8 +25,7 @@ fail() { echo "FAIL [$STEP]: $*" >&2; exit 1; }
 step() { STEP="$1"; echo "== $1"; }
 
 # ---------------------------------------------------------------------------------------------
-# anvil on a free port. BondingManager's runtime is over the EIP-170 limit (see
-# test/script/CodeSize.t.sol), so anvil and the deploy run without the code size limit for now.
+# anvil on a free port, with the default EIP-170 code size limit (test/script/CodeSize.t.sol).
 # ---------------------------------------------------------------------------------------------
 free_port() {
     local p
@@ -308,5 +307,15 @@ NEW_IMPL="$(json contracts.BondingManagerImplementation)"
 [[ "$NEW_IMPL" != "$OLD_IMPL" ]] || fail "implementation not updated in the deployments file"
 expect_eq "$(call "$BM" 'pendingStake(address,uint256)(uint256)' "$D1" 0)" "$STAKE_BEFORE" "D1 stake after upgrade"
 action Reward "$O1_KEY"
+
+step "pause and unpause (owner), then hand over ownership"
+send "$CONTROLLER" 'pause()' --private-key "$DEPLOYER_KEY"
+expect_eq "$(call "$CONTROLLER" 'paused()(bool)')" true "paused"
+action_fails "the protocol is paused" ClaimEarnings "$D1_KEY"
+send "$CONTROLLER" 'unpause()' --private-key "$DEPLOYER_KEY"
+expect_eq "$(call "$CONTROLLER" 'paused()(bool)')" false "unpaused"
+action ClaimEarnings "$D1_KEY"
+send "$CONTROLLER" 'transferOwnership(address)' "$TREASURY" --private-key "$DEPLOYER_KEY"
+expect_eq "$(call "$CONTROLLER" 'owner()(address)')" "$TREASURY" "new owner"
 
 echo "e2e scripts: all steps passed"
