@@ -9,6 +9,7 @@ import {RoundsManager} from "../../contracts/RoundsManager.sol";
 import {TicketBroker} from "../../contracts/TicketBroker.sol";
 import {IManager} from "../../contracts/interfaces/IManager.sol";
 import {DeploymentsFile} from "./DeploymentsFile.sol";
+import {ERC1967Utils} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Utils.sol";
 
 /// @notice Everything the deploy and upgrade scripts share: the config (parsed and validated key by
 /// key), the deployments file (read and written), and the post-deploy checks.
@@ -58,12 +59,15 @@ abstract contract DeployBase is DeploymentsFile {
         address treasury;
     }
 
+    /// @notice A Controller registry entry a deployment must have: its name and the address it resolves to.
+    struct RegistryEntry {
+        string name;
+        address addr;
+    }
+
     uint256 internal constant PERC_DIVISOR = 1e6;
     uint256 internal constant INFLATION_DIVISOR = 1e9;
     uint256 internal constant PRECISE_DIVISOR = 1e27;
-
-    /// @dev ERC-1967 implementation slot: bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1).
-    bytes32 internal constant IMPLEMENTATION_SLOT = 0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc;
 
     /* CONFIG */
 
@@ -130,8 +134,9 @@ abstract contract DeployBase is DeploymentsFile {
         }
     }
 
-    function _isConfigKey(string memory key) internal pure returns (bool) {
-        string[16] memory known = [
+    /// @notice Every config key, in the order of the Config struct (all required).
+    function configKeys() public pure returns (string[16] memory) {
+        return [
             string("roundLength"),
             "roundLockAmount",
             "unbondingPeriod",
@@ -149,6 +154,10 @@ abstract contract DeployBase is DeploymentsFile {
             "treasury",
             "paused"
         ];
+    }
+
+    function _isConfigKey(string memory key) internal pure returns (bool) {
+        string[16] memory known = configKeys();
         for (uint256 i; i < known.length; i++) {
             if (keccak256(bytes(known[i])) == keccak256(bytes(key))) return true;
         }
@@ -326,6 +335,20 @@ abstract contract DeployBase is DeploymentsFile {
 
     /* CHECKS */
 
+    /// @notice Every registry entry of deployment `d`, as checkDeployment checks them ("JobsManager" is
+    /// the TicketBroker's old name, which the Minter and the live clients still use).
+    function registryEntries(Deployment memory d) public pure returns (RegistryEntry[] memory entries) {
+        entries = new RegistryEntry[](8);
+        entries[0] = RegistryEntry("LivepeerToken", d.token);
+        entries[1] = RegistryEntry("Minter", d.minter);
+        entries[2] = RegistryEntry("RoundsManager", d.roundsManager);
+        entries[3] = RegistryEntry("BondingManager", d.bondingManager);
+        entries[4] = RegistryEntry("TicketBroker", d.ticketBroker);
+        entries[5] = RegistryEntry("JobsManager", d.ticketBroker);
+        entries[6] = RegistryEntry("ServiceRegistry", d.serviceRegistry);
+        entries[7] = RegistryEntry("Treasury", d.treasury);
+    }
+
     /// @notice Post-deploy checks: reverts with a message naming the first thing that is not as `cfg`
     /// says. `genesis` adds the checks that only hold right after the deploy (inflation moves every
     /// round, the genesis supply gets spent, the current treasury rate follows the next one).
@@ -333,14 +356,10 @@ abstract contract DeployBase is DeploymentsFile {
         Controller controller = Controller(d.controller);
         require(d.controller.code.length != 0, "check: no Controller code");
 
-        _checkEntry(controller, "LivepeerToken", d.token);
-        _checkEntry(controller, "Minter", d.minter);
-        _checkEntry(controller, "RoundsManager", d.roundsManager);
-        _checkEntry(controller, "BondingManager", d.bondingManager);
-        _checkEntry(controller, "TicketBroker", d.ticketBroker);
-        _checkEntry(controller, "JobsManager", d.ticketBroker);
-        _checkEntry(controller, "ServiceRegistry", d.serviceRegistry);
-        _checkEntry(controller, "Treasury", d.treasury);
+        RegistryEntry[] memory entries = registryEntries(d);
+        for (uint256 i; i < entries.length; i++) {
+            _checkEntry(controller, entries[i].name, entries[i].addr);
+        }
         require(d.treasury == cfg.treasury, _mismatch("Treasury address", d.treasury, cfg.treasury));
 
         _checkManager(d.minter, d.controller, "Minter");
@@ -407,7 +426,7 @@ abstract contract DeployBase is DeploymentsFile {
 
     function _checkProxy(address proxy, address implementation, address controller, string memory name) internal view {
         _checkManager(proxy, controller, name);
-        address actual = address(uint160(uint256(vm.load(proxy, IMPLEMENTATION_SLOT))));
+        address actual = address(uint160(uint256(vm.load(proxy, ERC1967Utils.IMPLEMENTATION_SLOT))));
         require(
             actual == implementation, _mismatch(string.concat(name, " proxy implementation"), actual, implementation)
         );

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
+import {IBondingManager} from "../../contracts/interfaces/IBondingManager.sol";
 import {ProtocolTest} from "../ProtocolTest.sol";
 import {GasTable} from "../utils/GasTable.sol";
 import {console} from "forge-std/console.sol";
@@ -98,6 +99,117 @@ contract BondingGasTest is ProtocolTest {
         _claimAfter(100, "claimEarnings_after100Rounds");
     }
 
+    /// @notice A bonded delegator adding stake to its transcoder.
+    function test_gas_bondWithHint_addStake() public {
+        _initializeRoundAndReward();
+        _fund(delegator, 1000 ether);
+        uint256 bondedBefore = bm.pendingStake(delegator, 0);
+        (address prev, address next) = _hintsFor(target, bm.transcoderTotalStake(target) + 1000 ether);
+        vm.prank(delegator);
+        bm.bondWithHint(1000 ether, target, address(0), address(0), prev, next);
+        console.log("bondWithHint (add stake)", vm.snapshotGasLastCall("bondWithHint_addStake"));
+        assertEq(_bondedAmount(delegator), bondedBefore + 1000 ether, "stake added");
+    }
+
+    /// @notice A bonded delegator moving its whole bond to another transcoder of the pool.
+    function test_gas_bondWithHint_changeDelegate() public {
+        _initializeRoundAndReward();
+        address other = transcoders[POOL / 2 + 10];
+        uint256 stake = bm.pendingStake(delegator, 0);
+        (address oldPrev, address oldNext) = _hintsFor(target, bm.transcoderTotalStake(target) - stake);
+        (address newPrev, address newNext) = _hintsFor(other, bm.transcoderTotalStake(other) + stake);
+        vm.prank(delegator);
+        bm.bondWithHint(0, other, oldPrev, oldNext, newPrev, newNext);
+        console.log("bondWithHint (change delegate)", vm.snapshotGasLastCall("bondWithHint_changeDelegate"));
+        (,, address delegate,,,,) = bm.getDelegator(delegator);
+        assertEq(delegate, other, "delegate changed");
+    }
+
+    /// @notice A third party bonding for an address that has no bond yet.
+    function test_gas_bondForWithHint_newDelegator() public {
+        _initializeRoundAndReward();
+        address beneficiary = makeAddr("beneficiary");
+        (address prev, address next) = _hintsFor(target, bm.transcoderTotalStake(target) + 1000 ether);
+        vm.prank(newcomer);
+        bm.bondForWithHint(1000 ether, beneficiary, target, address(0), address(0), prev, next);
+        console.log("bondForWithHint (new delegator)", vm.snapshotGasLastCall("bondForWithHint_newDelegator"));
+        assertEq(_bondedAmount(beneficiary), 1000 ether, "beneficiary bonded");
+    }
+
+    /// @notice A delegator handing part of its bond to an address that has none (same transcoder).
+    function test_gas_transferBond_newDelegator() public {
+        _initializeRoundAndReward();
+        address receiver = makeAddr("receiver");
+        uint256 total = bm.transcoderTotalStake(target);
+        (address oldPrev, address oldNext) = _hintsFor(target, total - 100 ether);
+        (address newPrev, address newNext) = _hintsFor(target, total);
+        vm.prank(delegator);
+        bm.transferBond(receiver, 100 ether, oldPrev, oldNext, newPrev, newNext);
+        console.log("transferBond (new delegator)", vm.snapshotGasLastCall("transferBond_newDelegator"));
+        assertEq(_bondedAmount(receiver), 100 ether, "receiver bonded");
+        assertEq(bm.transcoderTotalStake(target), total, "transcoder stake unchanged");
+    }
+
+    /// @notice A delegator unbonding its whole stake, then bonding it again from the unbonded state.
+    function test_gas_unbondWithHint_full() public {
+        _initializeRoundAndReward();
+        uint256 stake = bm.pendingStake(delegator, 0);
+        (address prev, address next) = _hintsFor(target, bm.transcoderTotalStake(target) - stake);
+        vm.prank(delegator);
+        bm.unbondWithHint(stake, prev, next);
+        console.log("unbondWithHint (full)", vm.snapshotGasLastCall("unbondWithHint_full"));
+        assertEq(uint256(bm.delegatorStatus(delegator)), uint256(IBondingManager.DelegatorStatus.Unbonded), "unbonded");
+
+        (prev, next) = _hintsFor(target, bm.transcoderTotalStake(target) + stake);
+        vm.prank(delegator);
+        bm.rebondFromUnbondedWithHint(target, 1, prev, next);
+        console.log("rebondFromUnbondedWithHint", vm.snapshotGasLastCall("rebondFromUnbondedWithHint"));
+        assertEq(_bondedAmount(delegator), stake, "rebonded");
+    }
+
+    /// @notice An orchestrator unbonding its whole self-bond: it resigns and leaves the pool.
+    function test_gas_unbond_transcoderResigns() public {
+        _initializeRoundAndReward();
+        uint256 stake = bm.pendingStake(target, 0);
+        vm.prank(target);
+        bm.unbond(stake);
+        console.log("unbond (transcoder resigns)", vm.snapshotGasLastCall("unbond_transcoderResigns"));
+        assertFalse(bm.isRegisteredTranscoder(target), "resigned");
+        assertEq(bm.getTranscoderPoolSize(), POOL - 1, "left the pool");
+    }
+
+    /// @notice A delegator withdrawing its fees of the last round (claimed in the same call) to its wallet.
+    function test_gas_withdrawFees() public {
+        _initializeRoundAndReward();
+        _payFees(target, 1 ether);
+        _nextRound();
+        _reward(target);
+        uint256 fees = bm.pendingFees(delegator, 0);
+        assertGt(fees, 0, "fees to withdraw");
+        vm.deal(delegator, 1 ether); // the caller's wallet holds ETH for gas
+        vm.prank(delegator);
+        bm.withdrawFees(payable(delegator), fees);
+        console.log("withdrawFees", vm.snapshotGasLastCall("withdrawFees"));
+        assertEq(delegator.balance, 1 ether + fees, "fees received");
+    }
+
+    /// @notice An orchestrator authorizing a reward caller (LIP-118), which then calls reward for it.
+    function test_gas_rewardCaller() public {
+        roundsManager.initializeRound();
+        address caller = makeAddr("rewardCaller");
+        vm.prank(target);
+        bm.setRewardCaller(caller);
+        console.log("setRewardCaller", vm.snapshotGasLastCall("setRewardCaller"));
+        assertEq(bm.transcoderToRewardCaller(target), caller, "caller set");
+
+        (address prev, address next) = _hintsFor(target, bm.transcoderTotalStake(target));
+        vm.prank(caller);
+        bm.rewardForTranscoderWithHint(target, prev, next);
+        console.log("rewardForTranscoderWithHint", vm.snapshotGasLastCall("rewardForTranscoderWithHint"));
+        (uint256 lastRewardRound,,,,,,,,,) = bm.getTranscoder(target);
+        assertEq(lastRewardRound, roundsManager.currentRound(), "rewarded this round");
+    }
+
     function _claimAfter(uint256 rounds, string memory name) internal {
         roundsManager.initializeRound();
         vm.prank(delegator);
@@ -111,6 +223,13 @@ contract BondingGasTest is ProtocolTest {
         uint256 gas = vm.snapshotGasLastCall(name);
         console.log(name, gas);
         assertLe(gas, 90_000, "claim goal");
+    }
+
+    /// @dev The state every delegator operation of test_gas_table is measured in: the round
+    /// initialized and `target` rewarded in it.
+    function _initializeRoundAndReward() internal {
+        roundsManager.initializeRound();
+        _reward(target);
     }
 
     function _row(string memory name, uint256 ours, uint256 ref) internal pure {

@@ -30,6 +30,14 @@ contract ProtocolGasTest is BaseTest {
         vm.snapshotGasLastCall("tokenTransfer");
     }
 
+    /// @notice A first allowance (what a delegator gives the BondingManager before bonding).
+    function test_gas_tokenApprove() public {
+        vm.prank(alice);
+        token.approve(bob, 1 ether);
+        vm.snapshotGasLastCall("tokenApprove");
+        assertEq(token.allowance(alice, bob), 1 ether, "allowance set");
+    }
+
     function test_gas_setServiceURI() public {
         vm.prank(alice);
         serviceRegistry.setServiceURI("https://orchestrator.example.com:8935");

@@ -97,6 +97,34 @@ contract TicketGasTest is BrokerTest {
         _row("withdraw", vm.snapshotGasLastCall("withdraw"), 88_570);
     }
 
+    /// @notice A funded broadcaster topping up its deposit, then its reserve, each on its own.
+    function test_gas_fundDepositAndFundReserve() public {
+        (ITicketBroker.Sender memory before, ITicketBroker.ReserveInfo memory reserveBefore) =
+            broker.getSenderInfo(broadcaster);
+        vm.prank(broadcaster);
+        broker.fundDeposit{value: 1 ether}();
+        console.log("fundDeposit (top-up)", vm.snapshotGasLastCall("fundDeposit"));
+
+        vm.prank(broadcaster);
+        broker.fundReserve{value: 1 ether}();
+        console.log("fundReserve (top-up)", vm.snapshotGasLastCall("fundReserve"));
+
+        (ITicketBroker.Sender memory afterFunding, ITicketBroker.ReserveInfo memory reserveAfter) =
+            broker.getSenderInfo(broadcaster);
+        assertEq(afterFunding.deposit, before.deposit + 1 ether, "deposit topped up");
+        assertEq(reserveAfter.fundsRemaining, reserveBefore.fundsRemaining + 1 ether, "reserve topped up");
+    }
+
+    /// @notice A broadcaster cancelling the unlock it started.
+    function test_gas_cancelUnlock() public {
+        vm.prank(broadcaster);
+        broker.unlock();
+        vm.prank(broadcaster);
+        broker.cancelUnlock();
+        console.log("cancelUnlock", vm.snapshotGasLastCall("cancelUnlock"));
+        assertFalse(broker.isUnlockInProgress(broadcaster), "unlock cancelled");
+    }
+
     /// @notice First ticket of the round for a recipient that has not called reward yet this round
     /// (the fee share then reads the stake as the round started), for comparison with the rewarded case.
     function test_gas_redeemWinningTicket_firstOfRoundBeforeReward() public {

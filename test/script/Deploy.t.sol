@@ -12,6 +12,7 @@ import {IController} from "../../contracts/interfaces/IController.sol";
 import {IManager} from "../../contracts/interfaces/IManager.sol";
 import {Deploy} from "../../script/Deploy.s.sol";
 import {DeployBase} from "../../script/lib/DeployBase.sol";
+import {ERC1967Utils} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Utils.sol";
 import {Test} from "forge-std/Test.sol";
 
 /// @notice script/Deploy.s.sol against the in-process EVM: every registry entry and parameter, the
@@ -20,9 +21,13 @@ contract DeployTest is Test {
     Deploy internal script;
     address internal multisig = makeAddr("multisig");
     address internal treasury = makeAddr("treasury");
+    /// @dev The script's own list of config keys, read once: `_json` then makes no call that a
+    /// `vm.expectRevert` before it would catch.
+    string[16] internal configKeys;
 
     function setUp() public {
         script = new Deploy();
+        configKeys = script.configKeys();
     }
 
     /* run(network) */
@@ -37,14 +42,16 @@ contract DeployTest is Test {
         address deployer = DEFAULT_SENDER;
 
         Controller controller = Controller(d.controller);
-        _assertEntry(controller, "LivepeerToken", d.token);
-        _assertEntry(controller, "Minter", d.minter);
-        _assertEntry(controller, "RoundsManager", d.roundsManager);
-        _assertEntry(controller, "BondingManager", d.bondingManager);
-        _assertEntry(controller, "TicketBroker", d.ticketBroker);
-        _assertEntry(controller, "JobsManager", d.ticketBroker);
-        _assertEntry(controller, "ServiceRegistry", d.serviceRegistry);
-        _assertEntry(controller, "Treasury", 0xa0Ee7A142d267C1f36714E4a8F75612F20a79720);
+        assertEq(d.treasury, 0xa0Ee7A142d267C1f36714E4a8F75612F20a79720, "treasury from the config");
+        DeployBase.RegistryEntry[] memory entries = script.registryEntries(d);
+        _assertListsEveryContract(entries, d);
+        for (uint256 i; i < entries.length; i++) {
+            assertEq(
+                controller.getContract(keccak256(bytes(entries[i].name))),
+                entries[i].addr,
+                string.concat("registry ", entries[i].name)
+            );
+        }
         assertEq(controller.owner(), deployer, "owner is the deployer");
         assertFalse(controller.paused(), "not paused");
 
@@ -160,22 +167,31 @@ contract DeployTest is Test {
 
     /* checks */
 
+    /// @notice Tampering with any one registry entry (JobsManager included) fails the checks, naming it.
     function test_checkDeployment_revertsOnWrongRegistryEntry() public {
         DeployBase.Config memory cfg = _config();
         DeployBase.Deployment memory d = script.deploy(cfg);
-        vm.prank(address(script));
-        Controller(d.controller).setContractInfo(keccak256("JobsManager"), address(0xBEEF), bytes20(0));
-        vm.expectRevert(
-            bytes(
-                string.concat(
-                    "check: registry entry \"JobsManager\" is ",
-                    vm.toString(address(0xBEEF)),
-                    ", expected ",
-                    vm.toString(d.ticketBroker)
+        DeployBase.RegistryEntry[] memory entries = script.registryEntries(d);
+        _assertListsEveryContract(entries, d);
+        uint256 deployed = vm.snapshotState();
+        for (uint256 i; i < entries.length; i++) {
+            vm.prank(address(script));
+            Controller(d.controller).setContractInfo(keccak256(bytes(entries[i].name)), address(0xBEEF), bytes20(0));
+            vm.expectRevert(
+                bytes(
+                    string.concat(
+                        "check: registry entry \"",
+                        entries[i].name,
+                        "\" is ",
+                        vm.toString(address(0xBEEF)),
+                        ", expected ",
+                        vm.toString(entries[i].addr)
+                    )
                 )
-            )
-        );
-        script.checkDeployment(d, cfg, true);
+            );
+            script.checkDeployment(d, cfg, true);
+            vm.revertToState(deployed);
+        }
     }
 
     function test_checkDeployment_revertsOnWrongParameter() public {
@@ -293,13 +309,34 @@ contract DeployTest is Test {
 
     /* HELPERS */
 
-    function _assertEntry(Controller controller, string memory name, address expected) internal view {
-        assertEq(controller.getContract(keccak256(bytes(name))), expected, string.concat("registry ", name));
+    /// @dev The shared list (script/lib/DeployBase.sol) must name every registered contract of `d`, the
+    /// TicketBroker twice (as "TicketBroker" and "JobsManager"): a contract dropped from it would
+    /// otherwise go unchecked by both the deploy's checks and these tests.
+    function _assertListsEveryContract(DeployBase.RegistryEntry[] memory entries, DeployBase.Deployment memory d)
+        internal
+        pure
+    {
+        assertEq(entries.length, 8, "registry entries");
+        address[8] memory expected = [
+            d.token,
+            d.minter,
+            d.roundsManager,
+            d.bondingManager,
+            d.ticketBroker,
+            d.ticketBroker,
+            d.serviceRegistry,
+            d.treasury
+        ];
+        uint256 jobsManager;
+        for (uint256 i; i < entries.length; i++) {
+            assertEq(entries[i].addr, expected[i], string.concat("registry entry ", entries[i].name));
+            if (keccak256(bytes(entries[i].name)) == keccak256("JobsManager")) jobsManager++;
+        }
+        assertEq(jobsManager, 1, "JobsManager listed");
     }
 
     function _assertImplementation(address proxy, address implementation, string memory label) internal view {
-        bytes32 slot = 0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc;
-        assertEq(address(uint160(uint256(vm.load(proxy, slot)))), implementation, label);
+        assertEq(address(uint160(uint256(vm.load(proxy, ERC1967Utils.IMPLEMENTATION_SLOT)))), implementation, label);
     }
 
     /// @dev The local config with "deployer" = the script contract (the deployer of `script.deploy`).
@@ -309,25 +346,10 @@ contract DeployTest is Test {
     }
 
     /// @dev A local-shaped config; `key` replaced by raw JSON `value`, or dropped when `value` is "".
-    function _json(string memory key, string memory value) internal pure returns (string memory json) {
-        string[16] memory keys = [
-            string("roundLength"),
-            "roundLockAmount",
-            "unbondingPeriod",
-            "numActiveTranscoders",
-            "inflation",
-            "inflationChange",
-            "targetBondingRate",
-            "unlockPeriod",
-            "ticketValidityPeriod",
-            "treasuryRewardCutRate",
-            "treasuryBalanceCeiling",
-            "genesisSupply",
-            "genesisHolder",
-            "owner",
-            "treasury",
-            "paused"
-        ];
+    /// The keys are the script's own list (a key it drops fails parseConfig as missing); the values
+    /// follow its order.
+    function _json(string memory key, string memory value) internal view returns (string memory json) {
+        string[16] memory keys = configKeys;
         string[16] memory values = [
             string("20"),
             "100000",
