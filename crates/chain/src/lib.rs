@@ -16,6 +16,8 @@
 //! - [`blocks`]: a stream of new block heads, pushed over WebSocket when available, polled
 //!   otherwise.
 //! - [`server`]: the `/metrics` + `/health` HTTP server and the `tracing` set-up of every bot.
+//! - [`shutdown`]: the [`tokio_util::sync::CancellationToken`] every bot binary cancels on SIGINT
+//!   or SIGTERM.
 //! - [`devnet`]: spawns the pinned anvil and deploys the protocol with `script/Deploy.s.sol`
 //!   (tests and benchmarks).
 
@@ -30,6 +32,7 @@ pub mod provider;
 pub mod revert;
 pub mod sender;
 pub mod server;
+pub mod shutdown;
 pub mod signer;
 
 pub use error::ChainError;
