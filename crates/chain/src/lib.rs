@@ -4,6 +4,8 @@
 //!   ([`failover::FailoverService`]), retries with exponential backoff
 //!   ([`alloy::transports::layers::RetryBackoffLayer`]) and a request counter
 //!   ([`counter::CountingLayer`]).
+//! - [`config`]: what the bots' configurations share after parsing (config file, gwei, RPC,
+//!   fee policy, key source).
 //! - [`protocol`]: discovery of every protocol contract from the Controller address alone,
 //!   through `Controller.getContract(keccak256(name))`, exactly as the live network is configured.
 //! - [`signer`]: a local signer from a keystore + password file, a private-key file or an
@@ -22,6 +24,7 @@
 //!   (tests and benchmarks).
 
 pub mod blocks;
+pub mod config;
 pub mod counter;
 pub mod devnet;
 pub mod error;
