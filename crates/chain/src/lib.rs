@@ -4,6 +4,8 @@
 //!   ([`failover::FailoverService`]), retries with exponential backoff
 //!   ([`alloy::transports::layers::RetryBackoffLayer`]) and a request counter
 //!   ([`counter::CountingLayer`]).
+//! - [`config`]: what the bots' configurations share after parsing (config file, gwei, RPC,
+//!   fee policy, key source).
 //! - [`protocol`]: discovery of every protocol contract from the Controller address alone,
 //!   through `Controller.getContract(keccak256(name))`, exactly as the live network is configured.
 //! - [`signer`]: a local signer from a keystore + password file, a private-key file or an
@@ -16,10 +18,13 @@
 //! - [`blocks`]: a stream of new block heads, pushed over WebSocket when available, polled
 //!   otherwise.
 //! - [`server`]: the `/metrics` + `/health` HTTP server and the `tracing` set-up of every bot.
+//! - [`shutdown`]: the [`tokio_util::sync::CancellationToken`] every bot binary cancels on SIGINT
+//!   or SIGTERM.
 //! - [`devnet`]: spawns the pinned anvil and deploys the protocol with `script/Deploy.s.sol`
 //!   (tests and benchmarks).
 
 pub mod blocks;
+pub mod config;
 pub mod counter;
 pub mod devnet;
 pub mod error;
@@ -30,6 +35,7 @@ pub mod provider;
 pub mod revert;
 pub mod sender;
 pub mod server;
+pub mod shutdown;
 pub mod signer;
 
 pub use error::ChainError;

@@ -5,7 +5,13 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use alloy::primitives::Address;
 use clap::Parser;
-use livepeer_chain::{provider::RpcConfig, sender::FeePolicy, signer::KeySource};
+pub use livepeer_chain::config::{ConfigError, gwei};
+use livepeer_chain::{
+    config::{FeeOptions, KeyOptions, read_file, rpc_config},
+    provider::RpcConfig,
+    sender::FeePolicy,
+    signer::KeySource,
+};
 use serde::Deserialize;
 
 /// Command line of `livepeer-keeper`.
@@ -84,25 +90,6 @@ pub struct Cli {
     pub log_json: bool,
 }
 
-/// Errors in the configuration.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// The TOML file could not be read or parsed.
-    #[error("config file {path}: {reason}")]
-    File {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
-    /// A required option is missing.
-    #[error("missing {0}")]
-    Missing(&'static str),
-    /// Options that do not go together.
-    #[error("{0}")]
-    Invalid(String),
-}
-
 /// The resolved configuration.
 #[derive(Debug, Clone)]
 pub struct KeeperConfig {
@@ -128,26 +115,13 @@ pub struct KeeperConfig {
     pub dry_run: bool,
 }
 
-/// Gwei (decimal) to wei.
-pub fn gwei(value: f64) -> Result<u128, ConfigError> {
-    livepeer_chain::sender::gwei_to_wei(value)
-        .ok_or_else(|| ConfigError::Invalid(format!("{value} is not a valid gwei amount")))
-}
-
 impl Cli {
     /// Fills every option not given by flag or env from the `--config` file.
     pub fn merge_file(self) -> Result<Self, ConfigError> {
         let Some(path) = self.config.clone() else {
             return Ok(self);
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::File {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
-        let file: Cli = toml::from_str(&text).map_err(|e| ConfigError::File {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
+        let file: Cli = read_file(&path)?;
         Ok(self.or(file))
     }
 
@@ -184,64 +158,26 @@ impl Cli {
     /// Validates and applies defaults.
     pub fn resolve(self) -> Result<KeeperConfig, ConfigError> {
         let cli = self.merge_file()?;
-        if cli.rpc_urls.is_empty() {
-            return Err(ConfigError::Missing("--rpc-url"));
-        }
+        let rpc = rpc_config(cli.rpc_urls, cli.rpc_retries)?;
         let controller = cli.controller.ok_or(ConfigError::Missing("--controller"))?;
-        let key = match (
-            cli.keystore,
-            cli.password_file,
-            cli.private_key_file,
-            cli.private_key_env,
-        ) {
-            (Some(keystore), Some(password_file), None, None) => KeySource::Keystore {
-                keystore,
-                password_file,
-            },
-            (Some(_), None, None, None) => {
-                return Err(ConfigError::Missing("--password-file (for --keystore)"));
-            }
-            (None, None, Some(path), None) => KeySource::PrivateKeyFile(path),
-            (None, None, None, Some(var)) => KeySource::PrivateKeyEnv(var),
-            (None, None, None, None) => {
-                return Err(ConfigError::Missing(
-                    "a key: --keystore + --password-file, --private-key-file or --private-key-env",
-                ));
-            }
-            _ => {
-                return Err(ConfigError::Invalid(
-                    "give exactly one key source: --keystore + --password-file, --private-key-file or --private-key-env".into(),
-                ));
-            }
-        };
-        let mut rpc = RpcConfig::new(cli.rpc_urls);
-        if let Some(retries) = cli.rpc_retries {
-            rpc.max_retries = retries;
+        let key = KeyOptions {
+            keystore: cli.keystore,
+            password_file: cli.password_file,
+            private_key_file: cli.private_key_file,
+            private_key_env: cli.private_key_env,
         }
-        let defaults = FeePolicy::default();
-        let fees = FeePolicy {
-            max_fee_per_gas: cli
-                .max_fee_gwei
-                .map(gwei)
-                .transpose()?
-                .unwrap_or(100_000_000_000),
-            priority_fee_per_gas: cli
-                .priority_fee_gwei
-                .map(gwei)
-                .transpose()?
-                .unwrap_or(10_000_000),
-            bump_percent: cli.bump_percent.unwrap_or(defaults.bump_percent),
-            replace_after_blocks: cli
-                .replace_after_blocks
-                .unwrap_or(defaults.replace_after_blocks),
-            confirmations: cli.confirmations.unwrap_or(defaults.confirmations),
-            gas_limit_percent: defaults.gas_limit_percent,
-        };
-        if fees.bump_percent < 10 {
-            return Err(ConfigError::Invalid(
-                "--bump-percent must be at least 10".into(),
-            ));
+        .resolve()?
+        .ok_or(ConfigError::Missing(
+            "a key: --keystore + --password-file, --private-key-file or --private-key-env",
+        ))?;
+        let fees = FeeOptions {
+            max_fee_gwei: cli.max_fee_gwei,
+            priority_fee_gwei: cli.priority_fee_gwei,
+            bump_percent: cli.bump_percent,
+            replace_after_blocks: cli.replace_after_blocks,
+            confirmations: cli.confirmations,
         }
+        .resolve()?;
         Ok(KeeperConfig {
             rpc,
             controller,

@@ -3,24 +3,13 @@
 use anyhow::Context;
 use clap::Parser;
 use livepeer_keeper::{Keeper, config::Cli, init_tracing};
-use tokio::signal::unix::{SignalKind, signal};
-use tokio_util::sync::CancellationToken;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_tracing(cli.log_json);
     let config = cli.resolve().context("invalid configuration")?;
-    let cancel = CancellationToken::new();
-    let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
-    let on_signal = cancel.clone();
-    tokio::spawn(async move {
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT: shutting down"),
-            _ = term.recv() => tracing::info!("SIGTERM: shutting down"),
-        }
-        on_signal.cancel();
-    });
+    let cancel = livepeer_chain::shutdown::on_signal().context("installing the signal handlers")?;
     Keeper::new(config)
         .run(cancel)
         .await

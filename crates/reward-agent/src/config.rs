@@ -9,9 +9,11 @@ use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
 
 use alloy::primitives::Address;
 use clap::Parser;
+pub use livepeer_chain::config::ConfigError;
 use livepeer_chain::{
+    config::{FeeOptions, KeyOptions, gwei, read_file, rpc_config},
     provider::RpcConfig,
-    sender::{FeePolicy, gwei_to_wei},
+    sender::FeePolicy,
     signer::KeySource,
 };
 use serde::Deserialize;
@@ -153,25 +155,6 @@ impl FromStr for OrchestratorFlag {
     }
 }
 
-/// Errors in the configuration.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// The TOML file could not be read or parsed.
-    #[error("config file {path}: {reason}")]
-    File {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        reason: String,
-    },
-    /// A required option is missing.
-    #[error("missing {0}")]
-    Missing(&'static str),
-    /// Options that do not go together, or a bad value.
-    #[error("{0}")]
-    Invalid(String),
-}
-
 /// One served orchestrator.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrchestratorConfig {
@@ -202,25 +185,17 @@ pub struct AgentConfig {
     pub dry_run: bool,
 }
 
-fn gwei(value: f64) -> Result<u128, ConfigError> {
-    gwei_to_wei(value)
-        .ok_or_else(|| ConfigError::Invalid(format!("{value} is not a valid gwei amount")))
-}
-
 impl OrchestratorEntry {
     fn resolve(self) -> Result<OrchestratorConfig, ConfigError> {
-        let key = match (
-            self.keystore,
-            self.password_file,
-            self.private_key_file,
-            self.private_key_env,
-        ) {
-            (Some(keystore), Some(password_file), None, None) => KeySource::Keystore {
-                keystore,
-                password_file,
-            },
-            (None, None, Some(path), None) => KeySource::PrivateKeyFile(path),
-            (None, None, None, Some(var)) => KeySource::PrivateKeyEnv(var),
+        let key = match (KeyOptions {
+            keystore: self.keystore,
+            password_file: self.password_file,
+            private_key_file: self.private_key_file,
+            private_key_env: self.private_key_env,
+        })
+        .resolve()
+        {
+            Ok(Some(key)) => key,
             _ => {
                 return Err(ConfigError::Invalid(format!(
                     "orchestrator {}: give exactly one key: keystore + password-file, private-key-file or private-key-env",
@@ -241,14 +216,7 @@ impl Cli {
         let Some(path) = self.config.clone() else {
             return Ok(self);
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::File {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
-        let file: Cli = toml::from_str(&text).map_err(|e| ConfigError::File {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
+        let file: Cli = read_file(&path)?;
         Ok(self.or(file))
     }
 
@@ -283,9 +251,7 @@ impl Cli {
     /// Validates and applies defaults.
     pub fn resolve(self) -> Result<AgentConfig, ConfigError> {
         let cli = self.merge_file()?;
-        if cli.rpc_urls.is_empty() {
-            return Err(ConfigError::Missing("--rpc-url"));
-        }
+        let rpc = rpc_config(cli.rpc_urls, cli.rpc_retries)?;
         let controller = cli.controller.ok_or(ConfigError::Missing("--controller"))?;
         let mut orchestrators: Vec<OrchestratorConfig> =
             cli.orchestrator_flags.into_iter().map(|f| f.0).collect();
@@ -305,29 +271,19 @@ impl Cli {
                 )));
             }
         }
-        let mut rpc = RpcConfig::new(cli.rpc_urls);
-        if let Some(retries) = cli.rpc_retries {
-            rpc.max_retries = retries;
+        let fees = FeeOptions {
+            max_fee_gwei: cli.max_fee_gwei,
+            priority_fee_gwei: cli.priority_fee_gwei,
+            confirmations: cli.confirmations,
+            ..FeeOptions::default()
         }
-        let priority_fee = cli
-            .priority_fee_gwei
-            .map(gwei)
-            .transpose()?
-            .unwrap_or(10_000_000);
-        let defaults = FeePolicy::default();
-        let replace_after_blocks = cli.replace_after_blocks.unwrap_or(3).max(1);
+        .resolve()?;
         let fees = FeePolicy {
-            max_fee_per_gas: cli
-                .max_fee_gwei
-                .map(gwei)
-                .transpose()?
-                .unwrap_or(100_000_000_000),
-            priority_fee_per_gas: priority_fee,
             // The agent replaces stuck rewards itself, with hints recomputed from the new pool.
             replace_after_blocks: u64::MAX,
-            confirmations: cli.confirmations.unwrap_or(defaults.confirmations),
-            ..defaults
+            ..fees
         };
+        let replace_after_blocks = cli.replace_after_blocks.unwrap_or(3).max(1);
         let profitability = match (cli.lpt_price_eth, cli.max_gas_fraction) {
             (Some(lpt_price_eth), Some(max_gas_fraction)) => {
                 let positive = |v: f64| v.is_finite() && v > 0.0;
@@ -351,7 +307,7 @@ impl Cli {
         };
         let policy = Policy {
             gas_ceiling: cli.gas_ceiling_gwei.map(gwei).transpose()?,
-            priority_fee,
+            priority_fee: fees.priority_fee_per_gas,
             gas_estimate: cli.reward_gas.unwrap_or(400_000),
             profitability,
             replace_after_blocks,

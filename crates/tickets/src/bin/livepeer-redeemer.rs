@@ -93,12 +93,7 @@ async fn main() -> Result<()> {
     if args.list {
         return list(&args);
     }
-    let cancel = CancellationToken::new();
-    let on_signal = cancel.clone();
-    tokio::spawn(async move {
-        shutdown_signal().await;
-        on_signal.cancel();
-    });
+    let cancel = livepeer_chain::shutdown::on_signal().context("installing the signal handlers")?;
     run(args, cancel).await
 }
 
@@ -166,27 +161,4 @@ async fn run(args: Args, cancel: CancellationToken) -> Result<()> {
         return Ok(());
     }
     redeemer.run(cancel).await.context("redeemer stopped")
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = ctrl_c => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = ctrl_c.await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = ctrl_c.await;
-    }
 }

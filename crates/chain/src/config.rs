@@ -1,0 +1,238 @@
+//! What the bots' configurations share once their flags are parsed: reading the `--config`
+//! TOML file, gwei amounts, the RPC connection, the sender's fee policy and the choice of one
+//! key source, with the same defaults and error messages in every bot.
+//!
+//! The flags themselves stay in each bot's own `Cli`: their environment variables carry the
+//! bot's prefix (`KEEPER_*`, `REWARD_AGENT_*`; clap's `env = "…"` is a literal), several doc
+//! texts and defaults differ between the bots, and the config file is parsed with
+//! `deny_unknown_fields`, which serde does not support together with a `#[serde(flatten)]`
+//! shared struct.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use crate::{
+    provider::RpcConfig,
+    sender::{FeePolicy, gwei_to_wei},
+    signer::KeySource,
+};
+
+/// Errors in a bot's configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The TOML file could not be read or parsed.
+    #[error("config file {path}: {reason}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// A required option is missing.
+    #[error("missing {0}")]
+    Missing(&'static str),
+    /// Options that do not go together, or a bad value.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Reads and parses the TOML file at `path` (a bot's `--config`).
+pub fn read_file<T: DeserializeOwned>(path: &Path) -> Result<T, ConfigError> {
+    let file_error = |reason: String| ConfigError::File {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| file_error(e.to_string()))?;
+    toml::from_str(&text).map_err(|e| file_error(e.to_string()))
+}
+
+/// Gwei (decimal) to wei; an error names the value if it is negative or not finite.
+pub fn gwei(value: f64) -> Result<u128, ConfigError> {
+    gwei_to_wei(value)
+        .ok_or_else(|| ConfigError::Invalid(format!("{value} is not a valid gwei amount")))
+}
+
+/// The RPC connection of `--rpc-url` (at least one URL) and `--rpc-retries` (default
+/// [`RpcConfig::new`]'s).
+pub fn rpc_config(urls: Vec<String>, retries: Option<u32>) -> Result<RpcConfig, ConfigError> {
+    if urls.is_empty() {
+        return Err(ConfigError::Missing("--rpc-url"));
+    }
+    let mut rpc = RpcConfig::new(urls);
+    if let Some(retries) = retries {
+        rpc.max_retries = retries;
+    }
+    Ok(rpc)
+}
+
+/// Priority fee of the bots when none is configured: 0.01 gwei.
+pub const DEFAULT_PRIORITY_FEE_PER_GAS: u128 = 10_000_000;
+
+/// The sender options of a bot, as parsed (`None`: not given).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FeeOptions {
+    /// `--max-fee-gwei` [default: 100].
+    pub max_fee_gwei: Option<f64>,
+    /// `--priority-fee-gwei` [default: 0.01, [`DEFAULT_PRIORITY_FEE_PER_GAS`]].
+    pub priority_fee_gwei: Option<f64>,
+    /// `--bump-percent`, at least 10 [default: [`FeePolicy::default`]'s].
+    pub bump_percent: Option<u64>,
+    /// `--replace-after-blocks` [default: [`FeePolicy::default`]'s].
+    pub replace_after_blocks: Option<u64>,
+    /// `--confirmations` [default: [`FeePolicy::default`]'s].
+    pub confirmations: Option<u64>,
+}
+
+impl FeeOptions {
+    /// The fee policy, defaults applied; the gas limit percentage is always the default one.
+    pub fn resolve(self) -> Result<FeePolicy, ConfigError> {
+        let defaults = FeePolicy::default();
+        let fees = FeePolicy {
+            max_fee_per_gas: self
+                .max_fee_gwei
+                .map(gwei)
+                .transpose()?
+                .unwrap_or(100_000_000_000),
+            priority_fee_per_gas: self
+                .priority_fee_gwei
+                .map(gwei)
+                .transpose()?
+                .unwrap_or(DEFAULT_PRIORITY_FEE_PER_GAS),
+            bump_percent: self.bump_percent.unwrap_or(defaults.bump_percent),
+            replace_after_blocks: self
+                .replace_after_blocks
+                .unwrap_or(defaults.replace_after_blocks),
+            confirmations: self.confirmations.unwrap_or(defaults.confirmations),
+            gas_limit_percent: defaults.gas_limit_percent,
+        };
+        if fees.bump_percent < 10 {
+            return Err(ConfigError::Invalid(
+                "--bump-percent must be at least 10".into(),
+            ));
+        }
+        Ok(fees)
+    }
+}
+
+/// The key options of one account, as parsed (`None`: not given).
+#[derive(Debug, Clone, Default)]
+pub struct KeyOptions {
+    /// An encrypted JSON keystore (needs `password_file`).
+    pub keystore: Option<PathBuf>,
+    /// The file holding the keystore password.
+    pub password_file: Option<PathBuf>,
+    /// A file holding the hex private key.
+    pub private_key_file: Option<PathBuf>,
+    /// The name of an environment variable holding the hex private key.
+    pub private_key_env: Option<String>,
+}
+
+impl KeyOptions {
+    /// The one key source given: `Ok(None)` if none is, an error for a keystore without its
+    /// password file or for several sources.
+    pub fn resolve(self) -> Result<Option<KeySource>, ConfigError> {
+        match (
+            self.keystore,
+            self.password_file,
+            self.private_key_file,
+            self.private_key_env,
+        ) {
+            (Some(keystore), Some(password_file), None, None) => Ok(Some(KeySource::Keystore {
+                keystore,
+                password_file,
+            })),
+            (None, None, Some(path), None) => Ok(Some(KeySource::PrivateKeyFile(path))),
+            (None, None, None, Some(var)) => Ok(Some(KeySource::PrivateKeyEnv(var))),
+            (None, None, None, None) => Ok(None),
+            (Some(_), None, None, None) => {
+                Err(ConfigError::Missing("--password-file (for --keystore)"))
+            }
+            _ => Err(ConfigError::Invalid(
+                "give exactly one key source: --keystore + --password-file, --private-key-file or --private-key-env".into(),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fee_defaults_and_bump_floor() -> Result<(), ConfigError> {
+        let fees = FeeOptions::default().resolve()?;
+        assert_eq!(fees.max_fee_per_gas, 100_000_000_000, "max fee");
+        assert_eq!(fees.priority_fee_per_gas, 10_000_000, "priority fee");
+        assert_eq!(fees.bump_percent, FeePolicy::default().bump_percent, "bump");
+        let fees = FeeOptions {
+            max_fee_gwei: Some(2.5),
+            confirmations: Some(3),
+            ..FeeOptions::default()
+        }
+        .resolve()?;
+        assert_eq!(fees.max_fee_per_gas, 2_500_000_000, "max fee from gwei");
+        assert_eq!(fees.confirmations, 3, "confirmations");
+        let low_bump = FeeOptions {
+            bump_percent: Some(9),
+            ..FeeOptions::default()
+        }
+        .resolve();
+        assert!(matches!(low_bump, Err(ConfigError::Invalid(m)) if m.contains("--bump-percent")));
+        let negative = FeeOptions {
+            priority_fee_gwei: Some(-1.0),
+            ..FeeOptions::default()
+        }
+        .resolve();
+        assert!(matches!(negative, Err(ConfigError::Invalid(m)) if m.contains("-1")));
+        Ok(())
+    }
+
+    #[test]
+    fn rpc_needs_a_url() -> Result<(), ConfigError> {
+        assert!(matches!(
+            rpc_config(Vec::new(), None),
+            Err(ConfigError::Missing("--rpc-url"))
+        ));
+        let rpc = rpc_config(vec!["http://a".into()], Some(9))?;
+        assert_eq!(rpc.max_retries, 9, "retries");
+        Ok(())
+    }
+
+    #[test]
+    fn exactly_one_key_source() -> Result<(), ConfigError> {
+        assert_eq!(KeyOptions::default().resolve()?, None, "none given");
+        let env = KeyOptions {
+            private_key_env: Some("KEY".into()),
+            ..KeyOptions::default()
+        };
+        assert_eq!(
+            env.clone().resolve()?,
+            Some(KeySource::PrivateKeyEnv("KEY".into()))
+        );
+        let no_password = KeyOptions {
+            keystore: Some("k.json".into()),
+            ..KeyOptions::default()
+        };
+        assert!(matches!(
+            no_password.resolve(),
+            Err(ConfigError::Missing(_))
+        ));
+        let two = KeyOptions {
+            private_key_file: Some("k".into()),
+            ..env
+        };
+        assert!(matches!(two.resolve(), Err(ConfigError::Invalid(m)) if m.contains("exactly one")));
+        Ok(())
+    }
+
+    #[test]
+    fn unreadable_file_names_the_path() {
+        let path = Path::new("/nonexistent/bot.toml");
+        let err = read_file::<toml::Table>(path);
+        assert!(
+            matches!(err, Err(ConfigError::File { path: p, .. }) if p == path),
+            "file error"
+        );
+    }
+}
