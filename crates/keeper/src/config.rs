@@ -260,6 +260,41 @@ dry-run = true
         );
     }
 
+    /// The example in docs/keeper-operators.md is a working config file with every value as described.
+    #[test]
+    fn documented_config_file_parses() {
+        let page = include_str!("../../../docs/keeper-operators.md");
+        let example = page
+            .split("```toml\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .unwrap_or_else(|| unreachable!("docs/keeper-operators.md has no toml example"));
+        let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
+        let path = dir.path().join("keeper.toml");
+        std::fs::write(&path, example).unwrap_or_else(|_| unreachable!());
+        let cfg = parse(&["--config", path.to_str().unwrap_or_default()])
+            .resolve()
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(cfg.rpc.urls.len(), 2, "rpc-urls");
+        assert_eq!(cfg.keepers.len(), 2, "keepers");
+        assert_eq!(cfg.turn_delay_blocks, 2, "turn-delay-blocks");
+        assert_eq!(cfg.gas_ceiling, Some(500_000_000), "gas-ceiling-gwei");
+        assert_eq!(cfg.fees.max_fee_per_gas, 5_000_000_000, "max-fee-gwei");
+        assert_eq!(cfg.fees.priority_fee_per_gas, 10_000_000, "priority-fee-gwei");
+        assert_eq!(cfg.fees.replace_after_blocks, 3, "replace-after-blocks");
+        assert_eq!(cfg.fees.confirmations, 1, "confirmations");
+        assert_eq!(
+            cfg.metrics_addr,
+            Some(SocketAddr::from(([127, 0, 0, 1], 9464))),
+            "metrics-addr"
+        );
+        assert_eq!(
+            cfg.key,
+            KeySource::PrivateKeyFile("/run/secrets/keeper-key".into()),
+            "private-key-file"
+        );
+    }
+
     #[test]
     fn two_key_sources_are_rejected() {
         let err = parse(&[
