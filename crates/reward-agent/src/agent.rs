@@ -275,6 +275,7 @@ impl Agent {
                 )
                 .await;
             }
+            metrics.lock().processed_block = head.number;
         }
         let head = head_rx.borrow().number;
         for s in &mut served {

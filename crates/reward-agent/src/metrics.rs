@@ -50,6 +50,8 @@ pub struct Metrics {
 pub struct Inner {
     /// Latest block seen.
     pub head_block: u64,
+    /// Latest block fully handled: read, decided, and any reward handed to its sender.
+    pub processed_block: u64,
     /// `currentRound()` at the latest read.
     pub current_round: u64,
     /// Chain reads that failed.
@@ -105,6 +107,13 @@ impl Metrics {
             "gauge",
             "Latest block seen.",
             single(inner.head_block.to_string()),
+        );
+        family(
+            &mut out,
+            "reward_agent_processed_block",
+            "gauge",
+            "Latest block fully handled (read, decided, rewards handed to the senders).",
+            single(inner.processed_block.to_string()),
         );
         family(
             &mut out,
@@ -251,7 +260,14 @@ mod tests {
             m.skipped_unprofitable = 2;
         });
         metrics.lock().signer_balances.insert(a, U256::from(5));
+        metrics.lock().processed_block = 42;
         let text = metrics.render();
+        assert!(
+            text.contains(
+                "# TYPE reward_agent_processed_block gauge\nreward_agent_processed_block 42\n"
+            ),
+            "{text}"
+        );
         let expected = format!(
             "# TYPE reward_agent_last_rewarded_round gauge\nreward_agent_last_rewarded_round{{orchestrator=\"{a}\"}} 7\n"
         );
