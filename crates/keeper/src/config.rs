@@ -280,7 +280,10 @@ dry-run = true
         assert_eq!(cfg.turn_delay_blocks, 2, "turn-delay-blocks");
         assert_eq!(cfg.gas_ceiling, Some(500_000_000), "gas-ceiling-gwei");
         assert_eq!(cfg.fees.max_fee_per_gas, 5_000_000_000, "max-fee-gwei");
-        assert_eq!(cfg.fees.priority_fee_per_gas, 10_000_000, "priority-fee-gwei");
+        assert_eq!(
+            cfg.fees.priority_fee_per_gas, 10_000_000,
+            "priority-fee-gwei"
+        );
         assert_eq!(cfg.fees.replace_after_blocks, 3, "replace-after-blocks");
         assert_eq!(cfg.fees.confirmations, 1, "confirmations");
         assert_eq!(
