@@ -38,9 +38,10 @@ docs-check:
 e2e: build
 	bash test/e2e/scripts.sh
 
-## gas-check: fail if any committed gas snapshot (test/snapshots/) changed
+## gas-check: fail if any committed gas snapshot (test/snapshots/) changed or BENCHMARKS.md's gas table is stale
 gas-check: deps
 	FORGE_SNAPSHOT_CHECK=true $(FORGE) test --isolate --match-path 'test/gas/*'
+	node script/bench/report.js --check
 
 forge-fmt-check: deps
 	$(FORGE) fmt --check
@@ -99,15 +100,17 @@ fmt: deps
 	$(FORGE) fmt
 	cargo fmt --all
 
-## snapshot: rewrite the committed gas snapshots
+## snapshot: rewrite the committed gas snapshots and BENCHMARKS.md's gas table
 snapshot: deps
 	rm -rf test/snapshots
 	FORGE_SNAPSHOT_CHECK=false $(FORGE) test --isolate --match-path 'test/gas/*'
+	node script/bench/report.js --gas-only
 
 ## bench: measure everything BENCHMARKS.md reports (gas snapshots, bench commands, `make test` wall time) and rewrite it
 bench: deps
 	rm -rf target/bench && mkdir -p target/bench
 	FORGE_SNAPSHOT_CHECK=false $(FORGE) test --isolate --match-path 'test/gas/*'
+	node script/bench/report.js --gas-only
 	cargo build --release -p livepeer-keeper && target/release/keeper-bench
 	cargo build --release -p livepeer-reward-agent && target/release/reward-agent-bench
 	start=$$(date +%s); $(MAKE) --no-print-directory test; end=$$(date +%s); \
