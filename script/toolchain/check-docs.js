@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Checks that every command shown in docs/*.md is exercised by a test or the devnet run, so the
+// Checks that every command shown in README.md and docs/*.md is exercised by a test or the devnet run, so the
 // user pages cannot drift from what is tested. `make docs-check` (part of `make test`).
 //
 // For each line of a ```sh block (continuations joined, `&&`/`;`/`|` split, comments dropped):
@@ -163,11 +163,11 @@ function selfTest() {
 }
 
 if (process.argv.includes("--self-test")) selfTest();
-const docs = filesUnder("docs", [".md"]);
+const docs = ["README.md", ...filesUnder("docs", [".md"])];
 const problems = docs.flatMap((f) => checkFile(f, read(f)));
 if (problems.length) {
   console.error(problems.join("\n"));
   console.error(`check-docs: ${problems.length} command(s) in docs/ are not exercised by a test`);
   process.exit(1);
 }
-console.log(`check-docs: every command in ${docs.length} docs pages is exercised by a test or the devnet run`);
+console.log(`check-docs: every command in ${docs.length} pages (README.md, docs/) is exercised by a test or the devnet run`);
