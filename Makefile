@@ -11,7 +11,7 @@ VENV := $(CURDIR)/.venv
 SLITHER_VERSION := 0.11.6
 HALMOS_VERSION := 0.3.3
 
-.PHONY: bench test deps build docs-check forge-test e2e gas-check forge-fmt-check cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
+.PHONY: bench test deps build devnet-bins docs-check forge-test e2e gas-check forge-fmt-check cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
 .PHONY: tools security forge-lint slither halmos coverage invariants
 
 ## test: install, build and run every check CI runs (the README's test command)
@@ -124,9 +124,13 @@ deep: deps
 ## devnet: the main job, a local devnet running the whole protocol: anvil + Deploy.s.sol (local),
 ## an economy, the keeper, reward agent and redeemer as processes, a per-round table and a
 ## consistency check (exit non-zero on failure). Options: make devnet ARGS="--rounds 10"
-devnet: build
-	cargo build --release -p livepeer-devnet -p livepeer-keeper -p livepeer-reward-agent -p livepeer-tickets
+devnet: deps
+	$(MAKE) --no-print-directory -j2 build devnet-bins
 	target/release/livepeer-devnet $(ARGS)
+
+# The release binaries `make devnet` runs; built next to the contracts (forge's wasm solc uses one core).
+devnet-bins:
+	cargo build --release -p livepeer-devnet -p livepeer-keeper -p livepeer-reward-agent -p livepeer-tickets
 
 clean:
 	rm -rf out cache target .slither .halmos .lint .lint.log .coverage
