@@ -6,7 +6,8 @@
 // - `lpt <command> --flag …`: the command and every flag appear quoted in crates/cli/tests;
 // - `livepeer-keeper`, `livepeer-reward-agent`, `livepeer-redeemer`, `livepeer-devnet` (also as
 //   target/release/… or `cargo run … --bin …`): every flag appears quoted in the tests that run
-//   that binary (its crate's tests and benches, and the devnet, which runs the bots);
+//   that binary (its crate's tests and benches, and the devnet, which runs the bots), unless a
+//   test of that binary parses the page's command lines itself (`include_str!` of the page);
 // - `forge script script/actions/X.s.sol:X`: test/e2e/scripts.sh runs action X, with every
 //   inline `VAR=` input; other scripts: the target and its `--sig` appear there;
 // - `cast send|call <to> '<signature>'`: the signature appears in test/e2e/scripts.sh;
@@ -57,7 +58,7 @@ const quoted = (text, s) => text.includes(`"${s}"`);
 const flags = (ws) => ws.filter((w) => /^--?[a-z]/.test(w)).map((w) => w.split("=")[0]);
 
 // Returns the problems of one command line (empty when it is exercised).
-function checkCommand(line) {
+function checkCommand(line, page) {
   let ws = words(line);
   const env = [];
   while (ws.length && /^[A-Z_][A-Z0-9_]*=/.test(ws[0])) env.push(ws.shift().split("=")[0]);
@@ -73,7 +74,8 @@ function checkCommand(line) {
   prog = prog.replace(/^(\.\/)?target\/(release|debug)\//, "");
   if (prog in binaries) {
     const text = binaries[prog];
-    for (const f of flags(args)) if (!quoted(text, f)) problems.push(`${prog} ${f} is not used by any test`);
+    const parsedByTest = page && prog !== "lpt" && text.includes(`include_str!("../../../${page}")`);
+    for (const f of parsedByTest ? [] : flags(args)) if (!quoted(text, f)) problems.push(`${prog} ${f} is not used by any test`);
     if (prog === "lpt") {
       const command = args.find((a, i) => !a.startsWith("-") && !(args[i - 1] ?? "").match(/^--(rpc-url|controller|deployments|private-key-file|private-key-env|keystore|password-file|max-fee-gwei|priority-fee-gwei)$/));
       if (command && !quoted(text, command)) problems.push(`lpt ${command} is not run by any test`);
@@ -123,7 +125,7 @@ function checkFile(rel, text) {
   for (const m of text.matchAll(/```(\w*)[^\n]*\n([\s\S]*?)```/g)) {
     const at = `${rel}:${text.slice(0, m.index).split("\n").length}`;
     if (["sh", "bash", "shell"].includes(m[1])) {
-      for (const c of commands(m[2])) for (const p of checkCommand(c)) problems.push(`${at}: ${p}`);
+      for (const c of commands(m[2])) for (const p of checkCommand(c, rel)) problems.push(`${at}: ${p}`);
     } else if (m[1] === "toml") {
       const owner = m[2].includes("[[orchestrators]]") ? "livepeer-reward-agent" : "livepeer-keeper";
       if (binaries[owner].includes(`include_str!("../../../${rel}")`)) continue; // a test parses this page's example

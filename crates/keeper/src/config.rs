@@ -260,18 +260,56 @@ dry-run = true
         );
     }
 
-    /// The example in docs/keeper-operators.md is a working config file with every value as described.
-    #[test]
-    fn documented_config_file_parses() {
-        let page = include_str!("../../../docs/keeper-operators.md");
-        let example = page
+    /// The operator page (docs/keeper-operators.md): its examples must keep working as written.
+    const OPERATOR_PAGE: &str = include_str!("../../../docs/keeper-operators.md");
+
+    /// The page's config file example, written to `dir/keeper.toml`.
+    fn documented_config_file(dir: &std::path::Path) -> std::path::PathBuf {
+        let example = OPERATOR_PAGE
             .split("```toml\n")
             .nth(1)
             .and_then(|rest| rest.split("```").next())
             .unwrap_or_else(|| unreachable!("docs/keeper-operators.md has no toml example"));
-        let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
-        let path = dir.path().join("keeper.toml");
+        let path = dir.join("keeper.toml");
         std::fs::write(&path, example).unwrap_or_else(|_| unreachable!());
+        path
+    }
+
+    #[test]
+    fn documented_commands_parse() {
+        let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
+        let file = documented_config_file(dir.path());
+        let lines: Vec<&str> = OPERATOR_PAGE
+            .lines()
+            .filter_map(|l| {
+                l.split_once("target/release/livepeer-keeper ")
+                    .map(|(_, args)| args)
+            })
+            .collect();
+        assert_eq!(lines.len(), 3, "documented command lines");
+        for line in lines {
+            let args: Vec<&str> = line
+                .split_whitespace()
+                .map(|a| {
+                    if a == "keeper.toml" {
+                        file.to_str().unwrap_or_default()
+                    } else {
+                        a
+                    }
+                })
+                .collect();
+            let cfg = parse(&args)
+                .resolve()
+                .unwrap_or_else(|e| unreachable!("{line}: {e}"));
+            assert!(!cfg.rpc.urls.is_empty(), "{line}: rpc urls");
+        }
+    }
+
+    /// The example in docs/keeper-operators.md is a working config file with every value as described.
+    #[test]
+    fn documented_config_file_parses() {
+        let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
+        let path = documented_config_file(dir.path());
         let cfg = parse(&["--config", path.to_str().unwrap_or_default()])
             .resolve()
             .unwrap_or_else(|e| unreachable!("{e}"));

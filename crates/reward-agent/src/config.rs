@@ -342,6 +342,59 @@ mod tests {
             .unwrap_or_else(|e| unreachable!("{e}"))
     }
 
+    /// The operator page's examples (docs/orchestrators.md) must keep working as written.
+    const ORCHESTRATORS_PAGE: &str = include_str!("../../../docs/orchestrators.md");
+
+    #[test]
+    fn documented_command_parses() {
+        let lines: Vec<&str> = ORCHESTRATORS_PAGE
+            .lines()
+            .filter(|l| l.starts_with("target/release/livepeer-reward-agent "))
+            .collect();
+        assert_eq!(lines.len(), 1, "one documented command line");
+        for line in lines {
+            let args: Vec<&str> = line.split_whitespace().skip(1).collect();
+            let cfg = parse(&args)
+                .resolve()
+                .unwrap_or_else(|e| unreachable!("{line}: {e}"));
+            assert_eq!(cfg.rpc.urls.len(), 2, "rpc urls");
+            assert_eq!(cfg.orchestrators.len(), 2, "orchestrators");
+            assert_eq!(
+                cfg.orchestrators[1].key,
+                KeySource::PrivateKeyEnv("CALLER_KEY".into())
+            );
+            assert_eq!(cfg.policy.gas_ceiling, Some(1_000_000_000), "gas ceiling");
+            assert!(cfg.policy.profitability.is_some(), "profitability guard");
+            assert_eq!(
+                cfg.metrics_addr,
+                Some(SocketAddr::from(([127, 0, 0, 1], 9465)))
+            );
+        }
+    }
+
+    #[test]
+    fn documented_config_file_parses() {
+        let example = ORCHESTRATORS_PAGE
+            .split("```toml\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .unwrap_or_else(|| unreachable!("docs/orchestrators.md has no toml example"));
+        // The example sits in a list item: its indentation is not part of the file.
+        let example: String = example.lines().map(|l| format!("{}\n", l.trim())).collect();
+        let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
+        let path = dir.path().join("agent.toml");
+        std::fs::write(&path, example).unwrap_or_else(|_| unreachable!());
+        let cfg = parse(&["--config", path.to_str().unwrap_or_default()])
+            .resolve()
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(cfg.rpc.urls.len(), 1, "rpc-urls");
+        assert_eq!(cfg.orchestrators.len(), 1, "[[orchestrators]]");
+        assert_eq!(
+            cfg.orchestrators[0].key,
+            KeySource::PrivateKeyEnv("O1_KEY".into())
+        );
+    }
+
     #[test]
     fn flags_resolve_with_defaults() {
         let o1 = format!("{O1}=env:O1_KEY");
