@@ -1,6 +1,7 @@
 //! The rounds after the set-up: each waits for the keeper's initialization, sends the
-//! broadcaster's tickets, lets one delegator act and waits for the round's last block, reporting
-//! rewards as they land; at the end the redeemer gets time to cash the last winners.
+//! broadcaster's tickets and waits for the round's last block, reporting rewards as they land and
+//! letting one delegator act once they have; at the end the redeemer gets time to cash the last
+//! winners.
 
 use std::{
     fmt::Write as _,
@@ -92,6 +93,7 @@ pub(crate) async fn drive(
         }
         .encode();
         let mut won = 0u64;
+        let first_winner = winners.len();
         let mut lines = String::new();
         for o in orchs {
             // The orchestrator's secret for this round, its hash handed to the broadcaster.
@@ -130,67 +132,15 @@ pub(crate) async fn drive(
             args.tickets_per_round * orchs.len() as u64
         );
 
-        // One delegator acts.
-        let i = (r - first) as usize;
-        let action = match i % 3 {
-            0 => {
-                let j = (i / 3) % dels.len();
-                let a = dels[j].signer.address();
-                let d = net.p.bonding_manager.getDelegator(a).call().await?;
-                let amount = d.bondedAmount / U256::from(5);
-                net.send(
-                    "unbond",
-                    net.p
-                        .bonding_manager
-                        .unbond(amount)
-                        .from(a)
-                        .into_transaction_request(),
-                )
-                .await?;
-                last_unbond = Some((j, d.nextUnbondingLockId));
-                format!("D{j} unbonds {} LPT", fmt_units(amount, 0))
-            }
-            1 => match last_unbond.take() {
-                Some((j, lock)) => {
-                    let a = dels[j].signer.address();
-                    net.send(
-                        "rebond",
-                        net.p
-                            .bonding_manager
-                            .rebond(lock)
-                            .from(a)
-                            .into_transaction_request(),
-                    )
-                    .await?;
-                    format!("D{j} rebonds lock {lock}")
-                }
-                None => "none".into(),
-            },
-            _ if orchs.len() < 2 => "none (one orchestrator: nowhere to move)".into(),
-            _ => {
-                let j = (i / 3 + 1) % dels.len();
-                let a = dels[j].signer.address();
-                let to = (delegate_of[j] + 1) % orchs.len();
-                net.send(
-                    "redelegate",
-                    net.p
-                        .bonding_manager
-                        .bond(U256::ZERO, orchs[to].signer.address())
-                        .from(a)
-                        .into_transaction_request(),
-                )
-                .await?;
-                let from = delegate_of[j];
-                delegate_of[j] = to;
-                format!("D{j} moves its stake O{from} -> O{to}")
-            }
-        };
-        println!("round {r}: {action}");
-
-        // Wait for the round's last block, reporting rewards as they land.
+        // Wait for the round's last block, reporting rewards as they land. One delegator acts
+        // once every orchestrator has been rewarded and the round's winning tickets redeemed:
+        // acting earlier settles its earnings before them, and a pool's earnings that arrive
+        // after a delegator's claim in the same round are credited to nobody (LIP-36;
+        // docs/delegators.md). So the consistency check can require exact accounts.
         let end = start + net.round_length - 1;
         let deadline = Instant::now() + round_timeout;
         let mut seen = 0usize;
+        let mut action = None;
         loop {
             let head = net.block().await?;
             let rewards = net
@@ -207,6 +157,21 @@ pub(crate) async fn drive(
                     orchs.len()
                 );
             }
+            let settled = seen >= orchs.len() && all_used(net, &winners[first_winner..]).await?;
+            if action.is_none() && (settled || head + 2 >= end) {
+                let done = delegator_acts(
+                    net,
+                    orchs,
+                    dels,
+                    (r - first) as usize,
+                    &mut last_unbond,
+                    &mut delegate_of,
+                )
+                .await?;
+                println!("round {r}: {done}");
+                action = Some(done);
+                continue;
+            }
             if head >= end {
                 break;
             }
@@ -216,7 +181,7 @@ pub(crate) async fn drive(
         }
         let mut row = read_row(net, orchs, r, start, end).await?;
         row.won = won;
-        row.action = action;
+        row.action = action.unwrap_or_default();
         println!(
             "round {r}: done: minted {} LPT, {} redeemed, fees {} ETH",
             fmt_units(row.minted, 2),
@@ -258,4 +223,80 @@ pub(crate) async fn drive(
         supply0,
     )
     .await
+}
+
+/// The round's delegator action, in turn: the `i`-th round after the set-up unbonds a fifth of a
+/// delegator's bond, rebonds the previous unbonding lock, or moves a delegator to the next
+/// orchestrator. Returns the table's description of it.
+async fn delegator_acts(
+    net: &Net,
+    orchs: &[Orchestrator],
+    dels: &[Delegator],
+    i: usize,
+    last_unbond: &mut Option<(usize, U256)>,
+    delegate_of: &mut [usize],
+) -> Result<String> {
+    Ok(match i % 3 {
+        0 => {
+            let j = (i / 3) % dels.len();
+            let a = dels[j].signer.address();
+            let d = net.p.bonding_manager.getDelegator(a).call().await?;
+            let amount = d.bondedAmount / U256::from(5);
+            net.send(
+                "unbond",
+                net.p
+                    .bonding_manager
+                    .unbond(amount)
+                    .from(a)
+                    .into_transaction_request(),
+            )
+            .await?;
+            *last_unbond = Some((j, d.nextUnbondingLockId));
+            format!("D{j} unbonds {} LPT", fmt_units(amount, 0))
+        }
+        1 => match last_unbond.take() {
+            Some((j, lock)) => {
+                let a = dels[j].signer.address();
+                net.send(
+                    "rebond",
+                    net.p
+                        .bonding_manager
+                        .rebond(lock)
+                        .from(a)
+                        .into_transaction_request(),
+                )
+                .await?;
+                format!("D{j} rebonds lock {lock}")
+            }
+            None => "none".into(),
+        },
+        _ if orchs.len() < 2 => "none (one orchestrator: nowhere to move)".into(),
+        _ => {
+            let j = (i / 3 + 1) % dels.len();
+            let a = dels[j].signer.address();
+            let to = (delegate_of[j] + 1) % orchs.len();
+            net.send(
+                "redelegate",
+                net.p
+                    .bonding_manager
+                    .bond(U256::ZERO, orchs[to].signer.address())
+                    .from(a)
+                    .into_transaction_request(),
+            )
+            .await?;
+            let from = delegate_of[j];
+            delegate_of[j] = to;
+            format!("D{j} moves its stake O{from} -> O{to}")
+        }
+    })
+}
+
+/// Whether every ticket of `hashes` was redeemed.
+async fn all_used(net: &Net, hashes: &[B256]) -> Result<bool> {
+    for h in hashes {
+        if !net.p.ticket_broker.usedTickets(*h).call().await? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
