@@ -4,6 +4,7 @@
 //! Needs the pinned toolchain (`make deps`); the first deploy compiles the contracts.
 
 use std::{
+    collections::HashMap,
     net::TcpListener,
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
@@ -210,5 +211,99 @@ impl Devnet {
 impl Drop for Devnet {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+/// A bot's Prometheus `/metrics` endpoint, read by the bench binaries.
+#[derive(Debug, Clone)]
+pub struct MetricsScrape {
+    http: alloy::transports::http::reqwest::Client,
+    url: String,
+}
+
+impl MetricsScrape {
+    /// The endpoint `http://<addr>/metrics`.
+    pub fn new(addr: &str) -> Self {
+        Self {
+            http: alloy::transports::http::reqwest::Client::new(),
+            url: format!("http://{addr}/metrics"),
+        }
+    }
+
+    /// Every sample, keyed by name and labels (`name{label="…"}`).
+    pub async fn samples(&self) -> Result<HashMap<String, f64>, ChainError> {
+        let fail = |e: alloy::transports::http::reqwest::Error| {
+            ChainError::Devnet(format!("scraping {}: {e}", self.url))
+        };
+        let text = self
+            .http
+            .get(&self.url)
+            .send()
+            .await
+            .map_err(fail)?
+            .text()
+            .await
+            .map_err(fail)?;
+        Ok(text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.rsplit_once(' '))
+            .filter_map(|(key, value)| Some((key.to_owned(), value.trim().parse().ok()?)))
+            .collect())
+    }
+
+    /// One sample, truncated to an integer.
+    pub async fn value(&self, key: &str) -> Result<u64, ChainError> {
+        self.samples()
+            .await?
+            .get(key)
+            .map(|v| *v as u64)
+            .ok_or_else(|| ChainError::Devnet(format!("metric {key} missing at {}", self.url)))
+    }
+
+    /// Waits until the gauge `key` reaches `at_least` (a server not up yet counts as 0).
+    pub async fn wait_for(
+        &self,
+        key: &str,
+        at_least: u64,
+        timeout: Duration,
+    ) -> Result<(), ChainError> {
+        let deadline = std::time::Instant::now() + timeout;
+        while std::time::Instant::now() < deadline {
+            if self.value(key).await.unwrap_or_default() >= at_least {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        Err(ChainError::Devnet(format!(
+            "{key} did not reach {at_least} within {timeout:?}"
+        )))
+    }
+}
+
+/// Resident and peak resident memory of a process in KiB (`VmRSS`, `VmHWM`; 0 where /proc has none).
+pub fn memory_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memory_of_this_process_is_reported() {
+        let (rss, peak) = memory_kib(std::process::id());
+        assert!(rss > 0, "VmRSS read");
+        assert!(peak >= rss, "VmHWM is the peak");
+        assert_eq!(memory_kib(u32::MAX), (0, 0), "no such process");
     }
 }

@@ -9,59 +9,22 @@ use std::{path::Path, process::Stdio, time::Duration};
 use alloy::{
     primitives::U256,
     providers::{DynProvider, Provider, ProviderBuilder},
-    transports::http::reqwest,
 };
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use livepeer_bindings::{IController, IRoundsManager, contract_id, names};
-use livepeer_chain::devnet::{DEV_KEYS, Devnet};
+use livepeer_chain::devnet::{DEV_KEYS, Devnet, MetricsScrape, memory_kib};
 
 const ROUND_LENGTH: u64 = 20;
 const ROUNDS: u64 = 5;
-
-struct Scrape {
-    http: reqwest::Client,
-    url: String,
-}
-
-impl Scrape {
-    async fn value(&self, name: &str) -> Result<u64> {
-        let text = self.http.get(&self.url).send().await?.text().await?;
-        text.lines()
-            .find_map(|l| l.strip_prefix(name).and_then(|v| v.strip_prefix(' ')))
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .map(|v| v as u64)
-            .with_context(|| format!("metric {name} missing"))
-    }
-
-    async fn wait_processed(&self, block: u64) -> Result<()> {
-        for _ in 0..2000 {
-            if self.value("keeper_processed_block").await.unwrap_or(0) >= block {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        bail!("keeper did not handle block {block}")
-    }
-}
+/// How long the keeper may take to handle one block, and to start.
+const BLOCK_TIMEOUT: Duration = Duration::from_secs(10);
+const START_TIMEOUT: Duration = Duration::from_secs(120);
 
 async fn mine(provider: &DynProvider, blocks: u64) -> Result<u64> {
     let _: serde_json::Value = provider
         .raw_request("anvil_mine".into(), (U256::from(blocks),))
         .await?;
     Ok(provider.get_block_number().await?)
-}
-
-fn rss_kib(pid: u32) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
 }
 
 /// Figures of one run.
@@ -109,10 +72,8 @@ async fn bench(
         .spawn()
         .with_context(|| format!("starting {}", keeper_bin.display()))?;
     let pid = child.id().context("no pid")?;
-    let scrape = Scrape {
-        http: reqwest::Client::new(),
-        url: format!("http://127.0.0.1:{port}/metrics"),
-    };
+    let scrape = MetricsScrape::new(&format!("127.0.0.1:{port}"));
+    let processed = |block| scrape.wait_for("keeper_processed_block", block, BLOCK_TIMEOUT);
     let rm = IRoundsManager::new(
         IController::new(devnet.controller, provider)
             .getContract(contract_id(names::ROUNDS_MANAGER))
@@ -122,14 +83,12 @@ async fn bench(
     );
     // Settle: the keeper up and the current round initialized.
     let mut head = provider.get_block_number().await?;
-    for _ in 0..400 {
-        if scrape.wait_processed(head).await.is_ok() {
-            break;
-        }
-    }
+    scrape
+        .wait_for("keeper_processed_block", head, START_TIMEOUT)
+        .await?;
     while rm.currentRound().call().await? > rm.lastInitializedRound().call().await? {
         head = mine(provider, 1).await?;
-        scrape.wait_processed(head).await?;
+        processed(head).await?;
     }
     let (mut idle_requests, mut idle_blocks, mut acting_requests, mut delays) =
         (0, 0, 0, Vec::new());
@@ -140,7 +99,7 @@ async fn bench(
         let mut blocks = 0;
         while head + 1 < start {
             head = mine(provider, 1).await?;
-            scrape.wait_processed(head).await?;
+            processed(head).await?;
             blocks += 1;
         }
         idle_requests += scrape.value("keeper_rpc_requests_total").await? - before;
@@ -150,20 +109,20 @@ async fn bench(
         let confirmed = scrape.value("keeper_txs_confirmed_total").await?;
         for _ in 0..6 {
             head = mine(provider, 1).await?;
-            scrape.wait_processed(head).await?;
+            processed(head).await?;
             if scrape.value("keeper_txs_confirmed_total").await? > confirmed {
                 break;
             }
         }
         // One more block: the keeper reads the state once and sees the round initialized.
         head = mine(provider, 1).await?;
-        scrape.wait_processed(head).await?;
+        processed(head).await?;
         // Minus that last block's idle traffic (the idle rate measured so far).
         let idle_rate = idle_requests.div_ceil(idle_blocks.max(1));
         acting_requests += scrape.value("keeper_rpc_requests_total").await? - before - idle_rate;
         delays.push(scrape.value("keeper_round_init_delay_blocks").await?);
     }
-    let (rss, hwm) = rss_kib(pid);
+    let (rss, hwm) = memory_kib(pid);
     let _ = tokio::process::Command::new("kill")
         .args(["-TERM", &pid.to_string()])
         .status()

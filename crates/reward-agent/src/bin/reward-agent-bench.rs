@@ -20,7 +20,6 @@
 //! `target/bench/` exists. Needs the pinned toolchain (`make deps`).
 
 use std::{
-    collections::HashMap,
     path::{Path, PathBuf},
     process::Stdio,
     time::{Duration, Instant},
@@ -32,13 +31,12 @@ use alloy::{
     rpc::types::Filter,
     signers::local::PrivateKeySigner,
     sol_types::SolEvent,
-    transports::http::reqwest,
 };
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, ensure};
 use livepeer_bindings::IBondingManager;
 use livepeer_chain::{
     counter::RequestCounter,
-    devnet::{DEV_KEYS, Devnet},
+    devnet::{DEV_KEYS, Devnet, MetricsScrape, memory_kib},
     protocol::Protocol,
     provider::{RpcConfig, connect},
 };
@@ -179,61 +177,25 @@ async fn per_decision(devnet: &Devnet) -> Result<DecisionFigures> {
     })
 }
 
-/// The agent's `/metrics`.
-struct Scrape {
-    http: reqwest::Client,
-    url: String,
-}
-
-impl Scrape {
-    /// Every sample, keyed by name and labels (`name{label="…"}`).
-    async fn samples(&self) -> Result<HashMap<String, f64>> {
-        let text = self.http.get(&self.url).send().await?.text().await?;
-        Ok(text
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| l.rsplit_once(' '))
-            .filter_map(|(key, value)| Some((key.to_owned(), value.trim().parse().ok()?)))
-            .collect())
-    }
-
-    async fn value(&self, key: &str) -> Result<u64> {
-        self.samples()
-            .await?
-            .get(key)
-            .map(|v| *v as u64)
-            .with_context(|| format!("metric {key} missing"))
-    }
-
-    /// One per-orchestrator counter, in the order of `orchestrators` (0 when not yet exported).
-    async fn per_orchestrator(&self, name: &str, orchestrators: &[Address]) -> Result<Vec<u64>> {
-        let samples = self.samples().await?;
-        Ok(orchestrators
-            .iter()
-            .map(|o| {
-                samples
-                    .get(&format!("{name}{{orchestrator=\"{o}\"}}"))
-                    .map_or(0, |v| *v as u64)
-            })
-            .collect())
-    }
-
-    /// Waits until the agent has handled `block`.
-    async fn wait_processed(&self, block: u64, timeout: Duration) -> Result<()> {
-        let deadline = Instant::now() + timeout;
-        while Instant::now() < deadline {
-            // Not serving yet counts as nothing handled.
-            let processed = self.value("reward_agent_processed_block").await;
-            if processed.unwrap_or_default() >= block {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        bail!("the agent did not handle block {block} within {timeout:?}")
-    }
+/// One per-orchestrator counter, in the order of `orchestrators` (0 when not yet exported).
+async fn per_orchestrator(
+    scrape: &MetricsScrape,
+    name: &str,
+    orchestrators: &[Address],
+) -> Result<Vec<u64>> {
+    let samples = scrape.samples().await?;
+    Ok(orchestrators
+        .iter()
+        .map(|o| {
+            samples
+                .get(&format!("{name}{{orchestrator=\"{o}\"}}"))
+                .map_or(0, |v| *v as u64)
+        })
+        .collect())
 }
 
 const REQUESTS: &str = "reward_agent_rpc_requests_total";
+const PROCESSED: &str = "reward_agent_processed_block";
 const TXS_SENT: &str = "reward_agent_txs_sent_total";
 const REWARDS: &str = "reward_agent_rewards_total";
 const BLOCK_TIMEOUT: Duration = Duration::from_secs(10);
@@ -320,19 +282,6 @@ impl Chain {
     }
 }
 
-fn rss_kib(pid: u32) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
 /// Figures of one run of the binary.
 struct AgentFigures {
     idle_per_block: f64,
@@ -390,10 +339,7 @@ async fn bench_agent(
         .spawn()
         .with_context(|| format!("starting {}", agent_bin.display()))?;
     let pid = child.id().context("no pid")?;
-    let scrape = Scrape {
-        http: reqwest::Client::new(),
-        url: format!("http://127.0.0.1:{port}/metrics"),
-    };
+    let scrape = MetricsScrape::new(&format!("127.0.0.1:{port}"));
     let orchestrators: Vec<Address> = served.iter().map(|(a, _)| *a).collect();
     let mode = if ws { "WebSocket" } else { "HTTP polling" };
 
@@ -401,12 +347,12 @@ async fn bench_agent(
     // before the next round's first.
     let mut head = chain.provider.get_block_number().await?;
     scrape
-        .wait_processed(head, Duration::from_secs(30))
+        .wait_for(PROCESSED, head, Duration::from_secs(30))
         .await
         .context("the agent did not start")?;
     while (head + 1) % ROUND_LENGTH != 0 {
         head = chain.mine().await?;
-        scrape.wait_processed(head, BLOCK_TIMEOUT).await?;
+        scrape.wait_for(PROCESSED, head, BLOCK_TIMEOUT).await?;
     }
     let (current, initialized) = chain.rounds().await?;
     if current == initialized {
@@ -419,13 +365,11 @@ async fn bench_agent(
             );
         }
     }
-    let sent: u64 = scrape
-        .per_orchestrator(TXS_SENT, &orchestrators)
+    let sent: u64 = per_orchestrator(&scrape, TXS_SENT, &orchestrators)
         .await?
         .iter()
         .sum();
-    let confirmed: u64 = scrape
-        .per_orchestrator(REWARDS, &orchestrators)
+    let confirmed: u64 = per_orchestrator(&scrape, REWARDS, &orchestrators)
         .await?
         .iter()
         .sum();
@@ -438,15 +382,15 @@ async fn bench_agent(
     let (mut acting_requests, mut acting_blocks, mut latencies) = (0, 0, Vec::new());
     for _ in 0..ROUNDS {
         let c0 = scrape.value(REQUESTS).await?;
-        let sent0 = scrape.per_orchestrator(TXS_SENT, &orchestrators).await?;
-        let confirmed0 = scrape.per_orchestrator(REWARDS, &orchestrators).await?;
+        let sent0 = per_orchestrator(&scrape, TXS_SENT, &orchestrators).await?;
+        let confirmed0 = per_orchestrator(&scrape, REWARDS, &orchestrators).await?;
         let init = chain.initialize_round().await?;
         let round = chain.rounds().await?.0;
         head = init;
         // Acting: from the round's first block until the agent has confirmed every reward.
         loop {
-            scrape.wait_processed(head, BLOCK_TIMEOUT).await?;
-            let confirmed = scrape.per_orchestrator(REWARDS, &orchestrators).await?;
+            scrape.wait_for(PROCESSED, head, BLOCK_TIMEOUT).await?;
+            let confirmed = per_orchestrator(&scrape, REWARDS, &orchestrators).await?;
             if confirmed
                 .iter()
                 .zip(&confirmed0)
@@ -463,7 +407,7 @@ async fn bench_agent(
             // A block time for the agent to broadcast what it owes.
             let deadline = Instant::now() + BROADCAST_WAIT;
             while Instant::now() < deadline {
-                let sent = scrape.per_orchestrator(TXS_SENT, &orchestrators).await?;
+                let sent = per_orchestrator(&scrape, TXS_SENT, &orchestrators).await?;
                 if sent.iter().zip(&sent0).all(|(now, was)| now > was) {
                     break;
                 }
@@ -478,7 +422,7 @@ async fn bench_agent(
         let acted = head;
         while head + 1 < init + ROUND_LENGTH {
             head = chain.mine().await?;
-            scrape.wait_processed(head, BLOCK_TIMEOUT).await?;
+            scrape.wait_for(PROCESSED, head, BLOCK_TIMEOUT).await?;
         }
         let c2 = scrape.value(REQUESTS).await?;
         idle_requests += c2 - c1;
@@ -497,7 +441,7 @@ async fn bench_agent(
             latencies.extend(blocks.iter().map(|b| b - init));
         }
     }
-    let (rss, hwm) = rss_kib(pid);
+    let (rss, hwm) = memory_kib(pid);
     let _ = tokio::process::Command::new("kill")
         .args(["-TERM", &pid.to_string()])
         .status()
