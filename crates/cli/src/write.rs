@@ -594,6 +594,20 @@ pub async fn fund(ctx: &Ctx, args: FundArgs) -> anyhow::Result<Output> {
     let mut plan = Plan::new("fund", me);
     plan.item("deposit", eth(deposit), s(deposit));
     plan.item("reserve", eth(reserve), s(reserve));
+    // The TicketBroker cancels a sender's unlock when the sender funds itself: say so first.
+    if ctx
+        .protocol
+        .ticket_broker
+        .isUnlockInProgress(me)
+        .call()
+        .await?
+    {
+        plan.item(
+            "cancels unlock",
+            "yes: funding your own account cancels your unlock in progress",
+            true,
+        );
+    }
     plan.tx(
         "fundDepositAndReserve",
         ctx.protocol

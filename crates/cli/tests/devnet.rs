@@ -609,6 +609,12 @@ async fn every_command_on_a_devnet() -> TestResult {
     env.send(BROADCASTER, &["unlock"]);
     let sdr = env.json(Some(BROADCASTER), &["sender"]);
     assert_eq!(sdr["state"], "unlocking", "{sdr}");
+    // Funding yourself cancels the unlock: the summary says so before sending.
+    let refund = env.send(BROADCASTER, &["fund", "--deposit", "0.1"]);
+    assert_eq!(refund["details"]["cancelsUnlock"], true, "{refund}");
+    let sdr = env.json(Some(BROADCASTER), &["sender"]);
+    assert_eq!(sdr["state"], "locked", "unlock cancelled: {sdr}");
+    env.send(BROADCASTER, &["unlock"]);
     env.fails(
         Some(BROADCASTER),
         &["withdraw", "--yes"],

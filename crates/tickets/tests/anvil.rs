@@ -619,6 +619,63 @@ async fn binary_redeems_the_inbox_once_and_lists_the_queue() -> Result<()> {
 }
 
 #[tokio::test]
+async fn binary_fails_over_to_the_next_url_and_reads_a_key_file() -> Result<()> {
+    let net = funded_devnet().await?;
+    let orch = net.account(ORCH);
+    let t = net
+        .ticket(BROADCASTER, orch, U256::from(ETH / 10), U256::MAX, 1)
+        .await?;
+    let dir = tempfile::tempdir()?;
+    let inbox = dir.path().join("inbox.jsonl");
+    append(&inbox, &format!("{}\n", serde_json::to_string(&t)?))?;
+    let key_file = dir.path().join("key");
+    std::fs::write(&key_file, format!("{}\n", net.key_hex(ORCH)))?;
+    // Nothing listens on port 9: every request must go to the second URL.
+    let urls = format!("http://127.0.0.1:9,{}", net.endpoint());
+    let run = |extra_env: Option<&str>| {
+        let mut cmd = redeemer_bin();
+        cmd.args([
+            "--rpc-url",
+            &urls,
+            "--controller",
+            &net.controller.to_string(),
+        ])
+        .arg("--state-dir")
+        .arg(dir.path().join("state"))
+        .arg("--inbox")
+        .arg(&inbox)
+        .arg("--private-key-file")
+        .arg(&key_file)
+        .arg("--once")
+        .env_remove("REDEEMER_PRIVATE_KEY");
+        if let Some(key) = extra_env {
+            cmd.env("REDEEMER_PRIVATE_KEY", key);
+        }
+        cmd.output()
+    };
+
+    let out = run(Some(net.key_hex(ORCH)))?;
+    ensure!(!out.status.success(), "two key sources are refused");
+    ensure!(
+        String::from_utf8_lossy(&out.stderr).contains("two keys given"),
+        "says which: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = run(None)?;
+    ensure!(
+        out.status.success(),
+        "--once over the failover URLs failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ensure!(
+        net.broker().usedTickets(t.ticket.hash()).call().await?,
+        "redeemed through the second URL with the key file"
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn binary_runs_until_sigterm_and_rejects_a_bad_key() -> Result<()> {
     let net = funded_devnet().await?;
     let orch = net.account(ORCH);

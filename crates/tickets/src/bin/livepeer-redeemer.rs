@@ -10,8 +10,14 @@ use alloy::{
     providers::{Provider, ProviderBuilder},
     signers::local::PrivateKeySigner,
 };
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::Parser;
+use livepeer_chain::{
+    config::KeyOptions,
+    counter::RequestCounter,
+    provider::{RpcConfig, connect},
+    signer::load_signer,
+};
 use livepeer_tickets::redeemer::{
     Redeemer, RedeemerConfig,
     chain::{Broker, ProviderSender},
@@ -24,23 +30,41 @@ use tracing_subscriber::EnvFilter;
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
-    /// JSON-RPC endpoint of the chain (Arbitrum One, or a devnet).
-    #[arg(long, env = "LIVEPEER_RPC_URL", required_unless_present = "list")]
-    rpc_url: Option<String>,
+    /// JSON-RPC endpoints of the chain (Arbitrum One, or a devnet), comma-separated: later ones
+    /// take over when one fails; failed requests are retried with backoff.
+    #[arg(
+        long,
+        env = "LIVEPEER_RPC_URL",
+        value_delimiter = ',',
+        required_unless_present = "list"
+    )]
+    rpc_url: Vec<String>,
 
     /// Controller address; every other contract is looked up in it.
     #[arg(long, env = "LIVEPEER_CONTROLLER", required_unless_present = "list")]
     controller: Option<Address>,
 
     /// Hex private key of the account that sends redemptions (pays gas; fees always go to each
-    /// ticket's recipient). Prefer the environment variable to the command line.
-    #[arg(
-        long,
-        env = "REDEEMER_PRIVATE_KEY",
-        hide_env_values = true,
-        required_unless_present = "list"
-    )]
+    /// ticket's recipient). Prefer the environment variable, a key file or a keystore to the
+    /// command line. Exactly one key source.
+    #[arg(long, env = "REDEEMER_PRIVATE_KEY", hide_env_values = true)]
     private_key: Option<String>,
+
+    /// File holding the hex private key of the sending account.
+    #[arg(long, env = "REDEEMER_PRIVATE_KEY_FILE")]
+    private_key_file: Option<PathBuf>,
+
+    /// Name of an environment variable holding the hex private key.
+    #[arg(long, env = "REDEEMER_PRIVATE_KEY_ENV")]
+    private_key_env: Option<String>,
+
+    /// Encrypted JSON keystore of the sending account (needs --password-file).
+    #[arg(long, env = "REDEEMER_KEYSTORE")]
+    keystore: Option<PathBuf>,
+
+    /// File holding the keystore password.
+    #[arg(long, env = "REDEEMER_PASSWORD_FILE")]
+    password_file: Option<PathBuf>,
 
     /// Directory of the persistent queue (`journal.jsonl`); created if missing.
     #[arg(long, env = "REDEEMER_STATE_DIR")]
@@ -97,6 +121,31 @@ async fn main() -> Result<()> {
     run(args, cancel).await
 }
 
+/// The sending key: `--private-key` / `REDEEMER_PRIVATE_KEY`, or one of the key file, key
+/// variable and keystore options every bot shares.
+fn load_key(args: &Args) -> Result<PrivateKeySigner> {
+    let shared = KeyOptions {
+        keystore: args.keystore.clone(),
+        password_file: args.password_file.clone(),
+        private_key_file: args.private_key_file.clone(),
+        private_key_env: args.private_key_env.clone(),
+    }
+    .resolve()?;
+    match (&args.private_key, shared) {
+        (Some(hex), None) => hex
+            .trim()
+            .parse()
+            .context("the private key is not a 32-byte hex key"),
+        (None, Some(source)) => Ok(load_signer(&source)?),
+        (None, None) => bail!(
+            "no key: set REDEEMER_PRIVATE_KEY, or pass --private-key-file, --private-key-env, or --keystore with --password-file"
+        ),
+        (Some(_), Some(_)) => bail!(
+            "two keys given: REDEEMER_PRIVATE_KEY / --private-key and a key file, variable or keystore; keep one"
+        ),
+    }
+}
+
 /// Prints every queued ticket as one JSON line.
 fn list(args: &Args) -> Result<()> {
     let queue = Queue::open(&args.state_dir)
@@ -108,26 +157,18 @@ fn list(args: &Args) -> Result<()> {
 }
 
 async fn run(args: Args, cancel: CancellationToken) -> Result<()> {
-    let rpc_url = args.rpc_url.context("--rpc-url is required")?;
     let controller = args.controller.context("--controller is required")?;
-    let signer: PrivateKeySigner = args
-        .private_key
-        .context("--private-key / REDEEMER_PRIVATE_KEY is required")?
-        .trim()
-        .parse()
-        .context("the private key is not a 32-byte hex key")?;
+    let signer = load_key(&args)?;
     let from = signer.address();
 
-    let reader = ProviderBuilder::new()
-        .connect(&rpc_url)
+    // One failover transport for reads and sends; the writer adds nonce, gas and signing.
+    let rpc = connect(&RpcConfig::new(args.rpc_url.clone()), RequestCounter::new())
         .await
-        .with_context(|| format!("connecting to {rpc_url}"))?
-        .erased();
+        .context("connecting to the RPC endpoints")?;
+    let reader = rpc.provider.clone();
     let writer = ProviderBuilder::new()
         .wallet(signer)
-        .connect(&rpc_url)
-        .await
-        .with_context(|| format!("connecting to {rpc_url}"))?
+        .connect_provider(rpc.provider)
         .erased();
     let broker = Broker::discover(reader, controller)
         .await
