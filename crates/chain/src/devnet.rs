@@ -94,6 +94,9 @@ fn spawn_anvil(port: u16, state: &Path, load: bool) -> Result<Child, ChainError>
         .map_err(|e| ChainError::Devnet(format!("spawning anvil: {e}")))
 }
 
+/// The longest a deploy may take (the first one compiles the contracts: about 2 minutes).
+const DEPLOY_TIMEOUT: Duration = Duration::from_secs(600);
+
 impl Devnet {
     /// Starts anvil (automining) on a free port and deploys the protocol with the `local` config.
     pub async fn start() -> Result<Self, ChainError> {
@@ -140,7 +143,10 @@ impl Devnet {
 
     async fn deploy(&self) -> Result<Address, ChainError> {
         let out = self.dir.path().join("deployment.json");
-        let status = tokio::process::Command::new(tool("forge"))
+        // `--slow`: one transaction at a time. With many deploys in parallel on a loaded machine,
+        // forge's concurrent broadcast once left a nonce gap (later transactions queued forever)
+        // and waited for their receipts without end; the timeout turns any such hang into an error.
+        let deploy = tokio::process::Command::new(tool("forge"))
             .current_dir(repo_root())
             .args([
                 "script",
@@ -151,14 +157,22 @@ impl Devnet {
                 "--rpc-url",
                 &self.http_url(),
                 "--broadcast",
+                "--slow",
                 "--private-key",
                 DEV_KEYS[0],
             ])
             .env("DEPLOYMENTS_FILE", &out)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
-            .output()
+            .kill_on_drop(true)
+            .output();
+        let status = tokio::time::timeout(DEPLOY_TIMEOUT, deploy)
             .await
+            .map_err(|_| {
+                ChainError::Devnet(format!(
+                    "Deploy.s.sol did not finish within {DEPLOY_TIMEOUT:?}"
+                ))
+            })?
             .map_err(|e| ChainError::Devnet(format!("running forge: {e}")))?;
         if !status.status.success() {
             let stderr = String::from_utf8_lossy(&status.stderr);
