@@ -542,6 +542,9 @@ async fn rounds_that_end_while_reads_fail_are_missed_and_health_says_why() -> Re
         "round {} initialized after the outage",
         round + 2
     );
+    // The keeper has seen it initialized before the next outage begins.
+    net.step(1, &[&keeper]).await?;
+    ensure!(Metrics::get(&keeper.metrics.last_initialized_round) == round + 2);
     ensure!(wait_health(addr, 200).await? == "ok\n", "healthy again");
     ensure!(scrape.value("keeper_consecutive_failed_reads").await? == 0);
 

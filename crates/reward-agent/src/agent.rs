@@ -246,6 +246,9 @@ impl Agent {
                     read_failed(&metrics, &err, Some(head.number));
                     // Rounds still end: at the bounds of the last good snapshot.
                     for s in &mut served {
+                        // A reward confirmed meanwhile is known without a snapshot.
+                        finish_task(s, &metrics, head.number, config.policy.max_backoff_blocks)
+                            .await;
                         s.last_cause = format!("chain reads failing ({err})");
                         let missed = s.duty.advance(head.number, None);
                         count_missed(s, &missed, &metrics, head.number);
@@ -381,6 +384,7 @@ async fn record(s: &mut Served, task: Task, metrics: &Metrics, head: u64, max_ba
                 );
             });
             s.pending_before_start = None;
+            s.duty.done(task.round);
             tracing::info!(
                 %orchestrator,
                 round = task.round,
@@ -392,6 +396,7 @@ async fn record(s: &mut Served, task: Task, metrics: &Metrics, head: u64, max_ba
             );
         }
         Err(ChainError::SimulationReverted(reason)) if is_already_rewarded(&reason) => {
+            s.duty.done(task.round);
             tracing::info!(%orchestrator, "already rewarded this round; nothing sent");
         }
         Err(ChainError::InFlight { latest, pending }) => {

@@ -411,6 +411,7 @@ async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<(
     for x in o {
         *totals.entry(x).or_default() += metrics.get(x).rewards_confirmed;
         assert_eq!(metrics.get(x).failures, 0, "no failed attempt for {x}");
+        assert_eq!(metrics.get(x).missed_rounds, 0, "no missed round for {x}");
     }
 
     // Exactly one Reward event per orchestrator per round, all from the agent.
@@ -463,6 +464,21 @@ async fn wait_health(addr: std::net::SocketAddr, status: u16) -> Result<String> 
     bail!("/health never answered {status}")
 }
 
+/// Mines until the agent has read `o`'s reward in `round` (a reward it has not seen counts as
+/// missed if the reads fail until the round ends).
+async fn wait_seen(chain: &Chain, agent: &Running, o: Address, round: u64) -> Result<()> {
+    let seen = poll_until(
+        Duration::from_millis(20),
+        Duration::from_secs(20),
+        || async {
+            chain.mine(1).await.is_ok() && agent.metrics.get(o).last_rewarded_round == round
+        },
+    )
+    .await;
+    ensure!(seen, "the agent read round {round}'s reward");
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rounds_that_end_while_reads_fail_are_missed_and_health_says_why() -> Result<()> {
     use livepeer_chain::{
@@ -498,6 +514,7 @@ async fn rounds_that_end_while_reads_fail_are_missed_and_health_says_why() -> Re
         "series served"
     );
     chain.wait_rewarded(&[o], round).await?;
+    wait_seen(&chain, &agent, o, round).await?;
     ensure!(wait_health(addr, 200).await? == "ok\n");
 
     // The live failure: heads arrive, every snapshot (one eth_call) reverts.
@@ -543,6 +560,7 @@ async fn rounds_that_end_while_reads_fail_are_missed_and_health_says_why() -> Re
     proxy.set(Fault::Pass);
     let next = chain.initialize().await?;
     chain.wait_rewarded(&[o], next).await?;
+    wait_seen(&chain, &agent, o, next).await?;
     wait_health(addr, 200).await?;
 
     // A full outage (no heads either) across a whole round: counted when the node is back.
