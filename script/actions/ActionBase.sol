@@ -119,6 +119,19 @@ abstract contract ActionBase is DeploymentsFile {
         _check(!controller.paused(), "the protocol is paused");
     }
 
+    /// @dev Reward callers (LIP-118) exist on this deployment: the live BondingManager of f225b10 has
+    /// none, and its `transcoderToRewardCaller` reverts with empty data.
+    function _requireRewardCallers() internal view {
+        bool supported;
+        try bondingManager.transcoderToRewardCaller(address(0)) {
+            supported = true;
+        } catch {}
+        _check(
+            supported,
+            "this deployment's BondingManager has no reward caller (LIP-118): call reward with the orchestrator's own key"
+        );
+    }
+
     /// @dev Not paused and the current round initialized (every BondingManager action needs both).
     function _requireRunningRound() internal view returns (uint256 round) {
         _requireNotPaused();

@@ -15,6 +15,7 @@ contract Reward is ActionBase {
         address transcoder = vm.envOr("TRANSCODER", sender);
         uint256 round = _requireRunningRound();
         if (transcoder != sender) {
+            _requireRewardCallers();
             address caller = bondingManager.transcoderToRewardCaller(transcoder);
             _check(
                 caller == sender,

@@ -14,6 +14,7 @@ contract SetRewardCaller is ActionBase {
         _setUp("setRewardCaller");
         address rewardCaller = _envAddress("REWARD_CALLER", "the account allowed to call reward for you");
         _requireNotPaused();
+        _requireRewardCallers();
 
         vm.startBroadcast();
         bondingManager.setRewardCaller(rewardCaller);

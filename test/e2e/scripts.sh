@@ -308,6 +308,15 @@ NEW_IMPL="$(json contracts.BondingManagerImplementation)"
 expect_eq "$(call "$BM" 'pendingStake(address,uint256)(uint256)' "$D1" 0)" "$STAKE_BEFORE" "D1 stake after upgrade"
 action Reward "$O1_KEY"
 
+step "the live-deployment fixture (no LIP-118): own-key scripts work, reward-caller scripts refuse"
+"$FORGE" script test/fixtures/InstallLiveFixture.s.sol:InstallLiveFixture --rpc-url "$RPC_URL" --broadcast \
+    --private-key "$DEPLOYER_KEY" >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; fail "install the live fixture"; }
+action_fails "has no reward caller (LIP-118)" SetRewardCaller "$O1_KEY" REWARD_CALLER="$REWARD_CALLER_ADDR"
+action_fails "has no reward caller (LIP-118)" Reward "$RC_KEY" TRANSCODER="$O3"
+next_round
+action Reward "$O1_KEY"
+action ClaimEarnings "$D1_KEY"
+
 step "pause and unpause (owner), then hand over ownership"
 send "$CONTROLLER" 'pause()' --private-key "$DEPLOYER_KEY"
 expect_eq "$(call "$CONTROLLER" 'paused()(bool)')" true "paused"
