@@ -17,12 +17,13 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title BondingManager
 /// @notice Delegation, the active transcoder set, inflation rewards and fees (see IBondingManager).
-/// @dev Differences in internals from the reference, none visible in the economics:
+/// @dev Differences in internals from the reference, none visible in the economics or the views:
 /// - A pool member's stake for the round in progress is checkpointed in the transcoder record
-///   (`stakeBeforeUpdate`) instead of writing next round's earnings pool on every stake change, and
-///   per-round pools keep only the cumulative factors: a round's stake and commission are read from
-///   the transcoder record while the round lasts (`getTranscoderEarningsPoolForRound` reports them
-///   for the current and next round only).
+///   (`stakeBeforeUpdate`) instead of writing next round's earnings pool on every stake change. A
+///   round's pool stores its stake and commission once the round is rewarded or paid fees (kept
+///   forever, as in the reference); the stake at `lastActiveStakeUpdateRound` is the member's stake
+///   while it is in the pool, stored only when it leaves. `getTranscoderEarningsPoolForRound` returns
+///   what the reference would have stored for those rounds.
 /// - Fees after a reward in the same round use the exact previous reward factor
 ///   (`prevRewardRound`) instead of the reference's retroactive estimate.
 /// - Records are packed (amounts in uint128, rounds in uint48/uint64) to cut storage traffic.
@@ -158,6 +159,10 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         }
         uint256 lastFeeRound = t.lastFeeRound;
         uint256 prevCff = lastFeeRound < round ? t.earningsPoolPerRound[lastFeeRound].cumulativeFeeFactor : 0;
+        // The round's first earnings record its shares; a reward later in the round keeps them.
+        if (lastFeeRound != round && lastRewardRound != round) {
+            pool.setShares(totalStake, t.commissionChangeRound == round ? t.roundRewardCut : t.rewardCut, feeShare);
+        }
 
         uint256 delegatorsFees = MathLib.percOf(fees, feeShare, MathLib.PERC_DIVISOR);
         uint256 transcoderCommission = fees - delegatorsFees;
@@ -246,7 +251,12 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     /// @inheritdoc IBondingManager
     function unbondWithHint(uint256 amount, address newPosPrev, address newPosNext) public {
         uint256 round = _requireRunningRound();
+        Delegator storage del = _storage().delegators[msg.sender];
+        (uint256 bondedBefore, bool claimedThisRound) = (del.bondedAmount, del.lastClaimRound >= round);
         _storage().claim(msg.sender, round, false);
+        // Commission folded on full unbond: a transcoder that already claimed this round and unbonds
+        // its whole bond also unbonds the commission the claim just folded in, so it resigns.
+        if (claimedThisRound && amount == bondedBefore) amount = del.bondedAmount;
         _unbond(msg.sender, amount, round, newPosPrev, newPosNext);
     }
 
@@ -453,11 +463,15 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         BondingState storage $ = _storage();
         Transcoder storage t = $.transcoders[transcoder_];
         EarningsPoolLib.EarningsPool storage pool = t.earningsPoolPerRound[round];
-        uint256 current = _roundsManager().currentRound();
-        if ((round == current || round == current + 1) && t.isActive(round)) {
-            totalStake = t.activeStake($.delegators[transcoder_].delegatedAmount, round);
-            (transcoderRewardCut, transcoderFeeShare) =
-                t.commissionChangeRound == round ? (t.roundRewardCut, t.roundFeeShare) : (t.rewardCut, t.feeShare);
+        (totalStake, transcoderRewardCut, transcoderFeeShare) =
+        (pool.totalStake, pool.transcoderRewardCut, pool.transcoderFeeShare);
+        uint256 updateRound = t.lastActiveStakeUpdateRound;
+        if (round == updateRound && $.pool.contains(transcoder_)) {
+            // The reference writes a member's stake to this pool on every change.
+            totalStake = $.delegators[transcoder_].delegatedAmount;
+        } else if (totalStake == 0 && updateRound == round + 1 && t.isActive(round)) {
+            // A change during `round` first copies the stake `round` started with into its pool.
+            totalStake = t.stakeBeforeUpdate;
         }
         return
             (totalStake, transcoderRewardCut, transcoderFeeShare, pool.cumulativeRewardFactor, pool.cumulativeFeeFactor);
@@ -618,9 +632,10 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         t.activeCumulativeRewards = activeCumulativeRewards.toUint128();
         t.cumulativeRewards = (activeCumulativeRewards + rewardStakeRewards + commission).toUint128();
         uint256 lastRewardRound = t.lastRewardRound;
-        t.earningsPoolPerRound[round].addRewards(
-            t.earningsPoolPerRound[lastRewardRound].cumulativeRewardFactor, delegatorsRewards, totalStake
-        );
+        EarningsPoolLib.EarningsPool storage pool = t.earningsPoolPerRound[round];
+        // Fees earlier in the round recorded the same shares (the commission cannot change before reward).
+        if (t.lastFeeRound != round) pool.setShares(totalStake, t.rewardCut, t.feeShare);
+        pool.addRewards(t.earningsPoolPerRound[lastRewardRound].cumulativeRewardFactor, delegatorsRewards, totalStake);
         t.prevRewardRound = lastRewardRound.toUint32();
         t.lastRewardRound = round.toUint64();
     }

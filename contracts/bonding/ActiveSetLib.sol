@@ -78,7 +78,7 @@ library ActiveSetLib {
             nextTotal -= tailStake;
         }
         Transcoder storage t = $.transcoders[transcoder];
-        checkpointStake(t, $.delegators[transcoder].delegatedAmount, round);
+        checkpointStake(t, activeStake(t, $.delegators[transcoder].delegatedAmount, round), round);
         $.pool.insert(transcoder, stake.toUint96(), prev, next);
         // Evicted earlier this round and back already: it never stops being active, so it keeps this
         // round's reward and fees (the reference would make it skip the round).
@@ -95,10 +95,13 @@ library ActiveSetLib {
         $.nextRoundTotalActiveStake = uint112($.nextRoundTotalActiveStake - stake);
     }
 
-    /// @dev Leaves the pool at the end of this round; the round's stake stays frozen for its reward.
+    /// @dev Leaves the pool at the end of this round. `lastActiveStakeUpdateRound` stays (as in the
+    /// live contracts); its pool keeps the stake at leaving, which is also the round's stake for its
+    /// reward when nothing changed it earlier in the round (see `activeStake`).
     function leavePool(BondingState storage $, address transcoder, uint256 stake, uint256 round) internal {
         Transcoder storage t = $.transcoders[transcoder];
-        checkpointStake(t, stake, round);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        t.earningsPoolPerRound[t.lastActiveStakeUpdateRound].totalStake = uint128(stake); // a delegatedAmount
         $.pool.remove(transcoder);
         t.deactivationRound = (round + 1).toUint64();
         emit IBondingManager.TranscoderDeactivated(transcoder, round + 1);
@@ -112,9 +115,14 @@ library ActiveSetLib {
         }
     }
 
-    /// @dev Stake `t` is active with in `round` (the current or the next one).
+    /// @dev Stake `t` is active with in `round` (the current or the next one): the checkpoint after a
+    /// change in `round`, the stake at leaving for a member that left in `round` before any change,
+    /// else the member's stake now.
     function activeStake(Transcoder storage t, uint256 delegatedAmount, uint256 round) internal view returns (uint256) {
-        return t.lastActiveStakeUpdateRound > round ? t.stakeBeforeUpdate : delegatedAmount;
+        uint256 updateRound = t.lastActiveStakeUpdateRound;
+        if (updateRound > round) return t.stakeBeforeUpdate;
+        if (t.deactivationRound == round + 1) return t.earningsPoolPerRound[updateRound].totalStake;
+        return delegatedAmount;
     }
 
     function isActive(Transcoder storage t, uint256 round) internal view returns (bool) {

@@ -8,12 +8,16 @@ import {MathLib} from "./MathLib.sol";
 /// delegator between two rounds. The two-step 1e27 rounding is the reference's, to the wei:
 /// `percOf(a, b, c) = a * (b * 1e27 / c) / 1e27`.
 library EarningsPoolLib {
-    /// @dev Round `r` of a transcoder: factors cumulative since the transcoder's first reward. The
-    /// round's stake and commission are not stored: they are known from the transcoder's record while
-    /// the round lasts, which is the only time they are needed (a new slot saved on every reward).
+    /// @dev Round `r` of a transcoder: factors cumulative since the transcoder's first reward, and the
+    /// stake and commission the round was shared with. Those are written once a round is rewarded or
+    /// paid fees (and the stake when the transcoder leaves the pool) and kept forever, as clients of the
+    /// live contracts read them from past rounds.
     struct EarningsPool {
         uint256 cumulativeRewardFactor;
         uint256 cumulativeFeeFactor;
+        uint128 totalStake;
+        uint32 transcoderRewardCut;
+        uint32 transcoderFeeShare;
     }
 
     uint256 internal constant ONE = MathLib.PRECISE_DIVISOR;
@@ -26,6 +30,14 @@ library EarningsPoolLib {
     /// @dev `a * (b / c)` with the ratio truncated to 1e27 points first.
     function preciseShare(uint256 a, uint256 b, uint256 c) internal pure returns (uint256) {
         return MathLib.percOf(a, b, c, ONE);
+    }
+
+    /// @notice Records the stake and commission round `r` is shared with.
+    function setShares(EarningsPool storage pool, uint256 totalStake, uint256 rewardCut, uint256 feeShare) internal {
+        // A stake (a uint128 delegatedAmount) and two percentages (<= 1e6).
+        // forge-lint: disable-next-line(unsafe-typecast)
+        (uint128 stake, uint32 cut, uint32 share) = (uint128(totalStake), uint32(rewardCut), uint32(feeShare));
+        (pool.totalStake, pool.transcoderRewardCut, pool.transcoderFeeShare) = (stake, cut, share);
     }
 
     /// @notice CRF[r] = prevCRF + prevCRF * (rewards * 1e27 / totalStake) / 1e27.

@@ -52,7 +52,11 @@ contract Reward is ActionBase {
     /// @dev The reward the stake will get, less the treasury cut (for the hint; an estimate is enough,
     /// a wrong hint only costs a walk).
     function _expectedRewards(address transcoder, uint256 round) internal view returns (uint256) {
-        (uint256 activeStake,,,,) = bondingManager.getTranscoderEarningsPoolForRound(transcoder, round);
+        // The round's stake as the live views hold it: the pool of the last stake update, unless that
+        // is next round's (a change this round), then the current round's.
+        (,,, uint256 updateRound,,,,,,) = bondingManager.getTranscoder(transcoder);
+        (uint256 activeStake,,,,) =
+            bondingManager.getTranscoderEarningsPoolForRound(transcoder, updateRound <= round ? updateRound : round);
         uint256 total = bondingManager.currentRoundTotalActiveStake();
         if (total == 0) return 0;
         uint256 rewards = minter.currentMintableTokens() * (activeStake * 1e9 / total) / 1e9;

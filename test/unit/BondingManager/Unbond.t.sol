@@ -93,6 +93,38 @@ contract UnbondTest is DelegatorTest {
         assertEq(bm.currentRoundTotalActiveStake(), 2000 ether, "next round's total");
     }
 
+    /// @dev Commission folded on full unbond: t1 claimed this round (a bond to itself), then earned
+    /// its commission by reward; unbonding the bond it had before that resigns it with the commission
+    /// in the lock, instead of leaving it registered with the commission alone.
+    function test_unbond_wholeBondAfterSameRoundClaimTakesTheFoldedCommission() public {
+        _bond(t1, 10 ether, t1); // claims round `round`
+        uint256 bonded = _bondedAmount(t1);
+        _reward(t1);
+        uint256 pending = _pendingStake(t1);
+        assertGt(pending, bonded, "commission earned after the claim");
+
+        vm.expectEmit(address(bm));
+        emit IBondingManager.Unbond(t1, t1, 0, pending, round + UNBONDING_PERIOD);
+        vm.prank(t1);
+        bm.unbond(bonded);
+        assertFalse(bm.isRegisteredTranscoder(t1), "resigned");
+        assertEq(_bondedAmount(t1), 0, "nothing left bonded");
+        (uint256 amount,) = _lock(t1, 0);
+        assertEq(amount, pending, "the lock holds the commission too");
+    }
+
+    /// @dev The fold applies only to the whole bond: a smaller amount is a plain partial unbond.
+    function test_unbond_partialAfterSameRoundClaimKeepsTheCommissionBonded() public {
+        _bond(t1, 10 ether, t1);
+        uint256 bonded = _bondedAmount(t1);
+        _reward(t1);
+        uint256 pending = _pendingStake(t1);
+        vm.prank(t1);
+        bm.unbond(bonded - 1);
+        assertTrue(bm.isRegisteredTranscoder(t1), "still registered");
+        assertEq(_bondedAmount(t1), pending - bonded + 1, "commission and 1 wei stay bonded");
+    }
+
     function test_unbond_partialSelfUnbondKeepsTranscoderInPool() public {
         vm.prank(t1);
         bm.unbond(400 ether);

@@ -184,12 +184,11 @@ contract BondingManagerViewsTest is ProtocolTest {
         _registerTranscoder(t2, 1000 ether, 0, 0);
         uint256 round = _nextRound();
 
-        // Before any reward: the current round shows what would be recorded, with no factors.
+        // Before any reward: the activation wrote the stake; the commission is written by the reward.
         (uint256 totalStake, uint256 cut, uint256 share, uint256 crf, uint256 cff) =
             bm.getTranscoderEarningsPoolForRound(t1, round);
         assertEq(totalStake, 1000 ether, "current stake");
-        assertEq(cut, 100_000, "current cut");
-        assertEq(share, 400_000, "current share");
+        assertEq(cut + share, 0, "commission not yet recorded");
         assertEq(crf + cff, 0, "no factors yet");
 
         // A stake change during the round: the current round keeps the stake it started with,
@@ -212,6 +211,8 @@ contract BondingManagerViewsTest is ProtocolTest {
         assertEq(share, 400_000, "recorded share");
         assertEq(crf, 1e27 + 1e27 * (delegatorsRewards * 1e27 / 1000 ether) / 1e27, "recorded CRF");
         assertEq(cff, 0, "no fees");
+        (totalStake,,,,) = bm.getTranscoderEarningsPoolForRound(t1, round + 1);
+        assertEq(totalStake, 1500 ether + rewards, "next round's stake includes the reward");
 
         // Commission changes after the reward do not touch the recorded round.
         vm.prank(t1);
@@ -220,21 +221,24 @@ contract BondingManagerViewsTest is ProtocolTest {
         assertEq(cut, 100_000, "recorded cut kept");
         assertEq(share, 400_000, "recorded share kept");
         (, cut, share,,) = bm.getTranscoderEarningsPoolForRound(t1, round + 1);
-        assertEq(cut, 200_000, "next round's cut");
-        assertEq(share, 600_000, "next round's share");
+        assertEq(cut + share, 0, "next round's commission recorded by its reward");
     }
 
     function test_getTranscoderEarningsPoolForRound_emptyOutsideActivity() public {
         _registerTranscoder(t1, 1000 ether, 100_000, 400_000);
         uint256 round = roundsManager.currentRound();
-        // Not active in the current round (activates next): nothing shown for it.
+        // Not active in the current round (activates next): nothing recorded for it.
         (uint256 totalStake,,,,) = bm.getTranscoderEarningsPoolForRound(t1, round);
         assertEq(totalStake, 0, "not active this round");
         _nextRound();
         _nextRound();
-        // A past round without reward or fees was never recorded.
+        // The activation round holds the stake (lastActiveStakeUpdateRound); no commission.
         (uint256 pastStake, uint256 cut,,,) = bm.getTranscoderEarningsPoolForRound(t1, round + 1);
-        assertEq(pastStake + cut, 0, "past round unrecorded");
+        assertEq(pastStake, 1000 ether, "stake at lastActiveStakeUpdateRound");
+        assertEq(cut, 0, "never rewarded");
+        // The current round: no change, reward or fees yet, so nothing written (as live).
+        (uint256 currentStake,,,,) = bm.getTranscoderEarningsPoolForRound(t1, round + 2);
+        assertEq(currentStake, 0, "current round unwritten");
         (uint256 futureStake,,,,) = bm.getTranscoderEarningsPoolForRound(t1, round + 10);
         assertEq(futureStake, 0, "far future");
     }
