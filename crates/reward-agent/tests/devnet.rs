@@ -272,6 +272,18 @@ impl Running {
         Ok(())
     }
 
+    /// Waits until the agent has handled `block` (so it saw what the chain shows there).
+    async fn wait_processed(&self, block: u64) -> Result<()> {
+        let ok = poll_until(
+            Duration::from_millis(20),
+            Duration::from_secs(10),
+            || async { self.metrics.lock().processed_block >= block },
+        )
+        .await;
+        ensure!(ok, "the agent did not handle block {block}");
+        Ok(())
+    }
+
     async fn stop(self) -> Result<Arc<Metrics>> {
         self.cancel.cancel();
         self.handle.await?.context("agent run")?;
@@ -468,7 +480,6 @@ fn key_files(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs our BondingManager's live pool views (pool[lastActiveStakeUpdateRound] kept)"]
 async fn own_keys_every_round_on_our_protocol() -> Result<()> {
     own_keys_every_round(Flavour::Ours).await
 }
@@ -582,10 +593,13 @@ async fn own_keys_every_round(flavour: Flavour) -> Result<()> {
     chain.wait_rewarded(&o, first).await?;
     let mut round = first;
     for _ in 0..3 {
+        // The agent must see its rewards land before the round ends, or it counts a miss.
+        agent.wait_processed(chain.block().await?).await?;
         round = chain.next_round().await?;
         chain.wait_rewarded(&o, round).await?;
         println!("round {round} rewarded");
     }
+    agent.wait_processed(chain.block().await?).await?;
     chain.mine(1).await?;
     agent.wait_confirmed(&o[1..], 4).await?;
     agent.wait_confirmed(&o[..1], 3).await?;
