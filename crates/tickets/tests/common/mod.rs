@@ -45,10 +45,32 @@ pub struct Devnet {
     url: alloy::transports::http::reqwest::Url,
 }
 
+/// Which protocol the chain runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavour {
+    /// Ours, deployed by `script/Deploy.s.sol`.
+    Ours,
+    /// The fixture of the live deployment (livepeer/protocol `delta` f225b10 as on Arbitrum One).
+    Live,
+}
+
+/// Until `Devnet::start_live_fixture` lands.
+async fn start_live_fixture() -> Result<devnet::Devnet> {
+    anyhow::bail!("Devnet::start_live_fixture is not merged yet")
+}
+
 impl Devnet {
     /// Starts anvil and runs the Deploy script against it.
     pub async fn start() -> Result<Self> {
-        let chain = devnet::Devnet::start().await?;
+        Self::start_on(Flavour::Ours).await
+    }
+
+    /// Starts anvil with `flavour`'s protocol.
+    pub async fn start_on(flavour: Flavour) -> Result<Self> {
+        let chain = match flavour {
+            Flavour::Ours => devnet::Devnet::start().await?,
+            Flavour::Live => start_live_fixture().await?,
+        };
         let controller = chain.controller;
         let keys = DEV_KEYS
             .iter()
