@@ -16,7 +16,7 @@
 // - `curl …/metrics|/health`: a test scrapes that path.
 // In ```toml blocks every key must appear in the owning binary's tests (as `key =` or `"--key"`),
 // unless a test parses the page's example itself (`include_str!` of the page).
-// Metric names (`keeper_…`, `reward_agent_…`) anywhere in the text must exist in the sources.
+// Metric names (`keeper_…`, `reward_agent_…`, `redeemer_…`) anywhere in the text must exist in the sources.
 // `--self-test` runs the rules over known-bad lines and fails if one is accepted.
 "use strict";
 
@@ -134,7 +134,7 @@ function checkFile(rel, text) {
       }
     }
   }
-  for (const m of text.matchAll(/\b((?:keeper|reward_agent)_[a-z_]+[a-z])\b/g)) {
+  for (const m of text.matchAll(/\b((?:keeper|reward_agent|redeemer)_[a-z_]+[a-z])\b/g)) {
     const name = m[1].replace(/_total$/, "");
     if (!sources.includes(name)) problems.push(`${rel}: metric ${m[1]} does not exist in crates/`);
   }
@@ -156,7 +156,7 @@ function selfTest() {
   const good = ["lpt --json --yes unbond 1", "AMOUNT=1 TO=0x1 forge script script/actions/Bond.s.sol:Bond --rpc-url $RPC_URL --broadcast --private-key $KEY"];
   const accepted = bad.filter((l) => checkCommand(l).length === 0);
   const refused = good.filter((l) => checkCommand(l).length > 0);
-  const badMetric = checkFile("self-test", "keeper_no_such_metric").length === 0;
+  const badMetric = ["keeper_no_such_metric", "redeemer_no_such_metric_total"].some((m) => checkFile("self-test", m).length === 0);
   if (accepted.length || refused.length || badMetric) {
     console.error("check-docs self-test failed:", { accepted, refused, badMetric });
     process.exit(1);

@@ -66,6 +66,17 @@ pub fn rpc_config(urls: Vec<String>, retries: Option<u32>) -> Result<RpcConfig, 
     Ok(rpc)
 }
 
+/// `--max-failed-reads`: [`crate::health::DEFAULT_MAX_FAILED_READS`] when not given, at least 1.
+pub fn max_failed_reads(value: Option<u32>) -> Result<u32, ConfigError> {
+    match value {
+        None => Ok(crate::health::DEFAULT_MAX_FAILED_READS),
+        Some(0) => Err(ConfigError::Invalid(
+            "--max-failed-reads must be at least 1".into(),
+        )),
+        Some(n) => Ok(n),
+    }
+}
+
 /// Priority fee of the bots when none is configured: 0.01 gwei.
 pub const DEFAULT_PRIORITY_FEE_PER_GAS: u128 = 10_000_000;
 
@@ -185,6 +196,16 @@ mod tests {
         }
         .resolve();
         assert!(matches!(negative, Err(ConfigError::Invalid(m)) if m.contains("-1")));
+        Ok(())
+    }
+
+    #[test]
+    fn max_failed_reads_defaults_to_three_and_refuses_zero() -> Result<(), ConfigError> {
+        assert_eq!(max_failed_reads(None)?, 3, "default");
+        assert_eq!(max_failed_reads(Some(7))?, 7, "given");
+        assert!(
+            matches!(max_failed_reads(Some(0)), Err(ConfigError::Invalid(m)) if m.contains("at least 1"))
+        );
         Ok(())
     }
 

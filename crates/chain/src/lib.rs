@@ -17,11 +17,15 @@
 //! - [`hints`]: the sorted-pool hints of the `*WithHint` calls, from a simulation of the pool.
 //! - [`blocks`]: a stream of new block heads, pushed over WebSocket when available, polled
 //!   otherwise.
-//! - [`server`]: the `/metrics` + `/health` HTTP server and the `tracing` set-up of every bot.
+//! - [`server`]: the `/metrics` + `/health` HTTP server and the `tracing` set-up of every bot;
+//!   [`health`]: the `/health` verdict they share (`--max-failed-reads` consecutive failed reads,
+//!   or no successful read for too long).
+//! - [`missed`]: the pure rule that counts a round ended with a bot's duty undone, whatever the
+//!   cause, failed reads included.
 //! - [`shutdown`]: the [`tokio_util::sync::CancellationToken`] every bot binary cancels on SIGINT
 //!   or SIGTERM.
 //! - [`devnet`]: spawns the pinned anvil and deploys the protocol with `script/Deploy.s.sol`
-//!   (tests and benchmarks).
+//!   (tests and benchmarks); [`proxy`]: a JSON-RPC proxy that fails on demand (outage tests).
 
 pub mod blocks;
 pub mod config;
@@ -29,9 +33,12 @@ pub mod counter;
 pub mod devnet;
 pub mod error;
 pub mod failover;
+pub mod health;
 pub mod hints;
+pub mod missed;
 pub mod protocol;
 pub mod provider;
+pub mod proxy;
 pub mod revert;
 pub mod sender;
 pub mod server;

@@ -12,9 +12,9 @@ use tokio_util::sync::CancellationToken;
 pub trait Exporter: Send + Sync + 'static {
     /// The Prometheus text exposition served at `/metrics`.
     fn render(&self) -> String;
-    /// Whether `/health` answers 200: typically "the chain was read successfully within
-    /// `max_age`".
-    fn healthy(&self, max_age: Duration) -> bool;
+    /// `Ok` for `/health` to answer 200, or why not (answered with 503, the reason as the body):
+    /// typically [`crate::health::ReadHealth::verdict`].
+    fn health(&self, max_age: Duration) -> Result<(), String>;
 }
 
 /// Binds `addr` and serves until `cancel` fires. Returns the bound address (port 0 picks one).
@@ -66,11 +66,10 @@ fn respond<E: Exporter>(
 ) -> Response<Full<Bytes>> {
     let (status, body) = match path {
         "/metrics" => (StatusCode::OK, exporter.render()),
-        "/health" if exporter.healthy(health_max_age) => (StatusCode::OK, "ok\n".to_owned()),
-        "/health" => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "no successful chain read recently\n".to_owned(),
-        ),
+        "/health" => match exporter.health(health_max_age) {
+            Ok(()) => (StatusCode::OK, "ok\n".to_owned()),
+            Err(reason) => (StatusCode::SERVICE_UNAVAILABLE, format!("{reason}\n")),
+        },
         _ => (StatusCode::NOT_FOUND, "not found\n".to_owned()),
     };
     let mut response = Response::new(Full::new(Bytes::from(body)));
@@ -100,13 +99,13 @@ mod tests {
         fn render(&self) -> String {
             "x 1\n".into()
         }
-        fn healthy(&self, _max_age: Duration) -> bool {
-            self.0
+        fn health(&self, _max_age: Duration) -> Result<(), String> {
+            if self.0 { Ok(()) } else { Err("broken".into()) }
         }
     }
 
-    #[test]
-    fn routes() {
+    #[tokio::test]
+    async fn routes() {
         let age = Duration::from_secs(1);
         assert_eq!(
             respond("/metrics", &Fixed(true), age).status(),
@@ -116,10 +115,13 @@ mod tests {
             respond("/health", &Fixed(true), age).status(),
             StatusCode::OK
         );
-        assert_eq!(
-            respond("/health", &Fixed(false), age).status(),
-            StatusCode::SERVICE_UNAVAILABLE
-        );
+        let unhealthy = respond("/health", &Fixed(false), age);
+        assert_eq!(unhealthy.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let body = http_body_util::BodyExt::collect(unhealthy.into_body())
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
+        assert_eq!(body, Bytes::from("broken\n"), "the reason is the body");
         assert_eq!(
             respond("/nope", &Fixed(true), age).status(),
             StatusCode::NOT_FOUND

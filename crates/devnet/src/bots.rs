@@ -158,6 +158,8 @@ impl BotSetup<'_> {
                 inbox.display().to_string(),
                 "--poll-interval".into(),
                 "1".into(),
+                "--metrics-addr".into(),
+                format!("127.0.0.1:{}", free_port()?),
             ],
             &[(
                 "REDEEMER_PRIVATE_KEY".into(),

@@ -7,7 +7,7 @@ use alloy::primitives::Address;
 use clap::Parser;
 pub use livepeer_chain::config::{ConfigError, gwei};
 use livepeer_chain::{
-    config::{FeeOptions, KeyOptions, read_file, rpc_config},
+    config::{FeeOptions, KeyOptions, max_failed_reads, read_file, rpc_config},
     provider::RpcConfig,
     sender::FeePolicy,
     signer::KeySource,
@@ -80,6 +80,9 @@ pub struct Cli {
     /// Address of the /metrics and /health server [default: 127.0.0.1:9464].
     #[arg(long, env = "KEEPER_METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
+    /// Consecutive failed chain reads after which /health answers 503 [default: 3].
+    #[arg(long, env = "KEEPER_MAX_FAILED_READS")]
+    pub max_failed_reads: Option<u32>,
     /// Decide and log, never send.
     #[arg(long, env = "KEEPER_DRY_RUN")]
     #[serde(default)]
@@ -111,6 +114,8 @@ pub struct KeeperConfig {
     pub poll_interval: Duration,
     /// Metrics server address (`None`: no server).
     pub metrics_addr: Option<SocketAddr>,
+    /// Consecutive failed reads that make `/health` unhealthy.
+    pub max_failed_reads: u32,
     /// Never send.
     pub dry_run: bool,
 }
@@ -150,6 +155,7 @@ impl Cli {
             poll_interval_ms: self.poll_interval_ms.or(file.poll_interval_ms),
             rpc_retries: self.rpc_retries.or(file.rpc_retries),
             metrics_addr: self.metrics_addr.or(file.metrics_addr),
+            max_failed_reads: self.max_failed_reads.or(file.max_failed_reads),
             dry_run: self.dry_run || file.dry_run,
             log_json: self.log_json || file.log_json,
         }
@@ -191,6 +197,7 @@ impl Cli {
                 cli.metrics_addr
                     .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 9464))),
             ),
+            max_failed_reads: max_failed_reads(cli.max_failed_reads)?,
             dry_run: cli.dry_run,
         })
     }
@@ -223,7 +230,34 @@ mod tests {
         assert_eq!(cfg.gas_ceiling, Some(1_500_000_000));
         assert_eq!(cfg.turn_delay_blocks, 2);
         assert_eq!(cfg.key, KeySource::PrivateKeyEnv("KEY".into()));
+        assert_eq!(cfg.max_failed_reads, 3, "max-failed-reads default");
         assert!(!cfg.dry_run);
+    }
+
+    #[test]
+    fn max_failed_reads_is_at_least_one() {
+        let args = |n: &'static str| {
+            vec![
+                "--rpc-url",
+                "http://a:8545",
+                "--controller",
+                "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+                "--private-key-env",
+                "KEY",
+                "--max-failed-reads",
+                n,
+            ]
+        };
+        let cfg = parse(&args("5"))
+            .resolve()
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(cfg.max_failed_reads, 5);
+        let err = parse(&args("0")).resolve().err().map(|e| e.to_string());
+        assert!(
+            err.as_deref()
+                .is_some_and(|e| e.contains("--max-failed-reads")),
+            "{err:?}"
+        );
     }
 
     #[test]
@@ -334,6 +368,7 @@ dry-run = true
             KeySource::PrivateKeyFile("/run/secrets/keeper-key".into()),
             "private-key-file"
         );
+        assert_eq!(cfg.max_failed_reads, 3, "max-failed-reads");
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //! soon as `lastInitializedRound == currentRound`.
 
 use alloy::primitives::{Address, B256, U256, keccak256};
+use livepeer_chain::missed::Observation;
 
 /// The on-chain facts a decision depends on, read at one block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +29,8 @@ pub struct RoundState {
     pub last_initialized_round: u64,
     /// `RoundsManager.currentRoundStartBlock()`.
     pub round_start_block: u64,
+    /// `RoundsManager.roundLength()`.
+    pub round_length: u64,
     /// The block's base fee per gas (wei).
     pub base_fee: u128,
 }
@@ -41,6 +44,19 @@ impl RoundState {
     /// Blocks since the current round started (0 in its first block).
     pub fn blocks_into_round(&self) -> u64 {
         self.block.saturating_sub(self.round_start_block)
+    }
+
+    /// The keeper's duty as [`livepeer_chain::missed`] counts it: every round must be
+    /// initialized, by this keeper or anyone, so a round never read is owed too.
+    pub fn observation(&self) -> Observation {
+        Observation {
+            round: self.current_round,
+            round_start: self.round_start_block,
+            round_length: self.round_length,
+            owed: self.needs_initialization(),
+            last_done: self.last_initialized_round,
+            owed_unseen: true,
+        }
     }
 }
 
@@ -162,6 +178,7 @@ mod tests {
             current_round: 5,
             last_initialized_round: 4,
             round_start_block: 100,
+            round_length: 20,
             base_fee: 1_000,
         }
     }
@@ -322,6 +339,44 @@ mod tests {
             .filter(|me| decide(&s, &turn(*me)) == Decision::Initialize { round: 5 })
             .count();
         assert_eq!(acting, 1);
+    }
+
+    #[test]
+    fn a_round_that_ends_uninitialized_is_missed_whoever_should_have_sent() {
+        use livepeer_chain::missed::RoundDuty;
+        let mut duty = RoundDuty::default();
+        // Round 5 (blocks 100..120) read uninitialized, then initialized by another keeper.
+        assert!(
+            duty.advance(100, Some(&state(100).observation()))
+                .is_empty()
+        );
+        let initialized = RoundState {
+            last_initialized_round: 5,
+            ..state(101)
+        };
+        assert!(
+            duty.advance(101, Some(&initialized.observation()))
+                .is_empty()
+        );
+        // Round 6 is never initialized; the reads fail from block 125 on, heads still arrive.
+        let round6 = RoundState {
+            block: 120,
+            current_round: 6,
+            round_start_block: 120,
+            ..initialized
+        };
+        assert!(duty.advance(120, Some(&round6.observation())).is_empty());
+        assert!(duty.advance(125, None).is_empty());
+        assert_eq!(
+            duty.advance(140, None),
+            vec![6],
+            "round 6 ended uninitialized"
+        );
+        assert_eq!(
+            duty.advance(160, None),
+            vec![7],
+            "round 7 passed unread: never seen initialized"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ use livepeer_chain::{
     ChainError,
     blocks::{BlockStream, Head},
     counter::RequestCounter,
+    missed::RoundDuty,
     protocol::Protocol,
     provider::connect,
     sender::{Confirmed, NonceMode, SendEvents, TxSender},
@@ -84,9 +85,10 @@ impl Keeper {
     /// A keeper for `config` (nothing is contacted until [`Keeper::run`]).
     pub fn new(config: KeeperConfig) -> Self {
         let counter = RequestCounter::new();
+        let metrics = Arc::new(Metrics::new(counter.clone(), config.max_failed_reads));
         Self {
             config,
-            metrics: Arc::new(Metrics::new(counter.clone())),
+            metrics,
             counter,
         }
     }
@@ -138,18 +140,19 @@ impl Keeper {
         });
         let mut in_flight: Option<InFlight> = None;
         let mut pending_since: Option<u64> = None;
+        let mut duty = RoundDuty::default();
 
         while let Some(next) = blocks.next(&cancel).await {
             let head = match next {
                 Ok(head) => head,
                 Err(err) => {
-                    Metrics::inc(&metrics.rpc_errors);
-                    tracing::warn!(%err, "reading the head failed");
+                    read_failed(&metrics, &err, None);
                     continue;
                 }
             };
             head_tx.send_replace(head);
             Metrics::set(&metrics.head_block, head.number);
+            let mut seen = None;
             'step: {
                 if let Some(task) = &mut in_flight {
                     // The sender follows the transaction on its own task; the block is handled
@@ -175,10 +178,9 @@ impl Keeper {
                     if confirmed {
                         // Our initializeRound() is confirmed at this head: the round is
                         // initialized, no need to read it back. The next block reads as usual.
-                        Metrics::set(
-                            &metrics.last_initialized_round,
-                            Metrics::get(&metrics.current_round),
-                        );
+                        let round = Metrics::get(&metrics.current_round);
+                        Metrics::set(&metrics.last_initialized_round, round);
+                        duty.done(round);
                         metrics.mark_ok();
                         break 'step;
                     }
@@ -190,11 +192,11 @@ impl Keeper {
                         state
                     }
                     Err(err) => {
-                        Metrics::inc(&metrics.rpc_errors);
-                        tracing::warn!(%err, block = head.number, "reading the round state failed");
+                        read_failed(&metrics, &err, Some(head.number));
                         break 'step;
                     }
                 };
+                seen = Some(state.observation());
                 let previously_initialized = Metrics::get(&metrics.last_initialized_round);
                 Metrics::set(&metrics.current_round, state.current_round);
                 Metrics::set(
@@ -291,6 +293,15 @@ impl Keeper {
                     }
                 }
             }
+            for round in duty.advance(head.number, seen.as_ref()) {
+                Metrics::inc(&metrics.rounds_missed);
+                tracing::error!(
+                    round,
+                    block = head.number,
+                    reads_failing = seen.is_none(),
+                    "ROUND MISSED: round {round} ended uninitialized"
+                );
+            }
             Metrics::set(&metrics.processed_block, head.number);
         }
         if let Some(task) = in_flight.take() {
@@ -301,6 +312,23 @@ impl Keeper {
         }
         tracing::info!("keeper stopped");
         Ok(())
+    }
+}
+
+/// Counts a failed read and says so: a warning each time, an error when `/health` turns 503.
+fn read_failed(metrics: &Metrics, err: &ChainError, block: Option<u64>) {
+    let failed = metrics.read_failed();
+    let limit = metrics.health.max_failed_reads();
+    match block {
+        Some(block) => tracing::warn!(%err, block, failed, "reading the round state failed"),
+        None => tracing::warn!(%err, failed, "reading the head failed"),
+    }
+    if failed == limit {
+        tracing::error!(
+            failed,
+            limit,
+            "CHAIN READS FAILING: {failed} in a row; /health is 503 until a read succeeds"
+        );
     }
 }
 
@@ -366,7 +394,8 @@ fn record_outcome(
     }
 }
 
-/// Reads the round state and the signer balance at `head` in one JSON-RPC batch.
+/// Reads the round state (round length included) and the signer balance at `head` in one
+/// JSON-RPC batch.
 pub async fn read_state(
     provider: &DynProvider,
     rounds_manager: Address,
@@ -401,6 +430,10 @@ pub async fn read_state(
             block,
         ),
     )?;
+    let length = batch.add_call::<_, Bytes>(
+        "eth_call",
+        &(call(IRoundsManager::roundLengthCall {}.abi_encode()), block),
+    )?;
     let balance = batch.add_call::<_, U256>("eth_getBalance", &(me, block))?;
     batch.send().await?;
     let word = |bytes: Bytes| -> Result<u64, ChainError> {
@@ -413,6 +446,7 @@ pub async fn read_state(
         current_round: word(current.await?)?,
         last_initialized_round: word(last.await?)?,
         round_start_block: word(start.await?)?,
+        round_length: word(length.await?)?,
         base_fee: head.base_fee,
     };
     Ok((state, balance.await?))

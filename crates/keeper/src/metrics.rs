@@ -6,11 +6,11 @@ use std::{
         Mutex,
         atomic::{AtomicU64, Ordering},
     },
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use alloy::primitives::U256;
-use livepeer_chain::counter::RequestCounter;
+use livepeer_chain::{counter::RequestCounter, health::ReadHealth};
 
 /// Every metric the keeper exports. Shared behind an `Arc`.
 #[derive(Debug)]
@@ -47,17 +47,23 @@ pub struct Metrics {
     pub gas_deferrals: AtomicU64,
     /// Decisions to send skipped because of `--dry-run`.
     pub dry_run_skips: AtomicU64,
-    /// RPC failures seen by the keeper loop.
+    /// RPC failures seen by the keeper loop: failed reads and failed sends.
     pub rpc_errors: AtomicU64,
+    /// Failed chain reads: a head that could not be fetched, or a round state read that failed.
+    pub read_errors: AtomicU64,
+    /// Rounds that ended uninitialized (by us or anyone), failed reads included.
+    pub rounds_missed: AtomicU64,
+    /// Each block's read, ok or failed, for `/health`.
+    pub health: ReadHealth,
     signer_balance: Mutex<U256>,
-    last_ok: Mutex<Option<Instant>>,
     /// JSON-RPC traffic.
     pub rpc: RequestCounter,
 }
 
 impl Metrics {
-    /// Zeroed metrics reading RPC traffic from `rpc`.
-    pub fn new(rpc: RequestCounter) -> Self {
+    /// Zeroed metrics reading RPC traffic from `rpc`; `/health` turns 503 after
+    /// `max_failed_reads` consecutive failed reads.
+    pub fn new(rpc: RequestCounter, max_failed_reads: u32) -> Self {
         Self {
             head_block: AtomicU64::new(0),
             processed_block: AtomicU64::new(0),
@@ -76,8 +82,10 @@ impl Metrics {
             gas_deferrals: AtomicU64::new(0),
             dry_run_skips: AtomicU64::new(0),
             rpc_errors: AtomicU64::new(0),
+            read_errors: AtomicU64::new(0),
+            rounds_missed: AtomicU64::new(0),
+            health: ReadHealth::new(max_failed_reads),
             signer_balance: Mutex::new(U256::ZERO),
-            last_ok: Mutex::new(None),
             rpc,
         }
     }
@@ -106,18 +114,20 @@ impl Metrics {
 
     /// Marks a successful chain read (for `/health`).
     pub fn mark_ok(&self) {
-        if let Ok(mut t) = self.last_ok.lock() {
-            *t = Some(Instant::now());
-        }
+        self.health.ok();
     }
 
-    /// Healthy when the chain was read successfully within `max_age`.
-    pub fn healthy(&self, max_age: Duration) -> bool {
-        self.last_ok
-            .lock()
-            .ok()
-            .and_then(|t| *t)
-            .is_some_and(|t| t.elapsed() <= max_age)
+    /// Counts a failed chain read (`keeper_read_errors_total`, `keeper_rpc_errors_total`,
+    /// `/health`); returns the consecutive failures, this one included.
+    pub fn read_failed(&self) -> u32 {
+        Self::inc(&self.rpc_errors);
+        Self::inc(&self.read_errors);
+        self.health.failed()
+    }
+
+    /// `Ok` when healthy (see [`ReadHealth::verdict`]), otherwise why not.
+    pub fn health(&self, max_age: Duration) -> Result<(), String> {
+        self.health.verdict(max_age)
     }
 
     /// The Prometheus text exposition.
@@ -229,8 +239,26 @@ impl Metrics {
         metric(
             "keeper_rpc_errors_total",
             "counter",
-            "RPC failures seen by the keeper loop.",
+            "RPC failures seen by the keeper loop (failed reads and failed sends).",
             g(&self.rpc_errors),
+        );
+        metric(
+            "keeper_read_errors_total",
+            "counter",
+            "Failed chain reads (head or round state).",
+            g(&self.read_errors),
+        );
+        metric(
+            "keeper_consecutive_failed_reads",
+            "gauge",
+            "Failed chain reads since the last successful one (/health is 503 from --max-failed-reads).",
+            self.health.consecutive_failed().to_string(),
+        );
+        metric(
+            "keeper_rounds_missed_total",
+            "counter",
+            "Rounds that ended uninitialized (by us or anyone), failed reads included.",
+            g(&self.rounds_missed),
         );
         metric(
             "keeper_rpc_requests_total",
@@ -264,7 +292,7 @@ impl livepeer_chain::server::Exporter for Metrics {
         Metrics::render(self)
     }
 
-    fn healthy(&self, max_age: Duration) -> bool {
-        Metrics::healthy(self, max_age)
+    fn health(&self, max_age: Duration) -> Result<(), String> {
+        Metrics::health(self, max_age)
     }
 }

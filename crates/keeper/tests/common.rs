@@ -172,6 +172,7 @@ impl Net {
             },
             poll_interval: Duration::from_millis(20),
             metrics_addr: None,
+            max_failed_reads: 3,
             dry_run: false,
         })
     }

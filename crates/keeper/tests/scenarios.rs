@@ -465,3 +465,128 @@ async fn dry_run_decides_but_never_sends() -> Result<()> {
     ensure!(Metrics::get(&keeper.metrics.txs_sent) == 0);
     keeper.stop().await
 }
+
+/// `GET http://<addr>/health`: the status code and the body.
+async fn health(addr: std::net::SocketAddr) -> Result<(u16, String)> {
+    let response = alloy::transports::http::reqwest::get(format!("http://{addr}/health")).await?;
+    Ok((response.status().as_u16(), response.text().await?))
+}
+
+/// Polls `/health` until it answers `status`; returns the body.
+async fn wait_health(addr: std::net::SocketAddr, status: u16) -> Result<String> {
+    for _ in 0..400 {
+        let (code, body) = health(addr).await?;
+        if code == status {
+            return Ok(body);
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    anyhow::bail!("/health never answered {status}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rounds_that_end_while_reads_fail_are_missed_and_health_says_why() -> Result<()> {
+    use livepeer_chain::{
+        devnet::MetricsScrape,
+        proxy::{Fault, FaultProxy},
+    };
+    let net = Net::start().await?;
+    let proxy = FaultProxy::start(&net.devnet.http_url()).await?;
+    let mut config = net.config(1, &[1], false)?;
+    config.rpc.urls = vec![proxy.url()];
+    config.rpc.max_retries = 0;
+    let addr: std::net::SocketAddr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+    config.metrics_addr = Some(addr);
+    config.max_failed_reads = 3;
+    let keeper = net.spawn(config);
+    settle_first_round(&net, &[&keeper]).await?;
+    // At the start of a fresh round, so the outage below begins and ends where the test says.
+    run_round(&net, &[&keeper], 3).await?;
+    let scrape = MetricsScrape::new(&addr.to_string());
+    ensure!(scrape.value("keeper_rounds_missed_total").await? == 0);
+    ensure!(wait_health(addr, 200).await? == "ok\n");
+
+    // Heads keep coming but every eth_call reverts (the live failure): three blocks, three
+    // failed reads, and /health says so.
+    proxy.set(Fault::RevertCalls);
+    for _ in 0..3 {
+        net.step(1, &[&keeper]).await?;
+    }
+    ensure!(
+        Metrics::get(&keeper.metrics.read_errors) >= 3,
+        "failed reads counted"
+    );
+    let body = wait_health(addr, 503).await?;
+    ensure!(
+        body.contains("consecutive failed chain reads (limit 3)"),
+        "{body}"
+    );
+    // Into the next round and past its end: nobody initializes it (the keeper cannot read).
+    let (round, last, start) = net.round_state().await?;
+    ensure!(round == last, "round {round} initialized before the outage");
+    net.step(start + ROUND_LENGTH - net.head().await?, &[&keeper])
+        .await?;
+    ensure!(
+        Metrics::get(&keeper.metrics.rounds_missed) == 0,
+        "round {} has not ended",
+        round + 1
+    );
+    net.step(ROUND_LENGTH, &[&keeper]).await?;
+    ensure!(
+        Metrics::get(&keeper.metrics.rounds_missed) == 1,
+        "round {} ended uninitialized during the outage",
+        round + 1
+    );
+    ensure!(scrape.value("keeper_rounds_missed_total").await? == 1);
+    ensure!(scrape.value("keeper_read_errors_total").await? >= 5);
+
+    // Reads come back: the current round is initialized, the missed one stays counted.
+    proxy.set(Fault::Pass);
+    let mut initialized = false;
+    for _ in 0..4 {
+        net.step(1, &[&keeper]).await?;
+        let (current, last, _) = net.round_state().await?;
+        if current == last && current == round + 2 {
+            initialized = true;
+            break;
+        }
+    }
+    ensure!(
+        initialized,
+        "round {} initialized after the outage",
+        round + 2
+    );
+    // The keeper has seen it initialized before the next outage begins.
+    net.step(1, &[&keeper]).await?;
+    ensure!(Metrics::get(&keeper.metrics.last_initialized_round) == round + 2);
+    ensure!(wait_health(addr, 200).await? == "ok\n", "healthy again");
+    ensure!(scrape.value("keeper_consecutive_failed_reads").await? == 0);
+
+    // A full outage (no heads either) across a round: counted when the node is back.
+    proxy.set(Fault::Down);
+    let errors = Metrics::get(&keeper.metrics.read_errors);
+    let noticed = livepeer_chain::sender::poll_until(
+        Duration::from_millis(20),
+        Duration::from_secs(20),
+        || async { Metrics::get(&keeper.metrics.read_errors) >= errors + 3 },
+    )
+    .await;
+    ensure!(noticed, "failed head reads counted");
+    wait_health(addr, 503).await?;
+    let (_, _, start) = net.round_state().await?;
+    let head = net
+        .mine(start + 2 * ROUND_LENGTH - net.head().await?)
+        .await?;
+    proxy.set(Fault::Pass);
+    wait_processed(&[&keeper], head).await?;
+    ensure!(
+        Metrics::get(&keeper.metrics.rounds_missed) == 2,
+        "round {} passed unseen and uninitialized: {}",
+        round + 3,
+        Metrics::get(&keeper.metrics.rounds_missed)
+    );
+    wait_health(addr, 200).await?;
+    let (current, _, _) = net.round_state().await?;
+    ensure!(current == round + 4);
+    keeper.stop().await
+}

@@ -20,6 +20,7 @@ use livepeer_chain::{
     ChainError,
     blocks::{BlockStream, Head},
     counter::RequestCounter,
+    missed::RoundDuty,
     protocol::{Protocol, RewardCallerSupport},
     provider::connect,
     revert::RevertReason,
@@ -35,6 +36,7 @@ use crate::{
     decide::{Decision, RewardEstimate, RoundMemory, decide},
     lens::{Snapshot, lens_input, read_snapshot},
     metrics::Metrics,
+    missed::{decision_name, observation},
 };
 
 /// Errors that stop the agent (at start-up only; the loop itself never gives up).
@@ -140,6 +142,10 @@ struct Served {
     owed: bool,
     /// The round the agent last saw a transaction of ours pending from before it started.
     pending_before_start: Option<u64>,
+    /// Rounds ended with the reward owed ([`crate::missed`]).
+    duty: RoundDuty,
+    /// Why nothing was rewarded yet, as of the last block (for the missed round's log line).
+    last_cause: String,
 }
 
 struct Events {
@@ -167,9 +173,15 @@ impl Agent {
     /// An agent for `config` (nothing is contacted until [`Agent::run`]).
     pub fn new(config: AgentConfig) -> Self {
         let counter = RequestCounter::new();
+        let metrics = Arc::new(Metrics::new(counter.clone(), config.max_failed_reads));
+        // Every served orchestrator has its series from the start, so alerts have something to
+        // evaluate even if no read ever succeeds.
+        for o in &config.orchestrators {
+            metrics.orchestrator(o.address, |_| {});
+        }
         Self {
             config,
-            metrics: Arc::new(Metrics::new(counter.clone())),
+            metrics,
             counter,
         }
     }
@@ -236,6 +248,10 @@ impl Agent {
                 "reward caller"
             };
             tracing::info!(orchestrator = %o.address, signer = %address, mode, "serving");
+            if address == o.address {
+                // Its own key may always reward it; a reward caller's is known at the first read.
+                metrics.orchestrator(o.address, |m| m.authorized = 1);
+            }
             served.push(Served {
                 address: o.address,
                 sender,
@@ -243,6 +259,8 @@ impl Agent {
                 task: None,
                 owed: false,
                 pending_before_start: None,
+                duty: RoundDuty::default(),
+                last_cause: "nothing read yet".to_owned(),
             });
         }
         let accounts: Vec<Address> = senders.keys().copied().collect();
@@ -269,24 +287,31 @@ impl Agent {
             let head = match next {
                 Ok(head) => head,
                 Err(err) => {
-                    metrics.lock().read_errors += 1;
-                    tracing::warn!(%err, "reading the head failed");
+                    read_failed(&metrics, &err, None);
                     continue;
                 }
             };
             head_tx.send_replace(head);
+            metrics.lock().head_block = head.number;
             let snapshot = match read_snapshot(&rpc.provider, &input, head.number).await {
                 Ok(snapshot) => snapshot,
                 Err(err) => {
-                    metrics.lock().read_errors += 1;
-                    tracing::warn!(%err, block = head.number, "reading the reward state failed");
+                    read_failed(&metrics, &err, Some(head.number));
+                    // Rounds still end: at the bounds of the last good snapshot.
+                    for s in &mut served {
+                        // A reward confirmed meanwhile is known without a snapshot.
+                        finish_task(s, &metrics, head.number, config.policy.max_backoff_blocks)
+                            .await;
+                        s.last_cause = format!("chain reads failing ({err})");
+                        let missed = s.duty.advance(head.number, None);
+                        count_missed(s, &missed, &metrics, head.number);
+                    }
                     continue;
                 }
             };
             let round = u64::try_from(snapshot.currentRound).unwrap_or(u64::MAX);
             {
                 let mut inner = metrics.lock();
-                inner.head_block = head.number;
                 inner.current_round = round;
                 for (account, balance) in accounts.iter().zip(&snapshot.balances) {
                     inner.signer_balances.insert(*account, *balance);
@@ -299,12 +324,15 @@ impl Agent {
                 };
                 let signer = s.sender.address();
                 if let Some(previous) = s.memory.enter(round)
-                    && previous.round != 0
-                    && s.owed
+                    && previous.failures > 0
                 {
-                    metrics.orchestrator(s.address, |m| m.missed_rounds += 1);
-                    tracing::error!(orchestrator = %s.address, round = previous.round, failures = previous.failures, "round ended without a reward");
+                    s.last_cause =
+                        format!("{}, {} failed attempts", s.last_cause, previous.failures);
                 }
+                let missed = s
+                    .duty
+                    .advance(head.number, Some(&observation(&snapshot, o)));
+                count_missed(s, &missed, &metrics, head.number);
                 finish_task(s, &metrics, head.number, config.policy.max_backoff_blocks).await;
                 let authorized = signer == s.address || o.rewardCaller == signer;
                 let last_reward = u64::try_from(o.lastRewardRound).unwrap_or(u64::MAX);
@@ -323,6 +351,7 @@ impl Agent {
                     None => s.pending_before_start.filter(|_| s.owed),
                 };
                 let decision = decide(&snapshot, o, signer, &s.memory, &config.policy);
+                s.last_cause = decision_name(&decision);
                 act(
                     s, decision, &snapshot, head, &head_rx, &metrics, &config, &cancel,
                 )
@@ -341,6 +370,41 @@ impl Agent {
         }
         tracing::info!("reward agent stopped");
         Ok(())
+    }
+}
+
+/// Counts a failed read and says so: a warning each time, an error when `/health` turns 503.
+fn read_failed(metrics: &Metrics, err: &ChainError, block: Option<u64>) {
+    let failed = metrics.read_failed();
+    let limit = metrics.health.max_failed_reads();
+    match block {
+        Some(block) => tracing::warn!(%err, block, failed, "reading the reward state failed"),
+        None => tracing::warn!(%err, failed, "reading the head failed"),
+    }
+    if failed == limit {
+        tracing::error!(
+            failed,
+            limit,
+            "CHAIN READS FAILING: {failed} in a row; /health is 503 until a read succeeds"
+        );
+    }
+}
+
+/// Counts and logs the rounds `missed` by orchestrator `s`.
+fn count_missed(s: &Served, missed: &[u64], metrics: &Metrics, block: u64) {
+    if missed.is_empty() {
+        return;
+    }
+    metrics.orchestrator(s.address, |m| m.missed_rounds += missed.len() as u64);
+    for round in missed {
+        tracing::error!(
+            orchestrator = %s.address,
+            round,
+            block,
+            last = %s.last_cause,
+            "ROUND MISSED: {} was active and not rewarded in round {round}",
+            s.address
+        );
     }
 }
 
@@ -373,6 +437,7 @@ async fn record(s: &mut Served, task: Task, metrics: &Metrics, head: u64, max_ba
                 );
             });
             s.pending_before_start = None;
+            s.duty.done(task.round);
             tracing::info!(
                 %orchestrator,
                 round = task.round,
@@ -384,6 +449,7 @@ async fn record(s: &mut Served, task: Task, metrics: &Metrics, head: u64, max_ba
             );
         }
         Err(ChainError::SimulationReverted(reason)) if is_already_rewarded(&reason) => {
+            s.duty.done(task.round);
             tracing::info!(%orchestrator, "already rewarded this round; nothing sent");
         }
         Err(ChainError::InFlight { latest, pending }) => {

@@ -11,7 +11,7 @@ use alloy::primitives::Address;
 use clap::Parser;
 pub use livepeer_chain::config::ConfigError;
 use livepeer_chain::{
-    config::{FeeOptions, KeyOptions, gwei, read_file, rpc_config},
+    config::{FeeOptions, KeyOptions, gwei, max_failed_reads, read_file, rpc_config},
     provider::RpcConfig,
     sender::FeePolicy,
     signer::KeySource,
@@ -90,6 +90,9 @@ pub struct Cli {
     /// Address of the /metrics and /health server [default: 127.0.0.1:9465].
     #[arg(long, env = "REWARD_AGENT_METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
+    /// Consecutive failed chain reads after which /health answers 503 [default: 3].
+    #[arg(long, env = "REWARD_AGENT_MAX_FAILED_READS")]
+    pub max_failed_reads: Option<u32>,
     /// Decide and log, never send.
     #[arg(long, env = "REWARD_AGENT_DRY_RUN")]
     #[serde(default)]
@@ -181,6 +184,8 @@ pub struct AgentConfig {
     pub poll_interval: Duration,
     /// Metrics server address (`None`: no server).
     pub metrics_addr: Option<SocketAddr>,
+    /// Consecutive failed reads that make `/health` unhealthy.
+    pub max_failed_reads: u32,
     /// Never send.
     pub dry_run: bool,
 }
@@ -243,6 +248,7 @@ impl Cli {
             poll_interval_ms: self.poll_interval_ms.or(file.poll_interval_ms),
             rpc_retries: self.rpc_retries.or(file.rpc_retries),
             metrics_addr: self.metrics_addr.or(file.metrics_addr),
+            max_failed_reads: self.max_failed_reads.or(file.max_failed_reads),
             dry_run: self.dry_run || file.dry_run,
             log_json: self.log_json || file.log_json,
         }
@@ -324,6 +330,7 @@ impl Cli {
                 cli.metrics_addr
                     .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 9465))),
             ),
+            max_failed_reads: max_failed_reads(cli.max_failed_reads)?,
             dry_run: cli.dry_run,
         })
     }
@@ -369,6 +376,7 @@ mod tests {
                 cfg.metrics_addr,
                 Some(SocketAddr::from(([127, 0, 0, 1], 9465)))
             );
+            assert_eq!(cfg.max_failed_reads, 5, "--max-failed-reads");
         }
     }
 
@@ -393,6 +401,7 @@ mod tests {
             cfg.orchestrators[0].key,
             KeySource::PrivateKeyEnv("O1_KEY".into())
         );
+        assert_eq!(cfg.max_failed_reads, 3, "max-failed-reads");
     }
 
     #[test]
@@ -424,6 +433,7 @@ mod tests {
         ));
         assert_eq!(cfg.policy.gas_ceiling, Some(2_000_000_000));
         assert_eq!(cfg.policy.profitability, None);
+        assert_eq!(cfg.max_failed_reads, 3, "max-failed-reads default");
         assert_eq!(
             cfg.fees.replace_after_blocks,
             u64::MAX,

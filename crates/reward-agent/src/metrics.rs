@@ -4,11 +4,11 @@ use std::{
     collections::BTreeMap,
     fmt::Write,
     sync::{Mutex, MutexGuard},
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use alloy::primitives::{Address, U256};
-use livepeer_chain::{counter::RequestCounter, server::Exporter};
+use livepeer_chain::{counter::RequestCounter, health::ReadHealth, server::Exporter};
 
 /// One orchestrator's figures.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,7 +31,8 @@ pub struct OrchestratorMetrics {
     pub skipped_unprofitable: u64,
     /// Rounds in which sending was deferred by the gas ceiling, counted once per round.
     pub gas_deferrals: u64,
-    /// Rounds that ended while the orchestrator was active and not rewarded.
+    /// Rounds that ended while the orchestrator was active and not rewarded, whatever the cause
+    /// (failed reads included).
     pub missed_rounds: u64,
     /// 1 when our key may reward for it (own key, or the authorized reward caller), 0 when not.
     pub authorized: u64,
@@ -43,6 +44,8 @@ pub struct Metrics {
     inner: Mutex<Inner>,
     /// JSON-RPC traffic.
     pub rpc: RequestCounter,
+    /// Each block's read, ok or failed, for `/health`.
+    pub health: ReadHealth,
 }
 
 /// The mutable part of [`Metrics`].
@@ -54,21 +57,22 @@ pub struct Inner {
     pub processed_block: u64,
     /// `currentRound()` at the latest read.
     pub current_round: u64,
-    /// Chain reads that failed.
+    /// Chain reads that failed: a head that could not be fetched, or a snapshot read that failed.
     pub read_errors: u64,
     /// Per orchestrator.
     pub orchestrators: BTreeMap<Address, OrchestratorMetrics>,
     /// ETH balance of each signing account.
     pub signer_balances: BTreeMap<Address, U256>,
-    last_ok: Option<Instant>,
 }
 
 impl Metrics {
-    /// Empty metrics reading RPC traffic from `rpc`.
-    pub fn new(rpc: RequestCounter) -> Self {
+    /// Empty metrics reading RPC traffic from `rpc`; `/health` turns 503 after
+    /// `max_failed_reads` consecutive failed reads.
+    pub fn new(rpc: RequestCounter, max_failed_reads: u32) -> Self {
         Self {
             inner: Mutex::new(Inner::default()),
             rpc,
+            health: ReadHealth::new(max_failed_reads),
         }
     }
 
@@ -93,7 +97,14 @@ impl Metrics {
 
     /// Marks a successful chain read (for `/health`).
     pub fn mark_ok(&self) {
-        self.lock().last_ok = Some(Instant::now());
+        self.health.ok();
+    }
+
+    /// Counts a failed chain read (`reward_agent_read_errors_total`, `/health`); returns the
+    /// consecutive failures, this one included.
+    pub fn read_failed(&self) -> u32 {
+        self.lock().read_errors += 1;
+        self.health.failed()
     }
 
     /// The Prometheus text exposition.
@@ -126,8 +137,15 @@ impl Metrics {
             &mut out,
             "reward_agent_read_errors_total",
             "counter",
-            "Chain reads that failed.",
+            "Chain reads that failed (head or snapshot).",
             single(inner.read_errors.to_string()),
+        );
+        family(
+            &mut out,
+            "reward_agent_consecutive_failed_reads",
+            "gauge",
+            "Failed chain reads since the last successful one (/health is 503 from --max-failed-reads).",
+            single(self.health.consecutive_failed().to_string()),
         );
         family(
             &mut out,
@@ -195,7 +213,7 @@ impl Metrics {
             (
                 "reward_agent_missed_rounds_total",
                 "counter",
-                "Rounds that ended with the orchestrator active and not rewarded.",
+                "Rounds that ended with the orchestrator active and not rewarded, whatever the cause (failed reads included).",
                 |m| m.missed_rounds.to_string(),
             ),
             (
@@ -242,8 +260,8 @@ impl Exporter for Metrics {
         Metrics::render(self)
     }
 
-    fn healthy(&self, max_age: Duration) -> bool {
-        self.lock().last_ok.is_some_and(|t| t.elapsed() <= max_age)
+    fn health(&self, max_age: Duration) -> Result<(), String> {
+        self.health.verdict(max_age)
     }
 }
 
@@ -253,7 +271,7 @@ mod tests {
 
     #[test]
     fn renders_labelled_samples_under_their_headers() {
-        let metrics = Metrics::new(RequestCounter::new());
+        let metrics = Metrics::new(RequestCounter::new(), 2);
         let a = Address::with_last_byte(1);
         metrics.orchestrator(a, |m| {
             m.last_rewarded_round = 7;
@@ -278,8 +296,24 @@ mod tests {
         assert!(text.contains(&format!(
             "reward_agent_signer_balance_wei{{signer=\"{a}\"}} 5"
         )));
-        assert!(!metrics.healthy(Duration::from_secs(60)));
+        let minute = Duration::from_secs(60);
+        assert!(metrics.health(minute).is_err(), "nothing read yet");
         metrics.mark_ok();
-        assert!(metrics.healthy(Duration::from_secs(60)));
+        assert_eq!(metrics.health(minute), Ok(()));
+        metrics.read_failed();
+        assert_eq!(metrics.read_failed(), 2);
+        assert_eq!(
+            metrics.health(minute),
+            Err("2 consecutive failed chain reads (limit 2)".to_owned())
+        );
+        let text = metrics.render();
+        assert!(
+            text.contains("reward_agent_read_errors_total 2\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("reward_agent_consecutive_failed_reads 2\n"),
+            "{text}"
+        );
     }
 }

@@ -149,6 +149,14 @@ impl Chain {
         Ok(())
     }
 
+    /// Initializes the current round (the keeper's job).
+    async fn initialize(&self) -> Result<u64> {
+        let rm = &self.protocol.rounds_manager;
+        let call = rm.initializeRound().from(self.deployer);
+        call.send().await?.get_receipt().await?;
+        Ok(u64::try_from(rm.currentRound().call().await?)?)
+    }
+
     async fn set_reward_caller(&self, o: Address, caller: Address) -> Result<()> {
         let bm = &self.protocol.bonding_manager;
         bm.setRewardCaller(caller)
@@ -214,7 +222,15 @@ struct Running {
 }
 
 fn start_agent(devnet: &Devnet, orchestrators: &[(Address, PathBuf)]) -> Running {
-    let config = AgentConfig {
+    start_agent_with(devnet, orchestrators, |_| {})
+}
+
+fn start_agent_with(
+    devnet: &Devnet,
+    orchestrators: &[(Address, PathBuf)],
+    tweak: impl FnOnce(&mut AgentConfig),
+) -> Running {
+    let mut config = AgentConfig {
         rpc: RpcConfig::new(vec![devnet.http_url()]),
         controller: devnet.controller,
         orchestrators: orchestrators
@@ -231,8 +247,10 @@ fn start_agent(devnet: &Devnet, orchestrators: &[(Address, PathBuf)]) -> Running
         policy: Policy::default(),
         poll_interval: Duration::from_millis(20),
         metrics_addr: None,
+        max_failed_reads: 3,
         dry_run: false,
     };
+    tweak(&mut config);
     let agent = Agent::new(config);
     let metrics = agent.metrics();
     let cancel = CancellationToken::new();
@@ -432,6 +450,7 @@ async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<(
     for x in o {
         *totals.entry(x).or_default() += metrics.get(x).rewards_confirmed;
         assert_eq!(metrics.get(x).failures, 0, "no failed attempt for {x}");
+        assert_eq!(metrics.get(x).missed_rounds, 0, "no missed round for {x}");
     }
 
     // Exactly one Reward event per orchestrator per round, all from the agent.
@@ -683,4 +702,156 @@ async fn caller_mode_refused(flavour: Flavour) -> Result<()> {
         }
         other => bail!("expected the caller-mode refusal, got {other:?}"),
     }
+}
+
+/// `GET http://<addr>/health`: the status code and the body.
+async fn health(addr: std::net::SocketAddr) -> Result<(u16, String)> {
+    let response = alloy::transports::http::reqwest::get(format!("http://{addr}/health")).await?;
+    Ok((response.status().as_u16(), response.text().await?))
+}
+
+/// Polls `/health` until it answers `status`; returns the body.
+async fn wait_health(addr: std::net::SocketAddr, status: u16) -> Result<String> {
+    for _ in 0..400 {
+        if let Ok((code, body)) = health(addr).await
+            && code == status
+        {
+            return Ok(body);
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    bail!("/health never answered {status}")
+}
+
+/// Mines until the agent has read `o`'s reward in `round` (a reward it has not seen counts as
+/// missed if the reads fail until the round ends).
+async fn wait_seen(chain: &Chain, agent: &Running, o: Address, round: u64) -> Result<()> {
+    let seen = poll_until(
+        Duration::from_millis(20),
+        Duration::from_secs(20),
+        || async {
+            chain.mine(1).await.is_ok() && agent.metrics.get(o).last_rewarded_round == round
+        },
+    )
+    .await;
+    ensure!(seen, "the agent read round {round}'s reward");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rounds_that_end_while_reads_fail_are_missed_and_health_says_why() -> Result<()> {
+    use livepeer_chain::{
+        devnet::MetricsScrape,
+        proxy::{Fault, FaultProxy},
+    };
+    let devnet = Devnet::start().await?;
+    let o = address_of(DEV_KEYS[1])?;
+    let chain = setup(&devnet, &[(o, 1_000)]).await?;
+    let keys = tempfile::tempdir()?;
+    let key = keys.path().join("o.key");
+    std::fs::write(&key, DEV_KEYS[1])?;
+    let round = chain.next_round().await?;
+    let proxy = FaultProxy::start(&devnet.http_url()).await?;
+    let addr: std::net::SocketAddr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+    let agent = start_agent_with(&devnet, &[(o, key)], |c| {
+        c.rpc = RpcConfig::new(vec![proxy.url()]);
+        c.rpc.max_retries = 0;
+        c.metrics_addr = Some(addr);
+    });
+    let missed = format!("reward_agent_missed_rounds_total{{orchestrator=\"{o}\"}}");
+    let scrape = MetricsScrape::new(&addr.to_string());
+    // The orchestrator's series exist from the start, before any read or reward.
+    ensure!(
+        agent.metrics.render().contains(&format!("{missed} 0\n")),
+        "series at start"
+    );
+    scrape
+        .wait_for("reward_agent_head_block", 1, Duration::from_secs(20))
+        .await?;
+    ensure!(
+        scrape.samples().await?.contains_key(&missed),
+        "series served"
+    );
+    chain.wait_rewarded(&[o], round).await?;
+    wait_seen(&chain, &agent, o, round).await?;
+    ensure!(wait_health(addr, 200).await? == "ok\n");
+
+    // The live failure: heads arrive, every snapshot (one eth_call) reverts.
+    proxy.set(Fault::RevertCalls);
+    let unrewarded = chain.next_round().await?;
+    for _ in 0..4 {
+        chain.mine(1).await?;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let body = wait_health(addr, 503).await?;
+    ensure!(
+        body.contains("consecutive failed chain reads (limit 3)"),
+        "{body}"
+    );
+    ensure!(
+        agent.metrics.lock().read_errors >= 3,
+        "failed reads counted"
+    );
+    ensure!(
+        agent.metrics.get(o).missed_rounds == 0,
+        "round {unrewarded} not over"
+    );
+    // The round ends while the reads still fail: missed, without waiting for the node.
+    let block = chain.block().await?;
+    chain.mine(ROUND_LENGTH - block % ROUND_LENGTH).await?;
+    let counted = poll_until(
+        Duration::from_millis(20),
+        Duration::from_secs(20),
+        || async { agent.metrics.get(o).missed_rounds == 1 },
+    )
+    .await;
+    ensure!(
+        counted,
+        "round {unrewarded} counted as missed during the outage"
+    );
+    ensure!(
+        chain.last_reward_round(o).await? == round,
+        "nothing was rewarded"
+    );
+    ensure!(scrape.value(&missed).await? == 1);
+
+    // Reads come back: this round is rewarded, the missed one stays counted.
+    proxy.set(Fault::Pass);
+    let next = chain.initialize().await?;
+    chain.wait_rewarded(&[o], next).await?;
+    wait_seen(&chain, &agent, o, next).await?;
+    wait_health(addr, 200).await?;
+
+    // A full outage (no heads either) across a whole round: counted when the node is back.
+    proxy.set(Fault::Down);
+    let errors = agent.metrics.lock().read_errors;
+    let noticed = poll_until(
+        Duration::from_millis(20),
+        Duration::from_secs(20),
+        || async { agent.metrics.lock().read_errors >= errors + 3 },
+    )
+    .await;
+    ensure!(noticed, "failed head reads counted");
+    wait_health(addr, 503).await?;
+    let lost = chain.next_round().await?;
+    let back = chain.next_round().await?;
+    proxy.set(Fault::Pass);
+    chain.wait_rewarded(&[o], back).await?;
+    let counted = poll_until(
+        Duration::from_millis(20),
+        Duration::from_secs(20),
+        || async { agent.metrics.get(o).missed_rounds == 2 },
+    )
+    .await;
+    ensure!(
+        counted,
+        "round {lost} counted as missed once the node is back"
+    );
+    wait_health(addr, 200).await?;
+    let metrics = agent.stop().await?;
+    ensure!(
+        metrics.get(o).missed_rounds == 2,
+        "exactly rounds {unrewarded} and {lost}"
+    );
+    Ok(())
 }

@@ -728,9 +728,12 @@ async fn binary_runs_until_sigterm_and_rejects_a_bad_key() -> Result<()> {
         "says what is wrong"
     );
 
+    let metrics_addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
     let mut cmd = redeemer_bin();
     base(&mut cmd);
     let mut child = cmd
+        .args(["--metrics-addr", &metrics_addr.to_string()])
+        .args(["--max-failed-reads", "2"])
         .env("REDEEMER_PRIVATE_KEY", key)
         .stderr(std::process::Stdio::null())
         .spawn()?;
@@ -747,6 +750,16 @@ async fn binary_runs_until_sigterm_and_rejects_a_bad_key() -> Result<()> {
         Ok(false)
     }
     .await;
+    // Its metrics say so too (the counter moves once the pass has journaled the redemption).
+    let scrape = livepeer_chain::devnet::MetricsScrape::new(&metrics_addr.to_string());
+    let counted = scrape
+        .wait_for(
+            "redeemer_tickets_redeemed_total",
+            1,
+            Duration::from_secs(20),
+        )
+        .await;
+    let health = health(metrics_addr).await;
     // Stop the child whatever the poll found, then judge.
     let term = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -754,6 +767,8 @@ async fn binary_runs_until_sigterm_and_rejects_a_bad_key() -> Result<()> {
     ensure!(term.success(), "kill -TERM");
     let status = child.wait()?;
     ensure!(polled?, "the running redeemer redeemed the ticket");
+    counted?;
+    ensure!(health? == (200, "ok\n".to_owned()), "/health");
     ensure!(status.success(), "clean exit on SIGTERM: {status}");
     Ok(())
 }
@@ -819,5 +834,120 @@ async fn a_refused_transaction_spends_no_attempt_and_the_ticket_waits() -> Resul
         report.redeemed == vec![hash],
         "redeemed once the node takes it: {report:?}"
     );
+    Ok(())
+}
+
+/// `GET http://<addr>/health`: the status code and the body.
+async fn health(addr: std::net::SocketAddr) -> Result<(u16, String)> {
+    let response = alloy::transports::http::reqwest::get(format!("http://{addr}/health")).await?;
+    Ok((response.status().as_u16(), response.text().await?))
+}
+
+#[tokio::test]
+async fn a_ticket_that_expires_while_reads_fail_is_missed_and_health_says_why() -> Result<()> {
+    use livepeer_chain::{
+        counter::RequestCounter,
+        devnet::MetricsScrape,
+        provider::{RpcConfig, connect},
+        proxy::{Fault, FaultProxy},
+        server,
+    };
+    use livepeer_tickets::redeemer::metrics::RedeemerMetrics;
+    use std::sync::Arc;
+
+    // The broadcaster has no funds: its ticket waits, and expires during an outage.
+    let net = Devnet::start().await?;
+    net.activate_orchestrator(ORCH, 1_000).await?;
+    let face_value = U256::from(ETH / 10);
+    let t = net
+        .ticket(BROADCASTER, net.account(ORCH), face_value, U256::MAX, 1)
+        .await?;
+    let proxy = FaultProxy::start(&net.endpoint()).await?;
+    let mut rpc = RpcConfig::new(vec![proxy.url()]);
+    rpc.max_retries = 0;
+    let counter = RequestCounter::new();
+    let reader = connect(&rpc, counter.clone()).await?.provider;
+    let broker = Broker::discover(reader, net.controller).await?;
+    let metrics = Arc::new(RedeemerMetrics::new(counter, 3));
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let addr = server::serve(
+        "127.0.0.1:0".parse()?,
+        metrics.clone(),
+        Duration::from_secs(60),
+        cancel.clone(),
+    )
+    .await?;
+    let dir = tempfile::tempdir()?;
+    let mut r = Redeemer::new(
+        broker,
+        orch_sender(&net),
+        Queue::open(dir.path())?,
+        None,
+        config(),
+    )
+    .with_metrics(metrics.clone());
+    let hash = t.ticket.hash();
+    ensure!(r.submit(t)?, "queued");
+    let report = r.process_once().await?;
+    ensure!(report.deferred == vec![hash], "waits: {report:?}");
+    ensure!(health(addr).await? == (200, "ok\n".to_owned()));
+    ensure!(
+        metrics.queue().waiting.get("NoFunds") == Some(&1),
+        "{:?}",
+        metrics.queue()
+    );
+
+    proxy.set(Fault::Down);
+    for _ in 0..3 {
+        ensure!(
+            r.process_once().await.is_err(),
+            "the pass fails on its reads"
+        );
+    }
+    let (code, body) = health(addr).await?;
+    ensure!(code == 503, "unhealthy after 3 failed passes");
+    ensure!(
+        body.contains("3 consecutive failed chain reads (limit 3)"),
+        "{body}"
+    );
+    ensure!(
+        metrics.counters().read_errors == 3,
+        "{:?}",
+        metrics.counters()
+    );
+    // ticketValidityPeriod (2) rounds pass while the redeemer cannot read.
+    net.next_round().await?;
+    net.next_round().await?;
+
+    proxy.set(Fault::Pass);
+    let report = r.process_once().await?;
+    ensure!(report.dead == vec![hash], "expired: {report:?}");
+    let counters = metrics.counters();
+    ensure!(counters.expired == 1, "{counters:?}");
+    ensure!(counters.face_value_expired == face_value, "{counters:?}");
+    ensure!(
+        counters.redeemed == 0 && counters.queued == 1,
+        "{counters:?}"
+    );
+    ensure!(
+        health(addr).await? == (200, "ok\n".to_owned()),
+        "healthy again"
+    );
+    let scrape = MetricsScrape::new(&addr.to_string());
+    ensure!(scrape.value("redeemer_tickets_expired_total").await? == 1);
+    ensure!(scrape.value("redeemer_read_errors_total").await? == 3);
+    ensure!(
+        scrape
+            .value("redeemer_tickets_dead{reason=\"TicketExpired\"}")
+            .await?
+            == 1
+    );
+    ensure!(scrape.value("redeemer_tickets{status=\"dead\"}").await? == 1);
+    let samples = scrape.samples().await?;
+    ensure!(
+        samples.get("redeemer_expired_face_value_wei_total") == Some(&(ETH as f64 / 10.0)),
+        "{samples:?}"
+    );
+    cancel.cancel();
     Ok(())
 }

@@ -3,7 +3,7 @@
 //!
 //! See the `livepeer_tickets::redeemer` docs for the inbox format and what one pass does.
 
-use std::{path::PathBuf, time::Duration};
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use alloy::{
     primitives::Address,
@@ -13,14 +13,16 @@ use alloy::{
 use anyhow::{Context, Result, bail};
 use clap::Parser;
 use livepeer_chain::{
-    config::KeyOptions,
+    config::{KeyOptions, max_failed_reads},
     counter::RequestCounter,
     provider::{RpcConfig, connect},
+    server,
     signer::load_signer,
 };
 use livepeer_tickets::redeemer::{
     Redeemer, RedeemerConfig,
     chain::{Broker, ProviderSender},
+    metrics::RedeemerMetrics,
     queue::Queue,
 };
 use tokio_util::sync::CancellationToken;
@@ -105,6 +107,14 @@ struct Args {
     /// Gas limit headroom over the estimate, in percent.
     #[arg(long, default_value_t = 25)]
     gas_margin_percent: u64,
+
+    /// Address of the /metrics and /health server (not with --once).
+    #[arg(long, env = "REDEEMER_METRICS_ADDR", default_value = "127.0.0.1:9466")]
+    metrics_addr: SocketAddr,
+
+    /// Passes in a row failing on chain reads after which /health answers 503.
+    #[arg(long, env = "REDEEMER_MAX_FAILED_READS", default_value_t = 3)]
+    max_failed_reads: u32,
 }
 
 #[tokio::main]
@@ -160,9 +170,14 @@ async fn run(args: Args, cancel: CancellationToken) -> Result<()> {
     let controller = args.controller.context("--controller is required")?;
     let signer = load_key(&args)?;
     let from = signer.address();
+    let counter = RequestCounter::new();
+    let metrics = Arc::new(RedeemerMetrics::new(
+        counter.clone(),
+        max_failed_reads(Some(args.max_failed_reads))?,
+    ));
 
     // One failover transport for reads and sends; the writer adds nonce, gas and signing.
-    let rpc = connect(&RpcConfig::new(args.rpc_url.clone()), RequestCounter::new())
+    let rpc = connect(&RpcConfig::new(args.rpc_url.clone()), counter)
         .await
         .context("connecting to the RPC endpoints")?;
     let reader = rpc.provider.clone();
@@ -195,11 +210,20 @@ async fn run(args: Args, cancel: CancellationToken) -> Result<()> {
         queue,
         args.inbox,
         config,
-    );
+    )
+    .with_metrics(metrics.clone());
     if args.once {
         let report = redeemer.process_once().await.context("redemption pass")?;
         tracing::info!(?report, "pass done");
         return Ok(());
     }
+    // A pass may wait up to --receipt-timeout for a receipt: healthy while one succeeded within
+    // a minute (or 10 poll intervals) plus that.
+    let health_age = (Duration::from_secs(args.poll_interval) * 10).max(Duration::from_secs(60))
+        + Duration::from_secs(args.receipt_timeout);
+    let bound = server::serve(args.metrics_addr, metrics, health_age, cancel.clone())
+        .await
+        .with_context(|| format!("serving metrics at {}", args.metrics_addr))?;
+    tracing::info!(%bound, "metrics and health served");
     redeemer.run(cancel).await.context("redeemer stopped")
 }

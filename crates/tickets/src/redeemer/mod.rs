@@ -32,9 +32,12 @@
 //!    node refuses to take counts no attempt: its tickets wait.
 //!
 //! A waiting ticket is retried every pass until it expires (`creationRound + ticketValidityPeriod
-//! <= currentRound`), when it is marked dead.
+//! <= currentRound`), when it is marked dead: the redeemer's miss, counted with its face value in
+//! [`metrics`] whatever held it back (a pass that fails on a chain read counts as a failed read
+//! there, and its tickets expire all the same).
 
 pub mod chain;
+pub mod metrics;
 pub mod queue;
 
 use std::{
@@ -42,6 +45,7 @@ use std::{
     fs::File,
     io::{Read, Seek, SeekFrom},
     path::PathBuf,
+    sync::Arc,
     time::Duration,
 };
 
@@ -55,6 +59,7 @@ use crate::{
     validate::{SenderFunds, check_ticket, is_live, payable_amount},
 };
 use chain::{Broker, ChainError, Revert, Rounds, SimulationError, TxSender};
+use metrics::{RedeemerMetrics, is_expiry};
 use queue::{Queue, QueueError, Record, TicketStatus};
 
 /// Tuning of the redeemer.
@@ -140,6 +145,7 @@ pub struct Redeemer<S> {
     queue: Queue,
     inbox: Option<PathBuf>,
     config: RedeemerConfig,
+    metrics: Arc<RedeemerMetrics>,
 }
 
 impl<S: TxSender> Redeemer<S> {
@@ -151,13 +157,28 @@ impl<S: TxSender> Redeemer<S> {
         inbox: Option<PathBuf>,
         config: RedeemerConfig,
     ) -> Self {
+        let metrics = Arc::new(RedeemerMetrics::default());
+        metrics.set_queue(queue.tickets());
         Self {
             broker,
             sender,
             queue,
             inbox,
             config,
+            metrics,
         }
+    }
+
+    /// The same redeemer recording into `metrics` (e.g. ones served at `--metrics-addr`).
+    pub fn with_metrics(mut self, metrics: Arc<RedeemerMetrics>) -> Self {
+        metrics.set_queue(self.queue.tickets());
+        self.metrics = metrics;
+        self
+    }
+
+    /// The redeemer's metrics.
+    pub fn metrics(&self) -> Arc<RedeemerMetrics> {
+        self.metrics.clone()
     }
 
     /// The queue.
@@ -167,7 +188,12 @@ impl<S: TxSender> Redeemer<S> {
 
     /// Queues a winning ticket (the API alternative to the inbox); false if already queued.
     pub fn submit(&mut self, ticket: SignedTicket) -> Result<bool, RedeemerError> {
-        Ok(self.queue.add(ticket)?)
+        let added = self.queue.add(ticket)?;
+        if added {
+            self.metrics.count(|c| c.queued += 1);
+            self.metrics.set_queue(self.queue.tickets());
+        }
+        Ok(added)
     }
 
     /// Runs passes every `poll_interval` until `cancel` fires. Chain failures are logged and the
@@ -188,7 +214,8 @@ impl<S: TxSender> Redeemer<S> {
                         );
                     }
                 }
-                Err(RedeemerError::Chain(err)) => tracing::warn!(%err, "pass abandoned"),
+                // Counted and logged by the pass; retried at the next one.
+                Err(RedeemerError::Chain(_)) => {}
                 Err(err) => return Err(err),
             }
             tokio::select! {
@@ -198,8 +225,36 @@ impl<S: TxSender> Redeemer<S> {
         }
     }
 
-    /// One pass: ingest, resolve in-flight transactions, check pending tickets, send.
+    /// One pass: ingest, resolve in-flight transactions, check pending tickets, send. A pass
+    /// abandoned on a chain error counts as a failed read (`redeemer_read_errors_total`,
+    /// `/health`).
     pub async fn process_once(&mut self) -> Result<PassReport, RedeemerError> {
+        let result = self.pass().await;
+        match &result {
+            Ok(_) => {
+                self.metrics.health.ok();
+                self.metrics.count(|c| c.passes += 1);
+            }
+            Err(RedeemerError::Chain(err)) => {
+                let failed = self.metrics.health.failed();
+                let limit = self.metrics.health.max_failed_reads();
+                self.metrics.count(|c| c.read_errors += 1);
+                tracing::warn!(%err, failed, "pass abandoned: reading the chain failed");
+                if failed == limit {
+                    tracing::error!(
+                        failed,
+                        limit,
+                        "CHAIN READS FAILING: {failed} passes in a row; /health is 503 until a pass succeeds"
+                    );
+                }
+            }
+            Err(_) => {}
+        }
+        self.metrics.set_queue(self.queue.tickets());
+        result
+    }
+
+    async fn pass(&mut self) -> Result<PassReport, RedeemerError> {
         let mut report = PassReport {
             ingested: self.ingest_inbox()?,
             ..PassReport::default()
@@ -222,16 +277,9 @@ impl<S: TxSender> Redeemer<S> {
             };
             match self.check(&signed, &rounds, gas_price, &mut funds).await? {
                 Verdict::Ready { gas } => ready.push((hash, gas)),
-                Verdict::Redeemed => {
-                    self.queue.record(Record::Redeemed { hash, tx: None })?;
-                    report.redeemed.push(hash);
-                }
+                Verdict::Redeemed => self.redeemed(hash, None, &mut report)?,
                 Verdict::Defer(reason) => self.defer(hash, reason, &mut report)?,
-                Verdict::Dead(reason) => {
-                    tracing::warn!(%hash, %reason, "ticket dead");
-                    self.queue.record(Record::Dead { hash, reason })?;
-                    report.dead.push(hash);
-                }
+                Verdict::Dead(reason) => self.dead(hash, reason, &mut report)?,
             }
         }
 
@@ -364,6 +412,7 @@ impl<S: TxSender> Redeemer<S> {
             }
         };
         tracing::info!(tx = %tx_hash, tickets = hashes.len(), "redemption sent");
+        self.metrics.count(|c| c.txs_sent += 1);
         self.queue.record(Record::Sent {
             hashes: hashes.clone(),
             tx: tx_hash,
@@ -375,6 +424,7 @@ impl<S: TxSender> Redeemer<S> {
             .await?
         {
             Some(receipt) => {
+                self.count_gas(&receipt);
                 self.resolve(tx_hash, &hashes, receipt.status(), report)
                     .await
             }
@@ -398,12 +448,12 @@ impl<S: TxSender> Redeemer<S> {
         }
         for (tx, hashes) in by_tx {
             if let Some(receipt) = self.sender.receipt(tx, Duration::ZERO).await? {
+                self.count_gas(&receipt);
                 self.resolve(tx, &hashes, receipt.status(), report).await?;
             } else if !self.sender.is_known(tx).await? {
                 for hash in hashes {
                     if self.broker.is_used(hash).await? {
-                        self.queue.record(Record::Redeemed { hash, tx: None })?;
-                        report.redeemed.push(hash);
+                        self.redeemed(hash, None, report)?;
                     } else {
                         self.retry(hash, format!("transaction {tx} was dropped"), report)?;
                     }
@@ -424,8 +474,7 @@ impl<S: TxSender> Redeemer<S> {
         for &hash in hashes {
             if self.broker.is_used(hash).await? {
                 tracing::info!(%hash, %tx, "ticket redeemed");
-                self.queue.record(Record::Redeemed { hash, tx: Some(tx) })?;
-                report.redeemed.push(hash);
+                self.redeemed(hash, Some(tx), report)?;
                 continue;
             }
             let what = if success {
@@ -483,15 +532,72 @@ impl<S: TxSender> Redeemer<S> {
         })?;
         let attempts = self.queue.get(&hash).map_or(0, |t| t.attempts);
         if attempts >= self.config.max_attempts {
-            self.queue.record(Record::Dead {
+            self.dead(
                 hash,
-                reason: format!("gave up after {attempts} failed attempts; last: {reason}"),
-            })?;
-            report.dead.push(hash);
+                format!("gave up after {attempts} failed attempts; last: {reason}"),
+                report,
+            )?;
         } else {
             report.retried.push(hash);
         }
         Ok(())
+    }
+
+    /// Records that the ticket is used on chain (by `tx`, or found used).
+    fn redeemed(
+        &mut self,
+        hash: B256,
+        tx: Option<B256>,
+        report: &mut PassReport,
+    ) -> Result<(), RedeemerError> {
+        self.queue.record(Record::Redeemed { hash, tx })?;
+        let face_value = self
+            .queue
+            .get(&hash)
+            .map_or(U256::ZERO, |t| t.signed.ticket.face_value);
+        self.metrics.count(|c| {
+            c.redeemed += 1;
+            c.face_value_redeemed = c.face_value_redeemed.saturating_add(face_value);
+        });
+        report.redeemed.push(hash);
+        Ok(())
+    }
+
+    /// Records that the ticket will never be redeemed; an expired one is the redeemer's miss.
+    fn dead(
+        &mut self,
+        hash: B256,
+        reason: String,
+        report: &mut PassReport,
+    ) -> Result<(), RedeemerError> {
+        let expired = is_expiry(&reason);
+        let face_value = self
+            .queue
+            .get(&hash)
+            .map_or(U256::ZERO, |t| t.signed.ticket.face_value);
+        if expired {
+            tracing::error!(%hash, %face_value, %reason, "TICKET EXPIRED UNREDEEMED: its fees are lost");
+        } else {
+            tracing::warn!(%hash, %reason, "ticket dead");
+        }
+        self.queue.record(Record::Dead { hash, reason })?;
+        self.metrics.count(|c| {
+            c.dead += 1;
+            if expired {
+                c.expired += 1;
+                c.face_value_expired = c.face_value_expired.saturating_add(face_value);
+            }
+        });
+        report.dead.push(hash);
+        Ok(())
+    }
+
+    fn count_gas(&self, receipt: &alloy::rpc::types::TransactionReceipt) {
+        let spent = u128::from(receipt.gas_used).saturating_mul(receipt.effective_gas_price);
+        self.metrics.count(|c| {
+            c.gas_used = c.gas_used.saturating_add(receipt.gas_used);
+            c.gas_spent_wei = c.gas_spent_wei.saturating_add(spent);
+        });
     }
 
     /// Takes new complete lines of the inbox into the queue; returns how many tickets were new.
@@ -529,6 +635,7 @@ impl<S: TxSender> Redeemer<S> {
                 Ok(ticket) => {
                     if self.queue.add(ticket)? {
                         added += 1;
+                        self.metrics.count(|c| c.queued += 1);
                     }
                 }
                 Err(err) => tracing::warn!(

@@ -1,0 +1,374 @@
+//! The redeemer's Prometheus metrics (`redeemer_*`) and `/health`, served by
+//! `livepeer_chain::server` (`--metrics-addr`).
+//!
+//! The queue's state (tickets by status, waiting and dead ones by reason) is copied after every
+//! pass; the counters count what this process did. A ticket that expired unredeemed is the
+//! redeemer's missed round: `redeemer_tickets_expired_total` and its face value, whatever kept it
+//! from being redeemed (no funds, unprofitable, failed transactions, chain reads failing).
+
+use std::{
+    collections::BTreeMap,
+    fmt::Write,
+    sync::{Mutex, MutexGuard},
+    time::Duration,
+};
+
+use alloy::primitives::U256;
+use livepeer_chain::{
+    counter::RequestCounter,
+    health::{DEFAULT_MAX_FAILED_READS, ReadHealth},
+    server::Exporter,
+};
+
+use super::queue::{QueuedTicket, TicketStatus};
+
+/// The label of a recorded reason: the contract error's name (`TicketExpired`, `NoFunds`, …),
+/// or one of `unprofitable`, `send_failed`, `tx_failed`, `max_attempts`, `revert`, `other`.
+pub fn reason_label(reason: &str) -> String {
+    fn identifier(text: &str) -> &str {
+        let end = text
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(text.len());
+        &text[..end]
+    }
+    let fixed = [
+        ("simulation reverts with revert", "revert"),
+        ("unprofitable", "unprofitable"),
+        ("sending failed", "send_failed"),
+        ("gave up after", "max_attempts"),
+        ("transaction ", "tx_failed"),
+        ("not redeemed by batch", "tx_failed"),
+    ];
+    if let Some((_, label)) = fixed.iter().find(|(prefix, _)| reason.starts_with(prefix)) {
+        return (*label).to_owned();
+    }
+    let rest = reason
+        .strip_prefix("simulation reverts with ")
+        .unwrap_or(reason);
+    let name = identifier(rest);
+    if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        name.to_owned()
+    } else {
+        "other".to_owned()
+    }
+}
+
+/// Whether a dead ticket's reason is its expiry.
+pub fn is_expiry(reason: &str) -> bool {
+    reason_label(reason) == "TicketExpired"
+}
+
+/// The queue by status, and its waiting and dead tickets by reason label.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueueCounts {
+    /// `pending`, `in_flight`, `redeemed`, `dead` (every status present, zero included).
+    pub by_status: BTreeMap<&'static str, u64>,
+    /// Pending tickets with a recorded reason (waiting for funds, the round, profit, a retry).
+    pub waiting: BTreeMap<String, u64>,
+    /// Dead tickets by reason.
+    pub dead: BTreeMap<String, u64>,
+}
+
+impl QueueCounts {
+    /// Counts `tickets`.
+    pub fn of(tickets: &[QueuedTicket]) -> Self {
+        let mut counts = Self::default();
+        for status in ["pending", "in_flight", "redeemed", "dead"] {
+            counts.by_status.insert(status, 0);
+        }
+        for t in tickets {
+            let status = match &t.status {
+                TicketStatus::Pending => {
+                    if let Some(reason) = &t.last_error {
+                        *counts.waiting.entry(reason_label(reason)).or_default() += 1;
+                    }
+                    "pending"
+                }
+                TicketStatus::InFlight { .. } => "in_flight",
+                TicketStatus::Redeemed { .. } => "redeemed",
+                TicketStatus::Dead { reason } => {
+                    *counts.dead.entry(reason_label(reason)).or_default() += 1;
+                    "dead"
+                }
+            };
+            *counts.by_status.entry(status).or_default() += 1;
+        }
+        counts
+    }
+}
+
+/// Counters of this process.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Passes that completed.
+    pub passes: u64,
+    /// Passes abandoned because a chain read failed.
+    pub read_errors: u64,
+    /// Tickets taken into the queue (inbox or API).
+    pub queued: u64,
+    /// Tickets found redeemed (by our transaction or already used).
+    pub redeemed: u64,
+    /// Their face value (wei).
+    pub face_value_redeemed: U256,
+    /// Tickets that expired unredeemed.
+    pub expired: u64,
+    /// Their face value (wei): fees lost.
+    pub face_value_expired: U256,
+    /// Tickets marked dead, expired ones included.
+    pub dead: u64,
+    /// Redemption transactions broadcast.
+    pub txs_sent: u64,
+    /// Gas used by mined redemption transactions.
+    pub gas_used: u64,
+    /// Wei spent on that gas.
+    pub gas_spent_wei: u128,
+}
+
+/// Every metric of the redeemer. Shared behind an `Arc`.
+#[derive(Debug)]
+pub struct RedeemerMetrics {
+    inner: Mutex<(Counters, QueueCounts)>,
+    /// Each pass, ok or failed on a chain read, for `/health`.
+    pub health: ReadHealth,
+    /// JSON-RPC traffic.
+    pub rpc: RequestCounter,
+}
+
+impl Default for RedeemerMetrics {
+    fn default() -> Self {
+        Self::new(RequestCounter::new(), DEFAULT_MAX_FAILED_READS)
+    }
+}
+
+impl RedeemerMetrics {
+    /// Zeroed metrics reading RPC traffic from `rpc`; `/health` turns 503 after
+    /// `max_failed_reads` passes in a row failed on chain reads.
+    pub fn new(rpc: RequestCounter, max_failed_reads: u32) -> Self {
+        Self {
+            inner: Mutex::new((Counters::default(), QueueCounts::of(&[]))),
+            health: ReadHealth::new(max_failed_reads),
+            rpc,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, (Counters, QueueCounts)> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Updates the counters.
+    pub fn count(&self, update: impl FnOnce(&mut Counters)) {
+        update(&mut self.lock().0);
+    }
+
+    /// A copy of the counters.
+    pub fn counters(&self) -> Counters {
+        self.lock().0.clone()
+    }
+
+    /// Copies the queue's state.
+    pub fn set_queue(&self, tickets: &[QueuedTicket]) {
+        self.lock().1 = QueueCounts::of(tickets);
+    }
+
+    /// A copy of the queue's state, as of the last pass.
+    pub fn queue(&self) -> QueueCounts {
+        self.lock().1.clone()
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        let (c, q) = self.lock().clone();
+        let mut out = String::new();
+        let mut family = |name: &str, kind: &str, help: &str, samples: Vec<(String, String)>| {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+            for (labels, value) in samples {
+                let _ = writeln!(out, "{name}{labels} {value}");
+            }
+        };
+        let single = |value: String| vec![(String::new(), value)];
+        let labelled = |key: &str, map: &BTreeMap<String, u64>| {
+            map.iter()
+                .map(|(label, n)| (format!("{{{key}=\"{label}\"}}"), n.to_string()))
+                .collect::<Vec<_>>()
+        };
+        family(
+            "redeemer_tickets",
+            "gauge",
+            "Tickets in the queue by status.",
+            q.by_status
+                .iter()
+                .map(|(s, n)| (format!("{{status=\"{s}\"}}"), n.to_string()))
+                .collect(),
+        );
+        family(
+            "redeemer_tickets_waiting",
+            "gauge",
+            "Pending tickets by the reason they wait (deferred or retried).",
+            labelled("reason", &q.waiting),
+        );
+        family(
+            "redeemer_tickets_dead",
+            "gauge",
+            "Dead tickets in the queue by reason.",
+            labelled("reason", &q.dead),
+        );
+        let counters: [(&str, &str, String); 11] = [
+            (
+                "redeemer_passes_total",
+                "Passes completed.",
+                c.passes.to_string(),
+            ),
+            (
+                "redeemer_read_errors_total",
+                "Passes abandoned because a chain read failed.",
+                c.read_errors.to_string(),
+            ),
+            (
+                "redeemer_tickets_queued_total",
+                "Tickets taken into the queue.",
+                c.queued.to_string(),
+            ),
+            (
+                "redeemer_tickets_redeemed_total",
+                "Tickets redeemed (or found used).",
+                c.redeemed.to_string(),
+            ),
+            (
+                "redeemer_face_value_redeemed_wei_total",
+                "Face value of the tickets redeemed (wei).",
+                c.face_value_redeemed.to_string(),
+            ),
+            (
+                "redeemer_tickets_expired_total",
+                "Tickets that expired unredeemed, whatever the cause.",
+                c.expired.to_string(),
+            ),
+            (
+                "redeemer_expired_face_value_wei_total",
+                "Face value of the tickets that expired unredeemed (wei).",
+                c.face_value_expired.to_string(),
+            ),
+            (
+                "redeemer_tickets_dead_total",
+                "Tickets marked dead (expired ones included).",
+                c.dead.to_string(),
+            ),
+            (
+                "redeemer_txs_sent_total",
+                "Redemption transactions broadcast.",
+                c.txs_sent.to_string(),
+            ),
+            (
+                "redeemer_gas_used_total",
+                "Gas used by mined redemption transactions.",
+                c.gas_used.to_string(),
+            ),
+            (
+                "redeemer_gas_spent_wei_total",
+                "Wei spent on gas by mined redemption transactions.",
+                c.gas_spent_wei.to_string(),
+            ),
+        ];
+        for (name, help, value) in counters {
+            family(name, "counter", help, single(value));
+        }
+        family(
+            "redeemer_consecutive_failed_reads",
+            "gauge",
+            "Passes in a row that failed on chain reads (/health is 503 from --max-failed-reads).",
+            single(self.health.consecutive_failed().to_string()),
+        );
+        family(
+            "redeemer_rpc_requests_total",
+            "counter",
+            "JSON-RPC requests sent (a batch counts once).",
+            single(self.rpc.requests().to_string()),
+        );
+        out
+    }
+}
+
+impl Exporter for RedeemerMetrics {
+    fn render(&self) -> String {
+        RedeemerMetrics::render(self)
+    }
+
+    fn health(&self, max_age: Duration) -> Result<(), String> {
+        self.health.verdict(max_age)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_get_short_labels() {
+        let cases = [
+            (
+                "TicketExpired: ticket of round 3 expired (current round 5)",
+                "TicketExpired",
+            ),
+            (
+                "NoFunds: sender 0x1 has no deposit and no reserve",
+                "NoFunds",
+            ),
+            (
+                "simulation reverts with TicketDidNotWin(TicketDidNotWin)",
+                "TicketDidNotWin",
+            ),
+            ("simulation reverts with revert 0x", "revert"),
+            (
+                "unprofitable: pays 1 wei, under 100% of the gas cost",
+                "unprofitable",
+            ),
+            ("sending failed: connection refused", "send_failed"),
+            (
+                "transaction 0xab reverted (now reverts with x)",
+                "tx_failed",
+            ),
+            ("not redeemed by batch transaction 0xab", "tx_failed"),
+            (
+                "gave up after 5 failed attempts; last: transaction 0xab reverted",
+                "max_attempts",
+            ),
+            ("something else", "other"),
+        ];
+        for (reason, label) in cases {
+            assert_eq!(reason_label(reason), label, "{reason}");
+        }
+        assert!(is_expiry("TicketExpired: x"));
+        assert!(is_expiry(
+            "simulation reverts with TicketExpired(TicketExpired { creationRound: 1 })"
+        ));
+        assert!(!is_expiry("NoFunds: x"));
+    }
+
+    #[test]
+    fn every_status_is_rendered_from_the_start() {
+        let metrics = RedeemerMetrics::default();
+        let text = metrics.render();
+        for line in [
+            "redeemer_tickets{status=\"pending\"} 0",
+            "redeemer_tickets{status=\"dead\"} 0",
+            "redeemer_tickets_expired_total 0",
+            "redeemer_read_errors_total 0",
+            "redeemer_consecutive_failed_reads 0",
+        ] {
+            assert!(text.contains(line), "{line} in\n{text}");
+        }
+        metrics.count(|c| {
+            c.expired += 1;
+            c.face_value_expired += U256::from(7u64);
+        });
+        let text = metrics.render();
+        assert!(
+            text.contains("redeemer_expired_face_value_wei_total 7\n"),
+            "{text}"
+        );
+        assert!(
+            metrics.health(Duration::from_secs(60)).is_err(),
+            "no pass yet"
+        );
+    }
+}
