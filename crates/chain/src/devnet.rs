@@ -44,6 +44,20 @@ fn tool(name: &str) -> PathBuf {
     ))
 }
 
+/// The protocol a [`Devnet`] runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    /// Our contracts as `script/Deploy.s.sol` deploys them.
+    Ours,
+    /// Our contracts behind the live-deployment fixture ([`Devnet::start_live_fixture`]).
+    LiveFixture,
+}
+
+impl Flavor {
+    /// Both, for tests that run against each.
+    pub const ALL: [Flavor; 2] = [Flavor::Ours, Flavor::LiveFixture];
+}
+
 /// A running anvil with the protocol deployed. Killed on drop.
 #[derive(Debug)]
 pub struct Devnet {
@@ -114,6 +128,31 @@ impl Devnet {
         Ok(devnet)
     }
 
+    /// [`Devnet::start`], then the protocol made to answer like the live deployment on Arbitrum One
+    /// (livepeer/protocol `delta` f225b10) where tools depend on it: the test fixture
+    /// `test/fixtures/InstallLiveFixture.s.sol` upgrades the BondingManager, TicketBroker and
+    /// RoundsManager proxies to wrappers that revert with empty data for functions the live
+    /// contracts lack (no LIP-118 reward caller) and with the live revert strings.
+    pub async fn start_live_fixture() -> Result<Self, ChainError> {
+        let devnet = Self::start().await?;
+        devnet
+            .forge_script(
+                "test/fixtures/InstallLiveFixture.s.sol:InstallLiveFixture",
+                &[],
+            )
+            .await?;
+        Ok(devnet)
+    }
+
+    /// Which protocol a test runs against: ours ([`Devnet::start`]) or the live stand-in
+    /// ([`Devnet::start_live_fixture`]).
+    pub async fn start_flavor(flavor: Flavor) -> Result<Self, ChainError> {
+        match flavor {
+            Flavor::Ours => Self::start().await,
+            Flavor::LiveFixture => Self::start_live_fixture().await,
+        }
+    }
+
     /// `http://127.0.0.1:<port>`.
     pub fn http_url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
@@ -141,48 +180,60 @@ impl Devnet {
         ))
     }
 
+    fn deployments_file(&self) -> PathBuf {
+        self.dir.path().join("deployment.json")
+    }
+
     async fn deploy(&self) -> Result<Address, ChainError> {
-        let out = self.dir.path().join("deployment.json");
-        // `--slow`: one transaction at a time. With many deploys in parallel on a loaded machine,
-        // forge's concurrent broadcast once left a nonce gap (later transactions queued forever)
-        // and waited for their receipts without end; the timeout turns any such hang into an error.
-        let deploy = tokio::process::Command::new(tool("forge"))
-            .current_dir(repo_root())
-            .args([
-                "script",
-                "script/Deploy.s.sol:Deploy",
-                "--sig",
-                "run(string)",
-                "local",
-                "--rpc-url",
-                &self.http_url(),
-                "--broadcast",
-                "--slow",
-                "--private-key",
-                DEV_KEYS[0],
-            ])
-            .env("DEPLOYMENTS_FILE", &out)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .output();
-        let status = tokio::time::timeout(DEPLOY_TIMEOUT, deploy)
-            .await
-            .map_err(|_| {
-                ChainError::Devnet(format!(
-                    "Deploy.s.sol did not finish within {DEPLOY_TIMEOUT:?}"
-                ))
-            })?
-            .map_err(|e| ChainError::Devnet(format!("running forge: {e}")))?;
-        if !status.status.success() {
-            let stderr = String::from_utf8_lossy(&status.stderr);
-            return Err(ChainError::Devnet(format!("Deploy.s.sol failed: {stderr}")));
-        }
+        self.forge_script(
+            "script/Deploy.s.sol:Deploy",
+            &["--sig", "run(string)", "local"],
+        )
+        .await?;
+        let out = self.deployments_file();
         let text = std::fs::read_to_string(&out)
             .map_err(|e| ChainError::Devnet(format!("reading {}: {e}", out.display())))?;
         let deployment: Deployment = serde_json::from_str(&text)
             .map_err(|e| ChainError::Devnet(format!("parsing {}: {e}", out.display())))?;
         Ok(deployment.contracts.controller)
+    }
+
+    /// Runs a forge script from anvil's account #0 against this chain, with `DEPLOYMENTS_FILE` set to
+    /// this devnet's deployments file.
+    async fn forge_script(&self, target: &str, args: &[&str]) -> Result<(), ChainError> {
+        // `--slow`: one transaction at a time. With many deploys in parallel on a loaded machine,
+        // forge's concurrent broadcast once left a nonce gap (later transactions queued forever)
+        // and waited for their receipts without end; the timeout turns any such hang into an error.
+        let url = self.http_url();
+        let mut all = vec!["script", target];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&[
+            "--rpc-url",
+            &url,
+            "--broadcast",
+            "--slow",
+            "--private-key",
+            DEV_KEYS[0],
+        ]);
+        let run = tokio::process::Command::new(tool("forge"))
+            .current_dir(repo_root())
+            .args(&all)
+            .env("DEPLOYMENTS_FILE", self.deployments_file())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .output();
+        let status = tokio::time::timeout(DEPLOY_TIMEOUT, run)
+            .await
+            .map_err(|_| {
+                ChainError::Devnet(format!("{target} did not finish within {DEPLOY_TIMEOUT:?}"))
+            })?
+            .map_err(|e| ChainError::Devnet(format!("running forge: {e}")))?;
+        if !status.status.success() {
+            let stderr = String::from_utf8_lossy(&status.stderr);
+            return Err(ChainError::Devnet(format!("{target} failed: {stderr}")));
+        }
+        Ok(())
     }
 
     /// Stops anvil with SIGINT, which makes it dump its state (`--dump-state`), so

@@ -1,5 +1,5 @@
 //! Every `lpt` command against a real anvil with the protocol deployed by `script/Deploy.s.sol`
-//! (through `livepeer_chain::devnet`), running the real binary, on both flavours of the protocol:
+//! (through `livepeer_chain::devnet`), running the real binary, on both flavors of the protocol:
 //! ours and the fixture of the live deployment (no LIP-118, `require` strings, live pool views).
 //! `--json` output is parsed; bad input must exit non-zero with exactly one line on stderr.
 
@@ -23,7 +23,7 @@ use alloy::{
 };
 use livepeer_bindings::{IBondingManager, ILivepeerToken, IRoundsManager, ITicketBroker};
 use livepeer_chain::{
-    devnet::{DEV_KEYS, Devnet},
+    devnet::{DEV_KEYS, Devnet, Flavor},
     protocol::Protocol,
 };
 use serde_json::Value;
@@ -46,32 +46,9 @@ fn e18(n: u64) -> U256 {
     U256::from(n) * U256::from(10).pow(U256::from(18))
 }
 
-/// Which protocol the chain runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Flavour {
-    /// Ours, deployed by `script/Deploy.s.sol`.
-    Ours,
-    /// The fixture of the live deployment (livepeer/protocol `delta` f225b10 as on Arbitrum One).
-    Live,
-}
-
-impl Flavour {
-    async fn devnet(self) -> Result<Devnet, Box<dyn std::error::Error>> {
-        Ok(match self {
-            Self::Ours => Devnet::start().await?,
-            Self::Live => start_live_fixture().await?,
-        })
-    }
-}
-
-/// Until `Devnet::start_live_fixture` lands.
-async fn start_live_fixture() -> Result<Devnet, Box<dyn std::error::Error>> {
-    Err("Devnet::start_live_fixture is not merged yet".into())
-}
-
 struct Env {
     devnet: Devnet,
-    flavour: Flavour,
+    flavor: Flavor,
     keys: tempfile::TempDir,
     wallet: DynProvider,
     protocol: Protocol,
@@ -114,8 +91,8 @@ impl Prompted {
 }
 
 impl Env {
-    async fn start(flavour: Flavour) -> Result<Self, Box<dyn std::error::Error>> {
-        let devnet = flavour.devnet().await?;
+    async fn start(flavor: Flavor) -> Result<Self, Box<dyn std::error::Error>> {
+        let devnet = Devnet::start_flavor(flavor).await?;
         let keys = tempfile::tempdir()?;
         for (i, key) in DEV_KEYS.iter().enumerate() {
             std::fs::write(keys.path().join(format!("key{i}")), format!("{key}\n"))?;
@@ -128,7 +105,7 @@ impl Env {
         let protocol = Protocol::discover(wallet.clone(), devnet.controller).await?;
         Ok(Self {
             devnet,
-            flavour,
+            flavor,
             keys,
             wallet,
             protocol,
@@ -395,17 +372,16 @@ fn bad_arguments_exit_with_one_line() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_command_on_our_protocol() -> TestResult {
-    every_command(Flavour::Ours).await
+    every_command(Flavor::Ours).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "needs Devnet::start_live_fixture"]
 async fn every_command_on_the_live_fixture() -> TestResult {
-    every_command(Flavour::Live).await
+    every_command(Flavor::LiveFixture).await
 }
 
-async fn every_command(flavour: Flavour) -> TestResult {
-    let env = Env::start(flavour).await?;
+async fn every_command(flavor: Flavor) -> TestResult {
+    let env = Env::start(flavor).await?;
     let (o1, o2, del, bc, caller) = (
         address(O1),
         address(O2),
@@ -585,9 +561,9 @@ async fn every_command(flavour: Flavour) -> TestResult {
     env.next_round().await?;
     let round = env.round().await?;
     // The contract's own refusal, in its dialect: O1 is active and has not called reward.
-    let needle = match env.flavour {
-        Flavour::Ours => format!("is active and has not called reward in round {round}"),
-        Flavour::Live => "would revert: \"caller can't be active or must have already called reward for the current round\" (an active orchestrator calls reward first this round)".to_owned(),
+    let needle = match env.flavor {
+        Flavor::Ours => format!("is active and has not called reward in round {round}"),
+        Flavor::LiveFixture => "would revert: \"caller can't be active or must have already called reward for the current round\" (an active orchestrator calls reward first this round)".to_owned(),
     };
     env.fails(
         Some(O1),
@@ -679,8 +655,8 @@ async fn every_command(flavour: Flavour) -> TestResult {
         &["set-reward-caller", "nope", "--yes"],
         "is not an address",
     );
-    match env.flavour {
-        Flavour::Ours => {
+    match env.flavor {
+        Flavor::Ours => {
             env.send(O1, &["set-reward-caller", &caller.to_string()]);
             let o = env.json(None, &["orchestrator", &o1.to_string()]);
             assert_eq!(
@@ -697,7 +673,7 @@ async fn every_command(flavour: Flavour) -> TestResult {
                 "already unset",
             );
         }
-        Flavour::Live => {
+        Flavor::LiveFixture => {
             let last = env.fails(
                 Some(O1),
                 &["set-reward-caller", &caller.to_string(), "--yes"],

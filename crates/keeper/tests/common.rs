@@ -14,7 +14,7 @@ use alloy::{
 use anyhow::{Context, Result, bail};
 use livepeer_bindings::{IRoundsManager, contract_id, names};
 use livepeer_chain::{
-    devnet::{DEV_KEYS, Devnet},
+    devnet::{DEV_KEYS, Devnet, Flavor},
     provider::RpcConfig,
     sender::{FeePolicy, poll_until},
     signer::KeySource,
@@ -56,37 +56,14 @@ pub fn address_of(key_index: usize) -> Address {
         .unwrap_or_default()
 }
 
-/// Which protocol the chain runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flavour {
-    /// Ours, deployed by `script/Deploy.s.sol`.
-    Ours,
-    /// The fixture of the live deployment (livepeer/protocol `delta` f225b10 as on Arbitrum One).
-    Live,
-}
-
-impl Flavour {
-    pub async fn devnet(self) -> Result<Devnet> {
-        Ok(match self {
-            Self::Ours => Devnet::start().await?,
-            Self::Live => start_live_fixture().await?,
-        })
-    }
-}
-
-/// Until `Devnet::start_live_fixture` lands.
-async fn start_live_fixture() -> Result<Devnet> {
-    bail!("Devnet::start_live_fixture is not merged yet")
-}
-
 impl Net {
     /// A devnet with our protocol deployed and automine off (the test mines).
     pub async fn start() -> Result<Self> {
-        Self::start_on(Flavour::Ours).await
+        Self::start_on(Flavor::Ours).await
     }
 
-    /// A devnet with `flavour`'s protocol deployed and automine off (the test mines).
-    pub async fn start_on(flavour: Flavour) -> Result<Self> {
+    /// A devnet with `flavor`'s protocol deployed and automine off (the test mines).
+    pub async fn start_on(flavor: Flavor) -> Result<Self> {
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
             .with_env_filter(
@@ -94,7 +71,7 @@ impl Net {
                     .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
             )
             .try_init();
-        let devnet = flavour.devnet().await?;
+        let devnet = Devnet::start_flavor(flavor).await?;
         let provider = ProviderBuilder::new()
             .connect_http(devnet.http_url().parse()?)
             .erased();

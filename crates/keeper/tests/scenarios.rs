@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use alloy::providers::Provider;
 use anyhow::{Result, ensure};
-use common::{Flavour, Net, ROUND_LENGTH, RunningKeeper, address_of, wait_processed};
+use common::{Net, ROUND_LENGTH, RunningKeeper, address_of, wait_processed};
+use livepeer_chain::devnet::Flavor;
 use livepeer_keeper::{decide::turn_rank, metrics::Metrics};
 
 /// Lets the keepers initialize the round they start in, then returns the head.
@@ -50,18 +51,17 @@ async fn run_round(net: &Net, keepers: &[&RunningKeeper], max_blocks: u64) -> Re
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_keeper_initializes_twenty_rounds_in_their_first_or_second_block() -> Result<()> {
-    one_keeper_initializes_rounds(Flavour::Ours, 20).await
+    one_keeper_initializes_rounds(Flavor::Ours, 20).await
 }
 
 /// The same on the fixture of the live deployment (its `require` strings, its views).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs Devnet::start_live_fixture"]
 async fn one_keeper_initializes_rounds_on_the_live_fixture() -> Result<()> {
-    one_keeper_initializes_rounds(Flavour::Live, 5).await
+    one_keeper_initializes_rounds(Flavor::LiveFixture, 5).await
 }
 
-async fn one_keeper_initializes_rounds(flavour: Flavour, rounds: u64) -> Result<()> {
-    let net = Net::start_on(flavour).await?;
+async fn one_keeper_initializes_rounds(flavor: Flavor, rounds: u64) -> Result<()> {
+    let net = Net::start_on(flavor).await?;
     let keeper = net.spawn(net.config(1, &[1], true)?);
     settle_first_round(&net, &[&keeper]).await?;
     let from = net.head().await?;

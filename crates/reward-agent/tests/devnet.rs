@@ -1,6 +1,6 @@
 //! The reward agent on a real anvil with the protocol deployed by `script/Deploy.s.sol`
 //! (`local` config, 20-block rounds): three orchestrators (one through a reward caller) over ten
-//! rounds, a restart mid-round, a revoked reward caller, and the hints' gas. On both flavours of
+//! rounds, a restart mid-round, a revoked reward caller, and the hints' gas. On both flavors of
 //! the protocol (ours and the fixture of the live deployment, which has no LIP-118 and writes a
 //! round's earnings pool only when something lands in it): three orchestrators with their own
 //! keys rewarded every round, the predicted reward exact after a stake change in the round; on
@@ -18,7 +18,7 @@ use alloy::{
 use anyhow::{Context, Result, bail, ensure};
 use livepeer_bindings::IBondingManager;
 use livepeer_chain::{
-    devnet::{DEV_KEYS, Devnet},
+    devnet::{DEV_KEYS, Devnet, Flavor},
     protocol::{Protocol, RewardCallerSupport},
     provider::RpcConfig,
     sender::{FeePolicy, poll_until},
@@ -36,29 +36,6 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 const ROUND_LENGTH: u64 = 20;
-
-/// Which protocol the chain runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Flavour {
-    /// Ours, deployed by `script/Deploy.s.sol`.
-    Ours,
-    /// The fixture of the live deployment (livepeer/protocol `delta` f225b10 as on Arbitrum One).
-    Live,
-}
-
-impl Flavour {
-    async fn devnet(self) -> Result<Devnet> {
-        Ok(match self {
-            Self::Ours => Devnet::start().await?,
-            Self::Live => start_live_fixture().await?,
-        })
-    }
-}
-
-/// Until `Devnet::start_live_fixture` lands.
-async fn start_live_fixture() -> Result<Devnet> {
-    bail!("Devnet::start_live_fixture is not merged yet")
-}
 
 fn lpt(n: u64) -> U256 {
     U256::from(n) * U256::from(10u64).pow(U256::from(18u64))
@@ -500,25 +477,23 @@ fn key_files(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn own_keys_every_round_on_our_protocol() -> Result<()> {
-    own_keys_every_round(Flavour::Ours).await
+    own_keys_every_round(Flavor::Ours).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs Devnet::start_live_fixture"]
 async fn own_keys_every_round_on_the_live_fixture() -> Result<()> {
-    own_keys_every_round(Flavour::Live).await
+    own_keys_every_round(Flavor::LiveFixture).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs Devnet::start_live_fixture"]
 async fn caller_mode_refused_on_the_live_fixture() -> Result<()> {
-    caller_mode_refused(Flavour::Live).await
+    caller_mode_refused(Flavor::LiveFixture).await
 }
 
 /// Three orchestrators with their own keys, four rounds, each rewarded once per round; the first
 /// round's reward of O1, whose stake grew in that round, is predicted exactly.
-async fn own_keys_every_round(flavour: Flavour) -> Result<()> {
-    let devnet = flavour.devnet().await?;
+async fn own_keys_every_round(flavor: Flavor) -> Result<()> {
+    let devnet = Devnet::start_flavor(flavor).await?;
     let keys = tempfile::tempdir()?;
     let o = [
         address_of(DEV_KEYS[1])?,
@@ -528,9 +503,9 @@ async fn own_keys_every_round(flavour: Flavour) -> Result<()> {
     let delegator = address_of(DEV_KEYS[5])?;
     let chain = setup(&devnet, &[(o[0], 1_000), (o[1], 1_200), (o[2], 3_000)]).await?;
     let support = chain.protocol.reward_caller_support().await?;
-    let expected = match flavour {
-        Flavour::Ours => RewardCallerSupport::Supported,
-        Flavour::Live => RewardCallerSupport::NotSupported,
+    let expected = match flavor {
+        Flavor::Ours => RewardCallerSupport::Supported,
+        Flavor::LiveFixture => RewardCallerSupport::NotSupported,
     };
     assert_eq!(support, expected, "LIP-118 detected");
     let first = chain.next_round().await?;
@@ -683,8 +658,8 @@ fn caller_mode_needs_reward_callers() {
 
 /// On a deployment without LIP-118 the agent refuses to start in caller mode, before sending or
 /// serving anything.
-async fn caller_mode_refused(flavour: Flavour) -> Result<()> {
-    let devnet = flavour.devnet().await?;
+async fn caller_mode_refused(flavor: Flavor) -> Result<()> {
+    let devnet = Devnet::start_flavor(flavor).await?;
     let keys = tempfile::tempdir()?;
     let o = [address_of(DEV_KEYS[1])?, address_of(DEV_KEYS[2])?];
     let caller = address_of(DEV_KEYS[4])?;

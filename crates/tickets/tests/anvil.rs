@@ -15,7 +15,7 @@ use alloy::{
     rpc::types::{TransactionReceipt, TransactionRequest},
 };
 use anyhow::{Context, Result, ensure};
-use common::{Devnet, ETH, Flavour};
+use common::{Devnet, ETH, Flavor};
 use livepeer_bindings::IController;
 use livepeer_tickets::{
     check_offline,
@@ -59,12 +59,12 @@ fn orch_sender(net: &Devnet) -> ProviderSender {
 
 /// An active orchestrator and a funded broadcaster (10 ETH deposit, 1 ETH reserve).
 async fn funded_devnet() -> Result<Devnet> {
-    funded(Flavour::Ours).await
+    funded(Flavor::Ours).await
 }
 
-/// The same on `flavour`'s protocol.
-async fn funded(flavour: Flavour) -> Result<Devnet> {
-    let net = Devnet::start_on(flavour).await?;
+/// The same on `flavor`'s protocol.
+async fn funded(flavor: Flavor) -> Result<Devnet> {
+    let net = Devnet::start_on(flavor).await?;
     net.activate_orchestrator(ORCH, 1_000).await?;
     net.fund_broadcaster(BROADCASTER, 10 * ETH, ETH).await?;
     Ok(net)
@@ -98,18 +98,17 @@ async fn contract_ticket_hash_equals_ours_for_every_vector() -> Result<()> {
 
 #[tokio::test]
 async fn sign_then_redeem_single_and_batch() -> Result<()> {
-    sign_then_redeem(Flavour::Ours).await
+    sign_then_redeem(Flavor::Ours).await
 }
 
 /// The same against the fixture of the live deployment.
 #[tokio::test]
-#[ignore = "needs Devnet::start_live_fixture"]
 async fn sign_then_redeem_single_and_batch_on_the_live_fixture() -> Result<()> {
-    sign_then_redeem(Flavour::Live).await
+    sign_then_redeem(Flavor::LiveFixture).await
 }
 
-async fn sign_then_redeem(flavour: Flavour) -> Result<()> {
-    let net = funded(flavour).await?;
+async fn sign_then_redeem(flavor: Flavor) -> Result<()> {
+    let net = funded(flavor).await?;
     let orch = net.account(ORCH);
     let bm = net.bonding();
     let broker = net.broker();

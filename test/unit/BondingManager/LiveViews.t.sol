@@ -6,7 +6,7 @@ import {ProtocolTest} from "../../ProtocolTest.sol";
 /// @notice `getTranscoder().lastActiveStakeUpdateRound` and `getTranscoderEarningsPoolForRound` return
 /// what the live contracts store, because existing clients compute with them: go-livepeer's reward
 /// hints read `pool[lastActiveStakeUpdateRound].totalStake`, explorers read past rounds' pools.
-/// Expected values are the live storage writes (docs/compatibility.md, "What clients read").
+/// Expected values are the live storage writes (docs/compatibility.md, "Views clients read").
 contract LiveViewsTest is ProtocolTest {
     address internal t1 = makeAddr("t1");
     address internal t2 = makeAddr("t2");

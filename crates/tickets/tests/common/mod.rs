@@ -15,6 +15,7 @@ use anyhow::{Context, Result, ensure};
 use livepeer_bindings::{
     IBondingManager, IController, ILivepeerToken, IRoundsManager, ITicketBroker, contract_id, names,
 };
+pub use livepeer_chain::devnet::Flavor;
 use livepeer_chain::devnet::{self, DEV_KEYS};
 use livepeer_tickets::{AuxData, SignedTicket, Ticket, recipient_rand_hash};
 
@@ -45,32 +46,15 @@ pub struct Devnet {
     url: alloy::transports::http::reqwest::Url,
 }
 
-/// Which protocol the chain runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flavour {
-    /// Ours, deployed by `script/Deploy.s.sol`.
-    Ours,
-    /// The fixture of the live deployment (livepeer/protocol `delta` f225b10 as on Arbitrum One).
-    Live,
-}
-
-/// Until `Devnet::start_live_fixture` lands.
-async fn start_live_fixture() -> Result<devnet::Devnet> {
-    anyhow::bail!("Devnet::start_live_fixture is not merged yet")
-}
-
 impl Devnet {
     /// Starts anvil and runs the Deploy script against it.
     pub async fn start() -> Result<Self> {
-        Self::start_on(Flavour::Ours).await
+        Self::start_on(Flavor::Ours).await
     }
 
-    /// Starts anvil with `flavour`'s protocol.
-    pub async fn start_on(flavour: Flavour) -> Result<Self> {
-        let chain = match flavour {
-            Flavour::Ours => devnet::Devnet::start().await?,
-            Flavour::Live => start_live_fixture().await?,
-        };
+    /// Starts anvil with `flavor`'s protocol.
+    pub async fn start_on(flavor: Flavor) -> Result<Self> {
+        let chain = devnet::Devnet::start_flavor(flavor).await?;
         let controller = chain.controller;
         let keys = DEV_KEYS
             .iter()
