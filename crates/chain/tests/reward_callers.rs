@@ -75,3 +75,18 @@ async fn reward_caller_support_is_detected_on_anvil() -> Result<()> {
     );
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_live_fixture_has_no_reward_callers() -> Result<()> {
+    let devnet = Devnet::start_live_fixture().await?;
+    let provider = ProviderBuilder::new()
+        .connect_http(devnet.http_url().parse()?)
+        .erased();
+    let protocol = Protocol::discover(provider, devnet.controller).await?;
+    assert_eq!(
+        protocol.reward_caller_support().await?,
+        RewardCallerSupport::NotSupported,
+        "f225b10 has no LIP-118"
+    );
+    Ok(())
+}
