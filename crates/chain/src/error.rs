@@ -37,6 +37,15 @@ pub enum ChainError {
         /// The registry name.
         name: &'static str,
     },
+    /// A call answered something it should not (a revert with a reason from a view, output that
+    /// does not decode).
+    #[error("unexpected answer to {call}: {reason}")]
+    UnexpectedAnswer {
+        /// The contract and function called.
+        call: &'static str,
+        /// What came back.
+        reason: String,
+    },
     /// The signer could not be loaded.
     #[error("signer: {0}")]
     Signer(String),

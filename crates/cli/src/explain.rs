@@ -1,4 +1,11 @@
 //! Turning chain-layer errors and decoded reverts into one line that says what to fix.
+//!
+//! Our contracts revert with custom errors (described in words here); the live contracts revert
+//! with `require` strings, which are shown as they are, with the fix for the common ones. A
+//! revert reached through a plain read (`lpt status`, `lpt orchestrator`, …) is decoded the same
+//! way by [`user_error`], so no raw RPC error response reaches the user.
+
+use alloy::transports::TransportError;
 
 use livepeer_bindings::{
     IBondingManager::IBondingManagerErrors as Bm, IManager::IManagerErrors as Mgr,
@@ -109,9 +116,73 @@ pub fn describe(reason: &RevertReason) -> String {
         },
         RevertReason::Manager(Mgr::SystemPaused(_)) => "the protocol is paused".into(),
         RevertReason::Token(e) => format!("LivepeerToken.{e:?}"),
-        RevertReason::Message(msg) => format!("\"{msg}\""),
+        RevertReason::Message(msg) => match live_hint(msg) {
+            Some(hint) => format!("\"{msg}\" ({hint})"),
+            None => format!("\"{msg}\""),
+        },
+        RevertReason::Unknown(data) if data.is_empty() => {
+            "reverted without a reason (the contract may not have this function: an older deployment?)"
+                .into()
+        }
         other => other.to_string(),
     }
+}
+
+/// What to do about the live contracts' common `require` strings.
+fn live_hint(msg: &str) -> Option<&'static str> {
+    Some(match msg {
+        "current round is not initialized" => "anyone may call RoundsManager.initializeRound()",
+        "caller can't be active or must have already called reward for the current round" => {
+            "an active orchestrator calls reward first this round"
+        }
+        "can't update transcoder params, current round is locked" => {
+            "the round is in its last blocks: try again in the next round"
+        }
+        "withdraw round must be before or equal to the current round" => {
+            "the lock's unbonding period is not over: see `lpt delegator`"
+        }
+        "account is locked" => "the unlock period is not over: see `lpt sender`",
+        "no unlock request in progress" => "run `lpt unlock` first",
+        "system is paused" => "nothing can be sent until the owner unpauses the protocol",
+        "caller has already called reward for the current round" => "already rewarded this round",
+        _ => return None,
+    })
+}
+
+/// The revert carried by one error of a chain, if it is one.
+fn revert_of(cause: &(dyn std::error::Error + 'static)) -> Option<RevertReason> {
+    if let Some(err) = cause.downcast_ref::<alloy::contract::Error>() {
+        return match err {
+            alloy::contract::Error::TransportError(t) => RevertReason::from_transport_error(t),
+            _ => None,
+        };
+    }
+    if let Some(t) = cause.downcast_ref::<TransportError>() {
+        return RevertReason::from_transport_error(t);
+    }
+    match cause.downcast_ref::<ChainError>()? {
+        ChainError::Rpc(t) | ChainError::Contract(alloy::contract::Error::TransportError(t)) => {
+            RevertReason::from_transport_error(t)
+        }
+        _ => None,
+    }
+}
+
+/// `err` with a revert anywhere in its chain replaced by its description (the context lines
+/// above it kept): a read that reverts says why in words instead of dumping the RPC response.
+pub fn user_error(err: anyhow::Error) -> anyhow::Error {
+    let mut contexts = Vec::new();
+    for cause in err.chain() {
+        if let Some(reason) = revert_of(cause) {
+            let mut text = format!("the call reverted: {}", describe(&reason));
+            for context in contexts.iter().rev() {
+                text = format!("{context}: {text}");
+            }
+            return anyhow::anyhow!(text);
+        }
+        contexts.push(cause.to_string());
+    }
+    err
 }
 
 /// A chain-layer error in words.
@@ -130,5 +201,92 @@ pub fn chain_error(err: ChainError) -> anyhow::Error {
             None => anyhow::Error::new(ChainError::Rpc(err)),
         },
         other => anyhow::Error::new(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy::{
+        primitives::Bytes,
+        rpc::json_rpc::ErrorPayload,
+        sol_types::{Revert, SolError},
+    };
+    use serde_json::value::RawValue;
+
+    use super::*;
+
+    /// A node's answer to a call that reverted with `Error(reason)`, as anvil sends it.
+    fn reverted_with(reason: &str) -> TransportError {
+        let data = Bytes::from(Revert::from(reason).abi_encode()).to_string();
+        TransportError::ErrorResp(ErrorPayload {
+            code: 3,
+            message: format!("execution reverted: {reason}").into(),
+            data: RawValue::from_string(format!("\"{data}\"")).ok(),
+        })
+    }
+
+    #[test]
+    fn live_revert_strings_are_shown_with_their_fix() {
+        for (reason, fix) in [
+            (
+                "current round is not initialized",
+                "anyone may call RoundsManager.initializeRound()",
+            ),
+            (
+                "caller can't be active or must have already called reward for the current round",
+                "calls reward first",
+            ),
+            (
+                "withdraw round must be before or equal to the current round",
+                "`lpt delegator`",
+            ),
+        ] {
+            let err = chain_error(ChainError::SimulationReverted(RevertReason::decode(
+                &Revert::from(reason).abi_encode(),
+            )));
+            let text = err.to_string();
+            assert!(
+                text.starts_with(&format!("the transaction would revert: \"{reason}\"")),
+                "{text}"
+            );
+            assert!(text.contains(fix), "{text}");
+            // Reached as a plain RPC error (a batch, a node without revert data decoding).
+            let text = chain_error(ChainError::Rpc(reverted_with(reason))).to_string();
+            assert!(text.contains(&format!("\"{reason}\"")), "{text}");
+        }
+        let other = describe(&RevertReason::Message("sender is unlocked".into()));
+        assert_eq!(
+            other, "\"sender is unlocked\"",
+            "unknown strings as they are"
+        );
+    }
+
+    #[test]
+    fn reverting_reads_are_decoded() {
+        let err = anyhow::Error::new(alloy::contract::Error::TransportError(reverted_with(
+            "current round is not initialized",
+        )))
+        .context("reading the pool");
+        let text = format!("{:#}", user_error(err));
+        assert_eq!(
+            text,
+            "reading the pool: the call reverted: \"current round is not initialized\" (anyone may call RoundsManager.initializeRound())"
+        );
+        let empty = TransportError::ErrorResp(ErrorPayload {
+            code: 3,
+            message: "execution reverted".into(),
+            data: RawValue::from_string("\"0x\"".into()).ok(),
+        });
+        let text = user_error(anyhow::Error::new(ChainError::Rpc(empty))).to_string();
+        assert!(
+            text.contains("reverted without a reason") && !text.contains("0x"),
+            "{text}"
+        );
+        let plain = user_error(anyhow::anyhow!("no key configured"));
+        assert_eq!(
+            plain.to_string(),
+            "no key configured",
+            "other errors unchanged"
+        );
     }
 }

@@ -170,8 +170,13 @@ pub async fn connect_ctx(global: &Global) -> anyhow::Result<Ctx> {
     })
 }
 
-/// Runs one command and returns what to print on stdout.
+/// Runs one command and returns what to print on stdout. A revert anywhere in the error is
+/// described in words ([`explain::user_error`]).
 pub async fn run(cli: Cli) -> anyhow::Result<String> {
+    run_command(cli).await.map_err(explain::user_error)
+}
+
+async fn run_command(cli: Cli) -> anyhow::Result<String> {
     // Check the key options before any network access, so a typo fails fast.
     key_source(&cli.global)?;
     let ctx = connect_ctx(&cli.global).await?;

@@ -260,7 +260,12 @@ pub async fn orchestrator(ctx: &Ctx, addr: Address) -> anyhow::Result<Output> {
     let active = bm.isActiveTranscoder(addr).call().await?;
     let stake = bm.transcoderTotalStake(addr).call().await?;
     let d = bm.getDelegator(addr).call().await?;
-    let caller = bm.transcoderToRewardCaller(addr).call().await?;
+    // A deployment without LIP-118 has no `transcoderToRewardCaller` (it reverts): say so.
+    let caller = if p.reward_caller_support().await?.is_supported() {
+        Some(bm.transcoderToRewardCaller(addr).call().await?)
+    } else {
+        None
+    };
     let uri = p.service_registry.getServiceURI(addr).call().await?;
     let json = json!({
         "address": addr,
@@ -274,6 +279,7 @@ pub async fn orchestrator(ctx: &Ctx, addr: Address) -> anyhow::Result<Output> {
         "activationRound": s(t.activationRound),
         "deactivationRound": s(t.deactivationRound),
         "rewardCaller": caller,
+        "rewardCallerSupported": caller.is_some(),
         "serviceUri": uri,
     });
     let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
@@ -296,10 +302,10 @@ pub async fn orchestrator(ctx: &Ctx, addr: Address) -> anyhow::Result<Output> {
         ),
         (
             "reward caller",
-            if caller == Address::ZERO {
-                "none".into()
-            } else {
-                caller.to_string()
+            match caller {
+                None => "not supported by this deployment".into(),
+                Some(Address::ZERO) => "none".into(),
+                Some(caller) => caller.to_string(),
             },
         ),
         (

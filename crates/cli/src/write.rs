@@ -251,7 +251,10 @@ pub async fn bond(ctx: &Ctx, args: BondArgs) -> anyhow::Result<Output> {
     execute(ctx, signer, plan).await
 }
 
-/// `unbond`.
+/// `unbond`. `all` unbonds the whole pending stake; if a reward lands between reading it and the
+/// transaction (the orchestrator's own, or its delegate's), the account would keep a bond (an
+/// orchestrator would stay registered with its commission), so the rest is unbonded in a second
+/// transaction, without asking again.
 pub async fn unbond(ctx: &Ctx, args: UnbondArgs) -> anyhow::Result<Output> {
     let signer = ctx.signer()?;
     let me = signer.address();
@@ -275,6 +278,58 @@ pub async fn unbond(ctx: &Ctx, args: UnbondArgs) -> anyhow::Result<Output> {
     if amount > bonded {
         bail!("cannot unbond {}: only {} bonded", lpt(amount), lpt(bonded));
     }
+    let plan = unbond_plan(ctx, me, round, amount, bonded).await?;
+    if !all {
+        return execute(ctx, signer, plan).await;
+    }
+    confirm(&plan, ctx.global.yes)?;
+    let mut sent = send_plan(ctx, signer.clone(), &plan).await?;
+    let mut rest_unbonded = U256::ZERO;
+    // One reward per round can land in between; a second look covers a round boundary too.
+    for _ in 0..2 {
+        let round = running_round(ctx)
+            .await
+            .context("the unbond was mined but a bond is left")?;
+        let rest = bm.pendingStake(me, round).call().await?;
+        if rest.is_zero() {
+            break;
+        }
+        eprintln!(
+            "{} more were earned before the unbond was mined: unbonding them too",
+            lpt(rest)
+        );
+        let rest_plan = unbond_plan(ctx, me, round, rest, rest).await?;
+        let more = send_plan(ctx, signer.clone(), &rest_plan)
+            .await
+            .with_context(|| {
+                format!(
+                    "the unbond was mined but {} stay bonded: run `lpt unbond all` again",
+                    lpt(rest)
+                )
+            })?;
+        sent.extend(more);
+        rest_unbonded += rest;
+    }
+    let mut out = receipts(&plan, sent);
+    if !rest_unbonded.is_zero() {
+        out.json["details"]["restUnbonded"] = s(rest_unbonded).into();
+        out.human.push_str(&format!(
+            "a reward landed before the unbond was mined: the remaining {} was unbonded in a second transaction\n",
+            lpt(rest_unbonded)
+        ));
+    }
+    Ok(out)
+}
+
+/// The plan of an `unbondWithHint(amount)` when `bonded` is the pending stake.
+async fn unbond_plan(
+    ctx: &Ctx,
+    me: Address,
+    round: U256,
+    amount: U256,
+    bonded: U256,
+) -> anyhow::Result<Plan> {
+    let bm = &ctx.protocol.bonding_manager;
     let d = bm.getDelegator(me).call().await?;
     if d.startRound > round {
         bail!(
@@ -317,7 +372,7 @@ pub async fn unbond(ctx: &Ctx, args: UnbondArgs) -> anyhow::Result<Output> {
         bm.unbondWithHint(amount, h.prev, h.next)
             .into_transaction_request(),
     );
-    execute(ctx, signer, plan).await
+    Ok(plan)
 }
 
 async fn require_lock(ctx: &Ctx, me: Address, lock: u64) -> anyhow::Result<(U256, U256)> {
@@ -395,8 +450,15 @@ pub async fn rebond(ctx: &Ctx, args: RebondArgs) -> anyhow::Result<Output> {
 pub async fn withdraw_stake(ctx: &Ctx, args: LockArg) -> anyhow::Result<Output> {
     let signer = ctx.signer()?;
     let me = signer.address();
-    running_round(ctx).await?;
+    let round = running_round(ctx).await?;
     let (amount, withdraw_round) = require_lock(ctx, me, args.lock).await?;
+    // Checked here: the live contract's revert does not say from which round.
+    if withdraw_round > round {
+        bail!(
+            "unbonding lock {} is withdrawable from round {withdraw_round} (current round {round})",
+            args.lock
+        );
+    }
     let mut plan = Plan::new("withdraw-stake", me);
     plan.item("lock", args.lock.to_string(), args.lock);
     plan.item("amount", lpt(amount), s(amount));
@@ -405,7 +467,6 @@ pub async fn withdraw_stake(ctx: &Ctx, args: LockArg) -> anyhow::Result<Output> 
         withdraw_round.to_string(),
         s(withdraw_round),
     );
-    // Not withdrawable yet: the simulation's decoded revert says from which round.
     plan.tx(
         "withdrawStake",
         ctx.protocol
@@ -543,6 +604,11 @@ pub async fn set_reward_caller(ctx: &Ctx, args: RewardCallerArgs) -> anyhow::Res
             .map_err(|_| anyhow!("`{}` is not an address (or `none` to revoke)", args.caller))?
     };
     not_paused(ctx).await?;
+    if !ctx.protocol.reward_caller_support().await?.is_supported() {
+        bail!(
+            "this deployment's BondingManager has no reward callers (LIP-118): nothing to set; call reward with the orchestrator's own key (run the reward agent with it)"
+        );
+    }
     let bm = &ctx.protocol.bonding_manager;
     let current = bm.transcoderToRewardCaller(me).call().await?;
     if current == caller {
@@ -674,6 +740,14 @@ pub async fn withdraw(ctx: &Ctx) -> anyhow::Result<Output> {
     if info.sender_.withdrawRound.is_zero() {
         bail!("{me} has not started an unlock: run `lpt unlock` first");
     }
+    // Checked here: the live contract's revert ("account is locked") does not say until when.
+    let round = p.rounds_manager.currentRound().call().await?;
+    if info.sender_.withdrawRound > round {
+        bail!(
+            "the unlock finishes in round {} (current round {round})",
+            info.sender_.withdrawRound
+        );
+    }
     let mut plan = Plan::new("withdraw", me);
     plan.item(
         "deposit",
@@ -685,7 +759,6 @@ pub async fn withdraw(ctx: &Ctx) -> anyhow::Result<Output> {
         eth(info.reserve.fundsRemaining),
         s(info.reserve.fundsRemaining),
     );
-    // Still locked: the simulation's decoded revert says until which round.
     plan.tx(
         "withdraw",
         p.ticket_broker.withdraw().into_transaction_request(),
@@ -723,6 +796,16 @@ async fn execute(
     plan: Plan,
 ) -> anyhow::Result<Output> {
     confirm(&plan, ctx.global.yes)?;
+    let sent = send_plan(ctx, signer, &plan).await?;
+    Ok(receipts(&plan, sent))
+}
+
+/// Sends the plan's transactions one after the other (no confirmation); their receipts as JSON.
+async fn send_plan(
+    ctx: &Ctx,
+    signer: alloy::signers::local::PrivateKeySigner,
+    plan: &Plan,
+) -> anyhow::Result<Vec<Value>> {
     let policy = FeePolicy {
         max_fee_per_gas: gwei(ctx.global.max_fee_gwei, "--max-fee-gwei")?,
         priority_fee_per_gas: gwei(ctx.global.priority_fee_gwei, "--priority-fee-gwei")?,
@@ -756,11 +839,14 @@ async fn execute(
             }
         }
     });
-    let result = send_all(&provider, &sender, &plan, head_rx, &cancel).await;
+    let result = send_all(&provider, &sender, plan, head_rx, &cancel).await;
     cancel.cancel();
     let _ = poller.await;
-    let sent = result?;
+    result
+}
 
+/// The command's output: one line per mined transaction; the plan and receipts as JSON.
+fn receipts(plan: &Plan, sent: Vec<Value>) -> Output {
     let mut human = String::new();
     for t in &sent {
         human.push_str(&format!(
@@ -781,7 +867,7 @@ async fn execute(
         "details": plan.details(),
         "transactions": sent,
     });
-    Ok(Output { json, human })
+    Output { json, human }
 }
 
 /// The latest block's number and base fee.

@@ -1,13 +1,17 @@
 //! Every `lpt` command against a real anvil with the protocol deployed by `script/Deploy.s.sol`
-//! (through `livepeer_chain::devnet`), running the real binary. `--json` output is parsed;
-//! bad input must exit non-zero with exactly one line on stderr.
+//! (through `livepeer_chain::devnet`), running the real binary, on both flavors of the protocol:
+//! ours and the fixture of the live deployment (no LIP-118, `require` strings, live pool views).
+//! `--json` output is parsed; bad input must exit non-zero with exactly one line on stderr.
 
 #![allow(clippy::panic)] // a test fails by panicking
 
 use std::{
-    io::Write as _,
-    process::{Command, Output, Stdio},
+    io::{Read as _, Write as _},
+    process::{Child, Command, Output, Stdio},
     str::FromStr,
+    sync::{Arc, Mutex},
+    thread::JoinHandle,
+    time::{Duration, Instant},
 };
 
 use alloy::{
@@ -17,9 +21,9 @@ use alloy::{
     signers::{SignerSync as _, local::PrivateKeySigner},
     sol_types::SolValue as _,
 };
-use livepeer_bindings::{ILivepeerToken, IRoundsManager, ITicketBroker};
+use livepeer_bindings::{IBondingManager, ILivepeerToken, IRoundsManager, ITicketBroker};
 use livepeer_chain::{
-    devnet::{DEV_KEYS, Devnet},
+    devnet::{DEV_KEYS, Devnet, Flavor},
     protocol::Protocol,
 };
 use serde_json::Value;
@@ -44,14 +48,51 @@ fn e18(n: u64) -> U256 {
 
 struct Env {
     devnet: Devnet,
+    flavor: Flavor,
     keys: tempfile::TempDir,
     wallet: DynProvider,
     protocol: Protocol,
 }
 
+/// A running `lpt` waiting at its confirmation prompt.
+struct Prompted {
+    child: Child,
+    stderr: Arc<Mutex<Vec<u8>>>,
+    reader: JoinHandle<()>,
+}
+
+impl Prompted {
+    /// Waits until the confirmation prompt is on stderr.
+    fn wait_for_prompt(&self) {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while Instant::now() < deadline {
+            let text = self.stderr.lock().map(|b| b.clone()).unwrap_or_default();
+            if String::from_utf8_lossy(&text).contains("[y/N]") {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("no confirmation prompt");
+    }
+
+    /// Answers the prompt and waits for the exit.
+    fn answer(mut self, answer: &str) -> Output {
+        if let Some(mut input) = self.child.stdin.take() {
+            let _ = input.write_all(answer.as_bytes());
+        }
+        let out = self
+            .child
+            .wait_with_output()
+            .unwrap_or_else(|e| panic!("wait lpt: {e}"));
+        let _ = self.reader.join();
+        let stderr = self.stderr.lock().map(|b| b.clone()).unwrap_or_default();
+        Output { stderr, ..out }
+    }
+}
+
 impl Env {
-    async fn start() -> Result<Self, Box<dyn std::error::Error>> {
-        let devnet = Devnet::start().await?;
+    async fn start(flavor: Flavor) -> Result<Self, Box<dyn std::error::Error>> {
+        let devnet = Devnet::start_flavor(flavor).await?;
         let keys = tempfile::tempdir()?;
         for (i, key) in DEV_KEYS.iter().enumerate() {
             std::fs::write(keys.path().join(format!("key{i}")), format!("{key}\n"))?;
@@ -64,10 +105,68 @@ impl Env {
         let protocol = Protocol::discover(wallet.clone(), devnet.controller).await?;
         Ok(Self {
             devnet,
+            flavor,
             keys,
             wallet,
             protocol,
         })
+    }
+
+    /// Starts `lpt` (no `--yes`) and waits for its confirmation prompt.
+    fn prompted(&self, key: usize, args: &[&str]) -> Prompted {
+        let mut cmd = self.command(Some(key), args);
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawn lpt: {e}"));
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let mut pipe = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
+        let reader = std::thread::spawn({
+            let stderr = stderr.clone();
+            move || {
+                let mut chunk = [0u8; 256];
+                while let Ok(n) = pipe.read(&mut chunk) {
+                    if n == 0 {
+                        break;
+                    }
+                    if let Ok(mut buf) = stderr.lock() {
+                        buf.extend_from_slice(&chunk[..n]);
+                    }
+                }
+            }
+        });
+        let prompted = Prompted {
+            child,
+            stderr,
+            reader,
+        };
+        prompted.wait_for_prompt();
+        prompted
+    }
+
+    /// A provider signing with dev key `key`.
+    fn wallet_of(&self, key: usize) -> Result<DynProvider, Box<dyn std::error::Error>> {
+        Ok(ProviderBuilder::new()
+            .wallet(EthereumWallet::from(PrivateKeySigner::from_str(
+                DEV_KEYS[key],
+            )?))
+            .connect_http(self.devnet.http_url().parse()?)
+            .erased())
+    }
+
+    /// `key` calls `reward()` for itself (as its reward agent would).
+    async fn reward(&self, key: usize) -> TestResult {
+        let receipt = IBondingManager::new(
+            self.protocol.addresses.bonding_manager,
+            self.wallet_of(key)?,
+        )
+        .reward()
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+        assert!(receipt.status(), "reward of {}", address(key));
+        Ok(())
     }
 
     fn command(&self, key: Option<usize>, args: &[&str]) -> Command {
@@ -272,8 +371,17 @@ fn bad_arguments_exit_with_one_line() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn every_command_on_a_devnet() -> TestResult {
-    let env = Env::start().await?;
+async fn every_command_on_our_protocol() -> TestResult {
+    every_command(Flavor::Ours).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_command_on_the_live_fixture() -> TestResult {
+    every_command(Flavor::LiveFixture).await
+}
+
+async fn every_command(flavor: Flavor) -> TestResult {
+    let env = Env::start(flavor).await?;
     let (o1, o2, del, bc, caller) = (
         address(O1),
         address(O2),
@@ -452,6 +560,23 @@ async fn every_command_on_a_devnet() -> TestResult {
     );
     env.next_round().await?;
     let round = env.round().await?;
+    // The contract's own refusal, in its dialect: O1 is active and has not called reward.
+    let needle = match env.flavor {
+        Flavor::Ours => format!("is active and has not called reward in round {round}"),
+        Flavor::LiveFixture => "would revert: \"caller can't be active or must have already called reward for the current round\" (an active orchestrator calls reward first this round)".to_owned(),
+    };
+    env.fails(
+        Some(O1),
+        &[
+            "set-commission",
+            "--reward-cut",
+            "10",
+            "--fee-share",
+            "50",
+            "--yes",
+        ],
+        &needle,
+    );
     env.fails(
         Some(DEL),
         &["unbond", "2000", "--yes"],
@@ -524,29 +649,52 @@ async fn every_command_on_a_devnet() -> TestResult {
     assert_eq!(wei(&d["bonded"]), e18(1400));
     assert_eq!(env.pool_order(), [lower(o2), lower(o1)], "O2 3400, O1 1000");
 
-    // --- reward caller ---
+    // --- reward caller (LIP-118: ours has it, the live deployment does not) ---
     env.fails(
         Some(O1),
         &["set-reward-caller", "nope", "--yes"],
         "is not an address",
     );
-    env.send(O1, &["set-reward-caller", &caller.to_string()]);
+    match env.flavor {
+        Flavor::Ours => {
+            env.send(O1, &["set-reward-caller", &caller.to_string()]);
+            let o = env.json(None, &["orchestrator", &o1.to_string()]);
+            assert_eq!(
+                o["rewardCaller"].as_str().map(str::to_lowercase),
+                Some(lower(caller))
+            );
+            assert_eq!(o["rewardCallerSupported"], true);
+            env.send(O1, &["set-reward-caller", "none"]);
+            let o = env.json(Some(O1), &["orchestrator"]);
+            assert_eq!(o["rewardCaller"], Address::ZERO.to_string());
+            env.fails(
+                Some(O1),
+                &["set-reward-caller", "none", "--yes"],
+                "already unset",
+            );
+        }
+        Flavor::LiveFixture => {
+            let last = env.fails(
+                Some(O1),
+                &["set-reward-caller", &caller.to_string(), "--yes"],
+                "has no reward callers (LIP-118)",
+            );
+            assert!(last.contains("own key") && !last.contains("0x\""), "{last}");
+            let o = env.json(None, &["orchestrator", &o1.to_string()]);
+            assert_eq!(o["rewardCaller"], Value::Null, "{o}");
+            assert_eq!(o["rewardCallerSupported"], false, "{o}");
+            let human = env.run(None, &["orchestrator", &o1.to_string()], "");
+            let text = String::from_utf8_lossy(&human.stdout);
+            assert!(
+                text.contains("reward caller       not supported by this deployment"),
+                "{text}"
+            );
+        }
+    }
     let o = env.json(None, &["orchestrator", &o1.to_string()]);
-    assert_eq!(
-        o["rewardCaller"].as_str().map(str::to_lowercase),
-        Some(lower(caller))
-    );
     assert_eq!(o["registered"], true);
     assert_eq!(o["active"], true);
     assert_eq!(o["rewardCut"], "100000");
-    env.send(O1, &["set-reward-caller", "none"]);
-    let o = env.json(Some(O1), &["orchestrator"]);
-    assert_eq!(o["rewardCaller"], Address::ZERO.to_string());
-    env.fails(
-        Some(O1),
-        &["set-reward-caller", "none", "--yes"],
-        "already unset",
-    );
 
     // --- a broadcaster: fund, unlock, withdraw ---
     env.fails(Some(BROADCASTER), &["fund", "--yes"], "nothing to fund");
@@ -632,6 +780,46 @@ async fn every_command_on_a_devnet() -> TestResult {
     let status = env.json(None, &["status"]);
     assert_eq!(status["initialized"], true);
     assert_eq!(wei(&status["totalActiveStake"]), e18(4400), "{status}");
+
+    // --- `unbond all` resigns even when a reward lands between the read and the transaction ---
+    // O1 (--json) and O2 (human) each read their stake, then call reward while lpt waits at the
+    // prompt: the unbond of the amount read leaves the reward bonded, and lpt unbonds it too.
+    let prompted = env.prompted(O1, &["unbond", "all", "--json"]);
+    env.reward(O1).await?;
+    let out = prompted.answer("y\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout)?;
+    let txs = v["transactions"].as_array().cloned().unwrap_or_default();
+    assert_eq!(txs.len(), 2, "the unbond and the rest's: {v}");
+    assert!(txs.iter().all(|t| t["status"] == "success"), "{v}");
+    assert!(wei(&v["details"]["restUnbonded"]) > U256::ZERO, "{v}");
+    let o = env.json(None, &["orchestrator", &o1.to_string()]);
+    assert_eq!(o["registered"], false, "O1 resigned: {o}");
+    assert_eq!(wei(&o["selfBond"]), U256::ZERO, "{o}");
+    assert_eq!(env.pool_order(), [lower(o2)], "O1 left the pool");
+
+    let prompted = env.prompted(O2, &["unbond", "all"]);
+    env.reward(O2).await?;
+    let out = prompted.answer("y\n");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stdout.matches("unbondWithHint: 0x").count(), 2, "{stdout}");
+    assert!(
+        stdout.contains("was unbonded in a second transaction"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("unbonding them too"), "{stderr}");
+    let o = env.json(None, &["orchestrator", &o2.to_string()]);
+    assert_eq!(o["registered"], false, "O2 resigned: {o}");
+    // Without a reward in between, one transaction resigns (the delegator's bond stays with O2).
+    let all = env.send(DEL, &["unbond", "all"]);
+    assert_eq!(all["transactions"].as_array().map(Vec::len), Some(1));
+    assert_eq!(all["details"].get("restUnbonded"), None, "{all}");
     Ok(())
 }
 
@@ -652,12 +840,7 @@ async fn redeem_ticket(env: &Env, recipient: usize, sender: usize, face_value: U
     };
     let hash = p.ticket_broker.getTicketHash(ticket.clone()).call().await?;
     let sig = PrivateKeySigner::from_str(DEV_KEYS[sender])?.sign_message_sync(hash.as_slice())?;
-    let wallet = ProviderBuilder::new()
-        .wallet(EthereumWallet::from(PrivateKeySigner::from_str(
-            DEV_KEYS[recipient],
-        )?))
-        .connect_http(env.devnet.http_url().parse()?)
-        .erased();
+    let wallet = env.wallet_of(recipient)?;
     let receipt = ITicketBroker::new(p.addresses.ticket_broker, wallet)
         .redeemWinningTicket(ticket, sig.as_bytes().into(), rand)
         .send()

@@ -14,7 +14,7 @@ use alloy::{
 use anyhow::{Context, Result, bail};
 use livepeer_bindings::{IRoundsManager, contract_id, names};
 use livepeer_chain::{
-    devnet::{DEV_KEYS, Devnet},
+    devnet::{DEV_KEYS, Devnet, Flavor},
     provider::RpcConfig,
     sender::{FeePolicy, poll_until},
     signer::KeySource,
@@ -57,8 +57,13 @@ pub fn address_of(key_index: usize) -> Address {
 }
 
 impl Net {
-    /// A devnet with the protocol deployed and automine off (the test mines).
+    /// A devnet with our protocol deployed and automine off (the test mines).
     pub async fn start() -> Result<Self> {
+        Self::start_on(Flavor::Ours).await
+    }
+
+    /// A devnet with `flavor`'s protocol deployed and automine off (the test mines).
+    pub async fn start_on(flavor: Flavor) -> Result<Self> {
         let _ = tracing_subscriber::fmt()
             .with_test_writer()
             .with_env_filter(
@@ -66,7 +71,7 @@ impl Net {
                     .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
             )
             .try_init();
-        let devnet = Devnet::start().await?;
+        let devnet = Devnet::start_flavor(flavor).await?;
         let provider = ProviderBuilder::new()
             .connect_http(devnet.http_url().parse()?)
             .erased();

@@ -9,6 +9,7 @@ use std::time::Duration;
 use alloy::providers::Provider;
 use anyhow::{Result, ensure};
 use common::{Net, ROUND_LENGTH, RunningKeeper, address_of, wait_processed};
+use livepeer_chain::devnet::Flavor;
 use livepeer_keeper::{decide::turn_rank, metrics::Metrics};
 
 /// Lets the keepers initialize the round they start in, then returns the head.
@@ -50,12 +51,22 @@ async fn run_round(net: &Net, keepers: &[&RunningKeeper], max_blocks: u64) -> Re
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_keeper_initializes_twenty_rounds_in_their_first_or_second_block() -> Result<()> {
-    let net = Net::start().await?;
+    one_keeper_initializes_rounds(Flavor::Ours, 20).await
+}
+
+/// The same on the fixture of the live deployment (its `require` strings, its views).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_keeper_initializes_rounds_on_the_live_fixture() -> Result<()> {
+    one_keeper_initializes_rounds(Flavor::LiveFixture, 5).await
+}
+
+async fn one_keeper_initializes_rounds(flavor: Flavor, rounds: u64) -> Result<()> {
+    let net = Net::start_on(flavor).await?;
     let keeper = net.spawn(net.config(1, &[1], true)?);
     settle_first_round(&net, &[&keeper]).await?;
     let from = net.head().await?;
     let confirmed_before = Metrics::get(&keeper.metrics.txs_confirmed);
-    for _ in 0..20 {
+    for _ in 0..rounds {
         let (round, delay) = run_round(&net, &[&keeper], 3).await?;
         ensure!(
             delay <= 1,
@@ -63,8 +74,11 @@ async fn one_keeper_initializes_twenty_rounds_in_their_first_or_second_block() -
         );
     }
     let txs = net.rounds_manager_txs(from + 1, net.head().await?).await?;
-    ensure!(txs.len() == 20 && txs.iter().all(|(_, ok)| *ok), "{txs:?}");
-    ensure!(Metrics::get(&keeper.metrics.txs_confirmed) - confirmed_before == 20);
+    ensure!(
+        txs.len() as u64 == rounds && txs.iter().all(|(_, ok)| *ok),
+        "{txs:?}"
+    );
+    ensure!(Metrics::get(&keeper.metrics.txs_confirmed) - confirmed_before == rounds);
     ensure!(Metrics::get(&keeper.metrics.init_delay_blocks) == 1);
     keeper.stop().await
 }

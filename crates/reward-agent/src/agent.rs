@@ -21,6 +21,7 @@ use livepeer_chain::{
     blocks::{BlockStream, Head},
     counter::RequestCounter,
     missed::RoundDuty,
+    protocol::{Protocol, RewardCallerSupport},
     provider::connect,
     revert::RevertReason,
     sender::{Confirmed, NonceMode, SendEvents, TxSender},
@@ -47,6 +48,37 @@ pub enum AgentError {
     /// The metrics server could not bind.
     #[error("metrics server: {0}")]
     Metrics(#[from] std::io::Error),
+    /// An orchestrator is served with another account's key, which can call reward for it only as
+    /// its reward caller (LIP-118), on a deployment whose BondingManager has no reward callers:
+    /// none of its rewards could ever be sent.
+    #[error(
+        "orchestrator {orchestrator} is served with the key of {signer}, which could call reward for it only as its reward caller (LIP-118), but this deployment's BondingManager has no reward callers: configure the orchestrator's own key for it (--orchestrator {orchestrator}=<its key>)"
+    )]
+    RewardCallerUnsupported {
+        /// The orchestrator.
+        orchestrator: Address,
+        /// The account whose key was configured for it.
+        signer: Address,
+    },
+}
+
+/// Refuses caller mode (an orchestrator served with a key that is not its own) when the
+/// deployment has no reward callers; `served` is `(orchestrator, signer)` pairs. Own-key mode
+/// works either way.
+pub fn check_reward_callers(
+    support: RewardCallerSupport,
+    served: &[(Address, Address)],
+) -> Result<(), AgentError> {
+    if support.is_supported() {
+        return Ok(());
+    }
+    match served.iter().find(|(o, signer)| o != signer) {
+        Some(&(orchestrator, signer)) => Err(AgentError::RewardCallerUnsupported {
+            orchestrator,
+            signer,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// A configured agent; [`Agent::run`] drives it.
@@ -173,11 +205,32 @@ impl Agent {
             counter,
         } = self;
         let rpc = connect(&config.rpc, counter).await?;
+        // LIP-118, once: without it only own keys can reward, and the lens must not ask for callers.
+        let protocol = Protocol::discover(rpc.provider.clone(), config.controller).await?;
+        let reward_callers = protocol.reward_caller_support().await?;
+        if reward_callers.is_supported() {
+            tracing::info!("reward caller (LIP-118): supported");
+        } else {
+            tracing::info!(
+                "reward caller (LIP-118): not supported by this deployment: own-key mode only"
+            );
+        }
+        let signers = config
+            .orchestrators
+            .iter()
+            .map(|o| load_signer(&o.key))
+            .collect::<Result<Vec<_>, _>>()?;
+        let pairs: Vec<(Address, Address)> = config
+            .orchestrators
+            .iter()
+            .zip(&signers)
+            .map(|(o, signer)| (o.address, signer.address()))
+            .collect();
+        check_reward_callers(reward_callers, &pairs)?;
         // One sender per signing account: orchestrators sharing a reward caller share its nonces.
         let mut senders: BTreeMap<Address, Arc<TxSender>> = BTreeMap::new();
         let mut served = Vec::new();
-        for o in &config.orchestrators {
-            let signer = load_signer(&o.key)?;
+        for (o, signer) in config.orchestrators.iter().zip(signers) {
             let address = signer.address();
             let sender = match senders.get(&address) {
                 Some(sender) => sender.clone(),
@@ -212,7 +265,7 @@ impl Agent {
         }
         let accounts: Vec<Address> = senders.keys().copied().collect();
         let orchestrators: Vec<Address> = served.iter().map(|s| s.address).collect();
-        let input = lens_input(config.controller, &orchestrators, &accounts);
+        let input = lens_input(config.controller, reward_callers, &orchestrators, &accounts);
         if let Some(addr) = config.metrics_addr {
             let health_age = (config.poll_interval * 10).max(Duration::from_secs(60));
             let bound = server::serve(addr, metrics.clone(), health_age, cancel.clone()).await?;

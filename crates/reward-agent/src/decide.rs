@@ -1,5 +1,9 @@
 //! The agent's decisions: pure functions of one [`Snapshot`], testable without a node.
 //!
+//! - [`active_stake`] picks the stake `reward()` mints on, as the live contract does: the earnings
+//!   pool of `lastActiveStakeUpdateRound` when that round is not in the future, else the current
+//!   round's pool (the live contract writes the current round's pool only when a stake change,
+//!   a reward or fees land in it, so reading it alone gives 0 for most of a round).
 //! - [`reward_amount`] reproduces `BondingManager._mintRewards` and `Minter.createReward`
 //!   exactly, treasury cut included, so the post-reward stake (the new pool key) is known
 //!   before sending.
@@ -31,6 +35,18 @@ pub struct RewardEstimate {
     pub reward: U256,
     /// The orchestrator's pool key after the reward (`transcoderTotalStake + reward`).
     pub new_stake: U256,
+}
+
+/// The stake `reward()` mints on for `o` in `round`: `pool[lastActiveStakeUpdateRound].totalStake`
+/// when `lastActiveStakeUpdateRound <= round`, else `pool[round].totalStake` (a change in this
+/// round wrote the next round's pool and kept this round's stake in this round's pool). The same
+/// stake go-livepeer's reward service computes its expected reward with.
+pub fn active_stake(o: &LensOrchestrator, round: U256) -> U256 {
+    if o.lastActiveStakeUpdateRound <= round {
+        o.lastUpdatePoolStake
+    } else {
+        o.roundPoolStake
+    }
 }
 
 /// The reward of an orchestrator with `active_stake` of `total_active_stake`, as the contracts
@@ -276,7 +292,7 @@ pub fn decide(
     let Some(estimate) = reward_amount(
         s.mintableTokens,
         s.mintedTokens,
-        o.activeStake,
+        active_stake(o, s.currentRound),
         s.totalActiveStake,
         s.treasuryRewardCutRate,
         o.totalStake,
@@ -343,13 +359,16 @@ mod tests {
             .collect()
     }
 
+    /// Stake last changed in round 3 (so round 5's pool is unwritten on the live contract).
     fn orchestrator(n: u8, stake: U256) -> LensOrchestrator {
         LensOrchestrator {
             orchestrator: addr(n),
             rewardCaller: Address::ZERO,
             active: true,
             lastRewardRound: U256::from(4),
-            activeStake: stake,
+            lastActiveStakeUpdateRound: U256::from(3),
+            lastUpdatePoolStake: stake,
+            roundPoolStake: U256::ZERO,
             totalStake: stake,
         }
     }
@@ -526,6 +545,68 @@ mod tests {
         };
         assert_eq!(estimate.new_stake, lpt(1_225));
         assert_eq!(hints, (addr(1), addr(2)));
+    }
+
+    #[test]
+    fn active_stake_follows_the_last_stake_update_round() {
+        let o = orchestrator(3, lpt(1_000));
+        let round = U256::from(5);
+        assert_eq!(
+            active_stake(&o, round),
+            lpt(1_000),
+            "older update: its pool"
+        );
+        let mut now = o.clone();
+        now.lastActiveStakeUpdateRound = round;
+        assert_eq!(
+            active_stake(&now, round),
+            lpt(1_000),
+            "updated for this round"
+        );
+        let mut next = o.clone();
+        next.lastActiveStakeUpdateRound = round + U256::from(1);
+        next.lastUpdatePoolStake = lpt(1_500);
+        next.roundPoolStake = lpt(1_000);
+        assert_eq!(
+            active_stake(&next, round),
+            lpt(1_000),
+            "a change this round counts from the next round"
+        );
+    }
+
+    #[test]
+    fn decide_rewards_on_the_last_update_pool_when_the_round_pool_is_empty() {
+        // The live contract: round 5's pool is written only when the reward lands, so its stake
+        // reads 0 before; the stake is in the pool of round 3, the last update. 1000 of 4000
+        // active: 250 minted, 25 to the treasury.
+        let o = orchestrator(3, lpt(1_000));
+        assert_eq!(o.roundPoolStake, U256::ZERO);
+        let s = snapshot(vec![o.clone()], pool(&[(3, 1)]));
+        let d = decide(&s, &o, addr(3), &RoundMemory::default(), &Policy::default());
+        let Decision::Reward { estimate, .. } = d else {
+            unreachable!("{d:?}")
+        };
+        assert_eq!(estimate.minted, lpt(250));
+        assert_eq!(estimate.reward, lpt(225));
+        assert_eq!(estimate.new_stake, lpt(1_225));
+        // Staked more this round: the reward is still on the stake the round started with.
+        let mut grown = o.clone();
+        grown.lastActiveStakeUpdateRound = U256::from(6);
+        grown.lastUpdatePoolStake = lpt(2_000);
+        grown.roundPoolStake = lpt(1_000);
+        grown.totalStake = lpt(2_000);
+        let d = decide(
+            &s,
+            &grown,
+            addr(3),
+            &RoundMemory::default(),
+            &Policy::default(),
+        );
+        let Decision::Reward { estimate, .. } = d else {
+            unreachable!("{d:?}")
+        };
+        assert_eq!(estimate.reward, lpt(225));
+        assert_eq!(estimate.new_stake, lpt(2_225));
     }
 
     #[test]

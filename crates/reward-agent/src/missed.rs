@@ -78,7 +78,9 @@ mod tests {
             rewardCaller: Address::ZERO,
             active,
             lastRewardRound: U256::from(last_reward),
-            activeStake: U256::ZERO,
+            lastActiveStakeUpdateRound: U256::ZERO,
+            lastUpdatePoolStake: U256::ZERO,
+            roundPoolStake: U256::ZERO,
             totalStake: U256::ZERO,
         }
     }

@@ -1,6 +1,10 @@
 //! The reward agent on a real anvil with the protocol deployed by `script/Deploy.s.sol`
 //! (`local` config, 20-block rounds): three orchestrators (one through a reward caller) over ten
-//! rounds, a restart mid-round, a revoked reward caller, and the hints' gas.
+//! rounds, a restart mid-round, a revoked reward caller, and the hints' gas. On both flavors of
+//! the protocol (ours and the fixture of the live deployment, which has no LIP-118 and writes a
+//! round's earnings pool only when something lands in it): three orchestrators with their own
+//! keys rewarded every round, the predicted reward exact after a stake change in the round; on
+//! the fixture, caller mode refused at start.
 
 use std::{collections::BTreeMap, path::PathBuf, sync::Arc, time::Duration};
 
@@ -14,15 +18,15 @@ use alloy::{
 use anyhow::{Context, Result, bail, ensure};
 use livepeer_bindings::IBondingManager;
 use livepeer_chain::{
-    devnet::{DEV_KEYS, Devnet},
-    protocol::Protocol,
+    devnet::{DEV_KEYS, Devnet, Flavor},
+    protocol::{Protocol, RewardCallerSupport},
     provider::RpcConfig,
     sender::{FeePolicy, poll_until},
     signer::KeySource,
 };
 use livepeer_reward_agent::{
-    Agent,
-    agent::reward_calldata,
+    Agent, AgentError,
+    agent::{check_reward_callers, reward_calldata, reward_in_receipt},
     config::{AgentConfig, OrchestratorConfig},
     decide::{Decision, Policy, RoundMemory, decide, pool_after},
     lens::{lens_input, read_snapshot},
@@ -263,6 +267,18 @@ impl Running {
         Ok(())
     }
 
+    /// Waits until the agent has handled `block` (so it saw what the chain shows there).
+    async fn wait_processed(&self, block: u64) -> Result<()> {
+        let ok = poll_until(
+            Duration::from_millis(20),
+            Duration::from_secs(10),
+            || async { self.metrics.lock().processed_block >= block },
+        )
+        .await;
+        ensure!(ok, "the agent did not handle block {block}");
+        Ok(())
+    }
+
     async fn stop(self) -> Result<Arc<Metrics>> {
         self.cancel.cancel();
         self.handle.await?.context("agent run")?;
@@ -297,7 +313,7 @@ async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<(
     println!("setup done, round {first}");
 
     // Hints: the agent's hints against zero hints, from the same state, for O1's reward.
-    let input = lens_input(devnet.controller, &o, &[]);
+    let input = lens_input(devnet.controller, RewardCallerSupport::Supported, &o, &[]);
     let snapshot = read_snapshot(&chain.provider, &input, chain.block().await?).await?;
     let decision = decide(
         &snapshot,
@@ -443,6 +459,224 @@ async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<(
         );
     }
     Ok(())
+}
+
+/// Writes each dev key to a file; `(orchestrator, key file)` for `--orchestrator`.
+fn key_files(
+    dir: &tempfile::TempDir,
+    served: &[(Address, &str)],
+) -> Result<Vec<(Address, PathBuf)>> {
+    let mut files = Vec::new();
+    for (i, (address, key)) in served.iter().enumerate() {
+        let path = dir.path().join(format!("{i}-{address}.key"));
+        std::fs::write(&path, key)?;
+        files.push((*address, path));
+    }
+    Ok(files)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn own_keys_every_round_on_our_protocol() -> Result<()> {
+    own_keys_every_round(Flavor::Ours).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn own_keys_every_round_on_the_live_fixture() -> Result<()> {
+    own_keys_every_round(Flavor::LiveFixture).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn caller_mode_refused_on_the_live_fixture() -> Result<()> {
+    caller_mode_refused(Flavor::LiveFixture).await
+}
+
+/// Three orchestrators with their own keys, four rounds, each rewarded once per round; the first
+/// round's reward of O1, whose stake grew in that round, is predicted exactly.
+async fn own_keys_every_round(flavor: Flavor) -> Result<()> {
+    let devnet = Devnet::start_flavor(flavor).await?;
+    let keys = tempfile::tempdir()?;
+    let o = [
+        address_of(DEV_KEYS[1])?,
+        address_of(DEV_KEYS[2])?,
+        address_of(DEV_KEYS[3])?,
+    ];
+    let delegator = address_of(DEV_KEYS[5])?;
+    let chain = setup(&devnet, &[(o[0], 1_000), (o[1], 1_200), (o[2], 3_000)]).await?;
+    let support = chain.protocol.reward_caller_support().await?;
+    let expected = match flavor {
+        Flavor::Ours => RewardCallerSupport::Supported,
+        Flavor::LiveFixture => RewardCallerSupport::NotSupported,
+    };
+    assert_eq!(support, expected, "LIP-118 detected");
+    let first = chain.next_round().await?;
+    chain.next_round().await?;
+    let first = first + 1;
+
+    // A delegator bonds to O1 in the round, before its reward: the stake the reward is minted on
+    // is the round's (the bond counts from the next round), not O1's new total.
+    let bm = chain.protocol.addresses.bonding_manager;
+    let token = &chain.protocol.token;
+    token
+        .transfer(delegator, lpt(500))
+        .from(chain.deployer)
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    token
+        .approve(bm, lpt(500))
+        .from(delegator)
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    chain
+        .protocol
+        .bonding_manager
+        .bond(lpt(500), o[0])
+        .from(delegator)
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    let input = lens_input(devnet.controller, support, &o, &[]);
+    let snapshot = read_snapshot(&chain.provider, &input, chain.block().await?).await?;
+    assert_eq!(
+        snapshot.orchestrators[0].totalStake,
+        lpt(1_500),
+        "the pool key has the bond"
+    );
+    let decision = decide(
+        &snapshot,
+        &snapshot.orchestrators[0],
+        o[0],
+        &RoundMemory::default(),
+        &Policy::default(),
+    );
+    let Decision::Reward { hints, estimate } = decision else {
+        bail!("expected a reward decision, got {decision:?}");
+    };
+    let receipt = chain
+        .protocol
+        .bonding_manager
+        .rewardWithHint(hints.0, hints.1)
+        .from(o[0])
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    ensure!(receipt.status(), "O1's reward reverted");
+    assert_eq!(
+        reward_in_receipt(&receipt, o[0]),
+        Some(estimate.reward),
+        "reward predicted exactly"
+    );
+    let after = read_snapshot(&chain.provider, &input, chain.block().await?).await?;
+    assert_eq!(after.orchestrators[0].totalStake, estimate.new_stake);
+
+    // The agent takes over: the rest of this round, then three more.
+    let files = key_files(
+        &keys,
+        &[
+            (o[0], DEV_KEYS[1]),
+            (o[1], DEV_KEYS[2]),
+            (o[2], DEV_KEYS[3]),
+        ],
+    )?;
+    let agent = start_agent(&devnet, &files);
+    chain.wait_rewarded(&o, first).await?;
+    let mut round = first;
+    for _ in 0..3 {
+        // The agent must see its rewards land before the round ends, or it counts a miss.
+        agent.wait_processed(chain.block().await?).await?;
+        round = chain.next_round().await?;
+        chain.wait_rewarded(&o, round).await?;
+        println!("round {round} rewarded");
+    }
+    agent.wait_processed(chain.block().await?).await?;
+    chain.mine(1).await?;
+    agent.wait_confirmed(&o[1..], 4).await?;
+    agent.wait_confirmed(&o[..1], 3).await?;
+    let metrics = agent.stop().await?;
+    let filter = Filter::new()
+        .address(bm)
+        .event_signature(IBondingManager::Reward::SIGNATURE_HASH)
+        .from_block(0);
+    let mut per_round: BTreeMap<(Address, u64), Vec<U256>> = BTreeMap::new();
+    for log in chain.provider.get_logs(&filter).await? {
+        let event = log.log_decode::<IBondingManager::Reward>()?;
+        let block = log.block_number.context("log without block")?;
+        per_round
+            .entry((event.inner.data.transcoder, block / ROUND_LENGTH))
+            .or_default()
+            .push(event.inner.data.amount);
+    }
+    for x in o {
+        let m = metrics.get(x);
+        assert_eq!(m.failures, 0, "no failed attempt for {x}");
+        assert_eq!(m.missed_rounds, 0, "no missed round for {x}");
+        for r in first..=round {
+            let amounts = per_round.get(&(x, r)).cloned().unwrap_or_default();
+            assert_eq!(amounts.len(), 1, "one Reward of {x} in round {r}");
+            assert!(
+                amounts[0] > U256::ZERO,
+                "a non-zero reward of {x} in round {r}"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Caller mode needs LIP-118: refused with an error naming the orchestrator and the signer.
+#[test]
+fn caller_mode_needs_reward_callers() {
+    let (o, own, caller) = (
+        Address::with_last_byte(1),
+        Address::with_last_byte(2),
+        Address::with_last_byte(9),
+    );
+    let served = [(own, own), (o, caller)];
+    assert!(check_reward_callers(RewardCallerSupport::Supported, &served).is_ok());
+    assert!(check_reward_callers(RewardCallerSupport::NotSupported, &served[..1]).is_ok());
+    let err = check_reward_callers(RewardCallerSupport::NotSupported, &served)
+        .err()
+        .unwrap_or_else(|| unreachable!("caller mode accepted"));
+    assert!(matches!(
+        err,
+        AgentError::RewardCallerUnsupported { orchestrator, signer } if orchestrator == o && signer == caller
+    ));
+    let text = err.to_string();
+    for needle in [
+        o.to_string(),
+        caller.to_string(),
+        "no reward callers".to_owned(),
+        "own key".to_owned(),
+    ] {
+        assert!(text.contains(&needle), "`{needle}` in: {text}");
+    }
+}
+
+/// On a deployment without LIP-118 the agent refuses to start in caller mode, before sending or
+/// serving anything.
+async fn caller_mode_refused(flavor: Flavor) -> Result<()> {
+    let devnet = Devnet::start_flavor(flavor).await?;
+    let keys = tempfile::tempdir()?;
+    let o = [address_of(DEV_KEYS[1])?, address_of(DEV_KEYS[2])?];
+    let caller = address_of(DEV_KEYS[4])?;
+    setup(&devnet, &[(o[0], 1_000), (o[1], 1_000)]).await?;
+    let files = key_files(&keys, &[(o[0], DEV_KEYS[1]), (o[1], DEV_KEYS[4])])?;
+    let agent = start_agent(&devnet, &files);
+    let result = tokio::time::timeout(Duration::from_secs(30), agent.handle).await??;
+    match result {
+        Err(AgentError::RewardCallerUnsupported {
+            orchestrator,
+            signer,
+        }) => {
+            assert_eq!((orchestrator, signer), (o[1], caller));
+            Ok(())
+        }
+        other => bail!("expected the caller-mode refusal, got {other:?}"),
+    }
 }
 
 /// `GET http://<addr>/health`: the status code and the body.

@@ -15,7 +15,7 @@ use alloy::{
     rpc::types::{TransactionReceipt, TransactionRequest},
 };
 use anyhow::{Context, Result, ensure};
-use common::{Devnet, ETH};
+use common::{Devnet, ETH, Flavor};
 use livepeer_bindings::IController;
 use livepeer_tickets::{
     check_offline,
@@ -59,7 +59,12 @@ fn orch_sender(net: &Devnet) -> ProviderSender {
 
 /// An active orchestrator and a funded broadcaster (10 ETH deposit, 1 ETH reserve).
 async fn funded_devnet() -> Result<Devnet> {
-    let net = Devnet::start().await?;
+    funded(Flavor::Ours).await
+}
+
+/// The same on `flavor`'s protocol.
+async fn funded(flavor: Flavor) -> Result<Devnet> {
+    let net = Devnet::start_on(flavor).await?;
     net.activate_orchestrator(ORCH, 1_000).await?;
     net.fund_broadcaster(BROADCASTER, 10 * ETH, ETH).await?;
     Ok(net)
@@ -93,7 +98,17 @@ async fn contract_ticket_hash_equals_ours_for_every_vector() -> Result<()> {
 
 #[tokio::test]
 async fn sign_then_redeem_single_and_batch() -> Result<()> {
-    let net = funded_devnet().await?;
+    sign_then_redeem(Flavor::Ours).await
+}
+
+/// The same against the fixture of the live deployment.
+#[tokio::test]
+async fn sign_then_redeem_single_and_batch_on_the_live_fixture() -> Result<()> {
+    sign_then_redeem(Flavor::LiveFixture).await
+}
+
+async fn sign_then_redeem(flavor: Flavor) -> Result<()> {
+    let net = funded(flavor).await?;
     let orch = net.account(ORCH);
     let bm = net.bonding();
     let broker = net.broker();

@@ -135,7 +135,8 @@ async fn per_decision(devnet: &Devnet) -> Result<DecisionFigures> {
     }
     next_round(&protocol, &provider, deployer).await?;
     let served = &orchestrators[..SERVED];
-    let input = lens_input(devnet.controller, served, served);
+    let support = protocol.reward_caller_support().await?;
+    let input = lens_input(devnet.controller, support, served, served);
     let block = provider.get_block_number().await?;
 
     let before = (counter.requests(), counter.calls());

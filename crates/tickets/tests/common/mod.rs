@@ -15,6 +15,7 @@ use anyhow::{Context, Result, ensure};
 use livepeer_bindings::{
     IBondingManager, IController, ILivepeerToken, IRoundsManager, ITicketBroker, contract_id, names,
 };
+pub use livepeer_chain::devnet::Flavor;
 use livepeer_chain::devnet::{self, DEV_KEYS};
 use livepeer_tickets::{AuxData, SignedTicket, Ticket, recipient_rand_hash};
 
@@ -48,7 +49,12 @@ pub struct Devnet {
 impl Devnet {
     /// Starts anvil and runs the Deploy script against it.
     pub async fn start() -> Result<Self> {
-        let chain = devnet::Devnet::start().await?;
+        Self::start_on(Flavor::Ours).await
+    }
+
+    /// Starts anvil with `flavor`'s protocol.
+    pub async fn start_on(flavor: Flavor) -> Result<Self> {
+        let chain = devnet::Devnet::start_flavor(flavor).await?;
         let controller = chain.controller;
         let keys = DEV_KEYS
             .iter()
