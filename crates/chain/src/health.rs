@@ -45,12 +45,23 @@ impl ReadHealth {
         state.consecutive_failed = 0;
     }
 
-    /// Records a failed read; returns the consecutive failures, this one included (the caller
-    /// logs loudly when it reaches [`ReadHealth::max_failed_reads`]).
+    /// Records a failed read; returns the consecutive failures, this one included. Logs an error
+    /// when they reach [`ReadHealth::max_failed_reads`], the read that turns `/health` to 503.
     pub fn failed(&self) -> u32 {
-        let mut state = self.lock();
-        state.consecutive_failed = state.consecutive_failed.saturating_add(1);
-        state.consecutive_failed
+        let failed = {
+            let mut state = self.lock();
+            state.consecutive_failed = state.consecutive_failed.saturating_add(1);
+            state.consecutive_failed
+        };
+        let limit = self.max_failed_reads;
+        if failed == limit {
+            tracing::error!(
+                failed,
+                limit,
+                "CHAIN READS FAILING: {failed} in a row; /health is 503 until a read succeeds"
+            );
+        }
+        failed
     }
 
     /// Failed reads since the last successful one.

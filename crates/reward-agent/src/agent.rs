@@ -373,20 +373,12 @@ impl Agent {
     }
 }
 
-/// Counts a failed read and says so: a warning each time, an error when `/health` turns 503.
+/// Counts a failed read and says so (an error too when `/health` turns 503: `ReadHealth::failed`).
 fn read_failed(metrics: &Metrics, err: &ChainError, block: Option<u64>) {
     let failed = metrics.read_failed();
-    let limit = metrics.health.max_failed_reads();
     match block {
         Some(block) => tracing::warn!(%err, block, failed, "reading the reward state failed"),
         None => tracing::warn!(%err, failed, "reading the head failed"),
-    }
-    if failed == limit {
-        tracing::error!(
-            failed,
-            limit,
-            "CHAIN READS FAILING: {failed} in a row; /health is 503 until a read succeeds"
-        );
     }
 }
 

@@ -237,16 +237,8 @@ impl<S: TxSender> Redeemer<S> {
             }
             Err(RedeemerError::Chain(err)) => {
                 let failed = self.metrics.health.failed();
-                let limit = self.metrics.health.max_failed_reads();
                 self.metrics.count(|c| c.read_errors += 1);
                 tracing::warn!(%err, failed, "pass abandoned: reading the chain failed");
-                if failed == limit {
-                    tracing::error!(
-                        failed,
-                        limit,
-                        "CHAIN READS FAILING: {failed} passes in a row; /health is 503 until a pass succeeds"
-                    );
-                }
             }
             Err(_) => {}
         }
