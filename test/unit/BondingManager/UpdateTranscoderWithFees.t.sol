@@ -68,6 +68,19 @@ contract UpdateTranscoderWithFeesTest is ProtocolTest {
         assertEq(_pendingFees(alice), 0.5 ether, "alice");
     }
 
+    /// @dev Exact fees after a missed reward (docs/compatibility.md): round2 has no reward, so fees
+    /// after round3's reward are valued at round1's factor (`prevRewardRound`), not an empty round2's.
+    function test_updateTranscoderWithFees_afterMissedRoundUsesLastRewardFactor() public {
+        _reward(t1); // round1: CRF1
+        _nextRound(); // round2: no reward
+        uint256 round3 = _nextRound();
+        _reward(t1);
+        _payFees(t1, 1 ether);
+        // CRF1 * (0.5e18 * 1e27 / STAKE2) / 1e27; an empty base (1e27) would give 8.35e22.
+        assertEq(_cff(t1, round3), 233_351_428_099_765_682_952_021, "fee factor over round1's reward factor");
+        assertEq(_cff(t1, round3), CRF1 * (0.5 ether * 1e27 / STAKE2) / 1e27, "formula");
+    }
+
     function test_updateTranscoderWithFees_handComputedAfterEarlierReward() public {
         _payFees(t1, 1 ether); // round1: CFF 2.5e23
         _reward(t1); // round1: CRF1, cumulativeRewards = COMMISSION1
