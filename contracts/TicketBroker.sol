@@ -277,7 +277,9 @@ contract TicketBroker is ITicketBroker, ManagerUpgradeable {
         bytes32 ticketHash = _ticketHash(ticket);
         failure = _checkWinningTicket(ticket, ticketHash, sig, recipientRand, ctx);
         if (failure.length != 0) return (0, failure);
-        (amount, failure) = _debitSender(ticket, ctx.round);
+        // The check above found the ticket unexpired, so this is its last round or an earlier one.
+        (amount, failure) =
+            _debitSender(ticket, ctx.round, ctx.knownCreationRound + ctx.validityPeriod == ctx.round + 1);
         if (failure.length != 0) return (0, failure);
 
         _storage().usedTickets[ticketHash] = true;
@@ -344,9 +346,10 @@ contract TicketBroker is ITicketBroker, ManagerUpgradeable {
         return "";
     }
 
-    /// @dev Debits min(faceValue, deposit + recipient's claimable reserve) from the sender; never zero.
-    /// Writes nothing when it fails.
-    function _debitSender(Ticket calldata ticket, uint256 round)
+    /// @dev Debits the face value from the deposit, then from the recipient's reserve slice. Short of
+    /// it, the ticket is paid all the two hold only in its last redeemable round (`lastRound`): earlier,
+    /// paying less would let a 1-wei top-up burn a ticket for 1 wei. Writes nothing when it fails.
+    function _debitSender(Ticket calldata ticket, uint256 round, bool lastRound)
         internal
         returns (uint256 amount, bytes memory failure)
     {
@@ -360,17 +363,22 @@ contract TicketBroker is ITicketBroker, ManagerUpgradeable {
             return (0, abi.encodeWithSelector(NoFunds.selector, sender));
         }
 
-        // Pay the most the funds allow right now; a ticket is never burned for less.
         uint256 faceValue = ticket.faceValue;
         // slither-disable-next-line uninitialized-local (zero when the deposit covers the ticket)
         uint256 fromReserve;
         if (faceValue <= account.deposit) {
             amount = faceValue;
         } else {
-            uint256 shortfall = faceValue - account.deposit;
-            fromReserve = _claimableReserve(sender, ticket.recipient, account.reserve, round);
-            if (fromReserve > shortfall) fromReserve = shortfall;
-            amount = account.deposit + fromReserve;
+            uint256 claimable = _claimableReserve(sender, ticket.recipient, account.reserve, round);
+            amount = account.deposit + claimable;
+            if (amount >= faceValue) {
+                (amount, fromReserve) = (faceValue, faceValue - account.deposit);
+            } else if (lastRound) {
+                fromReserve = claimable;
+            } else {
+                return
+                    (0, abi.encodeWithSelector(InsufficientFunds.selector, sender, ticket.recipient, faceValue, amount));
+            }
         }
         if (amount == 0) return (0, abi.encodeWithSelector(NothingToPay.selector, sender, ticket.recipient));
 

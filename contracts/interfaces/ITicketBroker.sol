@@ -94,6 +94,9 @@ interface ITicketBroker {
     /// @notice Neither the deposit nor the recipient's reserve slice can pay anything now; the ticket is
     /// left unused so it can be redeemed later.
     error NothingToPay(address sender, address recipient);
+    /// @notice The deposit plus the recipient's reserve slice (`available`) is below the face value
+    /// before the ticket's last redeemable round: the ticket is left unused, to be paid in full later.
+    error InsufficientFunds(address sender, address recipient, uint256 faceValue, uint256 available);
     /// @notice The three batch arrays differ in length.
     error BatchLengthMismatch();
     /// @notice A period of zero rounds was given.
@@ -123,7 +126,9 @@ interface ITicketBroker {
 
     /* REDEMPTION */
 
-    /// @notice Redeems a winning ticket: pays min(faceValue, deposit + recipient's claimable reserve).
+    /// @notice Redeems a winning ticket for its face value, from the deposit and then the recipient's
+    /// reserve slice. When those cannot cover it, it reverts with InsufficientFunds and the ticket stays
+    /// unused, except in the ticket's last redeemable round, which pays all they hold.
     function redeemWinningTicket(Ticket calldata ticket, bytes calldata sig, uint256 recipientRand) external;
 
     /// @notice Redeems several tickets; each succeeds or fails on its own, the batch never reverts
