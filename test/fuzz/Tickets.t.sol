@@ -44,62 +44,44 @@ contract TicketsFuzzTest is BrokerTest {
 
     /* AMOUNTS */
 
-    /// @notice A winning ticket pays exactly min(faceValue, deposit + claimable reserve), where the
-    /// claimable reserve is the recipient's slice (remaining + claimed this round) / 2 minus what it
-    /// already took, after an optional earlier ticket of the round to the other orchestrator or to itself.
-    function testFuzz_redeemWinningTicket_paysMinOfFaceValueAndFunds(
+    /// @notice A winning ticket pays its face value when deposit + claimable reserve covers it and otherwise
+    /// reverts InsufficientFunds, unused, except in its last round, where it pays deposit + claimable. The
+    /// claimable reserve is the recipient's slice (remaining + claimed this round) / 2 minus what it already
+    /// took, after an optional earlier ticket of the round to the other orchestrator or to itself.
+    function testFuzz_redeemWinningTicket_paysFaceValueOrReverts(
         uint256 deposit,
         uint256 reserve,
         uint256 faceValue,
         uint256 earlierFaceValue,
-        uint8 earlierTo
+        uint8 earlierTo,
+        bool lastRound
     ) public {
-        deposit = bound(deposit, 0, MAX_FUNDS);
-        reserve = bound(reserve, 0, MAX_FUNDS);
+        Model memory m;
+        m.deposit = bound(deposit, 0, MAX_FUNDS);
+        m.reserve = bound(reserve, 0, MAX_FUNDS);
         faceValue = bound(faceValue, 1, 3 * MAX_FUNDS);
         earlierFaceValue = bound(earlierFaceValue, 1, 3 * MAX_FUNDS);
-        if (deposit == 0 && reserve == 0) reserve = 1; // NoFunds is a unit test elsewhere
-        _fundBroadcaster(deposit, reserve);
-
-        // Model of the sender's account and of the reserve slices this round.
-        uint256 claimedRound;
-        uint256 claimedByO1;
-        if (earlierTo % 3 != 0) {
-            address earlierRecipient = earlierTo % 3 == 1 ? orchestrator : orchestrator2;
-            uint256 earlierPaid = _expectedPay(deposit, reserve, earlierFaceValue, 0, 0);
-            if (earlierPaid != 0) {
-                _redeem(_ticket(earlierRecipient, earlierFaceValue, WIN_ALWAYS, 1, 7), 7);
-                (deposit, reserve, claimedRound) = _debit(deposit, reserve, earlierFaceValue, earlierPaid);
-                if (earlierRecipient == orchestrator) claimedByO1 = claimedRound;
-            }
-        }
-
-        uint256 slice = (reserve + claimedRound) / 2;
-        uint256 claimable = slice > claimedByO1 ? slice - claimedByO1 : 0;
-        assertEq(broker.claimableReserve(broadcaster, orchestrator), claimable, "claimable = slice - claimed");
-        uint256 expected = faceValue < deposit + claimable ? faceValue : deposit + claimable;
-
+        if (m.deposit == 0 && m.reserve == 0) m.reserve = 1; // NoFunds is a unit test elsewhere
+        address earlierRecipient = earlierTo % 3 == 1 ? orchestrator : orchestrator2;
+        ITicketBroker.Ticket memory earlier = _ticket(earlierRecipient, earlierFaceValue, WIN_ALWAYS, 1, 7);
         ITicketBroker.Ticket memory ticket = _ticket(orchestrator, faceValue, WIN_ALWAYS, 2, 8);
-        if (expected == 0) {
-            bytes memory sig = _sign(broadcasterKey, ticket);
-            // An emptied account fails the funds check before the slice is looked at.
-            vm.expectRevert(
-                deposit == 0 && reserve == 0
-                    ? abi.encodeWithSelector(ITicketBroker.NoFunds.selector, broadcaster)
-                    : abi.encodeWithSelector(ITicketBroker.NothingToPay.selector, broadcaster, orchestrator)
-            );
-            broker.redeemWinningTicket(ticket, sig, 8);
-            return;
-        }
-        uint256 minterBefore = address(minter).balance;
-        vm.expectEmit(address(broker));
-        emit ITicketBroker.WinningTicketTransfer(broadcaster, orchestrator, expected);
-        _redeem(ticket, 8);
+        if (lastRound) _nextRound(); // both tickets were created in the previous round: this is their last
+        _fundBroadcaster(m.deposit, m.reserve);
+        if (earlierTo % 3 != 0) _redeemModelled(m, earlier, 7, lastRound);
 
-        (uint256 depositAfter, uint256 reserveAfter,) = _debit(deposit, reserve, faceValue, expected);
+        uint256 slice = (m.reserve + m.claimedRound) / 2;
+        uint256 claimable = slice > m.claimedByO1 ? slice - m.claimedByO1 : 0;
+        assertEq(broker.claimableReserve(broadcaster, orchestrator), claimable, "claimable = slice - claimed");
+        (uint256 expected, uint256 available) = _expectedPay(m, faceValue, m.claimedByO1, lastRound);
+        assertEq(available, m.deposit + claimable, "available = deposit + claimable");
+        if (!lastRound && expected != 0) assertEq(expected, faceValue, "before its last round: face value or nothing");
+
+        uint256 minterBefore = address(minter).balance;
+        _redeemModelled(m, ticket, 8, lastRound);
         (ITicketBroker.Sender memory sender, ITicketBroker.ReserveInfo memory info) = broker.getSenderInfo(broadcaster);
-        assertEq(sender.deposit, depositAfter, "deposit debited first");
-        assertEq(info.fundsRemaining, reserveAfter, "reserve debited for the shortfall");
+        assertEq(sender.deposit, m.deposit, "deposit debited first, untouched if unpaid");
+        assertEq(info.fundsRemaining, m.reserve, "reserve debited for the shortfall, untouched if unpaid");
+        assertEq(broker.usedTickets(broker.getTicketHash(ticket)), expected != 0, "used iff paid");
         assertEq(address(minter).balance, minterBefore, "redemption moves no ETH");
     }
 
@@ -150,25 +132,66 @@ contract TicketsFuzzTest is BrokerTest {
 
     /* HELPERS */
 
-    /// @dev Pay of a ticket of `faceValue` to `orchestrator` (pool of 2) given the model's state.
-    function _expectedPay(uint256 deposit, uint256 reserve, uint256 faceValue, uint256 claimedRound, uint256 claimedBy)
-        internal
-        pure
-        returns (uint256)
-    {
-        uint256 slice = (reserve + claimedRound) / 2;
-        uint256 claimable = slice > claimedBy ? slice - claimedBy : 0;
-        return faceValue < deposit + claimable ? faceValue : deposit + claimable;
+    /// @dev The sender's account and the reserve claims of the round, as the test expects them.
+    struct Model {
+        uint256 deposit;
+        uint256 reserve;
+        uint256 claimedRound;
+        uint256 claimedByO1;
     }
 
-    /// @dev Deposit first, then the reserve for the rest of `paid`.
-    function _debit(uint256 deposit, uint256 reserve, uint256 faceValue, uint256 paid)
+    /// @dev Redeems `ticket` (to either orchestrator) expecting the model's outcome, and applies it.
+    function _redeemModelled(Model memory m, ITicketBroker.Ticket memory ticket, uint256 rand, bool lastRound)
+        internal
+    {
+        uint256 claimedBy = ticket.recipient == orchestrator ? m.claimedByO1 : m.claimedRound - m.claimedByO1;
+        (uint256 paid, uint256 available) = _expectedPay(m, ticket.faceValue, claimedBy, lastRound);
+        bytes memory sig = _sign(broadcasterKey, ticket);
+        if (paid == 0) {
+            vm.expectRevert(_unpaidError(m, ticket, available, lastRound));
+            broker.redeemWinningTicket(ticket, sig, rand);
+            return;
+        }
+        vm.expectEmit(address(broker));
+        emit ITicketBroker.WinningTicketTransfer(broadcaster, ticket.recipient, paid);
+        broker.redeemWinningTicket(ticket, sig, rand);
+        if (paid <= m.deposit) {
+            m.deposit -= paid;
+            return;
+        }
+        uint256 fromReserve = paid - m.deposit;
+        (m.deposit, m.reserve, m.claimedRound) = (0, m.reserve - fromReserve, m.claimedRound + fromReserve);
+        if (ticket.recipient == orchestrator) m.claimedByO1 += fromReserve;
+    }
+
+    /// @dev What a ticket of `faceValue` to a recipient that took `claimedBy` this round pays (pool of 2; 0:
+    /// it reverts), and what is available to it: the deposit plus its claimable slice.
+    function _expectedPay(Model memory m, uint256 faceValue, uint256 claimedBy, bool lastRound)
         internal
         pure
-        returns (uint256, uint256, uint256 fromReserve)
+        returns (uint256 paid, uint256 available)
     {
-        if (faceValue <= deposit) return (deposit - paid, reserve, 0);
-        fromReserve = paid - deposit;
-        return (0, reserve - fromReserve, fromReserve);
+        uint256 slice = (m.reserve + m.claimedRound) / 2;
+        available = m.deposit + (slice > claimedBy ? slice - claimedBy : 0);
+        if (available >= faceValue) return (faceValue, available);
+        return (lastRound ? available : 0, available);
+    }
+
+    /// @dev The error the contract names for a ticket the model says is unpaid.
+    function _unpaidError(Model memory m, ITicketBroker.Ticket memory ticket, uint256 available, bool lastRound)
+        internal
+        view
+        returns (bytes memory)
+    {
+        // An emptied account fails the funds check before the slice is looked at.
+        if (m.deposit == 0 && m.reserve == 0) {
+            return abi.encodeWithSelector(ITicketBroker.NoFunds.selector, broadcaster);
+        }
+        if (lastRound) {
+            return abi.encodeWithSelector(ITicketBroker.NothingToPay.selector, broadcaster, ticket.recipient);
+        }
+        return abi.encodeWithSelector(
+            ITicketBroker.InsufficientFunds.selector, broadcaster, ticket.recipient, ticket.faceValue, available
+        );
     }
 }

@@ -63,6 +63,18 @@ contract TicketHandler is Test {
     bytes32[] public redeemedHashes;
     mapping(bytes32 ticketHash => uint256) public ghostPaidPerTicket;
     mapping(bytes32 ticketHash => uint256) public ghostRedemptions;
+    /// @dev Every ticket the handler signed (winning or not, paid or not), its face value, and whether a
+    /// successful redemption of it happened in its last redeemable round.
+    bytes32[] public createdHashes;
+    /// @dev Index in createdHashes of the first ticket signed by the latest redeem or batchRedeem call.
+    uint256 public latestCallFirstTicket;
+    mapping(bytes32 ticketHash => uint256) public ghostFaceValue;
+    mapping(bytes32 ticketHash => bool) public ghostPaidInLastRound;
+    /// @dev Per sender, from the calls and the events: what was funded for it, what its tickets paid (the
+    /// WinningTicketTransfer amounts) and what it withdrew itself.
+    mapping(address sender => uint256) public ghostFundedFor;
+    mapping(address sender => uint256) public ghostPaidBy;
+    mapping(address sender => uint256) public ghostWithdrawnBy;
     /// @dev Redemptions that succeeded though the model said they must fail (replays, standby, losers).
     uint256 public ghostUnexpectedSuccesses;
 
@@ -122,6 +134,17 @@ contract TicketHandler is Test {
         return redeemedHashes.length;
     }
 
+    function createdCount() external view returns (uint256) {
+        return createdHashes.length;
+    }
+
+    /// @dev The tickets a call signs are its own: the handler never submits an unpaid ticket again (replays
+    /// resubmit paid ones), so only a call's own tickets can change from unused to used.
+    modifier notingTickets() {
+        latestCallFirstTicket = createdHashes.length;
+        _;
+    }
+
     /* SENDER ACTIONS */
 
     /// @dev mode 0: fundDeposit, 1: fundReserve, 2: fundDepositAndReserve, 3: fundDepositAndReserveFor by a
@@ -145,6 +168,7 @@ contract TicketHandler is Test {
         a.reserve += reserve;
         if (payer == b) a.withdrawRound = 0;
         ghostReserveFundedInRound[b][roundsManager.currentRound()] += reserve;
+        ghostFundedFor[b] += value;
         ghostEthFunded += value;
         ghostFundings++;
     }
@@ -180,6 +204,7 @@ contract TicketHandler is Test {
         broker.withdraw();
         assertEq(b.balance - balanceBefore, a.deposit + a.reserve, "withdraw pays deposit + reserve");
         delete ghostAccount[b];
+        ghostWithdrawnBy[b] += a.deposit + a.reserve;
         ghostEthWithdrawnBySenders += a.deposit + a.reserve;
         ghostWithdrawals++;
     }
@@ -188,14 +213,17 @@ contract TicketHandler is Test {
 
     /// @dev One winning ticket (winProb max, fresh nonce) from a broadcaster to an orchestrator or the
     /// standby transcoder, created this round or (if it was initialized) the previous one.
-    function redeem(uint256 senderSeed, uint256 recipientSeed, uint256 faceValue, bool previousRound) external {
+    function redeem(uint256 senderSeed, uint256 recipientSeed, uint256 faceValue, bool previousRound)
+        external
+        notingTickets
+    {
         uint256 s = senderSeed % broadcasters.length;
         address recipient = recipients[recipientSeed % recipients.length];
         faceValue = bound(faceValue, 1, MAX_FACE);
         (ITicketBroker.Ticket memory ticket, bytes memory sig, uint256 rand) =
             _makeTicket(s, recipient, faceValue, type(uint256).max, previousRound);
 
-        (bool ok, uint256 amount) = _predict(ticket.sender, recipient, faceValue);
+        (bool ok, uint256 amount) = _predict(ticket, recipient, faceValue);
         if (!ok) {
             _expectFailure(ticket, sig, rand);
             return;
@@ -204,16 +232,18 @@ contract TicketHandler is Test {
         vm.recordLogs();
         vm.prank(recipient);
         broker.redeemWinningTicket(ticket, sig, rand);
-        assertEq(_transferred(), amount, "pays min(faceValue, deposit + claimable)");
+        assertEq(_transferred(), amount, "pays faceValue, or deposit + claimable in its last round");
         _noteFees(recipient, feesBefore, amount, 1);
         _record(ticket, sig, rand, amount);
         ghostRedeems++;
     }
 
-    /// @dev 1 to 6 tickets from one broadcaster to one recipient in a batch, one of them (maybe) a loser:
-    /// the batch never reverts, each ticket pays what the model says in order, the loser is skipped.
+    /// @dev 1 to 6 tickets from one broadcaster to one recipient in a batch, one of them (maybe) a loser, all
+    /// created this round or (odd faceSeed) the previous one: the batch never reverts, each ticket pays what
+    /// the model says in order, the loser and the underfunded are skipped.
     function batchRedeem(uint256 senderSeed, uint256 recipientSeed, uint256 count, uint256 faceSeed, uint256 loser)
         external
+        notingTickets
     {
         uint256 s = senderSeed % broadcasters.length;
         address recipient = recipients[recipientSeed % recipients.length];
@@ -226,7 +256,7 @@ contract TicketHandler is Test {
             uint256 face = bound(uint256(keccak256(abi.encode(faceSeed, i))), 1, MAX_FACE);
             // winProb 0 never wins: that ticket is skipped by the batch and left unused.
             (batch[i], batchSigs[i], batchRands[i]) =
-                _makeTicket(s, recipient, face, i == loser ? 0 : type(uint256).max, false);
+                _makeTicket(s, recipient, face, i == loser ? 0 : type(uint256).max, faceSeed % 2 == 1);
         }
         uint256 feesBefore = bm.pendingFees(recipient, 0);
         vm.recordLogs();
@@ -250,7 +280,7 @@ contract TicketHandler is Test {
         for (uint256 i; i < batch.length; i++) {
             bool ok;
             uint256 amount;
-            if (i != loser) (ok, amount) = _predict(batch[i].sender, batch[i].recipient, batch[i].faceValue);
+            if (i != loser) (ok, amount) = _predict(batch[i], batch[i].recipient, batch[i].faceValue);
             assertEq(broker.usedTickets(broker.getTicketHash(batch[i])), ok, "batch redeems exactly the valid tickets");
             if (!ok) {
                 ghostBatchSkips++;
@@ -319,14 +349,33 @@ contract TicketHandler is Test {
             recipientRandHash: keccak256(abi.encodePacked(rand)),
             auxData: abi.encode(round, roundsManager.blockHashForRound(round))
         });
-        bytes32 digest = keccak256(abi.encodePacked("\x19Ethereum Signed Message:\n32", broker.getTicketHash(ticket)));
-        (uint8 v, bytes32 r, bytes32 sv) = vm.sign(keys[s], digest);
-        sig = abi.encodePacked(r, sv, v);
+        sig = _signAndNote(keys[s], ticket);
     }
 
-    /// @dev Whether the model says a winning, valid ticket redeems now, and for how much; on success
-    /// applies it to the model (deposit first, then the recipient's reserve slice).
-    function _predict(address sender, address recipient, uint256 faceValue) internal returns (bool, uint256) {
+    /// @dev Signs `ticket` and notes it among the created tickets.
+    function _signAndNote(uint256 key, ITicketBroker.Ticket memory ticket) internal returns (bytes memory) {
+        bytes32 ticketHash = broker.getTicketHash(ticket);
+        createdHashes.push(ticketHash);
+        ghostFaceValue[ticketHash] = ticket.faceValue;
+        bytes32 digest = keccak256(abi.encodePacked("\x19Ethereum Signed Message:\n32", ticketHash));
+        (uint8 v, bytes32 r, bytes32 sv) = vm.sign(key, digest);
+        return abi.encodePacked(r, sv, v);
+    }
+
+    /// @dev creationRound + ticketValidityPeriod == currentRound + 1.
+    function _inLastRound(ITicketBroker.Ticket memory ticket) internal view returns (bool) {
+        (uint256 creationRound,) = abi.decode(ticket.auxData, (uint256, bytes32));
+        return creationRound + broker.ticketValidityPeriod() == roundsManager.currentRound() + 1;
+    }
+
+    /// @dev Whether the model says a winning, valid ticket redeems now, and for how much: its face value
+    /// when deposit + the recipient's claimable slice covers it, else (only in its last round) all of that;
+    /// on success applies it to the model (deposit first, then the recipient's reserve slice).
+    function _predict(ITicketBroker.Ticket memory ticket, address recipient, uint256 faceValue)
+        internal
+        returns (bool, uint256)
+    {
+        address sender = ticket.sender;
         SenderModel storage a = ghostAccount[sender];
         uint256 round = roundsManager.currentRound();
         if (a.withdrawRound != 0 && round >= a.withdrawRound) return (false, 0); // SenderUnlocked
@@ -340,6 +389,7 @@ contract TicketHandler is Test {
         uint256 already = ghostClaimedBy[sender][round][recipient];
         uint256 claimable = slice > already ? slice - already : 0;
         uint256 shortfall = faceValue - a.deposit;
+        if (claimable < shortfall && !_inLastRound(ticket)) return (false, 0); // InsufficientFunds
         uint256 fromReserve = shortfall < claimable ? shortfall : claimable;
         uint256 amount = a.deposit + fromReserve;
         if (amount == 0) return (false, 0); // NothingToPay
@@ -382,6 +432,8 @@ contract TicketHandler is Test {
         if (ghostRedemptions[ticketHash] == 0) redeemedHashes.push(ticketHash);
         ghostRedemptions[ticketHash]++;
         ghostPaidPerTicket[ticketHash] += amount;
+        if (_inLastRound(ticket)) ghostPaidInLastRound[ticketHash] = true;
+        ghostPaidBy[ticket.sender] += amount;
         ghostPaid += amount;
         tickets.push(ticket);
         sigs.push(sig);

@@ -48,7 +48,7 @@ contract TicketInvariantsTest is BrokerTest {
 
     /* INVARIANTS */
 
-    /// @notice The tickets + reserve campaign (5 invariants). One campaign: every named invariant below (`_check<Name>`) is checked after every
+    /// @notice The tickets + reserve campaign (7 invariants). One campaign: every named invariant below (`_check<Name>`) is checked after every
     /// call of every run.
     function invariant_ticketsAndReserve() public {
         _checkEthConserved();
@@ -56,6 +56,39 @@ contract TicketInvariantsTest is BrokerTest {
         _checkReserveClaimPerRecipientWithinSlice();
         _checkReserveClaimedWithinRoundStart();
         _checkSenderAccounting();
+        _checkTicketUsedOnlyWhenPaidInFullOrInLastRound();
+        _checkSenderFundsLeaveOnlyThroughTicketsAndWithdrawal();
+    }
+
+    /// @notice A ticket is marked used only if a redemption of it succeeded, and then it paid its face value
+    /// or was redeemed in its last round: no front-run, empty slice or too-small deposit burns a ticket for
+    /// less. Checked for the tickets of the latest call: the handler never resubmits an unpaid ticket (replays
+    /// resubmit paid ones, and _checkNoTicketPaidTwice keeps those paid once), so older tickets cannot change.
+    function _checkTicketUsedOnlyWhenPaidInFullOrInLastRound() internal view {
+        for (uint256 i = handler.latestCallFirstTicket(); i < handler.createdCount(); i++) {
+            bytes32 ticketHash = handler.createdHashes(i);
+            bool used = broker.usedTickets(ticketHash);
+            assertEq(used, handler.ghostRedemptions(ticketHash) != 0, "used iff a redemption paid");
+            if (!used) continue;
+            uint256 paid = handler.ghostPaidPerTicket(ticketHash);
+            uint256 faceValue = handler.ghostFaceValue(ticketHash);
+            if (handler.ghostPaidInLastRound(ticketHash)) assertLe(paid, faceValue, "last round: <= face value");
+            else assertEq(paid, faceValue, "before its last round a used ticket paid its face value");
+        }
+    }
+
+    /// @notice A sender's deposit + reserve is exactly what was funded for it minus what its paid tickets
+    /// transferred (the events) and what it withdrew itself.
+    function _checkSenderFundsLeaveOnlyThroughTicketsAndWithdrawal() internal view {
+        for (uint256 i; i < handler.broadcasterCount(); i++) {
+            address b = handler.broadcasters(i);
+            (ITicketBroker.Sender memory sender, ITicketBroker.ReserveInfo memory reserve) = broker.getSenderInfo(b);
+            assertEq(
+                sender.deposit + reserve.fundsRemaining,
+                handler.ghostFundedFor(b) - handler.ghostPaidBy(b) - handler.ghostWithdrawnBy(b),
+                "deposit + reserve = funded - paid by tickets - withdrawn by the sender"
+            );
+        }
     }
 
     /// @notice The Minter holds exactly what was funded minus what senders withdrew and fee earners took,
@@ -185,6 +218,23 @@ contract TicketInvariantsTest is BrokerTest {
         assertEq(handler.ghostWithdrawals(), 1, "withdrawn");
         _checkEthConserved();
         _checkNoTicketPaidTwice();
+        _checkSenderAccounting();
+        _checkTicketUsedOnlyWhenPaidInFullOrInLastRound();
+        _checkSenderFundsLeaveOnlyThroughTicketsAndWithdrawal();
+    }
+
+    /// @notice An underfunded ticket is skipped unused before its last round and settles for what is
+    /// claimable in it, as the handler's model says.
+    function test_handler_defersUnderfundedTicketsUntilTheirLastRound() public {
+        handler.fund(0, 0.5 ether, 3 ether, 2); // slice of 1 ether per orchestrator
+        handler.redeem(0, 0, 2 ether, false); // 0.5 + 1 < 2: deferred
+        assertEq(handler.ghostExpectedFailures(), 1, "deferred");
+        assertEq(handler.ghostRedeems(), 0, "nothing paid");
+        handler.redeem(0, 0, 2 ether, true); // a ticket of the previous round: its last, pays 1.5
+        assertEq(handler.ghostRedeems(), 1, "settled in its last round");
+        assertEq(handler.ghostPaid(), 1.5 ether, "deposit + slice");
+        _checkTicketUsedOnlyWhenPaidInFullOrInLastRound();
+        _checkSenderFundsLeaveOnlyThroughTicketsAndWithdrawal();
         _checkSenderAccounting();
     }
 

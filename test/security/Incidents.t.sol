@@ -115,31 +115,30 @@ contract IncidentsTest is BrokerUnitTest {
         bm.withdrawFees(payable(t2), 1);
     }
 
-    /// Redemption front-run with a dust deposit: a sender (or anyone racing the recipient) left a dust
-    /// deposit so that the winning ticket was redeemed, and burned, for the dust. Now a ticket pays
-    /// min(faceValue, deposit + the recipient's reserve slice) and one that would pay nothing stays unused.
+    /// Redemption front-run with a dust deposit (livepeer/protocol#657): anyone racing the recipient
+    /// with a 1-wei `fundDepositAndReserveFor` got the winning ticket redeemed, and burned, for 1 wei.
+    /// Now a ticket is paid its face value or stays unused; a covered ticket still pays in full.
     function test_incident_redemptionFrontRunWithDustDeposit() public {
-        _fundBroadcaster(1, 4 ether); // 1 wei deposit, 4 ether reserve; pool of 1: slice = 4 ether
-        ITicketBroker.Ticket memory t = _ticket(orchestrator, 2 ether, WIN_ALWAYS, 1, RAND);
+        // The sender's funds are gone; an attacker tops it up with 1 wei just before the redemption.
+        address attacker = makeAddr("attacker");
+        vm.deal(attacker, 1);
+        vm.prank(attacker);
+        broker.fundDepositAndReserveFor{value: 1}(broadcaster, 1, 0);
+        ITicketBroker.Ticket memory t = _ticket(orchestrator, 1 ether, WIN_ALWAYS, 1, RAND);
         bytes memory sig = _sign(broadcasterKey, t);
-        vm.expectEmit(address(broker));
-        emit ITicketBroker.WinningTicketTransfer(broadcaster, orchestrator, 2 ether);
+        vm.expectRevert(
+            abi.encodeWithSelector(ITicketBroker.InsufficientFunds.selector, broadcaster, orchestrator, 1 ether, 1)
+        );
         _redeemWith(t, sig, RAND);
-        assertEq(_deposit(broadcaster), 0, "dust taken");
-        assertEq(_reserve(broadcaster), 2 ether + 1, "the rest of the face value from the reserve");
+        assertFalse(_used(t), "a dust-only ticket is not burned");
+        assertEq(_deposit(broadcaster), 1, "the dust stays");
 
-        // Nothing left to pay from: the ticket reverts and is not burned.
-        vm.prank(broadcaster);
-        broker.unlock();
-        _nextRound();
-        _nextRound();
-        vm.prank(broadcaster);
-        broker.withdraw();
-        _fundBroadcaster(1, 0);
-        ITicketBroker.Ticket memory t2Ticket = _ticket(orchestrator, 1 ether, WIN_ALWAYS, 2, RAND);
-        bytes memory sig2 = _sign(broadcasterKey, t2Ticket);
-        _redeemWith(t2Ticket, sig2, RAND);
-        assertTrue(_used(t2Ticket), "a dust-only ticket pays the dust");
+        // Once the sender funds it, the same ticket pays its face value.
+        _fundBroadcaster(1 ether, 0);
+        vm.expectEmit(address(broker));
+        emit ITicketBroker.WinningTicketTransfer(broadcaster, orchestrator, 1 ether);
+        _redeemWith(t, sig, RAND);
+        assertEq(_deposit(broadcaster), 1, "face value taken, the dust left");
     }
 
     /// Reserve over-claim with Sybil recipients: registering many recipients let a sender's reserve be
@@ -155,7 +154,16 @@ contract IncidentsTest is BrokerUnitTest {
         _fundBroadcaster(0, 8 ether); // slice = 2 ether
         uint256 taken;
         for (uint256 i; i < sybils.length; i++) {
-            _redeem(_ticket(sybils[i], 8 ether, WIN_ALWAYS, 10 + i, RAND), RAND);
+            // A ticket above the slice cannot be paid (InsufficientFunds); one at the slice can, once.
+            ITicketBroker.Ticket memory big = _ticket(sybils[i], 8 ether, WIN_ALWAYS, 10 + i, RAND);
+            bytes memory bigSig = _sign(broadcasterKey, big);
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    ITicketBroker.InsufficientFunds.selector, broadcaster, sybils[i], 8 ether, 2 ether
+                )
+            );
+            _redeemWith(big, bigSig, RAND);
+            _redeem(_ticket(sybils[i], 2 ether, WIN_ALWAYS, 20 + i, RAND), RAND);
             taken += broker.claimedReserve(broadcaster, sybils[i]);
             assertEq(broker.claimedReserve(broadcaster, sybils[i]), 2 ether, "one slice per Sybil");
         }

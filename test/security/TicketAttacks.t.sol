@@ -220,13 +220,15 @@ contract TicketAttacksTest is BrokerUnitTest {
 
     /* NO BURN FOR DUST */
 
-    function test_attack_zeroPaymentTicketRevertsAndStaysUnused() public {
+    function test_attack_unpayableTicketRevertsAndStaysUnused() public {
         _registerMany(3, 1000 ether);
         _nextRound(); // pool of 4
         _fundBroadcaster(0, 3); // 3 wei of reserve: slice 3 / 4 = 0
         ITicketBroker.Ticket memory t = _ticket(orchestrator, 1 ether, WIN_ALWAYS, 1, RAND);
         bytes memory sig = _sign(broadcasterKey, t);
-        vm.expectRevert(abi.encodeWithSelector(ITicketBroker.NothingToPay.selector, broadcaster, orchestrator));
+        vm.expectRevert(
+            abi.encodeWithSelector(ITicketBroker.InsufficientFunds.selector, broadcaster, orchestrator, 1 ether, 0)
+        );
         _redeemWith(t, sig, RAND);
         assertFalse(_used(t), "not burned");
         // Once the sender tops up, the same ticket pays.
@@ -236,44 +238,55 @@ contract TicketAttacksTest is BrokerUnitTest {
         assertEq(_deposit(broadcaster), 0, "face value paid from the deposit");
     }
 
-    function testFuzz_attack_paysMinOfFaceValueAndFunds(
+    /// Whatever an attacker adds to the sender's deposit and reserve just before a redemption, as long as it
+    /// stays below the ticket's shortfall, the ticket reverts unused and the sender keeps every wei; once the
+    /// sender covers the shortfall the same ticket pays its face value.
+    function testFuzz_attack_frontRunBelowShortfallCannotBurnTicket(
         uint256 deposit,
         uint256 reserve,
         uint256 faceValue,
-        uint256 extraTranscoders
+        uint256 extraTranscoders,
+        uint256 frontRun,
+        uint256 toReserve
     ) public {
-        deposit = bound(deposit, 0, 10 ether);
-        reserve = bound(reserve, deposit == 0 ? 1 : 0, 10 ether);
-        faceValue = bound(faceValue, 0, 25 ether);
         extraTranscoders = bound(extraTranscoders, 0, 3);
         _registerMany(extraTranscoders, 1000 ether);
         _nextRound();
         uint256 poolSize = extraTranscoders + 1;
-        assertEq(bm.getTranscoderPoolSize(), poolSize, "pool size");
+        deposit = bound(deposit, 0, 10 ether);
+        reserve = bound(reserve, deposit == 0 ? 1 : 0, 10 ether);
+        uint256 available = deposit + reserve / poolSize; // nothing claimed yet this round
+        faceValue = bound(faceValue, available + 1, 25 ether);
+        // The attacker's top-up, split between deposit and reserve; what it adds to the slice stays short.
+        frontRun = bound(frontRun, 1, faceValue - available);
+        toReserve = bound(toReserve, 0, frontRun);
         vm.deal(broadcaster, deposit + reserve);
         _fundBroadcaster(deposit, reserve);
-
-        // Nothing claimed yet this round: the recipient's slice is reserve / poolSize.
-        uint256 slice = reserve / poolSize;
-        uint256 funds = deposit + slice;
-        uint256 expected = faceValue < funds ? faceValue : funds;
-
         ITicketBroker.Ticket memory t = _ticket(orchestrator, faceValue, WIN_ALWAYS, 1, RAND);
         bytes memory sig = _sign(broadcasterKey, t);
-        if (expected == 0) {
-            vm.expectRevert(abi.encodeWithSelector(ITicketBroker.NothingToPay.selector, broadcaster, orchestrator));
-            _redeemWith(t, sig, RAND);
-            assertFalse(_used(t), "zero payment leaves the ticket unused");
-            return;
-        }
-        vm.expectEmit(address(broker));
-        emit ITicketBroker.WinningTicketTransfer(broadcaster, orchestrator, expected);
+
+        vm.deal(attacker, frontRun);
+        vm.prank(attacker);
+        broker.fundDepositAndReserveFor{value: frontRun}(broadcaster, frontRun - toReserve, toReserve);
+        uint256 availableNow = deposit + frontRun - toReserve + (reserve + toReserve) / poolSize;
+        vm.assume(availableNow < faceValue); // the slice rounds down: a top-up below the shortfall stays below
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITicketBroker.InsufficientFunds.selector, broadcaster, orchestrator, faceValue, availableNow
+            )
+        );
         _redeemWith(t, sig, RAND);
-        uint256 fromDeposit = expected < deposit ? expected : deposit;
-        assertEq(_deposit(broadcaster), deposit - fromDeposit, "deposit debited first");
-        assertEq(_reserve(broadcaster), reserve - (expected - fromDeposit), "shortfall from the reserve");
-        assertTrue(_used(t), "used");
-        assertEq(address(minter).balance, deposit + reserve, "ETH never leaves the Minter on redemption");
+        assertFalse(_used(t), "not burned");
+        assertEq(_deposit(broadcaster), deposit + frontRun - toReserve, "deposit kept, top-up included");
+        assertEq(_reserve(broadcaster), reserve + toReserve, "reserve kept, top-up included");
+
+        vm.deal(broadcaster, faceValue);
+        _fundBroadcaster(faceValue, 0);
+        vm.expectEmit(address(broker));
+        emit ITicketBroker.WinningTicketTransfer(broadcaster, orchestrator, faceValue);
+        _redeemWith(t, sig, RAND);
+        assertTrue(_used(t), "paid in full once covered");
+        assertEq(address(minter).balance, deposit + reserve + frontRun + faceValue, "redemption moves no ETH");
     }
 
     /* SYBIL RECIPIENTS */
@@ -291,26 +304,31 @@ contract TicketAttacksTest is BrokerUnitTest {
         _fundBroadcaster(0, 10 ether); // slice = 10 / 10 = 1 ether
         uint256 nonce;
         for (uint256 i; i < sybils.length; i++) {
-            // Each Sybil asks for the whole reserve, twice.
-            ITicketBroker.Ticket memory t = _ticket(sybils[i], 10 ether, WIN_ALWAYS, ++nonce, RAND);
-            _redeem(t, RAND);
-            ITicketBroker.Ticket memory again = _ticket(sybils[i], 10 ether, WIN_ALWAYS, ++nonce, RAND);
-            bytes memory sig = _sign(broadcasterKey, again);
-            vm.expectRevert(abi.encodeWithSelector(ITicketBroker.NothingToPay.selector, broadcaster, sybils[i]));
-            _redeemWith(again, sig, RAND);
+            // Each Sybil asks for the whole reserve, then for its slice, then for more.
+            _expectInsufficient(_ticket(sybils[i], 10 ether, WIN_ALWAYS, ++nonce, RAND), 1 ether);
+            _redeem(_ticket(sybils[i], 1 ether, WIN_ALWAYS, ++nonce, RAND), RAND);
+            _expectInsufficient(_ticket(sybils[i], 1, WIN_ALWAYS, ++nonce, RAND), 0);
             assertEq(broker.claimedReserve(broadcaster, sybils[i]), 1 ether, "one slice per Sybil");
         }
         assertEq(_reserve(broadcaster), 1 ether, "the honest orchestrator's slice is intact");
         assertEq(broker.claimableReserve(broadcaster, orchestrator), 1 ether, "orchestrator can still claim");
 
-        ITicketBroker.Ticket memory o = _ticket(outsider, 1 ether, WIN_ALWAYS, ++nonce, RAND);
-        bytes memory oSig = _sign(broadcasterKey, o);
         assertEq(broker.claimableReserve(broadcaster, outsider), 0, "non-active claims nothing");
-        vm.expectRevert(abi.encodeWithSelector(ITicketBroker.NothingToPay.selector, broadcaster, outsider));
-        _redeemWith(o, oSig, RAND);
+        _expectInsufficient(_ticket(outsider, 1 ether, WIN_ALWAYS, ++nonce, RAND), 0);
 
-        _redeem(_ticket(orchestrator, 10 ether, WIN_ALWAYS, ++nonce, RAND), RAND);
+        _redeem(_ticket(orchestrator, 1 ether, WIN_ALWAYS, ++nonce, RAND), RAND);
         assertEq(_reserve(broadcaster), 0, "orchestrator took its slice");
+    }
+
+    function _expectInsufficient(ITicketBroker.Ticket memory t, uint256 available) internal {
+        bytes memory sig = _sign(broadcasterKey, t);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITicketBroker.InsufficientFunds.selector, broadcaster, t.recipient, t.faceValue, available
+            )
+        );
+        _redeemWith(t, sig, RAND);
+        assertFalse(_used(t), "deferred, not burned");
     }
 
     /// Sybils that resign mid-round leave the pool at once yet stay active until the round ends, so the
@@ -329,7 +347,10 @@ contract TicketAttacksTest is BrokerUnitTest {
         }
         uint256 nonce;
         for (uint256 i; i < sybils.length; i++) {
-            _tryRedeem(_ticket(sybils[i], 10 ether, WIN_ALWAYS, ++nonce, RAND));
+            // The largest ticket that pays shows the slice this Sybil was given.
+            for (uint256 faceValue = 10 ether; faceValue >= 0.01 ether; faceValue /= 2) {
+                _tryRedeem(_ticket(sybils[i], faceValue, WIN_ALWAYS, ++nonce, RAND));
+            }
             assertLe(broker.claimedReserve(broadcaster, sybils[i]), 1 ether, "no Sybil exceeds the round's slice");
         }
         assertGe(broker.claimableReserve(broadcaster, orchestrator), 1 ether, "honest orchestrator keeps its slice");

@@ -37,6 +37,36 @@ contract TicketBrokerBatchRedeemTest is BrokerUnitTest {
         assertEq(_pendingFees(orchestrator), 0.2 ether, "fees of the two valid tickets");
     }
 
+    /// A ticket the deposit and slice cannot cover in full is skipped and stays unused; the tickets after it
+    /// that can be covered are paid, and the skipped one pays in full once the sender tops up.
+    function test_batchRedeemWinningTickets_skipsUnderfundedTicketsKeepsThemUnused() public {
+        _fundBroadcaster(1 ether, 0);
+        ITicketBroker.Ticket[] memory tickets = new ITicketBroker.Ticket[](3);
+        bytes[] memory sigs = new bytes[](3);
+        uint256[] memory rands = new uint256[](3);
+        uint256[3] memory faceValues = [uint256(0.6 ether), 0.6 ether, 0.4 ether];
+        for (uint256 i; i < 3; i++) {
+            rands[i] = 200 + i;
+            tickets[i] = _ticket(orchestrator, faceValues[i], WIN_ALWAYS, i, rands[i]);
+            sigs[i] = _sign(broadcasterKey, tickets[i]);
+        }
+        vm.expectEmit(address(broker));
+        emit ITicketBroker.WinningTicketTransfer(broadcaster, orchestrator, 0.6 ether);
+        vm.expectEmit(address(broker));
+        emit ITicketBroker.WinningTicketTransfer(broadcaster, orchestrator, 0.4 ether);
+        vm.prank(orchestrator);
+        broker.batchRedeemWinningTickets(tickets, sigs, rands);
+        assertTrue(_used(tickets[0]), "0 paid");
+        assertFalse(_used(tickets[1]), "1: 0.4 left of 0.6, skipped");
+        assertTrue(_used(tickets[2]), "2 paid from what 1 did not take");
+        assertEq(_deposit(broadcaster), 0, "deposit spent on full payments only");
+
+        _fundBroadcaster(0.6 ether, 0);
+        _redeemWith(tickets[1], sigs[1], rands[1]);
+        assertTrue(_used(tickets[1]), "paid in full after the top-up");
+        assertEq(_deposit(broadcaster), 0, "face value paid");
+    }
+
     function test_batchRedeemWinningTickets_neverRevertsWhenAllInvalid() public {
         ITicketBroker.Ticket[] memory tickets = new ITicketBroker.Ticket[](2);
         bytes[] memory sigs = new bytes[](2);

@@ -70,38 +70,94 @@ contract TicketBrokerRedeemWinningTicketTest is BrokerUnitTest {
         address[] memory others = _registerMany(3, 1000 ether);
         _nextRound(); // pool: orchestrator + 3 others
         assertEq(bm.getTranscoderPoolSize(), 4, "pool size");
-        _fundBroadcaster(0.1 ether, 4 ether);
+        _fundBroadcaster(0.5 ether, 4 ether);
         // slice = (4 ether remaining + 0 claimed) / 4 - 0 = 1 ether
         assertEq(broker.claimableReserve(broadcaster, orchestrator), 1 ether, "claimable before");
 
-        ITicketBroker.Ticket memory ticket = _ticket(orchestrator, 1.5 ether, WIN_ALWAYS, 1, RAND);
+        ITicketBroker.Ticket memory ticket = _ticket(orchestrator, 1.2 ether, WIN_ALWAYS, 1, RAND);
         vm.expectEmit(address(broker));
-        emit ITicketBroker.ReserveClaimed(broadcaster, orchestrator, 1 ether);
+        emit ITicketBroker.ReserveClaimed(broadcaster, orchestrator, 0.7 ether);
         vm.expectEmit(address(broker));
-        // 0.1 deposit + 1 reserve slice: less than the 1.5 face value
-        emit ITicketBroker.WinningTicketTransfer(broadcaster, orchestrator, 1.1 ether);
+        // 0.5 deposit + 0.7 of the 1 ether slice: the full face value
+        emit ITicketBroker.WinningTicketTransfer(broadcaster, orchestrator, 1.2 ether);
         vm.expectEmit(address(broker));
         emit ITicketBroker.WinningTicketRedeemed(
-            broadcaster, orchestrator, 1.5 ether, WIN_ALWAYS, 1, RAND, ticket.auxData
+            broadcaster, orchestrator, 1.2 ether, WIN_ALWAYS, 1, RAND, ticket.auxData
         );
         _redeem(ticket, RAND);
 
         assertEq(_deposit(broadcaster), 0, "deposit emptied");
         ITicketBroker.ReserveInfo memory info = broker.getReserveInfo(broadcaster);
-        assertEq(info.fundsRemaining, 3 ether, "reserve 4 - 1");
-        assertEq(info.claimedInCurrentRound, 1 ether, "claimed this round");
-        assertEq(broker.claimedReserve(broadcaster, orchestrator), 1 ether, "claimed by orchestrator");
-        // (3 + 1) / 4 - 1 = 0
-        assertEq(broker.claimableReserve(broadcaster, orchestrator), 0, "orchestrator's slice exhausted");
-        // (3 + 1) / 4 - 0 = 1
+        assertEq(info.fundsRemaining, 3.3 ether, "reserve 4 - 0.7");
+        assertEq(info.claimedInCurrentRound, 0.7 ether, "claimed this round");
+        assertEq(broker.claimedReserve(broadcaster, orchestrator), 0.7 ether, "claimed by orchestrator");
+        // (3.3 + 0.7) / 4 - 0.7 = 0.3
+        assertEq(broker.claimableReserve(broadcaster, orchestrator), 0.3 ether, "orchestrator's slice left");
+        // (3.3 + 0.7) / 4 - 0 = 1
         assertEq(broker.claimableReserve(broadcaster, others[0]), 1 ether, "others keep their slice");
         assertEq(broker.claimedReserve(broadcaster, others[0]), 0, "others claimed nothing");
 
         _nextRound(); // fees credited in the redemption round show from the next
-        assertEq(_pendingFees(orchestrator), 1.1 ether, "fees = amount paid");
-        // new round: (3 + 0) / 4 - 0
-        assertEq(broker.claimableReserve(broadcaster, orchestrator), 0.75 ether, "new slice next round");
+        assertEq(_pendingFees(orchestrator), 1.2 ether, "fees = face value");
+        // new round: (3.3 + 0) / 4 - 0
+        assertEq(broker.claimableReserve(broadcaster, orchestrator), 0.825 ether, "new slice next round");
         assertEq(broker.claimedReserve(broadcaster, orchestrator), 0, "claims are per round");
+    }
+
+    function test_redeemWinningTicket_revertsIfDepositAndSliceBelowFaceValue() public {
+        _registerMany(3, 1000 ether);
+        _nextRound(); // pool of 4: slice = 1 ether
+        _fundBroadcaster(0.1 ether, 4 ether);
+        ITicketBroker.Ticket memory t = _ticket(orchestrator, 1.5 ether, WIN_ALWAYS, 1, RAND);
+        _expectRedeemRevert(
+            t,
+            _sign(broadcasterKey, t),
+            RAND,
+            abi.encodeWithSelector(
+                ITicketBroker.InsufficientFunds.selector, broadcaster, orchestrator, 1.5 ether, 1.1 ether
+            )
+        );
+        assertFalse(_used(t), "ticket stays unused");
+        assertEq(_deposit(broadcaster), 0.1 ether, "deposit untouched");
+        assertEq(_reserve(broadcaster), 4 ether, "reserve untouched");
+        assertEq(broker.claimedReserve(broadcaster, orchestrator), 0, "nothing claimed");
+    }
+
+    function test_redeemWinningTicket_deferredTicketPaysInFullAfterTopUp() public {
+        _registerMany(3, 1000 ether);
+        _nextRound();
+        _fundBroadcaster(0.1 ether, 4 ether);
+        ITicketBroker.Ticket memory t = _ticket(orchestrator, 1.5 ether, WIN_ALWAYS, 1, RAND);
+        bytes memory sig = _sign(broadcasterKey, t);
+        vm.expectPartialRevert(ITicketBroker.InsufficientFunds.selector);
+        _redeemWith(t, sig, RAND);
+
+        vm.deal(broadcaster, 0.4 ether);
+        vm.prank(broadcaster);
+        broker.fundDeposit{value: 0.4 ether}();
+        _redeemWith(t, sig, RAND);
+        assertTrue(_used(t), "paid once topped up");
+        assertEq(_deposit(broadcaster), 0, "deposit 0.5 used");
+        assertEq(_reserve(broadcaster), 3 ether, "shortfall 1 from the slice");
+        _nextRound();
+        assertEq(_pendingFees(orchestrator), 1.5 ether, "the full face value");
+    }
+
+    function test_redeemWinningTicket_paysWhatIsClaimableInLastRound() public {
+        _registerMany(3, 1000 ether);
+        _nextRound();
+        _fundBroadcaster(0.1 ether, 4 ether);
+        ITicketBroker.Ticket memory t = _ticket(orchestrator, 1.5 ether, WIN_ALWAYS, 1, RAND);
+        bytes memory sig = _sign(broadcasterKey, t);
+        _nextRound(); // creationRound + 1: the ticket's last round (validity period 2)
+        vm.expectEmit(address(broker));
+        emit ITicketBroker.ReserveClaimed(broadcaster, orchestrator, 1 ether);
+        vm.expectEmit(address(broker));
+        emit ITicketBroker.WinningTicketTransfer(broadcaster, orchestrator, 1.1 ether);
+        _redeemWith(t, sig, RAND);
+        assertTrue(_used(t), "settled in its last round");
+        assertEq(_deposit(broadcaster), 0, "deposit emptied");
+        assertEq(_reserve(broadcaster), 3 ether, "the whole slice");
     }
 
     function test_redeemWinningTicket_partialSliceClaims() public {
@@ -113,12 +169,22 @@ contract TicketBrokerRedeemWinningTicketTest is BrokerUnitTest {
         assertEq(broker.claimedReserve(broadcaster, orchestrator), 0.4 ether, "claimed 0.4");
         // (1.6 + 0.4) / 2 - 0.4 = 0.6
         assertEq(broker.claimableReserve(broadcaster, orchestrator), 0.6 ether, "claimable 0.6");
-        // second ticket of 1 ether gets only the 0.6 left
+        // a second ticket of 1 ether exceeds the 0.6 left: deferred
+        ITicketBroker.Ticket memory big = _ticket(orchestrator, 1 ether, WIN_ALWAYS, 2, RAND);
+        _expectRedeemRevert(
+            big,
+            _sign(broadcasterKey, big),
+            RAND,
+            abi.encodeWithSelector(
+                ITicketBroker.InsufficientFunds.selector, broadcaster, orchestrator, 1 ether, 0.6 ether
+            )
+        );
+        // one of exactly 0.6 takes the rest of the slice
         vm.expectEmit(address(broker));
         emit ITicketBroker.ReserveClaimed(broadcaster, orchestrator, 0.6 ether);
         vm.expectEmit(address(broker));
         emit ITicketBroker.WinningTicketTransfer(broadcaster, orchestrator, 0.6 ether);
-        _redeem(_ticket(orchestrator, 1 ether, WIN_ALWAYS, 2, RAND), RAND);
+        _redeem(_ticket(orchestrator, 0.6 ether, WIN_ALWAYS, 3, RAND), RAND);
         assertEq(_reserve(broadcaster), 1 ether, "2 - 0.4 - 0.6");
     }
 
@@ -377,19 +443,28 @@ contract TicketBrokerRedeemWinningTicketTest is BrokerUnitTest {
         _fundBroadcaster(0, 1 ether);
         _redeem(_ticket(orchestrator, 0.5 ether, WIN_ALWAYS, 1, RAND), RAND); // the whole slice: 1 / 2
         ITicketBroker.Ticket memory t = _ticket(orchestrator, 0.1 ether, WIN_ALWAYS, 2, RAND);
+        bytes memory sig = _sign(broadcasterKey, t);
+        ITicketBroker.Ticket memory big = _ticket(orchestrator, 0.5 ether, WIN_ALWAYS, 3, RAND);
+        bytes memory bigSig = _sign(broadcasterKey, big);
+        // before its last round a ticket that cannot be paid in full is deferred, even with nothing available
         _expectRedeemRevert(
             t,
-            _sign(broadcasterKey, t),
+            sig,
             RAND,
-            abi.encodeWithSelector(ITicketBroker.NothingToPay.selector, broadcaster, orchestrator)
+            abi.encodeWithSelector(ITicketBroker.InsufficientFunds.selector, broadcaster, orchestrator, 0.1 ether, 0)
         );
         assertFalse(_used(t), "left unused for a later round");
-        _nextRound();
-        _redeem(t, RAND);
-        assertTrue(_used(t), "redeemed from the next round's slice");
+
+        _nextRound(); // the last round of both tickets; a new slice of 0.5 / 2
+        _redeemWith(big, bigSig, RAND); // pays the 0.25 slice: its last round
+        assertEq(_reserve(broadcaster), 0.25 ether, "slice taken");
+        _expectRedeemRevert(
+            t, sig, RAND, abi.encodeWithSelector(ITicketBroker.NothingToPay.selector, broadcaster, orchestrator)
+        );
+        assertFalse(_used(t), "a ticket that pays nothing stays unused");
     }
 
-    function test_redeemWinningTicket_revertsIfNothingToPayNonActiveRecipient() public {
+    function test_redeemWinningTicket_revertsIfNothingAvailableNonActiveRecipient() public {
         address newcomer = makeAddr("newcomer");
         _registerTranscoder(newcomer, 1000 ether, 100_000, 500_000); // active only from next round
         _fundBroadcaster(0, 1 ether);
@@ -399,8 +474,9 @@ contract TicketBrokerRedeemWinningTicketTest is BrokerUnitTest {
             t,
             _sign(broadcasterKey, t),
             RAND,
-            abi.encodeWithSelector(ITicketBroker.NothingToPay.selector, broadcaster, newcomer)
+            abi.encodeWithSelector(ITicketBroker.InsufficientFunds.selector, broadcaster, newcomer, 0.1 ether, 0)
         );
+        assertFalse(_used(t), "ticket stays unused");
     }
 
     function test_redeemWinningTicket_revertsIfRecipientNotActive() public {
