@@ -12,9 +12,9 @@
 //! 8. not in `usedTickets` (`TicketUsed`);
 //! 9. a 65-byte low-s signature by the sender (`InvalidSignature`);
 //! 10. the ticket wins (`TicketDidNotWin`);
-//! 11. the sender is still locked (`SenderUnlocked`), 12. has a deposit or reserve (`NoFunds`),
+//! 11. the sender is still locked (`SenderUnlocked`), 12. has a deposit or reserve (`NoFunds`);
 //! 13. the deposit and the recipient's reserve slice cover the face value (`InsufficientFunds`),
-//! except in the ticket's last redeemable round, and 14. something can be paid (`NothingToPay`).
+//!     except in the ticket's last redeemable round; 14. something can be paid (`NothingToPay`).
 //!
 //! Rules 0–10 are [`check_ticket`] (given the chain state in a [`ChainState`]); rules 11–14 are
 //! [`payable_amount`]. [`check_offline`] is the subset that needs no chain state (3, 7, 9, 10),
