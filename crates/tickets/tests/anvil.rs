@@ -1236,3 +1236,70 @@ async fn a_ticket_in_flight_is_never_sent_again_on(flavor: Flavor) -> Result<()>
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn an_underfunded_ticket_is_rechecked_only_when_funds_or_the_round_change() -> Result<()> {
+    use livepeer_chain::{
+        counter::RequestCounter,
+        provider::{RpcConfig, connect},
+    };
+    let net = small_broadcaster(Flavor::Ours).await?;
+    let orch = net.account(ORCH);
+    let face = U256::from(ETH / 2);
+    let t = net.ticket(SMALL, orch, face, U256::MAX, 1).await?;
+    let hash = t.ticket.hash();
+    // Reads go through a counting provider: a full check costs more requests than a look at the
+    // sender's funds.
+    let counter = RequestCounter::new();
+    let reader = connect(&RpcConfig::new(vec![net.endpoint()]), counter.clone())
+        .await?
+        .provider;
+    let broker = Broker::discover(reader, net.controller).await?;
+    let dir = tempfile::tempdir()?;
+    let mut r = Redeemer::new(
+        broker,
+        orch_sender(&net),
+        Queue::open(dir.path())?,
+        None,
+        config(),
+    );
+    r.submit(t)?;
+    let pass = async |r: &mut Redeemer<ProviderSender>| -> Result<(PassReport, u64)> {
+        let before = counter.requests();
+        let report = r.process_once().await?;
+        Ok((report, counter.requests() - before))
+    };
+    let (report, full) = pass(&mut r).await?;
+    ensure!(report.deferred == vec![hash], "deferred: {report:?}");
+    // Nothing changed: only the funds are read.
+    let (report, skipped) = pass(&mut r).await?;
+    ensure!(report.deferred == vec![hash], "still deferred: {report:?}");
+    ensure!(
+        skipped < full,
+        "an unchanged deferral is not checked again ({skipped} requests, a full check {full})"
+    );
+    // Funds changed but still short (the reserve grows: the slice too): checked again, deferred
+    // with the new amount available.
+    let receipt = net
+        .broker()
+        .fundReserve()
+        .value(U256::from(ETH / 10))
+        .from(net.account(SMALL))
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    ensure!(receipt.status(), "fundReserve reverted");
+    let (report, after_change) = pass(&mut r).await?;
+    ensure!(report.deferred == vec![hash], "still short: {report:?}");
+    ensure!(
+        after_change == full,
+        "checked again: {after_change} vs {full}"
+    );
+    let why = last_error(&r, hash);
+    ensure!(
+        why.contains(&format!("at most {}", U256::from(3 * ETH / 10))),
+        "the new amount available: {why}"
+    );
+    Ok(())
+}

@@ -415,6 +415,11 @@ impl<S: TxSender> Redeemer<S> {
             last_round,
         ) {
             Ok(amount) => amount,
+            // Short only because of tickets made ready earlier this pass: no snapshot (if their
+            // transaction fails, the funds on chain do not change, yet this one may be payable).
+            Err(e @ TicketError::InsufficientFunds { .. }) if available != pass_funds.read => {
+                return Ok(Verdict::Defer(e.to_string_named()));
+            }
             Err(e @ TicketError::InsufficientFunds { .. }) => {
                 return Ok(Verdict::Underfunded {
                     reason: e.to_string_named(),
