@@ -1303,3 +1303,104 @@ async fn an_underfunded_ticket_is_rechecked_only_when_funds_or_the_round_change(
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_ticket_outrun_by_another_is_deferred_without_an_attempt() -> Result<()> {
+    a_ticket_outrun_by_another_on(Flavor::Ours).await
+}
+
+#[tokio::test]
+async fn a_ticket_outrun_by_another_is_deferred_without_an_attempt_on_the_live_fixture()
+-> Result<()> {
+    a_ticket_outrun_by_another_on(Flavor::LiveFixture).await
+}
+
+/// The redeemer's transaction is mined after another redemption that leaves the sender short: it
+/// reverts, and the ticket is deferred (no attempt spent), not retried towards death.
+async fn a_ticket_outrun_by_another_on(flavor: Flavor) -> Result<()> {
+    use alloy::providers::ext::AnvilApi;
+    const OTHER: usize = 6;
+    let net = small_broadcaster(flavor).await?;
+    let orch = net.account(ORCH);
+    // Each 0.15 ETH; together more than the 0.2 ETH the sender can pay this round.
+    let face = U256::from(15 * ETH / 100);
+    let ours = net.ticket(SMALL, orch, face, U256::MAX, 1).await?;
+    let theirs = net.ticket(SMALL, orch, face, U256::MAX, 2).await?;
+    let hash = ours.ticket.hash();
+    let dir = tempfile::tempdir()?;
+    let quick = RedeemerConfig {
+        receipt_timeout: Duration::from_millis(300),
+        ..config()
+    };
+    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, quick).await?;
+    r.submit(ours)?;
+
+    net.provider.anvil_set_auto_mine(false).await?;
+    let report = r.process_once().await?;
+    ensure!(report.transactions.len() == 1, "sent: {report:?}");
+    let tx = report.transactions[0];
+    // Someone else redeems the other ticket with a higher tip: mined first, in the same block.
+    let gwei = 1_000_000_000u128;
+    let _pending = net
+        .broker()
+        .redeemWinningTicket(
+            theirs.ticket.clone().into(),
+            theirs.signature.clone(),
+            theirs.recipient_rand,
+        )
+        .from(net.account(OTHER))
+        .gas(1_000_000)
+        .max_priority_fee_per_gas(100 * gwei)
+        .max_fee_per_gas(1_000 * gwei)
+        .send()
+        .await?;
+    net.provider.anvil_mine(Some(1), None).await?;
+    net.provider.anvil_set_auto_mine(true).await?;
+    ensure!(
+        net.broker()
+            .usedTickets(theirs.ticket.hash())
+            .call()
+            .await?,
+        "the other ticket was redeemed first"
+    );
+    let receipt = net
+        .provider
+        .get_transaction_receipt(tx)
+        .await?
+        .context("our transaction mined")?;
+    ensure!(!receipt.status(), "ours reverted for lack of funds");
+
+    let report = r.process_once().await?;
+    ensure!(
+        report.deferred.contains(&hash) && report.retried.is_empty() && report.dead.is_empty(),
+        "deferred, not retried: {report:?}"
+    );
+    let queued = r.queue().get(&hash).context("queued")?;
+    ensure!(
+        queued.status == TicketStatus::Pending && queued.attempts == 0,
+        "pending without an attempt: {queued:?}"
+    );
+    let why = last_error(&r, hash);
+    ensure!(why.starts_with("InsufficientFunds"), "{why}");
+    ensure!(
+        r.metrics()
+            .render()
+            .contains("redeemer_tickets_deferred 1\n"),
+        "counted as deferred"
+    );
+
+    // Funds return: redeemed in full.
+    let receipt = net
+        .broker()
+        .fundDeposit()
+        .value(face)
+        .from(net.account(SMALL))
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    ensure!(receipt.status(), "fundDeposit reverted");
+    let report = r.process_once().await?;
+    ensure!(report.redeemed == vec![hash], "redeemed: {report:?}");
+    Ok(())
+}

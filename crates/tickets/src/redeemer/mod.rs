@@ -39,7 +39,9 @@
 //! round. A ticket the sender's deposit plus the recipient's reserve slice cannot cover is
 //! *deferred*: it stays pending, no attempt is counted and nothing is sent. It is checked again
 //! only when that sender's funds (`getSenderInfo` and `claimableReserve`, compared with the
-//! snapshot taken when it was deferred) change or a new round starts; in its last round it is
+//! snapshot taken when it was deferred) change or a new round starts. A transaction that fails
+//! because the funds fell short after it was sent (a fresh simulation says so) releases its
+//! ticket back to pending the same way, without an attempt. In its last round it is
 //! redeemed for what is claimable; it dies only when it expires (counted as lost to expiry). The
 //! gauges `redeemer_tickets_deferred` and `redeemer_deferred_face_value_wei` show them; each
 //! change of a ticket's state is logged once (warn), not every pass.
@@ -596,6 +598,20 @@ impl<S: TxSender> Redeemer<S> {
                     .await
                 {
                     Ok(_) => String::new(),
+                    // The sender's funds fell short meanwhile (e.g. other tickets redeemed first):
+                    // the ticket is deferred, not charged an attempt.
+                    Err(SimulationError::Reverted(revert)) if revert.is_insufficient_funds() => {
+                        let reason =
+                            format!("InsufficientFunds: {what} (now reverts with {revert})");
+                        tracing::warn!(
+                            %hash,
+                            %reason,
+                            "ticket deferred: the sender's funds no longer cover its face value"
+                        );
+                        self.queue.record(Record::Released { hash, reason })?;
+                        report.deferred.push(hash);
+                        continue;
+                    }
                     Err(e) => format!(" (now {e})"),
                 },
                 None => String::new(),

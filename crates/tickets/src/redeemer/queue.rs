@@ -10,6 +10,7 @@
 //! | `redeemed` | `hash`, `tx` (or null) | the ticket is used on chain (by `tx`, or found used) |
 //! | `retry` | `hash`, `reason` | an attempt failed; the ticket stays pending (attempts + 1) |
 //! | `deferred` | `hash`, `reason` | not redeemable yet (e.g. unprofitable, underfunded); no attempt counted; a ticket in flight stays in flight |
+//! | `released` | `hash`, `reason` | its transaction resolved without redeeming it through no fault of the ticket (the sender's funds fell short): pending again, no attempt counted |
 //! | `dead` | `hash`, `reason` | the ticket will never be redeemed, and why |
 //! | `inbox` | `offset` | bytes of the inbox file already taken into the journal |
 //!
@@ -140,6 +141,15 @@ pub enum Record {
         /// The ticket.
         hash: B256,
         /// Why it waits.
+        reason: String,
+    },
+    /// The ticket's transaction resolved without redeeming it, and not for a fault of the
+    /// transaction (the sender's funds fell short of the face value meanwhile): pending again, no
+    /// attempt counted.
+    Released {
+        /// The ticket.
+        hash: B256,
+        /// Why it was not redeemed.
         reason: String,
     },
     /// The ticket will never be redeemed.
@@ -284,6 +294,10 @@ impl Queue {
                 if !matches!(t.status, TicketStatus::InFlight { .. }) {
                     t.status = TicketStatus::Pending;
                 }
+                t.last_error = Some(reason);
+            }),
+            Record::Released { hash, reason } => self.update(&hash, |t| {
+                t.status = TicketStatus::Pending;
                 t.last_error = Some(reason);
             }),
             Record::Dead { hash, reason } => self.update(&hash, |t| {
@@ -576,12 +590,39 @@ mod tests {
         let mut q = Queue::open(dir.path())?;
         assert_eq!(q.get(&hash).map(|t| t.status.clone()), Some(in_flight));
         assert_eq!(pending(&q), 0);
-        // Its resolution does.
+        // Its resolution does: a release (no attempt counted), or a retry.
+        q.record(Record::Released {
+            hash,
+            reason: "InsufficientFunds: short".into(),
+        })?;
+        assert_eq!(pending(&q), 1);
+        assert_eq!(q.get(&hash).map(|t| t.attempts), Some(0));
+        q.record(Record::Sent {
+            hashes: vec![hash],
+            tx,
+        })?;
         q.record(Record::Retry {
             hash,
             reason: "transaction reverted".into(),
         })?;
         assert_eq!(pending(&q), 1);
+        assert_eq!(q.get(&hash).map(|t| t.attempts), Some(1));
+        // A released ticket survives a reopen as pending with its reason.
+        q.record(Record::Sent {
+            hashes: vec![hash],
+            tx,
+        })?;
+        q.record(Record::Released {
+            hash,
+            reason: "InsufficientFunds: short".into(),
+        })?;
+        drop(q);
+        let q = Queue::open(dir.path())?;
+        assert_eq!(pending(&q), 1);
+        assert_eq!(
+            q.get(&hash).and_then(|t| t.last_error.clone()).as_deref(),
+            Some("InsufficientFunds: short")
+        );
         Ok(())
     }
 
