@@ -83,8 +83,9 @@ pub enum Command {
     Delegator(AccountArg),
     /// An orchestrator: stake, commission, activation, reward caller, service URI.
     Orchestrator(AccountArg),
-    /// A broadcaster (ticket sender): deposit, reserve, unlock state.
-    Sender(AccountArg),
+    /// A broadcaster (ticket sender): deposit, reserve, unlock state; with --recipient, what a
+    /// ticket to that orchestrator can be paid now.
+    Sender(SenderArgs),
     /// Bond LPT to an orchestrator (to yourself: register as one), or move your bond.
     Bond(BondArgs),
     /// Move part of your bond into an unbonding lock.
@@ -114,6 +115,18 @@ pub enum Command {
 pub struct AccountArg {
     /// The address (default: the account of the configured key).
     pub address: Option<Address>,
+}
+
+/// `sender`.
+#[derive(Debug, Clone, Args)]
+pub struct SenderArgs {
+    /// The broadcaster (default: the account of the configured key).
+    pub address: Option<Address>,
+    /// An orchestrator receiving its tickets: show its claimable reserve slice and `payable now`
+    /// (deposit + slice), the most one ticket to it can be paid; a ticket of a higher face value is
+    /// deferred (not paid) until the broadcaster adds funds, or paid that much in its last round.
+    #[arg(long)]
+    pub recipient: Option<Address>,
 }
 
 /// `bond`.

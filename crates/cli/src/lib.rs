@@ -186,7 +186,7 @@ async fn run_command(cli: Cli) -> anyhow::Result<String> {
         Command::Pool => read::pool(&ctx).await?,
         Command::Delegator(a) => read::delegator(&ctx, ctx.account(a.address)?).await?,
         Command::Orchestrator(a) => read::orchestrator(&ctx, ctx.account(a.address)?).await?,
-        Command::Sender(a) => read::sender(&ctx, ctx.account(a.address)?).await?,
+        Command::Sender(a) => read::sender(&ctx, ctx.account(a.address)?, a.recipient).await?,
         Command::Bond(a) => write::bond(&ctx, a).await?,
         Command::Unbond(a) => write::unbond(&ctx, a).await?,
         Command::Rebond(a) => write::rebond(&ctx, a).await?,

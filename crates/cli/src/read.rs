@@ -5,6 +5,7 @@ use alloy::{
     providers::Provider,
 };
 use livepeer_chain::hints::read_pool;
+use livepeer_tickets::SenderFunds;
 use serde_json::json;
 
 use crate::{
@@ -316,8 +317,12 @@ pub async fn orchestrator(ctx: &Ctx, addr: Address) -> anyhow::Result<Output> {
     Ok(Output { json, human })
 }
 
-/// `sender <addr>`.
-pub async fn sender(ctx: &Ctx, addr: Address) -> anyhow::Result<Output> {
+/// `sender <addr> [--recipient <o>]`.
+pub async fn sender(
+    ctx: &Ctx,
+    addr: Address,
+    recipient: Option<Address>,
+) -> anyhow::Result<Output> {
     let p = &ctx.protocol;
     let tb = &p.ticket_broker;
     let round = p.rounds_manager.currentRound().call().await?;
@@ -331,7 +336,7 @@ pub async fn sender(ctx: &Ctx, addr: Address) -> anyhow::Result<Output> {
     } else {
         "unlocked".to_owned()
     };
-    let json = json!({
+    let mut json = json!({
         "address": addr,
         "round": s(round),
         "deposit": s(info.sender_.deposit),
@@ -348,7 +353,7 @@ pub async fn sender(ctx: &Ctx, addr: Address) -> anyhow::Result<Output> {
         }
         _ => format!("unlocked since round {withdraw_round}: withdrawable now"),
     };
-    let human = kv(&[
+    let mut rows = vec![
         ("address", addr.to_string()),
         ("deposit", eth(info.sender_.deposit)),
         ("reserve", eth(info.reserve.fundsRemaining)),
@@ -356,8 +361,64 @@ pub async fn sender(ctx: &Ctx, addr: Address) -> anyhow::Result<Output> {
             "claimed this round",
             eth(info.reserve.claimedInCurrentRound),
         ),
-        ("state", state_text),
-        ("ETH balance", eth(eth_balance)),
-    ]);
+    ];
+    if let Some(recipient) = recipient {
+        let claimable_reserve = tb.claimableReserve(addr, recipient).call().await?;
+        let payable = payable_now(
+            &SenderFunds {
+                deposit: info.sender_.deposit,
+                reserve: info.reserve.fundsRemaining,
+                withdraw_round,
+                claimable_reserve,
+            },
+            round,
+        );
+        json["recipient"] = json!(recipient);
+        json["claimableReserve"] = json!(s(claimable_reserve));
+        json["payableNow"] = json!(s(payable));
+        rows.push(("recipient", recipient.to_string()));
+        rows.push(("claimable reserve", eth(claimable_reserve)));
+        rows.push((
+            "payable now",
+            format!(
+                "{} (the most one ticket to the recipient is paid now; a higher face value is deferred)",
+                eth(payable)
+            ),
+        ));
+    }
+    rows.push(("state", state_text));
+    rows.push(("ETH balance", eth(eth_balance)));
+    let human = kv(&rows);
     Ok(Output { json, human })
+}
+
+/// The most one ticket can be paid now: deposit + the recipient's claimable reserve slice
+/// ([`SenderFunds::available`], the TicketBroker's rule), nothing once the sender is unlocked.
+pub fn payable_now(funds: &SenderFunds, round: U256) -> U256 {
+    if !funds.withdraw_round.is_zero() && round >= funds.withdraw_round {
+        U256::ZERO
+    } else {
+        funds.available()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payable_now_is_deposit_plus_slice_while_locked() {
+        let funds = |withdraw_round: u64| SenderFunds {
+            deposit: U256::from(40u64),
+            reserve: U256::from(20u64),
+            withdraw_round: U256::from(withdraw_round),
+            claimable_reserve: U256::from(300u64),
+        };
+        let round = U256::from(10u64);
+        // The slice is capped by the reserve left.
+        assert_eq!(payable_now(&funds(0), round), U256::from(60u64));
+        // Unlocking: still pays until the withdraw round.
+        assert_eq!(payable_now(&funds(11), round), U256::from(60u64));
+        assert_eq!(payable_now(&funds(10), round), U256::ZERO);
+    }
 }

@@ -716,6 +716,51 @@ async fn every_command(flavor: Flavor) -> TestResult {
     assert_eq!(wei(&sdr["deposit"]), e18(1));
     assert_eq!(wei(&sdr["reserve"]), e18(1) / U256::from(2));
     assert_eq!(sdr["state"], "locked");
+    assert!(
+        sdr.get("payableNow").is_none(),
+        "only with --recipient: {sdr}"
+    );
+    // With --recipient: O1's slice of the reserve, and the most one ticket to O1 is paid now.
+    let to_o1 = env.json(
+        None,
+        &["sender", &bc.to_string(), "--recipient", &o1.to_string()],
+    );
+    let slice = wei(&to_o1["claimableReserve"]);
+    assert!(
+        slice > U256::ZERO && slice <= e18(1) / U256::from(2),
+        "an active orchestrator's slice: {to_o1}"
+    );
+    assert_eq!(wei(&to_o1["payableNow"]), e18(1) + slice, "{to_o1}");
+    assert_eq!(
+        to_o1["recipient"].as_str().map(str::to_lowercase),
+        Some(lower(o1))
+    );
+    // Not an orchestrator: no slice, the deposit alone.
+    let to_caller = env.json(
+        None,
+        &[
+            "sender",
+            &bc.to_string(),
+            "--recipient",
+            &caller.to_string(),
+        ],
+    );
+    assert_eq!(
+        wei(&to_caller["claimableReserve"]),
+        U256::ZERO,
+        "{to_caller}"
+    );
+    assert_eq!(wei(&to_caller["payableNow"]), e18(1), "{to_caller}");
+    let human = env.run(
+        None,
+        &["sender", &bc.to_string(), "--recipient", &o1.to_string()],
+        "",
+    );
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("claimable reserve") && text.contains("payable now"),
+        "{text}"
+    );
 
     // --- O1 redeems a winning ticket of the broadcaster, then withdraws its fees ---
     redeem_ticket(&env, O1, BROADCASTER, e18(1) / U256::from(10)).await?;

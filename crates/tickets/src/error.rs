@@ -83,6 +83,22 @@ pub enum TicketError {
         /// The ticket's sender.
         sender: Address,
     },
+    /// The deposit and the recipient's reserve slice together are below the face value: the ticket
+    /// is not paid (never partly) and stays unused, redeemable once the sender's funds cover it or
+    /// in its last round. A deferral, not a failure.
+    #[error(
+        "{sender} can pay {recipient} at most {available} wei now, below the face value {face_value}"
+    )]
+    InsufficientFunds {
+        /// The ticket's sender.
+        sender: Address,
+        /// The ticket's recipient.
+        recipient: Address,
+        /// The ticket's face value.
+        face_value: U256,
+        /// Deposit + the recipient's claimable reserve slice.
+        available: U256,
+    },
     /// Neither the deposit nor the recipient's reserve slice can pay anything now.
     #[error("nothing can be paid to {recipient} from {sender} right now")]
     NothingToPay {
@@ -111,6 +127,7 @@ impl TicketError {
             Self::SenderUnlocked { .. } => "SenderUnlocked",
             Self::NoFunds { .. } => "NoFunds",
             Self::NothingToPay { .. } => "NothingToPay",
+            Self::InsufficientFunds { .. } => "InsufficientFunds",
         }
     }
 
@@ -121,7 +138,8 @@ impl TicketError {
 
     /// Whether the ticket can never be redeemed after this error, whatever happens on chain later.
     ///
-    /// The others (round not initialized, sender without funds or unlocked, nothing payable) can
+    /// The others (round not initialized, sender without funds or unlocked, funds short of the face
+    /// value, nothing payable) can
     /// clear before the ticket expires; [`TicketError::TicketUsed`] is final too.
     pub fn is_permanent(&self) -> bool {
         !matches!(
@@ -130,6 +148,7 @@ impl TicketError {
                 | Self::SenderUnlocked { .. }
                 | Self::NoFunds { .. }
                 | Self::NothingToPay { .. }
+                | Self::InsufficientFunds { .. }
         )
     }
 }

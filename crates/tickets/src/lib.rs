@@ -50,4 +50,6 @@ pub use ticket::{
     derive_recipient_rand, eth_sign_digest, generate_recipient_rand, is_winning,
     recipient_rand_hash, verify_signature,
 };
-pub use validate::{ChainState, SenderFunds, check_offline, check_ticket, is_live, payable_amount};
+pub use validate::{
+    ChainState, SenderFunds, check_offline, check_ticket, is_last_round, is_live, payable_amount,
+};

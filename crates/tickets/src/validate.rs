@@ -12,10 +12,11 @@
 //! 8. not in `usedTickets` (`TicketUsed`);
 //! 9. a 65-byte low-s signature by the sender (`InvalidSignature`);
 //! 10. the ticket wins (`TicketDidNotWin`);
-//! 11. the sender is still locked (`SenderUnlocked`), 12. has a deposit or reserve (`NoFunds`), and
-//! 13. something can be paid (`NothingToPay`).
+//! 11. the sender is still locked (`SenderUnlocked`), 12. has a deposit or reserve (`NoFunds`);
+//! 13. the deposit and the recipient's reserve slice cover the face value (`InsufficientFunds`),
+//!     except in the ticket's last redeemable round; 14. something can be paid (`NothingToPay`).
 //!
-//! Rules 0–10 are [`check_ticket`] (given the chain state in a [`ChainState`]); rules 11–13 are
+//! Rules 0–10 are [`check_ticket`] (given the chain state in a [`ChainState`]); rules 11–14 are
 //! [`payable_amount`]. [`check_offline`] is the subset that needs no chain state (3, 7, 9, 10),
 //! which is what `test/vectors/tickets.json` covers.
 
@@ -112,14 +113,31 @@ pub fn check_offline(signed: &SignedTicket) -> Result<AuxData, TicketError> {
     Ok(aux)
 }
 
-/// Rules 11–13: what redeeming a ticket of `face_value` pays now, as `_debitSender` computes it:
-/// the face value from the deposit, any shortfall from the recipient's claimable reserve slice.
+impl SenderFunds {
+    /// The most a ticket to this recipient can be paid now: the deposit plus the recipient's
+    /// claimable reserve slice (capped by what the reserve still holds), `deposit + claimable` in
+    /// `_debitSender`. A ticket whose face value is above this defers (see [`payable_amount`]).
+    pub fn available(&self) -> U256 {
+        self.deposit
+            .saturating_add(self.claimable_reserve.min(self.reserve))
+    }
+}
+
+/// Rules 11–13: what redeeming a ticket of `face_value` pays now, as `_debitSender` computes it.
+///
+/// A ticket is paid its full face value (from the deposit, any shortfall from the recipient's
+/// claimable reserve slice) or not at all: when [`SenderFunds::available`] is below the face value
+/// the contract reverts with `InsufficientFunds` ([`TicketError::InsufficientFunds`]) and the ticket
+/// stays unused, to be redeemed later. The exception is the ticket's last redeemable round
+/// (`last_round`, see [`is_last_round`]): there it pays everything available, and `NothingToPay`
+/// when that is zero.
 pub fn payable_amount(
     face_value: U256,
     sender: Address,
     recipient: Address,
     funds: &SenderFunds,
     current_round: U256,
+    last_round: bool,
 ) -> Result<U256, TicketError> {
     if funds.withdraw_round != U256::ZERO && current_round >= funds.withdraw_round {
         return Err(TicketError::SenderUnlocked { sender });
@@ -130,14 +148,36 @@ pub fn payable_amount(
     let amount = if face_value <= funds.deposit {
         face_value
     } else {
-        let shortfall = face_value - funds.deposit;
-        let claimable = funds.claimable_reserve.min(funds.reserve);
-        funds.deposit + shortfall.min(claimable)
+        let available = funds.available();
+        if available >= face_value {
+            face_value
+        } else if last_round {
+            available
+        } else {
+            return Err(TicketError::InsufficientFunds {
+                sender,
+                recipient,
+                face_value,
+                available,
+            });
+        }
     };
     if amount.is_zero() {
         return Err(TicketError::NothingToPay { sender, recipient });
     }
     Ok(amount)
+}
+
+/// Whether `current_round` is the last round a ticket created in `creation_round` can be redeemed
+/// in: `creationRound + ticketValidityPeriod == currentRound + 1`. In that round an underfunded
+/// ticket is paid what is available instead of reverting `InsufficientFunds`.
+pub fn is_last_round(
+    creation_round: U256,
+    ticket_validity_period: U256,
+    current_round: U256,
+) -> bool {
+    creation_round.saturating_add(ticket_validity_period)
+        == current_round.saturating_add(U256::from(1u64))
 }
 
 /// Whether a ticket created in `creation_round` can still be redeemed in `current_round`:
@@ -298,20 +338,52 @@ mod tests {
         let sender = Address::repeat_byte(2);
         let recipient = Address::repeat_byte(3);
         let round = U256::from(ROUND);
-        let pay = |face: u64, funds: SenderFunds| {
-            payable_amount(U256::from(face), sender, recipient, &funds, round)
+        let pay_in = |last: bool, face: u64, funds: SenderFunds| {
+            payable_amount(U256::from(face), sender, recipient, &funds, round, last)
         };
+        let pay = |face: u64, funds: SenderFunds| pay_in(false, face, funds);
         let funds = |deposit: u64, reserve: u64, claimable: u64, withdraw: u64| SenderFunds {
             deposit: U256::from(deposit),
             reserve: U256::from(reserve),
             withdraw_round: U256::from(withdraw),
             claimable_reserve: U256::from(claimable),
         };
+        let short = |face: u64, available: u64| {
+            Err(TicketError::InsufficientFunds {
+                sender,
+                recipient,
+                face_value: U256::from(face),
+                available: U256::from(available),
+            })
+        };
+        // The deposit covers it.
         assert_eq!(pay(100, funds(1000, 0, 0, 0)), Ok(U256::from(100u64)));
-        assert_eq!(pay(100, funds(40, 500, 30, 0)), Ok(U256::from(70u64)));
+        assert_eq!(pay(100, funds(100, 0, 0, 0)), Ok(U256::from(100u64)));
+        // Deposit + slice covers it: full face value.
         assert_eq!(pay(100, funds(40, 500, 300, 0)), Ok(U256::from(100u64)));
+        assert_eq!(pay(100, funds(40, 500, 60, 0)), Ok(U256::from(100u64)));
+        // Short: reverts, whatever part could be paid (never a partial payment).
+        assert_eq!(pay(100, funds(40, 500, 30, 0)), short(100, 70));
+        assert_eq!(pay(100, funds(40, 500, 59, 0)), short(100, 99));
+        assert_eq!(pay(100, funds(0, 500, 0, 0)), short(100, 0));
+        assert_eq!(pay(100, funds(99, 0, 0, 0)), short(100, 99));
+        // The slice is capped by what the reserve holds.
+        assert_eq!(pay(100, funds(40, 20, 300, 0)), short(100, 60));
+        // Last round: pays what is available, NothingToPay when nothing is.
         assert_eq!(
-            pay(100, funds(0, 500, 0, 0)),
+            pay_in(true, 100, funds(40, 500, 30, 0)),
+            Ok(U256::from(70u64))
+        );
+        assert_eq!(
+            pay_in(true, 100, funds(40, 20, 300, 0)),
+            Ok(U256::from(60u64))
+        );
+        assert_eq!(
+            pay_in(true, 100, funds(40, 500, 300, 0)),
+            Ok(U256::from(100u64))
+        );
+        assert_eq!(
+            pay_in(true, 100, funds(0, 500, 0, 0)),
             Err(TicketError::NothingToPay { sender, recipient })
         );
         assert_eq!(
@@ -334,6 +406,28 @@ mod tests {
     }
 
     #[test]
+    fn available_and_last_round() {
+        let f = SenderFunds {
+            deposit: U256::from(40u64),
+            reserve: U256::from(20u64),
+            withdraw_round: U256::ZERO,
+            claimable_reserve: U256::from(300u64),
+        };
+        assert_eq!(f.available(), U256::from(60u64));
+        let f = SenderFunds {
+            reserve: U256::from(500u64),
+            ..f
+        };
+        assert_eq!(f.available(), U256::from(340u64));
+        let r = |x: u64| U256::from(x);
+        // Created in 10 with a period of 2: redeemable in 10 and 11, 11 is the last.
+        assert!(!is_last_round(r(10), r(2), r(10)));
+        assert!(is_last_round(r(10), r(2), r(11)));
+        assert!(!is_last_round(r(10), r(2), r(12)));
+        assert!(is_live(r(10), r(2), r(11)) && !is_live(r(10), r(2), r(12)));
+    }
+
+    #[test]
     fn permanence() {
         assert!(TicketError::TicketDidNotWin.is_permanent());
         assert!(TicketError::RecipientRandMismatch.is_permanent());
@@ -344,5 +438,13 @@ mod tests {
             .is_permanent()
         );
         assert!(!TicketError::RoundNotInitialized { round: U256::ZERO }.is_permanent());
+        let short = TicketError::InsufficientFunds {
+            sender: Address::ZERO,
+            recipient: Address::ZERO,
+            face_value: U256::from(2u64),
+            available: U256::from(1u64),
+        };
+        assert!(!short.is_permanent());
+        assert_eq!(short.contract_name(), "InsufficientFunds");
     }
 }

@@ -950,3 +950,457 @@ async fn a_ticket_that_expires_while_reads_fail_is_missed_and_health_says_why() 
     cancel.cancel();
     Ok(())
 }
+
+/// A broadcaster of its own with a small deposit and reserve (0.1 ETH each), for underfunded
+/// tickets. The orchestrator is the only active one: its reserve slice is the whole reserve.
+const SMALL: usize = 5;
+const SMALL_FUNDS: u128 = ETH / 10;
+
+async fn small_broadcaster(flavor: Flavor) -> Result<Devnet> {
+    let net = Devnet::start_on(flavor).await?;
+    net.activate_orchestrator(ORCH, 1_000).await?;
+    net.fund_broadcaster(SMALL, SMALL_FUNDS, SMALL_FUNDS)
+        .await?;
+    Ok(net)
+}
+
+fn last_error(r: &Redeemer<impl TxSender>, hash: B256) -> String {
+    r.queue()
+        .get(&hash)
+        .and_then(|t| t.last_error.clone())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn underfunded_then_topped_up() -> Result<()> {
+    underfunded_then_topped_up_on(Flavor::Ours).await
+}
+
+#[tokio::test]
+async fn underfunded_then_topped_up_on_the_live_fixture() -> Result<()> {
+    underfunded_then_topped_up_on(Flavor::LiveFixture).await
+}
+
+async fn underfunded_then_topped_up_on(flavor: Flavor) -> Result<()> {
+    let net = small_broadcaster(flavor).await?;
+    let orch = net.account(ORCH);
+    let broker = net.broker();
+    // 0.5 ETH against 0.1 deposit + 0.1 reserve slice: it defers.
+    let face = U256::from(ETH / 2);
+    let t = net.ticket(SMALL, orch, face, U256::MAX, 1).await?;
+    let hash = t.ticket.hash();
+    let dir = tempfile::tempdir()?;
+    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, config()).await?;
+    r.submit(t)?;
+
+    for pass in 0..2 {
+        let report = r.process_once().await?;
+        ensure!(
+            report.deferred == vec![hash] && report.transactions.is_empty(),
+            "pass {pass}: deferred, nothing sent: {report:?}"
+        );
+        ensure!(
+            status(&r, hash) == Some(TicketStatus::Pending),
+            "pending: {:?}",
+            status(&r, hash)
+        );
+        let why = last_error(&r, hash);
+        ensure!(why.starts_with("InsufficientFunds"), "reason: {why}");
+        ensure!(
+            r.queue().get(&hash).map(|t| t.attempts) == Some(0),
+            "no attempt counted"
+        );
+    }
+    let text = r.metrics().render();
+    ensure!(
+        text.contains("redeemer_tickets_deferred 1\n"),
+        "deferred gauge:\n{text}"
+    );
+    ensure!(
+        text.contains(&format!("redeemer_deferred_face_value_wei {face}\n")),
+        "deferred face value gauge:\n{text}"
+    );
+    // The contract agrees: nothing was paid, the ticket is unused.
+    ensure!(!broker.usedTickets(hash).call().await?, "still unused");
+
+    // The sender tops its deposit up to cover the face value: redeemed in full at the next pass.
+    let top_up = face - U256::from(SMALL_FUNDS);
+    let receipt = broker
+        .fundDeposit()
+        .value(top_up)
+        .from(net.account(SMALL))
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    ensure!(receipt.status(), "fundDeposit reverted");
+    let report = r.process_once().await?;
+    ensure!(
+        report.redeemed == vec![hash] && report.transactions.len() == 1,
+        "redeemed after the top-up: {report:?}"
+    );
+    ensure!(broker.usedTickets(hash).call().await?, "used on chain");
+    let info = broker.getSenderInfo(net.account(SMALL)).call().await?;
+    ensure!(
+        info.sender_.deposit.is_zero() && info.reserve.fundsRemaining == U256::from(SMALL_FUNDS),
+        "paid in full from the deposit, reserve untouched: deposit {} reserve {}",
+        info.sender_.deposit,
+        info.reserve.fundsRemaining
+    );
+
+    // Exactly once: later passes send nothing.
+    let report = r.process_once().await?;
+    ensure!(report.transactions.is_empty(), "nothing more: {report:?}");
+    let c = r.metrics().counters();
+    ensure!(
+        c.txs_sent == 1 && c.redeemed == 1 && c.face_value_redeemed == face,
+        "{c:?}"
+    );
+    ensure!(
+        r.metrics()
+            .render()
+            .contains("redeemer_tickets_deferred 0\n"),
+        "no longer deferred"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn underfunded_until_last_round() -> Result<()> {
+    underfunded_until_last_round_on(Flavor::Ours).await
+}
+
+#[tokio::test]
+async fn underfunded_until_last_round_on_the_live_fixture() -> Result<()> {
+    underfunded_until_last_round_on(Flavor::LiveFixture).await
+}
+
+async fn underfunded_until_last_round_on(flavor: Flavor) -> Result<()> {
+    let net = small_broadcaster(flavor).await?;
+    let orch = net.account(ORCH);
+    let broker = net.broker();
+    let face = U256::from(ETH / 2);
+    let t = net.ticket(SMALL, orch, face, U256::MAX, 1).await?;
+    let hash = t.ticket.hash();
+    let dir = tempfile::tempdir()?;
+    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, config()).await?;
+    r.submit(t)?;
+
+    let report = r.process_once().await?;
+    ensure!(
+        report.deferred == vec![hash] && report.transactions.is_empty(),
+        "deferred in its first round: {report:?}"
+    );
+    ensure!(
+        last_error(&r, hash).starts_with("InsufficientFunds"),
+        "{}",
+        last_error(&r, hash)
+    );
+
+    // ticketValidityPeriod is 2: the next round is its last. It is paid what is claimable there:
+    // the whole deposit and the orchestrator's slice of the reserve (all of it: the only one active).
+    net.next_round().await?;
+    let report = r.process_once().await?;
+    ensure!(
+        report.redeemed == vec![hash] && report.transactions.len() == 1,
+        "redeemed in its last round: {report:?}"
+    );
+    ensure!(broker.usedTickets(hash).call().await?, "used on chain");
+    let info = broker.getSenderInfo(net.account(SMALL)).call().await?;
+    ensure!(
+        info.sender_.deposit.is_zero() && info.reserve.fundsRemaining.is_zero(),
+        "deposit and reserve paid out: deposit {} reserve {}",
+        info.sender_.deposit,
+        info.reserve.fundsRemaining
+    );
+    let claimed = broker
+        .claimedReserve(net.account(SMALL), orch)
+        .call()
+        .await?;
+    ensure!(
+        claimed == U256::from(SMALL_FUNDS),
+        "claimed the reserve slice: {claimed}"
+    );
+    let report = r.process_once().await?;
+    ensure!(report.transactions.is_empty(), "nothing more: {report:?}");
+    ensure!(r.metrics().counters().expired == 0, "not lost to expiry");
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_underfunded_ticket_that_expires_is_counted_as_lost() -> Result<()> {
+    // Deferred, then never looked at in its last round (the redeemer was not running): it expires
+    // unredeemed, and its face value is counted as lost.
+    let net = Devnet::start().await?;
+    net.activate_orchestrator(ORCH, 1_000).await?;
+    net.fund_broadcaster(SMALL, SMALL_FUNDS, 0).await?;
+    let orch = net.account(ORCH);
+    let face = U256::from(ETH / 2);
+    let t = net.ticket(SMALL, orch, face, U256::MAX, 1).await?;
+    let hash = t.ticket.hash();
+    let dir = tempfile::tempdir()?;
+    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, config()).await?;
+    r.submit(t)?;
+    let report = r.process_once().await?;
+    ensure!(report.deferred == vec![hash], "deferred: {report:?}");
+    // Skip its last round entirely: two rounds on, it is expired.
+    net.next_round().await?;
+    net.next_round().await?;
+    let report = r.process_once().await?;
+    ensure!(report.dead == vec![hash], "dead: {report:?}");
+    let c = r.metrics().counters();
+    ensure!(
+        c.expired == 1 && c.face_value_expired == face,
+        "counted as lost to expiry: {c:?}"
+    );
+    let text = r.metrics().render();
+    ensure!(
+        text.contains(&format!("redeemer_expired_face_value_wei_total {face}\n"))
+            && text.contains("redeemer_tickets_deferred 0\n"),
+        "{text}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_ticket_in_flight_is_never_sent_again() -> Result<()> {
+    a_ticket_in_flight_is_never_sent_again_on(Flavor::Ours).await
+}
+
+#[tokio::test]
+async fn a_ticket_in_flight_is_never_sent_again_on_the_live_fixture() -> Result<()> {
+    a_ticket_in_flight_is_never_sent_again_on(Flavor::LiveFixture).await
+}
+
+async fn a_ticket_in_flight_is_never_sent_again_on(flavor: Flavor) -> Result<()> {
+    use alloy::providers::ext::AnvilApi;
+    let net = funded(flavor).await?;
+    let orch = net.account(ORCH);
+    let face = U256::from(ETH / 10);
+    let t = net.ticket(BROADCASTER, orch, face, U256::MAX, 1).await?;
+    let hash = t.ticket.hash();
+    let dir = tempfile::tempdir()?;
+    let quick = RedeemerConfig {
+        receipt_timeout: Duration::from_millis(300),
+        ..config()
+    };
+    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, quick.clone()).await?;
+    r.submit(t.clone())?;
+
+    // Blocks stop: the redemption stays in the mempool.
+    net.provider.anvil_set_auto_mine(false).await?;
+    let report = r.process_once().await?;
+    ensure!(report.transactions.len() == 1, "sent once: {report:?}");
+    let tx = report.transactions[0];
+    ensure!(
+        status(&r, hash) == Some(TicketStatus::InFlight { tx }),
+        "in flight: {:?}",
+        status(&r, hash)
+    );
+    // Passes while it is pending, the ticket arriving again, a restart: nothing is sent again.
+    for _ in 0..3 {
+        let report = r.process_once().await?;
+        ensure!(report.transactions.is_empty(), "not sent again: {report:?}");
+        ensure!(
+            status(&r, hash) == Some(TicketStatus::InFlight { tx }),
+            "still in flight: {:?}",
+            status(&r, hash)
+        );
+    }
+    ensure!(!r.submit(t)?, "the same ticket is not queued twice");
+    drop(r);
+    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, quick).await?;
+    let report = r.process_once().await?;
+    ensure!(
+        report.transactions.is_empty() && status(&r, hash) == Some(TicketStatus::InFlight { tx }),
+        "after a restart, still in flight and not resent: {report:?}"
+    );
+    let pool: serde_json::Value = net.provider.raw_request("txpool_status".into(), ()).await?;
+    ensure!(
+        pool["pending"] == serde_json::json!("0x1") || pool["pending"] == serde_json::json!(1),
+        "one transaction in the mempool: {pool}"
+    );
+
+    // Mined: resolved as redeemed, still without another transaction.
+    net.provider.anvil_mine(Some(1), None).await?;
+    net.provider.anvil_set_auto_mine(true).await?;
+    let report = r.process_once().await?;
+    ensure!(
+        report.redeemed == vec![hash] && report.transactions.is_empty(),
+        "resolved from its receipt: {report:?}"
+    );
+    ensure!(
+        status(&r, hash) == Some(TicketStatus::Redeemed { tx: Some(tx) }),
+        "{:?}",
+        status(&r, hash)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_underfunded_ticket_is_rechecked_only_when_funds_or_the_round_change() -> Result<()> {
+    use livepeer_chain::{
+        counter::RequestCounter,
+        provider::{RpcConfig, connect},
+    };
+    let net = small_broadcaster(Flavor::Ours).await?;
+    let orch = net.account(ORCH);
+    let face = U256::from(ETH / 2);
+    let t = net.ticket(SMALL, orch, face, U256::MAX, 1).await?;
+    let hash = t.ticket.hash();
+    // Reads go through a counting provider: a full check costs more requests than a look at the
+    // sender's funds.
+    let counter = RequestCounter::new();
+    let reader = connect(&RpcConfig::new(vec![net.endpoint()]), counter.clone())
+        .await?
+        .provider;
+    let broker = Broker::discover(reader, net.controller).await?;
+    let dir = tempfile::tempdir()?;
+    let mut r = Redeemer::new(
+        broker,
+        orch_sender(&net),
+        Queue::open(dir.path())?,
+        None,
+        config(),
+    );
+    r.submit(t)?;
+    let pass = async |r: &mut Redeemer<ProviderSender>| -> Result<(PassReport, u64)> {
+        let before = counter.requests();
+        let report = r.process_once().await?;
+        Ok((report, counter.requests() - before))
+    };
+    let (report, full) = pass(&mut r).await?;
+    ensure!(report.deferred == vec![hash], "deferred: {report:?}");
+    // Nothing changed: only the funds are read.
+    let (report, skipped) = pass(&mut r).await?;
+    ensure!(report.deferred == vec![hash], "still deferred: {report:?}");
+    ensure!(
+        skipped < full,
+        "an unchanged deferral is not checked again ({skipped} requests, a full check {full})"
+    );
+    // Funds changed but still short (the reserve grows: the slice too): checked again, deferred
+    // with the new amount available.
+    let receipt = net
+        .broker()
+        .fundReserve()
+        .value(U256::from(ETH / 10))
+        .from(net.account(SMALL))
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    ensure!(receipt.status(), "fundReserve reverted");
+    let (report, after_change) = pass(&mut r).await?;
+    ensure!(report.deferred == vec![hash], "still short: {report:?}");
+    ensure!(
+        after_change == full,
+        "checked again: {after_change} vs {full}"
+    );
+    let why = last_error(&r, hash);
+    ensure!(
+        why.contains(&format!("at most {}", U256::from(3 * ETH / 10))),
+        "the new amount available: {why}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_ticket_outrun_by_another_is_deferred_without_an_attempt() -> Result<()> {
+    a_ticket_outrun_by_another_on(Flavor::Ours).await
+}
+
+#[tokio::test]
+async fn a_ticket_outrun_by_another_is_deferred_without_an_attempt_on_the_live_fixture()
+-> Result<()> {
+    a_ticket_outrun_by_another_on(Flavor::LiveFixture).await
+}
+
+/// The redeemer's transaction is mined after another redemption that leaves the sender short: it
+/// reverts, and the ticket is deferred (no attempt spent), not retried towards death.
+async fn a_ticket_outrun_by_another_on(flavor: Flavor) -> Result<()> {
+    use alloy::providers::ext::AnvilApi;
+    const OTHER: usize = 6;
+    let net = small_broadcaster(flavor).await?;
+    let orch = net.account(ORCH);
+    // Each 0.15 ETH; together more than the 0.2 ETH the sender can pay this round.
+    let face = U256::from(15 * ETH / 100);
+    let ours = net.ticket(SMALL, orch, face, U256::MAX, 1).await?;
+    let theirs = net.ticket(SMALL, orch, face, U256::MAX, 2).await?;
+    let hash = ours.ticket.hash();
+    let dir = tempfile::tempdir()?;
+    let quick = RedeemerConfig {
+        receipt_timeout: Duration::from_millis(300),
+        ..config()
+    };
+    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, quick).await?;
+    r.submit(ours)?;
+
+    net.provider.anvil_set_auto_mine(false).await?;
+    let report = r.process_once().await?;
+    ensure!(report.transactions.len() == 1, "sent: {report:?}");
+    let tx = report.transactions[0];
+    // Someone else redeems the other ticket with a higher tip: mined first, in the same block.
+    let gwei = 1_000_000_000u128;
+    let _pending = net
+        .broker()
+        .redeemWinningTicket(
+            theirs.ticket.clone().into(),
+            theirs.signature.clone(),
+            theirs.recipient_rand,
+        )
+        .from(net.account(OTHER))
+        .gas(1_000_000)
+        .max_priority_fee_per_gas(100 * gwei)
+        .max_fee_per_gas(1_000 * gwei)
+        .send()
+        .await?;
+    net.provider.anvil_mine(Some(1), None).await?;
+    net.provider.anvil_set_auto_mine(true).await?;
+    ensure!(
+        net.broker()
+            .usedTickets(theirs.ticket.hash())
+            .call()
+            .await?,
+        "the other ticket was redeemed first"
+    );
+    let receipt = net
+        .provider
+        .get_transaction_receipt(tx)
+        .await?
+        .context("our transaction mined")?;
+    ensure!(!receipt.status(), "ours reverted for lack of funds");
+
+    let report = r.process_once().await?;
+    ensure!(
+        report.deferred.contains(&hash) && report.retried.is_empty() && report.dead.is_empty(),
+        "deferred, not retried: {report:?}"
+    );
+    let queued = r.queue().get(&hash).context("queued")?;
+    ensure!(
+        queued.status == TicketStatus::Pending && queued.attempts == 0,
+        "pending without an attempt: {queued:?}"
+    );
+    let why = last_error(&r, hash);
+    ensure!(why.starts_with("InsufficientFunds"), "{why}");
+    ensure!(
+        r.metrics()
+            .render()
+            .contains("redeemer_tickets_deferred 1\n"),
+        "counted as deferred"
+    );
+
+    // Funds return: redeemed in full.
+    let receipt = net
+        .broker()
+        .fundDeposit()
+        .value(face)
+        .from(net.account(SMALL))
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    ensure!(receipt.status(), "fundDeposit reverted");
+    let report = r.process_once().await?;
+    ensure!(report.redeemed == vec![hash], "redeemed: {report:?}");
+    Ok(())
+}

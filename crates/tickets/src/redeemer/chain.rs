@@ -154,12 +154,19 @@ pub enum Revert {
     Bonding(IBondingManager::IBondingManagerErrors),
     /// A Manager error (e.g. `SystemPaused`).
     Manager(IManager::IManagerErrors),
+    /// A revert with a reason string, `Error(string)` (the live deployment's contracts).
+    Message(String),
     /// Revert data no interface decodes (hex), or none.
     Unknown(Bytes),
 }
 
+/// The reason string the live TicketBroker reverts with where ours reverts `InsufficientFunds`.
+pub const LIVE_INSUFFICIENT_FUNDS: &str =
+    "sender deposit and reserve insufficient to cover ticket face value";
+
 impl Revert {
-    /// Decodes revert data with the TicketBroker, BondingManager and Manager interfaces, in turn.
+    /// Decodes revert data with the TicketBroker, BondingManager and Manager interfaces, in turn,
+    /// then as an `Error(string)` reason.
     pub fn decode(data: &[u8]) -> Self {
         if let Ok(e) = ITicketBroker::ITicketBrokerErrors::abi_decode(data) {
             Self::Ticket(e)
@@ -167,8 +174,25 @@ impl Revert {
             Self::Bonding(e)
         } else if let Ok(e) = IManager::IManagerErrors::abi_decode(data) {
             Self::Manager(e)
+        } else if let Ok(r) =
+            <alloy::sol_types::Revert as alloy::sol_types::SolError>::abi_decode(data)
+        {
+            Self::Message(r.reason)
         } else {
             Self::Unknown(Bytes::copy_from_slice(data))
+        }
+    }
+}
+
+impl Revert {
+    /// Whether the sender's deposit and the recipient's reserve slice cannot cover the ticket's
+    /// face value: our `InsufficientFunds` custom error, or the live deployment's reason string.
+    /// The ticket stays unused and can be redeemed later (a deferral, not a failure).
+    pub fn is_insufficient_funds(&self) -> bool {
+        match self {
+            Self::Ticket(ITicketBroker::ITicketBrokerErrors::InsufficientFunds(_)) => true,
+            Self::Message(m) => m == LIVE_INSUFFICIENT_FUNDS,
+            _ => false,
         }
     }
 }
@@ -179,6 +203,7 @@ impl std::fmt::Display for Revert {
             Self::Ticket(e) => write!(f, "{e:?}"),
             Self::Bonding(e) => write!(f, "{e:?}"),
             Self::Manager(e) => write!(f, "{e:?}"),
+            Self::Message(m) => write!(f, "revert {m:?}"),
             Self::Unknown(data) => write!(f, "revert 0x{}", alloy::hex::encode(data)),
         }
     }
@@ -376,9 +401,9 @@ impl Broker {
             Ok(gas) => Ok(gas),
             Err(err) => match err.as_error_resp().and_then(|e| e.as_revert_data()) {
                 Some(data) => Err(SimulationError::Reverted(Revert::decode(&data))),
-                None if is_revert_message(&err) => {
-                    Err(SimulationError::Reverted(Revert::Unknown(Bytes::new())))
-                }
+                None if is_revert_message(&err) => Err(SimulationError::Reverted(
+                    revert_from_message(&err).unwrap_or(Revert::Unknown(Bytes::new())),
+                )),
                 None => Err(rpc("simulating a redemption")(err).into()),
             },
         }
@@ -388,4 +413,50 @@ impl Broker {
 fn is_revert_message(err: &TransportError) -> bool {
     err.as_error_resp()
         .is_some_and(|e| e.message.contains("revert"))
+}
+
+/// A revert reported without data whose message carries the live insufficient-funds reason
+/// (some nodes put only the reason in `message`).
+fn revert_from_message(err: &TransportError) -> Option<Revert> {
+    err.as_error_resp()
+        .filter(|e| e.message.contains(LIVE_INSUFFICIENT_FUNDS))
+        .map(|_| Revert::Message(LIVE_INSUFFICIENT_FUNDS.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy::sol_types::{SolError, SolInterface};
+
+    #[test]
+    fn insufficient_funds_is_recognised_in_both_forms() {
+        let ours = ITicketBroker::ITicketBrokerErrors::InsufficientFunds(
+            ITicketBroker::InsufficientFunds {
+                sender: Address::repeat_byte(1),
+                recipient: Address::repeat_byte(2),
+                faceValue: U256::from(100u64),
+                available: U256::from(70u64),
+            },
+        )
+        .abi_encode();
+        let decoded = Revert::decode(&ours);
+        assert!(decoded.is_insufficient_funds(), "{decoded}");
+
+        let live = alloy::sol_types::Revert::from(LIVE_INSUFFICIENT_FUNDS).abi_encode();
+        let decoded = Revert::decode(&live);
+        assert_eq!(decoded, Revert::Message(LIVE_INSUFFICIENT_FUNDS.to_owned()));
+        assert!(decoded.is_insufficient_funds());
+        assert!(decoded.to_string().starts_with("revert \"sender deposit"));
+
+        let other = alloy::sol_types::Revert::from("sender is unlocked").abi_encode();
+        assert!(!Revert::decode(&other).is_insufficient_funds());
+        let nothing =
+            ITicketBroker::ITicketBrokerErrors::NothingToPay(ITicketBroker::NothingToPay {
+                sender: Address::ZERO,
+                recipient: Address::ZERO,
+            })
+            .abi_encode();
+        assert!(!Revert::decode(&nothing).is_insufficient_funds());
+        assert!(!Revert::Unknown(Bytes::new()).is_insufficient_funds());
+    }
 }

@@ -67,6 +67,11 @@ pub struct QueueCounts {
     pub waiting: BTreeMap<String, u64>,
     /// Dead tickets by reason.
     pub dead: BTreeMap<String, u64>,
+    /// Pending tickets deferred because the sender's funds do not cover their face value
+    /// (`InsufficientFunds`).
+    pub deferred: u64,
+    /// Their face value (wei).
+    pub deferred_face_value: U256,
 }
 
 impl QueueCounts {
@@ -80,7 +85,14 @@ impl QueueCounts {
             let status = match &t.status {
                 TicketStatus::Pending => {
                     if let Some(reason) = &t.last_error {
-                        *counts.waiting.entry(reason_label(reason)).or_default() += 1;
+                        let label = reason_label(reason);
+                        if label == "InsufficientFunds" {
+                            counts.deferred += 1;
+                            counts.deferred_face_value = counts
+                                .deferred_face_value
+                                .saturating_add(t.signed.ticket.face_value);
+                        }
+                        *counts.waiting.entry(label).or_default() += 1;
                     }
                     "pending"
                 }
@@ -212,6 +224,18 @@ impl RedeemerMetrics {
             "Dead tickets in the queue by reason.",
             labelled("reason", &q.dead),
         );
+        family(
+            "redeemer_tickets_deferred",
+            "gauge",
+            "Pending tickets deferred because the sender's deposit and reserve slice do not cover their face value.",
+            single(q.deferred.to_string()),
+        );
+        family(
+            "redeemer_deferred_face_value_wei",
+            "gauge",
+            "Face value of the deferred tickets (wei).",
+            single(q.deferred_face_value.to_string()),
+        );
         let counters: [(&str, &str, String); 11] = [
             (
                 "redeemer_passes_total",
@@ -333,6 +357,14 @@ mod tests {
                 "max_attempts",
             ),
             ("something else", "other"),
+            (
+                "InsufficientFunds: 0x1 can pay 0x2 at most 7 wei now, below the face value 9",
+                "InsufficientFunds",
+            ),
+            (
+                "InsufficientFunds: simulation reverts with revert \"sender deposit and reserve insufficient to cover ticket face value\"",
+                "InsufficientFunds",
+            ),
         ];
         for (reason, label) in cases {
             assert_eq!(reason_label(reason), label, "{reason}");
@@ -354,6 +386,8 @@ mod tests {
             "redeemer_tickets_expired_total 0",
             "redeemer_read_errors_total 0",
             "redeemer_consecutive_failed_reads 0",
+            "redeemer_tickets_deferred 0",
+            "redeemer_deferred_face_value_wei 0",
         ] {
             assert!(text.contains(line), "{line} in\n{text}");
         }
@@ -369,6 +403,58 @@ mod tests {
         assert!(
             metrics.health(Duration::from_secs(60)).is_err(),
             "no pass yet"
+        );
+    }
+
+    #[test]
+    fn deferred_tickets_are_counted_with_their_face_value() {
+        use crate::ticket::{AuxData, SignedTicket, Ticket};
+        use alloy::primitives::{Address, B256, Bytes};
+        let queued = |nonce: u64, face: u64, status: TicketStatus, why: Option<&str>| {
+            let signed = SignedTicket {
+                ticket: Ticket {
+                    recipient: Address::repeat_byte(1),
+                    sender: Address::repeat_byte(2),
+                    face_value: U256::from(face),
+                    win_prob: U256::MAX,
+                    sender_nonce: U256::from(nonce),
+                    recipient_rand_hash: B256::ZERO,
+                    aux_data: AuxData {
+                        creation_round: U256::from(1u64),
+                        creation_round_block_hash: B256::ZERO,
+                    }
+                    .encode(),
+                },
+                signature: Bytes::new(),
+                recipient_rand: U256::ZERO,
+            };
+            QueuedTicket {
+                hash: signed.ticket.hash(),
+                signed,
+                status,
+                attempts: 0,
+                last_error: why.map(str::to_owned),
+            }
+        };
+        let short = Some("InsufficientFunds: x");
+        let tickets = [
+            queued(1, 100, TicketStatus::Pending, short),
+            queued(2, 50, TicketStatus::Pending, short),
+            queued(3, 7, TicketStatus::Pending, Some("NoFunds: x")),
+            // Not pending any more: not deferred.
+            queued(4, 1000, TicketStatus::InFlight { tx: B256::ZERO }, short),
+        ];
+        let metrics = RedeemerMetrics::default();
+        metrics.set_queue(&tickets);
+        let text = metrics.render();
+        assert!(text.contains("redeemer_tickets_deferred 2\n"), "{text}");
+        assert!(
+            text.contains("redeemer_deferred_face_value_wei 150\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("redeemer_tickets_waiting{reason=\"InsufficientFunds\"} 2\n"),
+            "{text}"
         );
     }
 }

@@ -22,7 +22,8 @@
 //!    receipt and `usedTickets`; a transaction the node no longer knows puts them back to pending.
 //! 3. Check each pending ticket: expired → dead; every rule of [`check_ticket`] (permanent
 //!    failures → dead with the rule's name, `TicketUsed` → redeemed); the sender's funds
-//!    ([`payable_amount`]: unlocked, no funds, nothing payable → wait); a simulation of
+//!    ([`payable_amount`]: unlocked, no funds, nothing payable → wait; short of the face value →
+//!    deferred, see below); a simulation of
 //!    `redeemWinningTicket` (reverts decoded; permanent → dead, others → wait); and the payout
 //!    against the gas cost (`min_profit_percent`; unprofitable → wait). Funds already promised to
 //!    earlier tickets of the pass are subtracted.
@@ -30,6 +31,24 @@
 //!    `max_batch`; journal `sent` before awaiting the receipt; then mark each ticket redeemed if
 //!    `usedTickets` says so, or retry (attempt + 1; dead after `max_attempts`). A transaction the
 //!    node refuses to take counts no attempt: its tickets wait.
+//!
+//! # Underfunded tickets
+//!
+//! A ticket is paid its full face value or not at all (`InsufficientFunds`, or the live
+//! deployment's "sender deposit and reserve insufficient…" revert) except in its last redeemable
+//! round. A ticket the sender's deposit plus the recipient's reserve slice cannot cover is
+//! *deferred*: it stays pending, no attempt is counted and nothing is sent. It is checked again
+//! only when that sender's funds (`getSenderInfo` and `claimableReserve`, compared with the
+//! snapshot taken when it was deferred) change or a new round starts. A transaction that fails
+//! because the funds fell short after it was sent (a fresh simulation says so) releases its
+//! ticket back to pending the same way, without an attempt. In its last round it is
+//! redeemed for what is claimable; it dies only when it expires (counted as lost to expiry). The
+//! gauges `redeemer_tickets_deferred` and `redeemer_deferred_face_value_wei` show them; each
+//! change of a ticket's state is logged once (warn), not every pass.
+//!
+//! A ticket in flight (its transaction broadcast, outcome unknown) is never sent again until that
+//! transaction resolves: only pending tickets are checked, and nothing but a resolution (a
+//! receipt, or the node no longer knowing the transaction) puts it back to pending.
 //!
 //! A waiting ticket is retried every pass until it expires (`creationRound + ticketValidityPeriod
 //! <= currentRound`), when it is marked dead: the redeemer's miss, counted with its face value in
@@ -56,10 +75,10 @@ use tokio_util::sync::CancellationToken;
 use crate::{
     error::TicketError,
     ticket::SignedTicket,
-    validate::{SenderFunds, check_ticket, is_live, payable_amount},
+    validate::{SenderFunds, check_ticket, is_last_round, is_live, payable_amount},
 };
 use chain::{Broker, ChainError, Revert, Rounds, SimulationError, TxSender};
-use metrics::{RedeemerMetrics, is_expiry};
+use metrics::{RedeemerMetrics, is_expiry, reason_label};
 use queue::{Queue, QueueError, Record, TicketStatus};
 
 /// Tuning of the redeemer.
@@ -131,10 +150,34 @@ pub struct PassReport {
 
 /// What to do with a ticket after checking it.
 enum Verdict {
-    Ready { gas: u64 },
+    Ready {
+        gas: u64,
+    },
     Redeemed,
     Defer(String),
+    /// The sender's funds do not cover the face value (`InsufficientFunds`): wait until they
+    /// change (`funds`, as read from the chain) or a new round starts.
+    Underfunded {
+        reason: String,
+        funds: SenderFunds,
+    },
     Dead(String),
+}
+
+/// Why an underfunded ticket was last deferred: the sender's funds as read then and the round.
+/// It is checked again only when either differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Underfunded {
+    funds: SenderFunds,
+    round: U256,
+}
+
+/// A sender's funds for one recipient in a pass: as read from the chain, and what is left of them
+/// after the tickets already made ready this pass.
+#[derive(Debug, Clone, Copy)]
+struct PassFunds {
+    read: SenderFunds,
+    left: SenderFunds,
 }
 
 /// The recipient-side redeemer (see the module docs).
@@ -146,6 +189,8 @@ pub struct Redeemer<S> {
     inbox: Option<PathBuf>,
     config: RedeemerConfig,
     metrics: Arc<RedeemerMetrics>,
+    /// Tickets deferred for lack of funds (in memory: after a restart each is checked once).
+    underfunded: HashMap<B256, Underfunded>,
 }
 
 impl<S: TxSender> Redeemer<S> {
@@ -166,6 +211,7 @@ impl<S: TxSender> Redeemer<S> {
             inbox,
             config,
             metrics,
+            underfunded: HashMap::new(),
         }
     }
 
@@ -261,16 +307,30 @@ impl<S: TxSender> Redeemer<S> {
             .filter(|t| t.status == TicketStatus::Pending)
             .map(|t| t.hash)
             .collect();
-        let mut funds: HashMap<(Address, Address), SenderFunds> = HashMap::new();
+        let mut funds: HashMap<(Address, Address), PassFunds> = HashMap::new();
         let mut ready: Vec<(B256, u64)> = Vec::new();
         for hash in pending {
             let Some(signed) = self.queue.get(&hash).map(|t| t.signed.clone()) else {
                 continue;
             };
-            match self.check(&signed, &rounds, gas_price, &mut funds).await? {
+            let verdict = self.check(&signed, &rounds, gas_price, &mut funds).await?;
+            if !matches!(verdict, Verdict::Underfunded { .. }) {
+                self.underfunded.remove(&hash);
+            }
+            match verdict {
                 Verdict::Ready { gas } => ready.push((hash, gas)),
                 Verdict::Redeemed => self.redeemed(hash, None, &mut report)?,
                 Verdict::Defer(reason) => self.defer(hash, reason, &mut report)?,
+                Verdict::Underfunded { reason, funds } => {
+                    self.underfunded.insert(
+                        hash,
+                        Underfunded {
+                            funds,
+                            round: rounds.current,
+                        },
+                    );
+                    self.defer(hash, reason, &mut report)?;
+                }
                 Verdict::Dead(reason) => self.dead(hash, reason, &mut report)?,
             }
         }
@@ -287,11 +347,13 @@ impl<S: TxSender> Redeemer<S> {
         signed: &SignedTicket,
         rounds: &Rounds,
         gas_price: u128,
-        funds: &mut HashMap<(Address, Address), SenderFunds>,
+        funds: &mut HashMap<(Address, Address), PassFunds>,
     ) -> Result<Verdict, RedeemerError> {
         let ticket = &signed.ticket;
+        let hash = ticket.hash();
+        let aux = ticket.aux().ok();
         // Expiry first: an expired ticket is dead even while the round waits for initialization.
-        if let Ok(aux) = ticket.aux()
+        if let Some(aux) = &aux
             && !is_live(
                 aux.creation_round,
                 rounds.ticket_validity_period,
@@ -306,6 +368,23 @@ impl<S: TxSender> Redeemer<S> {
                 .to_string_named(),
             ));
         }
+        let key = (ticket.sender, ticket.recipient);
+        // An underfunded ticket is looked at again only when its sender's funds changed or a new
+        // round started (one getSenderInfo per sender and pass, no simulation).
+        if let Some(before) = self.underfunded.get(&hash).copied() {
+            let now = self.pass_funds(key, funds).await?;
+            if before.funds == now.read && before.round == rounds.current {
+                let reason = self
+                    .queue
+                    .get(&hash)
+                    .and_then(|t| t.last_error.clone())
+                    .unwrap_or_default();
+                return Ok(Verdict::Underfunded {
+                    reason,
+                    funds: now.read,
+                });
+            }
+        }
         let state = self.broker.chain_state(signed, rounds).await?;
         match check_ticket(signed, &state) {
             Ok(_) => {}
@@ -319,26 +398,36 @@ impl<S: TxSender> Redeemer<S> {
             Err(e) => return Ok(Verdict::Defer(e.to_string_named())),
         }
 
-        let key = (ticket.sender, ticket.recipient);
-        let available = match funds.get(&key) {
-            Some(f) => *f,
-            None => {
-                let f = self
-                    .broker
-                    .sender_funds(ticket.sender, ticket.recipient)
-                    .await?;
-                funds.insert(key, f);
-                f
-            }
-        };
+        let pass_funds = self.pass_funds(key, funds).await?;
+        let available = pass_funds.left;
+        // In its last round a ticket is paid what the sender has, not all or nothing.
+        let last_round = aux.as_ref().is_some_and(|aux| {
+            is_last_round(
+                aux.creation_round,
+                rounds.ticket_validity_period,
+                rounds.current,
+            )
+        });
         let amount = match payable_amount(
             ticket.face_value,
             ticket.sender,
             ticket.recipient,
             &available,
             rounds.current,
+            last_round,
         ) {
             Ok(amount) => amount,
+            // Short only because of tickets made ready earlier this pass: no snapshot (if their
+            // transaction fails, the funds on chain do not change, yet this one may be payable).
+            Err(e @ TicketError::InsufficientFunds { .. }) if available != pass_funds.read => {
+                return Ok(Verdict::Defer(e.to_string_named()));
+            }
+            Err(e @ TicketError::InsufficientFunds { .. }) => {
+                return Ok(Verdict::Underfunded {
+                    reason: e.to_string_named(),
+                    funds: pass_funds.read,
+                });
+            }
             Err(e) => return Ok(Verdict::Defer(e.to_string_named())),
         };
 
@@ -349,6 +438,12 @@ impl<S: TxSender> Redeemer<S> {
         {
             Ok(gas) => gas,
             Err(SimulationError::Chain(e)) => return Err(e.into()),
+            Err(SimulationError::Reverted(revert)) if revert.is_insufficient_funds() => {
+                return Ok(Verdict::Underfunded {
+                    reason: format!("InsufficientFunds: simulation reverts with {revert}"),
+                    funds: pass_funds.read,
+                });
+            }
             Err(SimulationError::Reverted(revert)) => return Ok(classify(&revert)),
         };
         let cost = U256::from(gas) * U256::from(gas_price);
@@ -361,8 +456,29 @@ impl<S: TxSender> Redeemer<S> {
                 self.config.min_profit_percent
             )));
         }
-        funds.insert(key, debit(available, amount));
+        funds.insert(
+            key,
+            PassFunds {
+                read: pass_funds.read,
+                left: debit(available, amount),
+            },
+        );
         Ok(Verdict::Ready { gas })
+    }
+
+    /// The sender's funds for `key` (sender, recipient) this pass, read once.
+    async fn pass_funds(
+        &self,
+        key: (Address, Address),
+        funds: &mut HashMap<(Address, Address), PassFunds>,
+    ) -> Result<PassFunds, RedeemerError> {
+        if let Some(f) = funds.get(&key) {
+            return Ok(*f);
+        }
+        let read = self.broker.sender_funds(key.0, key.1).await?;
+        let f = PassFunds { read, left: read };
+        funds.insert(key, f);
+        Ok(f)
     }
 
     /// Sends one transaction for `chunk` and resolves it if the receipt comes in time.
@@ -482,6 +598,20 @@ impl<S: TxSender> Redeemer<S> {
                     .await
                 {
                     Ok(_) => String::new(),
+                    // The sender's funds fell short meanwhile (e.g. other tickets redeemed first):
+                    // the ticket is deferred, not charged an attempt.
+                    Err(SimulationError::Reverted(revert)) if revert.is_insufficient_funds() => {
+                        let reason =
+                            format!("InsufficientFunds: {what} (now reverts with {revert})");
+                        tracing::warn!(
+                            %hash,
+                            %reason,
+                            "ticket deferred: the sender's funds no longer cover its face value"
+                        );
+                        self.queue.record(Record::Released { hash, reason })?;
+                        report.deferred.push(hash);
+                        continue;
+                    }
                     Err(e) => format!(" (now {e})"),
                 },
                 None => String::new(),
@@ -503,7 +633,21 @@ impl<S: TxSender> Redeemer<S> {
             .get(&hash)
             .is_some_and(|t| t.last_error.as_deref() == Some(reason.as_str()));
         if !unchanged {
-            tracing::info!(%hash, %reason, "ticket waits");
+            if reason_label(&reason) == "InsufficientFunds" {
+                let face_value = self
+                    .queue
+                    .get(&hash)
+                    .map_or(U256::ZERO, |t| t.signed.ticket.face_value);
+                tracing::warn!(
+                    %hash,
+                    %face_value,
+                    %reason,
+                    "ticket deferred: the sender's funds do not cover its face value; \
+                     checked again when they change or a round starts"
+                );
+            } else {
+                tracing::info!(%hash, %reason, "ticket waits");
+            }
             self.queue.record(Record::Deferred { hash, reason })?;
         }
         report.deferred.push(hash);
@@ -542,6 +686,7 @@ impl<S: TxSender> Redeemer<S> {
         tx: Option<B256>,
         report: &mut PassReport,
     ) -> Result<(), RedeemerError> {
+        self.underfunded.remove(&hash);
         self.queue.record(Record::Redeemed { hash, tx })?;
         let face_value = self
             .queue
@@ -572,6 +717,7 @@ impl<S: TxSender> Redeemer<S> {
         } else {
             tracing::warn!(%hash, %reason, "ticket dead");
         }
+        self.underfunded.remove(&hash);
         self.queue.record(Record::Dead { hash, reason })?;
         self.metrics.count(|c| {
             c.dead += 1;

@@ -9,7 +9,8 @@
 //! | `sent` | `hashes`, `tx` | a transaction carrying these tickets was broadcast |
 //! | `redeemed` | `hash`, `tx` (or null) | the ticket is used on chain (by `tx`, or found used) |
 //! | `retry` | `hash`, `reason` | an attempt failed; the ticket stays pending (attempts + 1) |
-//! | `deferred` | `hash`, `reason` | not redeemable yet (e.g. unprofitable); no attempt counted |
+//! | `deferred` | `hash`, `reason` | not redeemable yet (e.g. unprofitable, underfunded); no attempt counted; a ticket in flight stays in flight |
+//! | `released` | `hash`, `reason` | its transaction resolved without redeeming it through no fault of the ticket (the sender's funds fell short): pending again, no attempt counted |
 //! | `dead` | `hash`, `reason` | the ticket will never be redeemed, and why |
 //! | `inbox` | `offset` | bytes of the inbox file already taken into the journal |
 //!
@@ -140,6 +141,15 @@ pub enum Record {
         /// The ticket.
         hash: B256,
         /// Why it waits.
+        reason: String,
+    },
+    /// The ticket's transaction resolved without redeeming it, and not for a fault of the
+    /// transaction (the sender's funds fell short of the face value meanwhile): pending again, no
+    /// attempt counted.
+    Released {
+        /// The ticket.
+        hash: B256,
+        /// Why it was not redeemed.
         reason: String,
     },
     /// The ticket will never be redeemed.
@@ -278,7 +288,15 @@ impl Queue {
                 t.attempts += 1;
                 t.last_error = Some(reason);
             }),
+            // A deferral never takes a ticket out of flight: only its transaction's resolution
+            // (`redeemed`, `retry`, `dead`) does, so it is never sent twice at once.
             Record::Deferred { hash, reason } => self.update(&hash, |t| {
+                if !matches!(t.status, TicketStatus::InFlight { .. }) {
+                    t.status = TicketStatus::Pending;
+                }
+                t.last_error = Some(reason);
+            }),
+            Record::Released { hash, reason } => self.update(&hash, |t| {
                 t.status = TicketStatus::Pending;
                 t.last_error = Some(reason);
             }),
@@ -533,6 +551,77 @@ mod tests {
         assert_eq!(
             q.get(&hash).map(|t| (&t.signed, &t.status)),
             Some((&fixed, &TicketStatus::Pending))
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_ticket_in_flight_stays_in_flight_until_its_transaction_resolves() -> Result<(), QueueError>
+    {
+        let dir = tempfile::tempdir().map_err(|source| io(Path::new("tmp"), source))?;
+        let mut q = Queue::open(dir.path())?;
+        let t = ticket(1);
+        let hash = t.ticket.hash();
+        assert!(q.add(t.clone())?);
+        let tx = B256::repeat_byte(0xaa);
+        q.record(Record::Sent {
+            hashes: vec![hash],
+            tx,
+        })?;
+        let in_flight = TicketStatus::InFlight { tx };
+        let pending = |q: &Queue| {
+            q.open_tickets()
+                .filter(|t| t.status == TicketStatus::Pending)
+                .count()
+        };
+        // Neither a deferral nor the same ticket arriving again puts it back to pending.
+        q.record(Record::Deferred {
+            hash,
+            reason: "InsufficientFunds: x".into(),
+        })?;
+        assert!(!q.add(t)?);
+        assert_eq!(
+            q.get(&hash).map(|t| t.status.clone()),
+            Some(in_flight.clone())
+        );
+        assert_eq!(pending(&q), 0);
+        // Nor does reopening the queue.
+        drop(q);
+        let mut q = Queue::open(dir.path())?;
+        assert_eq!(q.get(&hash).map(|t| t.status.clone()), Some(in_flight));
+        assert_eq!(pending(&q), 0);
+        // Its resolution does: a release (no attempt counted), or a retry.
+        q.record(Record::Released {
+            hash,
+            reason: "InsufficientFunds: short".into(),
+        })?;
+        assert_eq!(pending(&q), 1);
+        assert_eq!(q.get(&hash).map(|t| t.attempts), Some(0));
+        q.record(Record::Sent {
+            hashes: vec![hash],
+            tx,
+        })?;
+        q.record(Record::Retry {
+            hash,
+            reason: "transaction reverted".into(),
+        })?;
+        assert_eq!(pending(&q), 1);
+        assert_eq!(q.get(&hash).map(|t| t.attempts), Some(1));
+        // A released ticket survives a reopen as pending with its reason.
+        q.record(Record::Sent {
+            hashes: vec![hash],
+            tx,
+        })?;
+        q.record(Record::Released {
+            hash,
+            reason: "InsufficientFunds: short".into(),
+        })?;
+        drop(q);
+        let q = Queue::open(dir.path())?;
+        assert_eq!(pending(&q), 1);
+        assert_eq!(
+            q.get(&hash).and_then(|t| t.last_error.clone()).as_deref(),
+            Some("InsufficientFunds: short")
         );
         Ok(())
     }
