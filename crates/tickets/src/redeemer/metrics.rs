@@ -259,7 +259,7 @@ impl RedeemerMetrics {
             ),
             (
                 "redeemer_face_value_redeemed_wei_total",
-                "Face value of the tickets redeemed (wei).",
+                "Face value of the tickets redeemed (wei); one settled short in its last round counts its face value.",
                 c.face_value_redeemed.to_string(),
             ),
             (
