@@ -964,6 +964,39 @@ async fn small_broadcaster(flavor: Flavor) -> Result<Devnet> {
     Ok(net)
 }
 
+/// A 0.5 ETH ticket from SMALL to ORCH, more than SMALL can pay, submitted to a fresh redeemer.
+async fn submit_half_eth_ticket(
+    net: &Devnet,
+) -> Result<(B256, tempfile::TempDir, Redeemer<ProviderSender>)> {
+    let t = net
+        .ticket(SMALL, net.account(ORCH), U256::from(ETH / 2), U256::MAX, 1)
+        .await?;
+    let hash = t.ticket.hash();
+    let dir = tempfile::tempdir()?;
+    let mut r = redeemer(net, orch_sender(net), dir.path(), None, config()).await?;
+    r.submit(t)?;
+    Ok((hash, dir, r))
+}
+
+/// The pass deferred `hash` for want of funds and sent nothing.
+fn ensure_deferred(
+    r: &Redeemer<impl TxSender>,
+    report: &PassReport,
+    hash: B256,
+    when: &str,
+) -> Result<()> {
+    ensure!(
+        report.deferred == vec![hash] && report.transactions.is_empty(),
+        "{when}: deferred, nothing sent: {report:?}"
+    );
+    let why = last_error(r, hash);
+    ensure!(
+        why.starts_with("InsufficientFunds"),
+        "{when}: reason: {why}"
+    );
+    Ok(())
+}
+
 fn last_error(r: &Redeemer<impl TxSender>, hash: B256) -> String {
     r.queue()
         .get(&hash)
@@ -983,29 +1016,19 @@ async fn underfunded_then_topped_up_on_the_live_fixture() -> Result<()> {
 
 async fn underfunded_then_topped_up_on(flavor: Flavor) -> Result<()> {
     let net = small_broadcaster(flavor).await?;
-    let orch = net.account(ORCH);
     let broker = net.broker();
     // 0.5 ETH against 0.1 deposit + 0.1 reserve slice: it defers.
     let face = U256::from(ETH / 2);
-    let t = net.ticket(SMALL, orch, face, U256::MAX, 1).await?;
-    let hash = t.ticket.hash();
-    let dir = tempfile::tempdir()?;
-    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, config()).await?;
-    r.submit(t)?;
+    let (hash, _dir, mut r) = submit_half_eth_ticket(&net).await?;
 
     for pass in 0..2 {
         let report = r.process_once().await?;
-        ensure!(
-            report.deferred == vec![hash] && report.transactions.is_empty(),
-            "pass {pass}: deferred, nothing sent: {report:?}"
-        );
+        ensure_deferred(&r, &report, hash, &format!("pass {pass}"))?;
         ensure!(
             status(&r, hash) == Some(TicketStatus::Pending),
             "pending: {:?}",
             status(&r, hash)
         );
-        let why = last_error(&r, hash);
-        ensure!(why.starts_with("InsufficientFunds"), "reason: {why}");
         ensure!(
             r.queue().get(&hash).map(|t| t.attempts) == Some(0),
             "no attempt counted"
@@ -1079,23 +1102,10 @@ async fn underfunded_until_last_round_on(flavor: Flavor) -> Result<()> {
     let net = small_broadcaster(flavor).await?;
     let orch = net.account(ORCH);
     let broker = net.broker();
-    let face = U256::from(ETH / 2);
-    let t = net.ticket(SMALL, orch, face, U256::MAX, 1).await?;
-    let hash = t.ticket.hash();
-    let dir = tempfile::tempdir()?;
-    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, config()).await?;
-    r.submit(t)?;
+    let (hash, _dir, mut r) = submit_half_eth_ticket(&net).await?;
 
     let report = r.process_once().await?;
-    ensure!(
-        report.deferred == vec![hash] && report.transactions.is_empty(),
-        "deferred in its first round: {report:?}"
-    );
-    ensure!(
-        last_error(&r, hash).starts_with("InsufficientFunds"),
-        "{}",
-        last_error(&r, hash)
-    );
+    ensure_deferred(&r, &report, hash, "its first round")?;
 
     // ticketValidityPeriod is 2: the next round is its last. It is paid what is claimable there:
     // the whole deposit and the orchestrator's slice of the reserve (all of it: the only one active).
@@ -1134,13 +1144,8 @@ async fn an_underfunded_ticket_that_expires_is_counted_as_lost() -> Result<()> {
     let net = Devnet::start().await?;
     net.activate_orchestrator(ORCH, 1_000).await?;
     net.fund_broadcaster(SMALL, SMALL_FUNDS, 0).await?;
-    let orch = net.account(ORCH);
     let face = U256::from(ETH / 2);
-    let t = net.ticket(SMALL, orch, face, U256::MAX, 1).await?;
-    let hash = t.ticket.hash();
-    let dir = tempfile::tempdir()?;
-    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, config()).await?;
-    r.submit(t)?;
+    let (hash, _dir, mut r) = submit_half_eth_ticket(&net).await?;
     let report = r.process_once().await?;
     ensure!(report.deferred == vec![hash], "deferred: {report:?}");
     // Skip its last round entirely: two rounds on, it is expired.

@@ -16,6 +16,15 @@ contract TicketBrokerRedeemWinningTicketTest is BrokerUnitTest {
         _redeemWith(ticket, sig, rand);
     }
 
+    /// @dev A pool of 4 (slice 1 ether of a 4 ether reserve), a 0.1 ether deposit and a 1.5 ether ticket
+    /// created this round: 1.1 ether available, short of its face value.
+    function _underfundedTicket() internal returns (ITicketBroker.Ticket memory) {
+        _registerMany(3, 1000 ether);
+        _nextRound();
+        _fundBroadcaster(0.1 ether, 4 ether);
+        return _ticket(orchestrator, 1.5 ether, WIN_ALWAYS, 1, RAND);
+    }
+
     /* SUCCESS */
 
     function test_redeemWinningTicket_paysFromDeposit() public {
@@ -105,10 +114,7 @@ contract TicketBrokerRedeemWinningTicketTest is BrokerUnitTest {
     }
 
     function test_redeemWinningTicket_revertsIfDepositAndSliceBelowFaceValue() public {
-        _registerMany(3, 1000 ether);
-        _nextRound(); // pool of 4: slice = 1 ether
-        _fundBroadcaster(0.1 ether, 4 ether);
-        ITicketBroker.Ticket memory t = _ticket(orchestrator, 1.5 ether, WIN_ALWAYS, 1, RAND);
+        ITicketBroker.Ticket memory t = _underfundedTicket();
         _expectRedeemRevert(
             t,
             _sign(broadcasterKey, t),
@@ -124,10 +130,7 @@ contract TicketBrokerRedeemWinningTicketTest is BrokerUnitTest {
     }
 
     function test_redeemWinningTicket_deferredTicketPaysInFullAfterTopUp() public {
-        _registerMany(3, 1000 ether);
-        _nextRound();
-        _fundBroadcaster(0.1 ether, 4 ether);
-        ITicketBroker.Ticket memory t = _ticket(orchestrator, 1.5 ether, WIN_ALWAYS, 1, RAND);
+        ITicketBroker.Ticket memory t = _underfundedTicket();
         bytes memory sig = _sign(broadcasterKey, t);
         vm.expectPartialRevert(ITicketBroker.InsufficientFunds.selector);
         _redeemWith(t, sig, RAND);
@@ -144,10 +147,7 @@ contract TicketBrokerRedeemWinningTicketTest is BrokerUnitTest {
     }
 
     function test_redeemWinningTicket_paysWhatIsClaimableInLastRound() public {
-        _registerMany(3, 1000 ether);
-        _nextRound();
-        _fundBroadcaster(0.1 ether, 4 ether);
-        ITicketBroker.Ticket memory t = _ticket(orchestrator, 1.5 ether, WIN_ALWAYS, 1, RAND);
+        ITicketBroker.Ticket memory t = _underfundedTicket();
         bytes memory sig = _sign(broadcasterKey, t);
         _nextRound(); // creationRound + 1: the ticket's last round (validity period 2)
         vm.expectEmit(address(broker));
