@@ -130,7 +130,7 @@ devnet: deps
 
 # The release binaries `make devnet` runs; built next to the contracts (forge's wasm solc uses one core).
 devnet-bins:
-	cargo build --release -p livepeer-devnet -p livepeer-keeper -p livepeer-reward-agent -p livepeer-tickets
+	cargo build --release -p livepeer-devnet -p livepeer-keeper -p livepeer-reward-agent -p livepeer-redeemer
 
 clean:
 	rm -rf out cache target .slither .halmos .lint .lint.log .coverage

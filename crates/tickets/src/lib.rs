@@ -8,9 +8,10 @@
 //!   [`recipient_rand_hash`];
 //! - the lottery [`is_winning`] and the signature check [`verify_signature`];
 //! - every validity rule in the contract's order ([`validate`]), each failure a [`TicketError`]
-//!   named after the contract's custom error;
-//! - the recipient side: [`redeemer`], a persistent queue of winning tickets redeemed through
-//!   `redeemWinningTicket` / `batchRedeemWinningTickets` (binary `livepeer-redeemer`).
+//!   named after the contract's custom error.
+//!
+//! Pure: no chain access. The recipient side (queue, redemption, the gRPC Ticket Redemption
+//! Service) is the `livepeer-redeemer` crate.
 //!
 //! # Broadcaster: make and sign a ticket
 //!
@@ -40,7 +41,6 @@
 //! ```
 
 pub mod error;
-pub mod redeemer;
 pub mod ticket;
 pub mod validate;
 

@@ -1,6 +1,7 @@
 //! Every case of `test/vectors/tickets.json` (shared with the Solidity tests): hash, signature
 //! reproduction with the test key, and the outcome of the offline rules.
 
+#[path = "common/vectors.rs"]
 mod common;
 
 use alloy::signers::local::PrivateKeySigner;

@@ -72,12 +72,10 @@ use alloy::primitives::{Address, B256, U256};
 use livepeer_bindings::ITicketBroker::ITicketBrokerErrors;
 use tokio_util::sync::CancellationToken;
 
-use crate::{
-    error::TicketError,
-    ticket::SignedTicket,
-    validate::{SenderFunds, check_ticket, is_last_round, is_live, payable_amount},
-};
 use chain::{Broker, ChainError, Revert, Rounds, SimulationError, TxSender};
+use livepeer_tickets::{
+    SenderFunds, SignedTicket, TicketError, check_ticket, is_last_round, is_live, payable_amount,
+};
 use metrics::{RedeemerMetrics, is_expiry, reason_label};
 use queue::{Queue, QueueError, Record, TicketStatus};
 

@@ -29,7 +29,7 @@ use std::{
 use alloy::primitives::B256;
 use serde::{Deserialize, Serialize};
 
-use crate::ticket::SignedTicket;
+use livepeer_tickets::SignedTicket;
 
 /// Name of the journal file inside the state directory.
 pub const JOURNAL_FILE: &str = "journal.jsonl";
@@ -431,8 +431,8 @@ fn io(path: &Path, source: std::io::Error) -> QueueError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ticket::{AuxData, Ticket};
     use alloy::primitives::{Address, Bytes, U256};
+    use livepeer_tickets::{AuxData, Ticket};
 
     fn ticket(nonce: u64) -> SignedTicket {
         SignedTicket {

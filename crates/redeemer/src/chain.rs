@@ -17,10 +17,7 @@ use livepeer_bindings::{
     IBondingManager, IController, IManager, IRoundsManager, ITicketBroker, contract_id, names,
 };
 
-use crate::{
-    ticket::SignedTicket,
-    validate::{ChainState, SenderFunds},
-};
+use livepeer_tickets::{ChainState, SenderFunds, SignedTicket};
 
 /// A chain access failure.
 #[derive(Debug, thiserror::Error)]

@@ -17,14 +17,12 @@ use alloy::{
 use anyhow::{Context, Result, ensure};
 use common::{Devnet, ETH, Flavor};
 use livepeer_bindings::IController;
-use livepeer_tickets::{
-    check_offline,
-    redeemer::{
-        PassReport, Redeemer, RedeemerConfig,
-        chain::{Broker, ChainError, ProviderSender, TxSender},
-        queue::{Queue, TicketStatus},
-    },
+use livepeer_redeemer::{
+    PassReport, Redeemer, RedeemerConfig,
+    chain::{Broker, ChainError, ProviderSender, TxSender},
+    queue::{Queue, TicketStatus},
 };
+use livepeer_tickets::check_offline;
 
 const ORCH: usize = 1;
 const BROADCASTER: usize = 2;
@@ -851,7 +849,7 @@ async fn a_ticket_that_expires_while_reads_fail_is_missed_and_health_says_why() 
         proxy::{Fault, FaultProxy},
         server,
     };
-    use livepeer_tickets::redeemer::metrics::RedeemerMetrics;
+    use livepeer_redeemer::metrics::RedeemerMetrics;
     use std::sync::Arc;
 
     // The broadcaster has no funds: its ticket waits, and expires during an outage.

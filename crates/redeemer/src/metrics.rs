@@ -408,8 +408,8 @@ mod tests {
 
     #[test]
     fn deferred_tickets_are_counted_with_their_face_value() {
-        use crate::ticket::{AuxData, SignedTicket, Ticket};
         use alloy::primitives::{Address, B256, Bytes};
+        use livepeer_tickets::{AuxData, SignedTicket, Ticket};
         let queued = |nonce: u64, face: u64, status: TicketStatus, why: Option<&str>| {
             let signed = SignedTicket {
                 ticket: Ticket {

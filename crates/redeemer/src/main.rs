@@ -1,7 +1,7 @@
 //! `livepeer-redeemer`: redeems an orchestrator's winning tickets from a JSON-lines inbox, keeping
 //! a persistent queue so that nothing is lost across failures and restarts.
 //!
-//! See the `livepeer_tickets::redeemer` docs for the inbox format and what one pass does.
+//! See the `livepeer_redeemer` crate docs for the inbox format and what one pass does.
 
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
@@ -19,7 +19,7 @@ use livepeer_chain::{
     server,
     signer::load_signer,
 };
-use livepeer_tickets::redeemer::{
+use livepeer_redeemer::{
     Redeemer, RedeemerConfig,
     chain::{Broker, ProviderSender},
     metrics::RedeemerMetrics,
