@@ -56,26 +56,33 @@
 //! there, and its tickets expire all the same).
 
 pub mod chain;
+pub mod grpc;
+pub mod intake;
+pub mod max_float;
 pub mod metrics;
 pub mod queue;
+pub mod tls;
+pub mod wire;
 
 use std::{
     collections::HashMap,
     fs::File,
     io::{Read, Seek, SeekFrom},
-    path::PathBuf,
+    path::{Path, PathBuf},
     sync::Arc,
     time::Duration,
 };
 
 use alloy::primitives::{Address, B256, U256};
 use livepeer_bindings::ITicketBroker::ITicketBrokerErrors;
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use chain::{Broker, ChainError, Revert, Rounds, SimulationError, TxSender};
 use livepeer_tickets::{
     SenderFunds, SignedTicket, TicketError, check_ticket, is_last_round, is_live, payable_amount,
 };
+use max_float::MaxFloats;
 use metrics::{RedeemerMetrics, is_expiry, reason_label};
 use queue::{Queue, QueueError, Record, TicketStatus};
 
@@ -189,6 +196,12 @@ pub struct Redeemer<S> {
     metrics: Arc<RedeemerMetrics>,
     /// Tickets deferred for lack of funds (in memory: after a restart each is checked once).
     underfunded: HashMap<B256, Underfunded>,
+    /// The gRPC intake file, if the service runs.
+    intake: Option<PathBuf>,
+    /// Woken when a ticket arrives, to start a pass before `poll_interval` ends.
+    wake: Option<Arc<Notify>>,
+    /// Told every change of the queue, for max float.
+    floats: Option<Arc<MaxFloats>>,
 }
 
 impl<S: TxSender> Redeemer<S> {
@@ -210,6 +223,9 @@ impl<S: TxSender> Redeemer<S> {
             config,
             metrics,
             underfunded: HashMap::new(),
+            intake: None,
+            wake: None,
+            floats: None,
         }
     }
 
@@ -218,6 +234,33 @@ impl<S: TxSender> Redeemer<S> {
         metrics.set_queue(self.queue.tickets());
         self.metrics = metrics;
         self
+    }
+
+    /// The same redeemer also taking tickets from the gRPC intake file at `path`.
+    pub fn with_intake(mut self, path: PathBuf) -> Self {
+        self.intake = Some(path);
+        self
+    }
+
+    /// The same redeemer starting a pass as soon as `wake` is notified.
+    pub fn with_wake(mut self, wake: Arc<Notify>) -> Self {
+        self.wake = Some(wake);
+        self
+    }
+
+    /// The same redeemer telling `floats` every change of its queue.
+    pub fn with_max_floats(mut self, floats: Arc<MaxFloats>) -> Self {
+        floats.queue_changed(self.queue.tickets());
+        self.floats = Some(floats);
+        self
+    }
+
+    /// Publishes the queue's state to the metrics and max float.
+    fn publish(&self) {
+        self.metrics.set_queue(self.queue.tickets());
+        if let Some(floats) = &self.floats {
+            floats.queue_changed(self.queue.tickets());
+        }
     }
 
     /// The redeemer's metrics.
@@ -235,13 +278,13 @@ impl<S: TxSender> Redeemer<S> {
         let added = self.queue.add(ticket)?;
         if added {
             self.metrics.count(|c| c.queued += 1);
-            self.metrics.set_queue(self.queue.tickets());
+            self.publish();
         }
         Ok(added)
     }
 
-    /// Runs passes every `poll_interval` until `cancel` fires. Chain failures are logged and the
-    /// pass retried; queue failures end the loop.
+    /// Runs passes every `poll_interval` (sooner when woken) until `cancel` fires. Chain failures
+    /// are logged and the pass retried; queue failures end the loop.
     pub async fn run(&mut self, cancel: CancellationToken) -> Result<(), RedeemerError> {
         loop {
             match self.process_once().await {
@@ -262,9 +305,17 @@ impl<S: TxSender> Redeemer<S> {
                 Err(RedeemerError::Chain(_)) => {}
                 Err(err) => return Err(err),
             }
+            let wake = self.wake.clone();
+            let woken = async {
+                match wake {
+                    Some(wake) => wake.notified().await,
+                    None => std::future::pending().await,
+                }
+            };
             tokio::select! {
                 () = cancel.cancelled() => return Ok(()),
                 () = tokio::time::sleep(self.config.poll_interval) => {}
+                () = woken => {}
             }
         }
     }
@@ -286,13 +337,13 @@ impl<S: TxSender> Redeemer<S> {
             }
             Err(_) => {}
         }
-        self.metrics.set_queue(self.queue.tickets());
+        self.publish();
         result
     }
 
     async fn pass(&mut self) -> Result<PassReport, RedeemerError> {
         let mut report = PassReport {
-            ingested: self.ingest_inbox()?,
+            ingested: self.ingest()?,
             ..PassReport::default()
         };
         self.resolve_in_flight(&mut report).await?;
@@ -736,22 +787,64 @@ impl<S: TxSender> Redeemer<S> {
         });
     }
 
-    /// Takes new complete lines of the inbox into the queue; returns how many tickets were new.
+    /// Takes new lines of the inbox and of the gRPC intake into the queue.
+    pub fn ingest(&mut self) -> Result<usize, RedeemerError> {
+        Ok(self.ingest_inbox()? + self.ingest_intake()?)
+    }
+
+    /// Takes new inbox lines into the queue (see the module docs).
     pub fn ingest_inbox(&mut self) -> Result<usize, RedeemerError> {
         let Some(path) = self.inbox.clone() else {
             return Ok(0);
         };
-        let inbox_err = |source| RedeemerError::Inbox {
-            path: path.clone(),
-            source,
+        self.ingest_file(&path, Source::Inbox)
+    }
+
+    /// Takes new lines of the gRPC intake into the queue.
+    pub fn ingest_intake(&mut self) -> Result<usize, RedeemerError> {
+        let Some(path) = self.intake.clone() else {
+            return Ok(0);
         };
-        let mut file = match File::open(&path) {
+        self.ingest_file(&path, Source::Intake)
+    }
+
+    /// Takes the whole gRPC intake into the queue and empties it; call it before the service
+    /// accepts tickets (nothing may append meanwhile).
+    pub fn drain_intake(&mut self) -> Result<usize, RedeemerError> {
+        let added = self.ingest_intake()?;
+        if let Some(path) = self.intake.clone() {
+            let empty = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .and_then(|f| f.set_len(0).and_then(|()| f.sync_all()));
+            match empty {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => return Err(RedeemerError::Inbox { path, source }),
+            }
+            if self.queue.intake_offset() != 0 {
+                self.queue.record(Record::Intake { offset: 0 })?;
+            }
+        }
+        Ok(added)
+    }
+
+    fn ingest_file(&mut self, path: &Path, source: Source) -> Result<usize, RedeemerError> {
+        let inbox_err = |e| RedeemerError::Inbox {
+            path: path.to_path_buf(),
+            source: e,
+        };
+        let mut file = match File::open(path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
             Err(e) => return Err(inbox_err(e)),
         };
         let len = file.metadata().map_err(inbox_err)?.len();
-        let mut offset = self.queue.inbox_offset();
+        let recorded = match source {
+            Source::Inbox => self.queue.inbox_offset(),
+            Source::Intake => self.queue.intake_offset(),
+        };
+        let mut offset = recorded;
         if len < offset {
             tracing::warn!(path = %path.display(), "inbox shrank; reading it from the start");
             offset = 0;
@@ -784,11 +877,21 @@ impl<S: TxSender> Redeemer<S> {
             }
         }
         let new_offset = offset + end as u64 + 1;
-        if new_offset != self.queue.inbox_offset() {
-            self.queue.record(Record::Inbox { offset: new_offset })?;
+        if new_offset != recorded {
+            self.queue.record(match source {
+                Source::Inbox => Record::Inbox { offset: new_offset },
+                Source::Intake => Record::Intake { offset: new_offset },
+            })?;
         }
         Ok(added)
     }
+}
+
+/// A file tickets are taken from.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    Inbox,
+    Intake,
 }
 
 /// What a simulated revert means for the ticket.
@@ -862,4 +965,10 @@ mod tests {
         )));
         assert!(matches!(wait, Verdict::Defer(r) if r.contains("SystemPaused")));
     }
+}
+
+/// Code generated from `proto/redeemer.proto`.
+#[allow(missing_docs, missing_debug_implementations, clippy::all)]
+pub mod proto {
+    tonic::include_proto!("net");
 }

@@ -19,12 +19,18 @@ use livepeer_chain::{
     server,
     signer::load_signer,
 };
+use livepeer_chain::protocol::Protocol;
 use livepeer_redeemer::{
     Redeemer, RedeemerConfig,
     chain::{Broker, ProviderSender},
+    grpc::{self, TicketService},
+    intake::Intake,
+    max_float::{FundsReader, MaxFloats},
     metrics::RedeemerMetrics,
     queue::Queue,
+    tls,
 };
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
 
@@ -115,6 +121,35 @@ struct Args {
     /// Passes in a row failing on chain reads after which /health answers 503.
     #[arg(long, env = "REDEEMER_MAX_FAILED_READS", default_value_t = 3)]
     max_failed_reads: u32,
+
+    /// Serve go-livepeer's Ticket Redemption Service (gRPC over TLS) at this address, for an
+    /// orchestrator started with `-redeemerAddr <host:port>`. Off unless given.
+    #[arg(long, env = "REDEEMER_GRPC_ADDR", conflicts_with = "once")]
+    grpc_addr: Option<SocketAddr>,
+
+    /// The orchestrator whose tickets the service takes (tickets for anyone else are refused).
+    /// Default: the sending account.
+    #[arg(long, env = "REDEEMER_RECIPIENT")]
+    recipient: Option<Address>,
+
+    /// PEM certificate of the service (with --tls-key). Default: a self-signed one generated on
+    /// first start in `<state-dir>/tls/`.
+    #[arg(long, env = "REDEEMER_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "REDEEMER_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+
+    /// Extra host names or IPs for the generated certificate, comma-separated (it always has
+    /// `localhost` and `127.0.0.1`).
+    #[arg(long, env = "REDEEMER_TLS_HOSTS", value_delimiter = ',')]
+    tls_hosts: Vec<String>,
+
+    /// Seconds between reads of the watched senders' funds for max float (a sender is also read
+    /// at once when one of its tickets is redeemed or dies).
+    #[arg(long, env = "REDEEMER_MAX_FLOAT_REFRESH", default_value_t = 2)]
+    max_float_refresh: u64,
 }
 
 #[tokio::main]
@@ -185,7 +220,7 @@ async fn run(args: Args, cancel: CancellationToken) -> Result<()> {
         .wallet(signer)
         .connect_provider(rpc.provider)
         .erased();
-    let broker = Broker::discover(reader, controller)
+    let broker = Broker::discover(reader.clone(), controller)
         .await
         .with_context(|| format!("discovering the contracts from Controller {controller}"))?;
     let queue = Queue::open(&args.state_dir)
@@ -204,14 +239,31 @@ async fn run(args: Args, cancel: CancellationToken) -> Result<()> {
         poll_interval: Duration::from_secs(args.poll_interval),
         gas_margin_percent: args.gas_margin_percent,
     };
+    let ticket_broker = broker.ticket_broker;
     let mut redeemer = Redeemer::new(
         broker,
         ProviderSender::new(writer, from),
         queue,
-        args.inbox,
+        args.inbox.clone(),
         config,
     )
     .with_metrics(metrics.clone());
+    if let Some(addr) = args.grpc_addr {
+        redeemer = start_service(
+            &args,
+            addr,
+            redeemer,
+            Service {
+                provider: reader,
+                controller,
+                ticket_broker,
+                recipient: args.recipient.unwrap_or(from),
+                metrics: metrics.clone(),
+            },
+            cancel.clone(),
+        )
+        .await?;
+    }
     if args.once {
         let report = redeemer.process_once().await.context("redemption pass")?;
         tracing::info!(?report, "pass done");
@@ -226,4 +278,78 @@ async fn run(args: Args, cancel: CancellationToken) -> Result<()> {
         .with_context(|| format!("serving metrics at {}", args.metrics_addr))?;
     tracing::info!(%bound, "metrics and health served");
     redeemer.run(cancel).await.context("redeemer stopped")
+}
+
+/// What the gRPC service needs besides the flags.
+struct Service {
+    provider: alloy::providers::DynProvider,
+    controller: Address,
+    ticket_broker: Address,
+    recipient: Address,
+    metrics: Arc<RedeemerMetrics>,
+}
+
+/// Takes the intake left from the last run into the queue, then serves the Ticket Redemption
+/// Service and keeps max float fresh until `cancel`.
+async fn start_service(
+    args: &Args,
+    addr: SocketAddr,
+    redeemer: Redeemer<ProviderSender>,
+    service: Service,
+    cancel: CancellationToken,
+) -> Result<Redeemer<ProviderSender>> {
+    let bonding_manager = Protocol::discover(service.provider.clone(), service.controller)
+        .await
+        .context("looking up the BondingManager for max float")?
+        .addresses
+        .bonding_manager;
+    let intake = Intake::open(&args.state_dir).context("opening the gRPC intake")?;
+    let floats = Arc::new(MaxFloats::new());
+    let wake = Arc::new(Notify::new());
+    let mut redeemer = redeemer
+        .with_intake(intake.path().to_path_buf())
+        .with_wake(wake.clone())
+        .with_max_floats(floats.clone());
+    let taken = redeemer
+        .drain_intake()
+        .context("taking the intake into the queue")?;
+    service.metrics.watch_max_floats(floats.clone());
+    let tls = tls::load_or_generate(
+        args.tls_cert.as_deref(),
+        args.tls_key.as_deref(),
+        &args.state_dir,
+        &args.tls_hosts,
+    )?;
+    let reader = FundsReader::new(
+        service.provider,
+        service.ticket_broker,
+        bonding_manager,
+        service.recipient,
+    );
+    let grpc = TicketService::new(
+        service.recipient,
+        intake,
+        floats.clone(),
+        reader.clone(),
+        wake,
+        service.metrics.clone(),
+    );
+    let (bound, _server) = grpc::serve(addr, &tls, grpc, cancel.clone())
+        .await
+        .with_context(|| format!("serving the Ticket Redemption Service at {addr}"))?;
+    tokio::spawn(grpc::refresh_max_floats(
+        floats,
+        reader,
+        Duration::from_secs(args.max_float_refresh.max(1)),
+        service.metrics,
+        cancel,
+    ));
+    tracing::info!(
+        %bound,
+        recipient = %service.recipient,
+        certificate = %tls.cert_path.display(),
+        taken_from_intake = taken,
+        "ticket redemption service listening (go-livepeer: -redeemerAddr)"
+    );
+    Ok(redeemer)
 }

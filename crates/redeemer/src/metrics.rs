@@ -9,7 +9,7 @@
 use std::{
     collections::BTreeMap,
     fmt::Write,
-    sync::{Mutex, MutexGuard},
+    sync::{Arc, Mutex, MutexGuard, OnceLock},
     time::Duration,
 };
 
@@ -20,7 +20,10 @@ use livepeer_chain::{
     server::Exporter,
 };
 
-use super::queue::{QueuedTicket, TicketStatus};
+use crate::{
+    max_float::MaxFloats,
+    queue::{QueuedTicket, TicketStatus},
+};
 
 /// The label of a recorded reason: the contract error's name (`TicketExpired`, `NoFunds`, …),
 /// or one of `unprofitable`, `send_failed`, `tx_failed`, `max_attempts`, `revert`, `other`.
@@ -134,12 +137,20 @@ pub struct Counters {
     pub gas_used: u64,
     /// Wei spent on that gas.
     pub gas_spent_wei: u128,
+    /// Tickets accepted by the gRPC service (durable in the intake).
+    pub grpc_accepted: u64,
+    /// Tickets the gRPC service refused, by reason (`malformed`, `foreign_recipient`, `invalid`).
+    pub grpc_refused: BTreeMap<String, u64>,
+    /// Failed reads of senders' funds for max float.
+    pub max_float_read_errors: u64,
 }
 
 /// Every metric of the redeemer. Shared behind an `Arc`.
 #[derive(Debug)]
 pub struct RedeemerMetrics {
     inner: Mutex<(Counters, QueueCounts)>,
+    /// Max float per watched sender, when the gRPC service runs.
+    max_floats: OnceLock<Arc<MaxFloats>>,
     /// Each pass, ok or failed on a chain read, for `/health`.
     pub health: ReadHealth,
     /// JSON-RPC traffic.
@@ -158,6 +169,7 @@ impl RedeemerMetrics {
     pub fn new(rpc: RequestCounter, max_failed_reads: u32) -> Self {
         Self {
             inner: Mutex::new((Counters::default(), QueueCounts::of(&[]))),
+            max_floats: OnceLock::new(),
             health: ReadHealth::new(max_failed_reads),
             rpc,
         }
@@ -175,6 +187,16 @@ impl RedeemerMetrics {
     /// A copy of the counters.
     pub fn counters(&self) -> Counters {
         self.lock().0.clone()
+    }
+
+    /// Counts a ticket the gRPC service refused.
+    pub fn refused(&self, reason: &str) {
+        *self.lock().0.grpc_refused.entry(reason.to_string()).or_default() += 1;
+    }
+
+    /// Exports each watched sender's max float from `floats` (once; later calls are ignored).
+    pub fn watch_max_floats(&self, floats: Arc<MaxFloats>) {
+        let _ = self.max_floats.set(floats);
     }
 
     /// Copies the queue's state.
@@ -236,7 +258,35 @@ impl RedeemerMetrics {
             "Face value of the deferred tickets (wei).",
             single(q.deferred_face_value.to_string()),
         );
-        let counters: [(&str, &str, String); 11] = [
+        family(
+            "redeemer_grpc_tickets_refused_total",
+            "counter",
+            "Tickets the gRPC service refused, by reason.",
+            labelled("reason", &c.grpc_refused),
+        );
+        if let Some(floats) = self.max_floats.get() {
+            family(
+                "redeemer_max_float_wei",
+                "gauge",
+                "Max float of each watched sender (wei), as served to the node.",
+                floats
+                    .values()
+                    .into_iter()
+                    .map(|(sender, v)| (format!("{{sender=\"{sender}\"}}"), v.to_string()))
+                    .collect(),
+            );
+        }
+        let counters: [(&str, &str, String); 13] = [
+            (
+                "redeemer_grpc_tickets_accepted_total",
+                "Tickets accepted by the gRPC service (durable in the intake).",
+                c.grpc_accepted.to_string(),
+            ),
+            (
+                "redeemer_max_float_read_errors_total",
+                "Failed reads of senders' funds for max float.",
+                c.max_float_read_errors.to_string(),
+            ),
             (
                 "redeemer_passes_total",
                 "Passes completed.",

@@ -13,6 +13,7 @@
 //! | `released` | `hash`, `reason` | its transaction resolved without redeeming it through no fault of the ticket (the sender's funds fell short): pending again, no attempt counted |
 //! | `dead` | `hash`, `reason` | the ticket will never be redeemed, and why |
 //! | `inbox` | `offset` | bytes of the inbox file already taken into the journal |
+//! | `intake` | `offset` | bytes of the gRPC intake file (`intake.jsonl`) already taken into the journal |
 //!
 //! A ticket is journaled (and fsynced) before anything else happens to it, and a transaction's
 //! `sent` record is written before its receipt is awaited, so a crash at any point loses nothing: on
@@ -164,6 +165,11 @@ pub enum Record {
         /// Byte offset.
         offset: u64,
     },
+    /// Bytes of the gRPC intake file already ingested.
+    Intake {
+        /// Byte offset.
+        offset: u64,
+    },
 }
 
 /// The persistent queue (see the module docs for the file format).
@@ -174,6 +180,7 @@ pub struct Queue {
     tickets: Vec<QueuedTicket>,
     index: HashMap<B256, usize>,
     inbox_offset: u64,
+    intake_offset: u64,
 }
 
 impl Queue {
@@ -188,6 +195,7 @@ impl Queue {
             tickets: Vec::new(),
             index: HashMap::new(),
             inbox_offset: 0,
+            intake_offset: 0,
         };
         for record in read_journal(&queue.path)? {
             queue.apply(record);
@@ -248,6 +256,11 @@ impl Queue {
         self.inbox_offset
     }
 
+    /// Bytes of the gRPC intake file already ingested.
+    pub fn intake_offset(&self) -> u64 {
+        self.intake_offset
+    }
+
     /// The journal file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -305,6 +318,7 @@ impl Queue {
                 t.status = TicketStatus::Dead { reason };
             }),
             Record::Inbox { offset } => self.inbox_offset = offset,
+            Record::Intake { offset } => self.intake_offset = offset,
         }
     }
 
@@ -327,6 +341,11 @@ impl Queue {
         push(&Record::Inbox {
             offset: self.inbox_offset,
         })?;
+        if self.intake_offset != 0 {
+            push(&Record::Intake {
+                offset: self.intake_offset,
+            })?;
+        }
         for t in &self.tickets {
             push(&Record::Add {
                 ticket: t.signed.clone(),
