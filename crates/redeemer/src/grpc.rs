@@ -15,7 +15,7 @@ use std::{net::SocketAddr, pin::Pin, sync::Arc, time::Duration};
 use alloy::primitives::Address;
 use livepeer_tickets::check_offline;
 use tokio::{net::TcpListener, sync::Notify, task::JoinHandle};
-use tokio_stream::{Stream, StreamExt, wrappers::TcpListenerStream, wrappers::WatchStream};
+use tokio_stream::{Stream, StreamExt, wrappers::BroadcastStream, wrappers::TcpListenerStream};
 use tokio_util::sync::CancellationToken;
 use tonic::{
     Request, Response, Status,
@@ -154,12 +154,12 @@ impl TicketRedeemer for TicketService {
         request: Request<MaxFloatReq>,
     ) -> Result<Response<Self::MonitorMaxFloatStream>, Status> {
         let sender = sender_of(request.get_ref())?;
-        let mut updates = self.floats.subscribe(sender);
+        // The current value first, so that only changes from here on are sent.
         self.ensure_funds(sender).await?;
-        // Only changes from here on.
-        updates.borrow_and_update();
-        let stream = WatchStream::from_changes(updates).filter_map(|value| {
-            value.map(|v| {
+        let updates = self.floats.subscribe(sender);
+        // A subscriber that fell behind skips to newer values.
+        let stream = BroadcastStream::new(updates).filter_map(|value| {
+            value.ok().map(|v| {
                 Ok(MaxFloatUpdate {
                     max_float: wire::uint_bytes(v),
                 })

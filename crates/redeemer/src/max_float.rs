@@ -8,8 +8,9 @@
 //! until it is redeemed or dead: queued, deferred for lack of funds and in flight alike. Unlike
 //! go-livepeer, a negative result is reported as zero (its wire form cannot carry a sign).
 //!
-//! [`MaxFloats`] keeps the pending tickets and each watched sender's funds, publishes a new value
-//! on a [`watch`] channel whenever it changes, and [`MaxFloats::refresh`] re-reads the funds.
+//! [`MaxFloats`] keeps the pending tickets and each watched sender's funds, sends every new value
+//! to the sender's subscribers (a [`broadcast`] channel, so no change is skipped) and
+//! [`MaxFloats::refresh`] re-reads the funds.
 
 use std::{
     collections::{HashMap, HashSet},
@@ -22,7 +23,10 @@ use alloy::{
 };
 use futures::future::try_join_all;
 use livepeer_bindings::{IBondingManager, ITicketBroker};
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, broadcast};
+
+/// Values a slow subscriber may fall behind by before it skips to newer ones.
+const CHANNEL_CAPACITY: usize = 64;
 
 use crate::queue::QueuedTicket;
 
@@ -119,8 +123,23 @@ struct Ledger {
     accepted: HashSet<B256>,
     /// Last funds read per watched sender.
     funds: HashMap<Address, FloatFunds>,
-    /// One channel per watched sender; `None` until its funds were read.
-    channels: HashMap<Address, watch::Sender<Option<U256>>>,
+    /// One channel per watched sender, with the last value sent on it.
+    channels: HashMap<Address, Channel>,
+}
+
+#[derive(Debug)]
+struct Channel {
+    last: Option<U256>,
+    tx: broadcast::Sender<U256>,
+}
+
+impl Channel {
+    fn new() -> Self {
+        Self {
+            last: None,
+            tx: broadcast::Sender::new(CHANNEL_CAPACITY),
+        }
+    }
 }
 
 impl Ledger {
@@ -139,16 +158,15 @@ impl Ledger {
 
     /// Sends `sender`'s value if it changed.
     fn publish(&mut self, sender: Address) {
-        let value = self.value(sender);
-        let channel = self
-            .channels
-            .entry(sender)
-            .or_insert_with(|| watch::Sender::new(None));
-        channel.send_if_modified(|old| {
-            let changed = *old != value;
-            *old = value;
-            changed
-        });
+        let Some(value) = self.value(sender) else {
+            return;
+        };
+        let channel = self.channels.entry(sender).or_insert_with(Channel::new);
+        if channel.last != Some(value) {
+            channel.last = Some(value);
+            // No subscriber is not an error: the value is kept for the next one.
+            let _ = channel.tx.send(value);
+        }
     }
 }
 
@@ -263,13 +281,15 @@ impl MaxFloats {
         values
     }
 
-    /// A receiver of `sender`'s value; the sender is watched (its funds refreshed) from now on.
-    pub fn subscribe(&self, sender: Address) -> watch::Receiver<Option<U256>> {
+    /// A receiver of each new value of `sender`'s max float; the sender is watched (its funds
+    /// refreshed) while someone listens.
+    pub fn subscribe(&self, sender: Address) -> broadcast::Receiver<U256> {
         let mut ledger = self.ledger();
         ledger
             .channels
             .entry(sender)
-            .or_insert_with(|| watch::Sender::new(None))
+            .or_insert_with(Channel::new)
+            .tx
             .subscribe()
     }
 
@@ -280,7 +300,7 @@ impl MaxFloats {
         let owing: HashSet<Address> = ledger.pending.values().map(|(s, _)| *s).collect();
         ledger
             .channels
-            .retain(|s, ch| ch.receiver_count() > 0 || owing.contains(s));
+            .retain(|s, ch| ch.tx.receiver_count() > 0 || owing.contains(s));
         let channels: HashSet<Address> = ledger.channels.keys().copied().collect();
         ledger.funds.retain(|s, _| channels.contains(s) || owing.contains(s));
         let mut all: Vec<Address> = owing.union(&channels).copied().collect();
@@ -365,12 +385,12 @@ mod tests {
         let sender = Address::repeat_byte(1);
         let mut rx = floats.subscribe(sender);
         floats.set_funds(sender, funds(0, 1_000, 0, 0, 1));
-        assert_eq!(*rx.borrow_and_update(), Some(U256::from(1_000u64)));
+        assert_eq!(rx.try_recv().ok(), Some(U256::from(1_000u64)));
         let hash = B256::repeat_byte(9);
         floats.accepted(hash, sender, U256::from(10u64));
         floats.accepted(hash, sender, U256::from(10u64));
-        assert!(rx.has_changed().unwrap_or(false));
-        assert_eq!(*rx.borrow_and_update(), Some(U256::from(990u64)));
+        assert_eq!(rx.try_recv().ok(), Some(U256::from(990u64)));
+        assert!(rx.try_recv().is_err(), "the duplicate changed nothing");
         assert_eq!(floats.pending(sender), U256::from(10u64));
         // The queue does not hold it yet: it stays pending.
         floats.queue_changed(&[]);

@@ -278,4 +278,5 @@ fn check(ok: bool, what: &str) -> Result<()> {
 
 #[path = "../../../tickets/tests/common/vectors.rs"]
 mod vectors;
+#[allow(unused_imports)] // only the anvil tests read the vectors
 pub use vectors::load_vectors;
