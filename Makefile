@@ -11,7 +11,7 @@ VENV := $(CURDIR)/.venv
 SLITHER_VERSION := 0.11.6
 HALMOS_VERSION := 0.3.3
 
-.PHONY: bench test deps build devnet-bins docs-check forge-test e2e gas-check forge-fmt-check cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
+.PHONY: bench bench-redeemer test deps build devnet-bins docs-check forge-test e2e gas-check forge-fmt-check cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
 .PHONY: tools security forge-lint slither halmos coverage invariants
 
 ## test: install, build and run every check CI runs (the README's test command)
@@ -113,9 +113,16 @@ bench: deps
 	node script/bench/report.js --gas-only
 	cargo build --release -p livepeer-keeper && target/release/keeper-bench
 	cargo build --release -p livepeer-reward-agent && target/release/reward-agent-bench
+	cargo bench -p livepeer-redeemer --bench grpc
 	start=$$(date +%s); $(MAKE) --no-print-directory test; end=$$(date +%s); \
 	  printf '{"title":"make test","note":"Wall time of the README test command on this machine (nproc %s).","rows":[{"metric":"make test wall time (s)","value":%s,"goal":"CI limit 5400 s"}]}\n' "$$(nproc)" "$$((end - start))" > target/bench/90-make-test.json
 	node script/bench/report.js
+
+## bench-redeemer: only the Ticket Redemption Service bench, its section of BENCHMARKS.md rewritten
+bench-redeemer: deps
+	mkdir -p target/bench
+	cargo bench -p livepeer-redeemer --bench grpc
+	node script/bench/report.js --section target/bench/50-redeemer.json
 
 ## deep: long fuzz and invariant campaigns
 deep: deps
