@@ -43,7 +43,7 @@ const binaries = {
   lpt: corpus("crates/cli/tests"),
   "livepeer-keeper": corpus("crates/keeper/tests", "crates/keeper/src"),
   "livepeer-reward-agent": corpus("crates/reward-agent/tests", "crates/reward-agent/src", "crates/devnet/src"),
-  "livepeer-redeemer": corpus("crates/redeemer/tests", "crates/redeemer/src", "crates/devnet/src"),
+  "livepeer-redeemer": corpus("crates/redeemer/tests", "crates/redeemer/benches", "crates/redeemer/src", "crates/devnet/src"),
   "livepeer-devnet": corpus("crates/devnet/tests", "crates/devnet/src"),
 };
 const allTests = corpus("crates", "test");

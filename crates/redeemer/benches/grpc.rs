@@ -65,10 +65,17 @@ async fn main() -> Result<()> {
 
     let dir = tempfile::tempdir()?;
     let state = dir.path().join("state");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
     let metrics_addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
     let mut child = Command::new(env!("CARGO_BIN_EXE_livepeer-redeemer"))
-        .args(["--rpc-url", &net.endpoint(), "--controller", &net.controller.to_string()])
+        .args([
+            "--rpc-url",
+            &net.endpoint(),
+            "--controller",
+            &net.controller.to_string(),
+        ])
         .arg("--state-dir")
         .arg(&state)
         .args(["--grpc-addr", &format!("127.0.0.1:{port}")])
@@ -78,7 +85,15 @@ async fn main() -> Result<()> {
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()?;
-    let result = measure(&net, &state, port, &metrics_addr.to_string(), &tickets, child.id()).await;
+    let result = measure(
+        &net,
+        &state,
+        port,
+        &metrics_addr.to_string(),
+        &tickets,
+        child.id(),
+    )
+    .await;
     let _ = child.kill();
     let _ = child.wait();
     let figures = result?;
@@ -86,7 +101,10 @@ async fn main() -> Result<()> {
     println!("{}", serde_json::to_string_pretty(&figures)?);
     let dir = repo_root().join("target/bench");
     if dir.is_dir() {
-        std::fs::write(dir.join("50-redeemer.json"), serde_json::to_string_pretty(&figures)?)?;
+        std::fs::write(
+            dir.join("50-redeemer.json"),
+            serde_json::to_string_pretty(&figures)?,
+        )?;
     }
     Ok(())
 }
@@ -108,7 +126,9 @@ async fn connect(state: &std::path::Path, port: u16) -> Result<TicketRedeemerCli
         };
         match attempt.await {
             Ok(c) => return Ok(c),
-            Err(e) if Instant::now() > deadline => return Err(e.context("the service never answered")),
+            Err(e) if Instant::now() > deadline => {
+                return Err(e.context("the service never answered"));
+            }
             Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
         }
     }
@@ -190,9 +210,7 @@ async fn measure(
     ensure!(used, "the first ticket is used on chain");
 
     let round1 = |v: f64| serde_json::json!((v * 10.0).round() / 10.0);
-    let row = |metric: &str, value: serde_json::Value, goal: &str| {
-        serde_json::json!({"metric": metric, "value": value, "goal": goal})
-    };
+    let row = |metric: &str, value: serde_json::Value, goal: &str| serde_json::json!({"metric": metric, "value": value, "goal": goal});
     Ok(serde_json::json!({
         "title": "Ticket Redemption Service (livepeer-redeemer --grpc-addr)",
         "note": format!(
@@ -215,5 +233,8 @@ async fn measure(
 }
 
 fn wire_hash(msg: &proto::Ticket) -> Result<alloy::primitives::B256> {
-    Ok(wire::signed_ticket(msg).context("a ticket of ours")?.ticket.hash())
+    Ok(wire::signed_ticket(msg)
+        .context("a ticket of ours")?
+        .ticket
+        .hash())
 }

@@ -205,7 +205,8 @@ pub async fn serve(
         .http2_keepalive_interval(Some(Duration::from_secs(30)))
         .add_service(TicketRedeemerServer::new(service));
     let incoming = TcpListenerStream::new(listener);
-    let task = tokio::spawn(router.serve_with_incoming_shutdown(incoming, cancel.cancelled_owned()));
+    let task =
+        tokio::spawn(router.serve_with_incoming_shutdown(incoming, cancel.cancelled_owned()));
     Ok((bound, task))
 }
 

@@ -140,7 +140,8 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn concurrent_appends_are_all_on_disk_when_they_return() -> Result<(), Box<dyn std::error::Error>> {
+    async fn concurrent_appends_are_all_on_disk_when_they_return()
+    -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
         let intake = Intake::open(dir.path())?;
         let tasks: Vec<_> = (0..50)
@@ -155,7 +156,9 @@ mod tests {
         let text = std::fs::read_to_string(dir.path().join(INTAKE_FILE))?;
         let mut nonces: Vec<u64> = text
             .lines()
-            .map(|l| serde_json::from_str::<SignedTicket>(l).map(|t| t.ticket.sender_nonce.to::<u64>()))
+            .map(|l| {
+                serde_json::from_str::<SignedTicket>(l).map(|t| t.ticket.sender_nonce.to::<u64>())
+            })
             .collect::<Result<_, _>>()?;
         nonces.sort_unstable();
         assert_eq!(nonces, (0..50).collect::<Vec<_>>());

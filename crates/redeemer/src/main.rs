@@ -12,6 +12,7 @@ use alloy::{
 };
 use anyhow::{Context, Result, bail};
 use clap::Parser;
+use livepeer_chain::protocol::Protocol;
 use livepeer_chain::{
     config::{KeyOptions, max_failed_reads},
     counter::RequestCounter,
@@ -19,7 +20,6 @@ use livepeer_chain::{
     server,
     signer::load_signer,
 };
-use livepeer_chain::protocol::Protocol;
 use livepeer_redeemer::{
     Redeemer, RedeemerConfig,
     chain::{Broker, ProviderSender},

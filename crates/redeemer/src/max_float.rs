@@ -302,7 +302,9 @@ impl MaxFloats {
             .channels
             .retain(|s, ch| ch.tx.receiver_count() > 0 || owing.contains(s));
         let channels: HashSet<Address> = ledger.channels.keys().copied().collect();
-        ledger.funds.retain(|s, _| channels.contains(s) || owing.contains(s));
+        ledger
+            .funds
+            .retain(|s, _| channels.contains(s) || owing.contains(s));
         let mut all: Vec<Address> = owing.union(&channels).copied().collect();
         all.sort();
         all
@@ -350,7 +352,13 @@ impl MaxFloats {
 mod tests {
     use super::*;
 
-    fn funds(deposit: u64, remaining: u64, claimed_round: u64, claimed: u64, pool: u64) -> FloatFunds {
+    fn funds(
+        deposit: u64,
+        remaining: u64,
+        claimed_round: u64,
+        claimed: u64,
+        pool: u64,
+    ) -> FloatFunds {
         FloatFunds {
             deposit: U256::from(deposit),
             funds_remaining: U256::from(remaining),
@@ -362,7 +370,10 @@ mod tests {
 
     #[test]
     fn reserve_alloc_is_the_pool_share_minus_what_was_claimed() {
-        assert_eq!(reserve_alloc(&funds(0, 900, 100, 50, 4)), U256::from(200u64));
+        assert_eq!(
+            reserve_alloc(&funds(0, 900, 100, 50, 4)),
+            U256::from(200u64)
+        );
         assert_eq!(reserve_alloc(&funds(0, 900, 100, 0, 0)), U256::ZERO);
         // Claimed more than the share (the pool grew): zero, not an underflow.
         assert_eq!(reserve_alloc(&funds(0, 100, 0, 80, 2)), U256::ZERO);
@@ -376,7 +387,10 @@ mod tests {
         let f = funds(300, 1_000, 0, 0, 1);
         assert_eq!(max_float(&f, U256::from(100u64)), U256::from(1_000u64));
         // More pending than the allocation: zero.
-        assert_eq!(max_float(&funds(0, 10, 0, 0, 1), U256::from(11u64)), U256::ZERO);
+        assert_eq!(
+            max_float(&funds(0, 10, 0, 0, 1), U256::from(11u64)),
+            U256::ZERO
+        );
     }
 
     #[test]

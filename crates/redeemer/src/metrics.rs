@@ -191,7 +191,12 @@ impl RedeemerMetrics {
 
     /// Counts a ticket the gRPC service refused.
     pub fn refused(&self, reason: &str) {
-        *self.lock().0.grpc_refused.entry(reason.to_string()).or_default() += 1;
+        *self
+            .lock()
+            .0
+            .grpc_refused
+            .entry(reason.to_string())
+            .or_default() += 1;
     }
 
     /// Exports each watched sender's max float from `floats` (once; later calls are ignored).

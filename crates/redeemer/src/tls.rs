@@ -25,7 +25,9 @@ pub enum TlsError {
     #[error("generating a self-signed certificate: {0}")]
     Generate(#[from] rcgen::Error),
     /// Only one of the certificate and the key was given.
-    #[error("give both --tls-cert and --tls-key, or neither (a self-signed pair is then generated)")]
+    #[error(
+        "give both --tls-cert and --tls-key, or neither (a self-signed pair is then generated)"
+    )]
     Incomplete,
 }
 
@@ -132,7 +134,9 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(dir.path().join("tls/key.pem"))?.permissions().mode();
+            let mode = fs::metadata(dir.path().join("tls/key.pem"))?
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o077, 0, "the key is private");
         }
         assert!(matches!(

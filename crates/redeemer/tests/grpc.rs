@@ -55,7 +55,12 @@ struct Service {
 
 impl Service {
     fn start(net: &Devnet, state: &Path, port: u16) -> Result<Self> {
-        let args = vec![
+        Self::start_with(net, state, port, &[])
+    }
+
+    /// Started with `extra` flags after the common ones.
+    fn start_with(net: &Devnet, state: &Path, port: u16, extra: &[String]) -> Result<Self> {
+        let mut args = vec![
             "--rpc-url".into(),
             net.endpoint(),
             "--controller".into(),
@@ -71,6 +76,7 @@ impl Service {
             "--max-float-refresh".into(),
             "1".into(),
         ];
+        args.extend_from_slice(extra);
         let child = spawn(&args, net.key_hex(ORCH))?;
         Ok(Self {
             child,
@@ -89,12 +95,9 @@ impl Service {
     }
 
     async fn client(&self) -> Result<Client> {
-        Probe {
-            state: &self.state,
-            port: self.port,
-        }
-        .connect()
-        .await
+        Probe::new(&self.state.join("tls/cert.pem"), self.port)
+            .connect()
+            .await
     }
 }
 
@@ -197,7 +200,8 @@ async fn three_nodes_queue_300_tickets_across_a_crash_and_max_float_follows_the_
     // --- Max float against the formula, and the stream delivering each change.
     let small = net.account(SMALL);
     ensure!(
-        max_float_of(&mut client, small).await? == max_float(&funds(&net, small).await?, U256::ZERO),
+        max_float_of(&mut client, small).await?
+            == max_float(&funds(&net, small).await?, U256::ZERO),
         "max float before any ticket"
     );
     let mut stream = client
@@ -224,7 +228,10 @@ async fn three_nodes_queue_300_tickets_across_a_crash_and_max_float_follows_the_
         );
         let redeemed = next().await?;
         ensure!(
-            net.broker().usedTickets(ticket.ticket.hash()).call().await?,
+            net.broker()
+                .usedTickets(ticket.ticket.hash())
+                .call()
+                .await?,
             "ticket {nonce} redeemed when max float moved"
         );
         ensure!(
@@ -264,7 +271,8 @@ async fn three_nodes_queue_300_tickets_across_a_crash_and_max_float_follows_the_
         .err()
         .context("a foreign recipient's ticket was accepted")?;
     ensure!(err.code() == Code::PermissionDenied, "{err:?}");
-    let mut malformed = wire::ticket_message(&net.ticket(BULK[0], orch, face, U256::MAX, 9).await?)?;
+    let mut malformed =
+        wire::ticket_message(&net.ticket(BULK[0], orch, face, U256::MAX, 9).await?)?;
     if let Some(p) = malformed.sender_params.as_mut() {
         p.sig.truncate(64);
     }
@@ -336,7 +344,11 @@ async fn three_nodes_queue_300_tickets_across_a_crash_and_max_float_follows_the_
             .get(&(t.ticket.sender, t.ticket.sender_nonce))
             .copied()
             .unwrap_or(0);
-        ensure!(n == 1, "ticket {} redeemed {n} times", t.ticket.sender_nonce);
+        ensure!(
+            n == 1,
+            "ticket {} redeemed {n} times",
+            t.ticket.sender_nonce
+        );
     }
     ensure!(
         redemptions.len() == all.len() + 2,
@@ -356,6 +368,82 @@ async fn three_nodes_queue_300_tickets_across_a_crash_and_max_float_follows_the_
     Ok(())
 }
 
+#[tokio::test]
+async fn the_recipient_and_certificate_are_the_operators_choice() -> Result<()> {
+    let net = setup().await?;
+    let other = net.account(OTHER_ORCH);
+    let dir = tempfile::tempdir()?;
+    let port = free_port()?;
+
+    // A generated certificate also names the --tls-hosts.
+    let state = dir.path().join("generated");
+    let service = Service::start_with(
+        &net,
+        &state,
+        port,
+        &["--tls-hosts".into(), "redeemer.internal,10.0.0.7".into()],
+    )?;
+    let cert = state.join("tls/cert.pem");
+    let mut client = Probe {
+        domain: "redeemer.internal",
+        ..Probe::new(&cert, port)
+    }
+    .connect()
+    .await?;
+    let sender = net.account(BULK[0]);
+    ensure!(
+        max_float_of(&mut client, sender).await?
+            == max_float(&funds(&net, sender).await?, U256::ZERO),
+        "answers over a connection verified for redeemer.internal"
+    );
+    drop(service);
+
+    // The operator's own pair, and another recipient than the sending account.
+    let own = tempfile::tempdir()?;
+    let pair = livepeer_redeemer::tls::load_or_generate(None, None, own.path(), &[])?;
+    let key = own.path().join("tls/key.pem");
+    let state = dir.path().join("given");
+    let _service = Service::start_with(
+        &net,
+        &state,
+        port,
+        &[
+            "--recipient".into(),
+            other.to_string(),
+            "--tls-cert".into(),
+            pair.cert_path.display().to_string(),
+            "--tls-key".into(),
+            key.display().to_string(),
+        ],
+    )?;
+    let mut client = Probe::new(&pair.cert_path, port).connect().await?;
+    ensure!(
+        !state.join("tls").exists(),
+        "no certificate is generated when one is given"
+    );
+    let face = U256::from(ETH / 1000);
+    let theirs = net.ticket(BULK[0], other, face, U256::MAX, 1).await?;
+    client.queue_ticket(wire::ticket_message(&theirs)?).await?;
+    let ours = net
+        .ticket(BULK[0], net.account(ORCH), face, U256::MAX, 2)
+        .await?;
+    let err = client
+        .queue_ticket(wire::ticket_message(&ours)?)
+        .await
+        .err()
+        .context("the sending account's own ticket was accepted for another recipient")?;
+    ensure!(err.code() == Code::PermissionDenied, "{err:?}");
+    eventually("the recipient's ticket is redeemed", || async {
+        Ok(net
+            .broker()
+            .usedTickets(theirs.ticket.hash())
+            .call()
+            .await?)
+    })
+    .await?;
+    Ok(())
+}
+
 /// One node: queues each ticket, reconnecting and retrying while the service is down.
 async fn queue_all(
     tickets: Vec<SignedTicket>,
@@ -363,14 +451,17 @@ async fn queue_all(
     port: u16,
     accepted: &AtomicUsize,
 ) -> Result<()> {
-    let service = Probe { state, port };
+    let cert = state.join("tls/cert.pem");
+    let service = Probe::new(&cert, port);
     let mut client = service.connect().await?;
     for t in tickets {
         let msg = wire::ticket_message(&t)?;
         loop {
             match client.queue_ticket(msg.clone()).await {
                 Ok(_) => break,
-                Err(status) if status.code() == Code::Unavailable || status.code() == Code::Unknown => {
+                Err(status)
+                    if status.code() == Code::Unavailable || status.code() == Code::Unknown =>
+                {
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     client = service.connect().await?;
                 }
@@ -382,23 +473,32 @@ async fn queue_all(
     Ok(())
 }
 
-/// Connects to the service at `port` trusting the certificate in `state`.
+/// Connects to the service at `port` trusting the certificate at `cert` for `domain`.
 struct Probe<'a> {
-    state: &'a Path,
+    cert: &'a Path,
     port: u16,
+    domain: &'a str,
 }
 
-impl Probe<'_> {
+impl<'a> Probe<'a> {
+    fn new(cert: &'a Path, port: u16) -> Self {
+        Self {
+            cert,
+            port,
+            domain: "localhost",
+        }
+    }
+
     async fn connect(&self) -> Result<Client> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
         loop {
             let attempt = async {
-                let cert = std::fs::read_to_string(self.state.join("tls/cert.pem"))?;
-                let channel = Channel::from_shared(format!("https://localhost:{}", self.port))?
+                let cert = std::fs::read_to_string(self.cert)?;
+                let channel = Channel::from_shared(format!("https://127.0.0.1:{}", self.port))?
                     .tls_config(
                         ClientTlsConfig::new()
                             .ca_certificate(Certificate::from_pem(cert))
-                            .domain_name("localhost"),
+                            .domain_name(self.domain),
                     )?
                     .connect()
                     .await?;
