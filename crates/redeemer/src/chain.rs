@@ -356,6 +356,22 @@ impl Broker {
         })
     }
 
+    /// The L1 block the chain reports: `l1BlockNumber` of the latest block on Arbitrum, the block
+    /// number elsewhere (go-livepeer's ticket parameters expire at an L1 block).
+    pub async fn l1_block(&self) -> Result<u64, ChainError> {
+        let block: serde_json::Value = self
+            .provider
+            .raw_request("eth_getBlockByNumber".into(), ("latest", false))
+            .await
+            .map_err(rpc("eth_getBlockByNumber"))?;
+        let field = block
+            .get("l1BlockNumber")
+            .or_else(|| block.get("number"))
+            .and_then(|v| v.as_str())
+            .and_then(|hex| u64::from_str_radix(hex.trim_start_matches("0x"), 16).ok());
+        field.ok_or_else(|| ChainError::Sender(format!("the latest block has no number: {block}")))
+    }
+
     /// Current gas price (wei).
     pub async fn gas_price(&self) -> Result<u128, ChainError> {
         self.provider

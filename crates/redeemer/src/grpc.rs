@@ -23,7 +23,7 @@ use tonic::{
 };
 
 use crate::{
-    intake::Intake,
+    intake::{HandedOver, Intake},
     max_float::{FundsReader, MaxFloats},
     metrics::RedeemerMetrics,
     proto::{
@@ -99,12 +99,15 @@ impl TicketRedeemer for TicketService {
         &self,
         request: Request<proto::Ticket>,
     ) -> Result<Response<QueueTicketRes>, Status> {
-        let signed = wire::signed_ticket(request.get_ref()).map_err(|e| {
+        let malformed = |e: wire::FieldError| {
             self.refuse(
                 Status::invalid_argument(format!("malformed ticket: {e}")),
                 "malformed",
             )
-        })?;
+        };
+        let signed = wire::signed_ticket(request.get_ref()).map_err(malformed)?;
+        let params_expiration_block =
+            wire::params_expiration_block(request.get_ref()).map_err(malformed)?;
         let ticket = &signed.ticket;
         if ticket.recipient != self.recipient {
             return Err(self.refuse(
@@ -121,7 +124,11 @@ impl TicketRedeemer for TicketService {
                 "invalid",
             ));
         }
-        self.intake.append(&signed).await.map_err(|e| {
+        let handed = HandedOver {
+            signed: signed.clone(),
+            params_expiration_block,
+        };
+        self.intake.append(&handed).await.map_err(|e| {
             tracing::error!(%e, "a ticket could not be made durable");
             Status::internal(format!("the ticket could not be stored: {e}"))
         })?;

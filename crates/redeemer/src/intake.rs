@@ -1,5 +1,5 @@
 //! The durable intake of tickets handed over by gRPC: `<state-dir>/intake.jsonl`, one
-//! [`SignedTicket`] a line (the inbox format), appended and fsynced before `QueueTicket` answers.
+//! [`HandedOver`] a line (the inbox format), appended and fsynced before `QueueTicket` answers.
 //!
 //! One writer thread appends: every ticket waiting when it wakes goes out in one write and one
 //! `fdatasync` (group commit), so many concurrent callers share a sync. The redeemer takes the
@@ -14,7 +14,24 @@ use std::{
 };
 
 use livepeer_tickets::SignedTicket;
+use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
+
+/// One line of the inbox or the intake: a [`SignedTicket`] and, optionally, the block its ticket
+/// parameters expire at (`paramsExpirationBlock`, go-livepeer's `TicketParams.expiration_block`).
+/// The ticket is not redeemed before that block: until then the recipient still accepts tickets
+/// made with the same `recipientRandHash`, and revealing `recipientRand` would let the sender
+/// send only losing ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HandedOver {
+    /// The ticket.
+    #[serde(flatten)]
+    pub signed: SignedTicket,
+    /// Not redeemed before this (L1) block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params_expiration_block: Option<u64>,
+}
 
 /// Name of the intake file inside the state directory.
 pub const INTAKE_FILE: &str = "intake.jsonl";
@@ -72,7 +89,7 @@ impl Intake {
     }
 
     /// Appends `ticket` and returns once it is on disk.
-    pub async fn append(&self, ticket: &SignedTicket) -> Result<(), IntakeError> {
+    pub async fn append(&self, ticket: &HandedOver) -> Result<(), IntakeError> {
         let mut line = serde_json::to_vec(ticket).map_err(|e| IntakeError::Io {
             path: self.path.clone(),
             source: e.into(),
@@ -147,7 +164,11 @@ mod tests {
         let tasks: Vec<_> = (0..50)
             .map(|n| {
                 let intake = intake.clone();
-                tokio::spawn(async move { intake.append(&ticket(n)).await })
+                let handed = HandedOver {
+                    signed: ticket(n),
+                    params_expiration_block: Some(n),
+                };
+                tokio::spawn(async move { intake.append(&handed).await })
             })
             .collect();
         for t in tasks {

@@ -10,7 +10,8 @@
 //! {"ticket":{"recipient":"0x…","sender":"0x…","faceValue":"0x…","winProb":"0x…","senderNonce":"0x…","recipientRandHash":"0x…","auxData":"0x…"},"signature":"0x…","recipientRand":"0x…"}
 //! ```
 //!
-//! Numbers are `0x` hex or decimal strings. Only complete lines (ending in `\n`) are taken; the
+//! Numbers are `0x` hex or decimal strings. An optional `"paramsExpirationBlock": N` (see
+//! [`intake::HandedOver`]) holds the ticket until (L1) block `N`. Only complete lines (ending in `\n`) are taken; the
 //! byte offset reached is journaled after the tickets themselves, so a crash in between re-reads
 //! lines that are then deduplicated by ticket hash. A line that does not parse is logged and
 //! skipped. If the file shrinks (rotated), reading restarts at its beginning.
@@ -79,6 +80,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use chain::{Broker, ChainError, Revert, Rounds, SimulationError, TxSender};
+use intake::HandedOver;
 use livepeer_tickets::{
     SenderFunds, SignedTicket, TicketError, check_ticket, is_last_round, is_live, payable_amount,
 };
@@ -356,13 +358,30 @@ impl<S: TxSender> Redeemer<S> {
             .filter(|t| t.status == TicketStatus::Pending)
             .map(|t| t.hash)
             .collect();
+        // The (L1) block, read only when a pending ticket is held until some block.
+        let held_any = pending.iter().any(|h| {
+            self.queue
+                .get(h)
+                .is_some_and(|t| t.hold_until_block.is_some())
+        });
+        let l1_block = match held_any {
+            true => Some(self.broker.l1_block().await?),
+            false => None,
+        };
         let mut funds: HashMap<(Address, Address), PassFunds> = HashMap::new();
         let mut ready: Vec<(B256, u64)> = Vec::new();
         for hash in pending {
-            let Some(signed) = self.queue.get(&hash).map(|t| t.signed.clone()) else {
+            let Some((signed, hold)) = self
+                .queue
+                .get(&hash)
+                .map(|t| (t.signed.clone(), t.hold_until_block))
+            else {
                 continue;
             };
-            let verdict = self.check(&signed, &rounds, gas_price, &mut funds).await?;
+            let held = hold.zip(l1_block).filter(|(until, block)| block < until);
+            let verdict = self
+                .check(&signed, &rounds, gas_price, held, &mut funds)
+                .await?;
             if !matches!(verdict, Verdict::Underfunded { .. }) {
                 self.underfunded.remove(&hash);
             }
@@ -391,11 +410,13 @@ impl<S: TxSender> Redeemer<S> {
     }
 
     /// Applies every rule to one pending ticket.
+    /// `held`: the block the ticket is held until and the current one, while it is held.
     async fn check(
         &self,
         signed: &SignedTicket,
         rounds: &Rounds,
         gas_price: u128,
+        held: Option<(u64, u64)>,
         funds: &mut HashMap<(Address, Address), PassFunds>,
     ) -> Result<Verdict, RedeemerError> {
         let ticket = &signed.ticket;
@@ -416,6 +437,11 @@ impl<S: TxSender> Redeemer<S> {
                 }
                 .to_string_named(),
             ));
+        }
+        if let Some((until, block)) = held {
+            return Ok(Verdict::Defer(format!(
+                "held until block {until}: its recipientRand still validates tickets (block {block})"
+            )));
         }
         let key = (ticket.sender, ticket.recipient);
         // An underfunded ticket is looked at again only when its sender's funds changed or a new
@@ -860,9 +886,12 @@ impl<S: TxSender> Redeemer<S> {
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            match serde_json::from_slice::<SignedTicket>(line) {
-                Ok(ticket) => {
-                    if self.queue.add(ticket)? {
+            match serde_json::from_slice::<HandedOver>(line) {
+                Ok(handed) => {
+                    if self
+                        .queue
+                        .add_held(handed.signed, handed.params_expiration_block)?
+                    {
                         added += 1;
                         self.metrics.count(|c| c.queued += 1);
                     }

@@ -86,7 +86,8 @@ struct Args {
     #[arg(long)]
     once: bool,
 
-    /// Print the queue (one JSON object a ticket) and exit; needs no chain access.
+    /// Print the queue (one JSON object a ticket) and exit; needs no chain access and is safe
+    /// while a redeemer runs on the same state directory.
     #[arg(long)]
     list: bool,
 
@@ -193,7 +194,8 @@ fn load_key(args: &Args) -> Result<PrivateKeySigner> {
 
 /// Prints every queued ticket as one JSON line.
 fn list(args: &Args) -> Result<()> {
-    let queue = Queue::open(&args.state_dir)
+    // Read only: a running redeemer may be appending to the journal.
+    let queue = Queue::read_only(&args.state_dir)
         .with_context(|| format!("opening the queue in {}", args.state_dir.display()))?;
     for t in queue.tickets() {
         println!("{}", serde_json::to_string(t)?);

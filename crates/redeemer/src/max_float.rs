@@ -410,4 +410,28 @@ mod tests {
         floats.queue_changed(&[]);
         assert_eq!(floats.pending(sender), U256::from(10u64));
     }
+
+    #[tokio::test]
+    async fn a_closed_ticket_is_published_only_with_fresh_funds() {
+        let floats = MaxFloats::new();
+        let sender = Address::repeat_byte(1);
+        let mut rx = floats.subscribe(sender);
+        floats.set_funds(sender, funds(0, 1_000, 0, 0, 1));
+        let signed = crate::queue::tests_support::ticket(sender, 10);
+        let mut queued = crate::queue::tests_support::queued(signed);
+        floats.queue_changed(std::slice::from_ref(&queued));
+        assert_eq!(floats.pending(sender), U256::from(10u64));
+        while rx.try_recv().is_ok() {}
+        queued.status = crate::queue::TicketStatus::Redeemed { tx: None };
+        floats.queue_changed(std::slice::from_ref(&queued));
+        assert_eq!(floats.pending(sender), U256::ZERO);
+        assert!(
+            rx.try_recv().is_err(),
+            "nothing sent before the funds are read again"
+        );
+        assert_eq!(floats.stale().await, vec![sender]);
+        // The redemption took 5 wei of the reserve.
+        floats.set_funds(sender, funds(0, 995, 5, 5, 1));
+        assert_eq!(rx.try_recv().ok(), Some(U256::from(995u64)));
+    }
 }

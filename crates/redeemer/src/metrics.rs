@@ -26,7 +26,7 @@ use crate::{
 };
 
 /// The label of a recorded reason: the contract error's name (`TicketExpired`, `NoFunds`, …),
-/// or one of `unprofitable`, `send_failed`, `tx_failed`, `max_attempts`, `revert`, `other`.
+/// or one of `unprofitable`, `send_failed`, `tx_failed`, `max_attempts`, `revert`, `held`, `other`.
 pub fn reason_label(reason: &str) -> String {
     fn identifier(text: &str) -> &str {
         let end = text
@@ -41,6 +41,7 @@ pub fn reason_label(reason: &str) -> String {
         ("gave up after", "max_attempts"),
         ("transaction ", "tx_failed"),
         ("not redeemed by batch", "tx_failed"),
+        ("held until block", "held"),
     ];
     if let Some((_, label)) = fixed.iter().find(|(prefix, _)| reason.starts_with(prefix)) {
         return (*label).to_owned();
@@ -489,6 +490,7 @@ mod tests {
                 status,
                 attempts: 0,
                 last_error: why.map(str::to_owned),
+                hold_until_block: None,
             }
         };
         let short = Some("InsufficientFunds: x");

@@ -5,7 +5,7 @@
 //!
 //! | `op` | fields | meaning |
 //! |---|---|---|
-//! | `add` | `ticket` (a [`SignedTicket`]) | a winning ticket to redeem (ignored if its hash is known) |
+//! | `add` | `ticket` (a [`SignedTicket`]), `holdUntilBlock` (optional) | a winning ticket to redeem (ignored if its hash is known), not before that (L1) block |
 //! | `sent` | `hashes`, `tx` | a transaction carrying these tickets was broadcast |
 //! | `redeemed` | `hash`, `tx` (or null) | the ticket is used on chain (by `tx`, or found used) |
 //! | `retry` | `hash`, `reason` | an attempt failed; the ticket stays pending (attempts + 1) |
@@ -105,6 +105,52 @@ pub struct QueuedTicket {
     pub attempts: u32,
     /// The last reason it was not redeemed, if any.
     pub last_error: Option<String>,
+    /// Not redeemed before this (L1) block: its ticket parameters' expiration block, until which
+    /// revealing its `recipientRand` would let the sender pick losing tickets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_until_block: Option<u64>,
+}
+
+/// Test helpers shared by the crate's unit tests.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use alloy::primitives::{Address, B256, Bytes, U256};
+    use livepeer_tickets::{AuxData, SignedTicket, Ticket};
+
+    use super::{QueuedTicket, TicketStatus};
+
+    /// A ticket from `sender` worth `face_value` wei (not validly signed).
+    pub fn ticket(sender: Address, face_value: u64) -> SignedTicket {
+        SignedTicket {
+            ticket: Ticket {
+                recipient: Address::repeat_byte(0xee),
+                sender,
+                face_value: U256::from(face_value),
+                win_prob: U256::MAX,
+                sender_nonce: U256::from(face_value),
+                recipient_rand_hash: B256::ZERO,
+                aux_data: AuxData {
+                    creation_round: U256::from(1u64),
+                    creation_round_block_hash: B256::ZERO,
+                }
+                .encode(),
+            },
+            signature: Bytes::new(),
+            recipient_rand: U256::ZERO,
+        }
+    }
+
+    /// `signed` pending in a queue.
+    pub fn queued(signed: SignedTicket) -> QueuedTicket {
+        QueuedTicket {
+            hash: signed.ticket.hash(),
+            signed,
+            status: TicketStatus::Pending,
+            attempts: 0,
+            last_error: None,
+            hold_until_block: None,
+        }
+    }
 }
 
 /// One journal line.
@@ -113,8 +159,11 @@ pub struct QueuedTicket {
 pub enum Record {
     /// A new ticket.
     Add {
-        /// The ticket.
-        ticket: SignedTicket,
+        /// The ticket (boxed: it is most of the record's size).
+        ticket: Box<SignedTicket>,
+        /// Not redeemed before this (L1) block.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hold_until_block: Option<u64>,
     },
     /// A transaction carrying `hashes` was broadcast.
     Sent {
@@ -204,6 +253,24 @@ impl Queue {
         Ok(queue)
     }
 
+    /// The queue in `dir` as its journal says, without compacting or writing it, so that it is
+    /// safe to read while a redeemer runs on it (`--list`). [`Queue::record`] fails on it.
+    pub fn read_only(dir: impl AsRef<Path>) -> Result<Self, QueueError> {
+        let path = dir.as_ref().join(JOURNAL_FILE);
+        let mut queue = Self {
+            file: File::open(&path).map_err(|source| io(&path, source))?,
+            path,
+            tickets: Vec::new(),
+            index: HashMap::new(),
+            inbox_offset: 0,
+            intake_offset: 0,
+        };
+        for record in read_journal(&queue.path)? {
+            queue.apply(record);
+        }
+        Ok(queue)
+    }
+
     /// Journals `record` (fsynced) and applies it.
     pub fn record(&mut self, record: Record) -> Result<(), QueueError> {
         let mut line = serde_json::to_vec(&record)?;
@@ -220,10 +287,23 @@ impl Queue {
     /// the queued one is dead and this one differs (e.g. a corrected `recipientRand`), which
     /// replaces it.
     pub fn add(&mut self, ticket: SignedTicket) -> Result<bool, QueueError> {
+        self.add_held(ticket, None)
+    }
+
+    /// Queues a ticket to be redeemed no earlier than (L1) block `hold_until_block`; false if
+    /// already queued.
+    pub fn add_held(
+        &mut self,
+        ticket: SignedTicket,
+        hold_until_block: Option<u64>,
+    ) -> Result<bool, QueueError> {
         if !self.accepts(&ticket) {
             return Ok(false);
         }
-        self.record(Record::Add { ticket })?;
+        self.record(Record::Add {
+            ticket: Box::new(ticket),
+            hold_until_block,
+        })?;
         Ok(true)
     }
 
@@ -268,17 +348,21 @@ impl Queue {
 
     fn apply(&mut self, record: Record) {
         match record {
-            Record::Add { ticket } => {
+            Record::Add {
+                ticket,
+                hold_until_block,
+            } => {
                 if !self.accepts(&ticket) {
                     return;
                 }
                 let hash = ticket.ticket.hash();
                 let queued = QueuedTicket {
                     hash,
-                    signed: ticket,
+                    signed: *ticket,
                     status: TicketStatus::Pending,
                     attempts: 0,
                     last_error: None,
+                    hold_until_block,
                 };
                 match self.index.get(&hash).and_then(|&i| self.tickets.get_mut(i)) {
                     Some(dead) => *dead = queued,
@@ -348,7 +432,8 @@ impl Queue {
         }
         for t in &self.tickets {
             push(&Record::Add {
-                ticket: t.signed.clone(),
+                ticket: Box::new(t.signed.clone()),
+                hold_until_block: t.hold_until_block,
             })?;
             // Attempts are replayed as retries; the last one carries the last error.
             for i in 0..t.attempts {
@@ -642,6 +727,21 @@ mod tests {
             q.get(&hash).and_then(|t| t.last_error.clone()).as_deref(),
             Some("InsufficientFunds: short")
         );
+        Ok(())
+    }
+
+    #[test]
+    fn a_read_only_view_leaves_the_running_queue_journaling_to_its_file() -> Result<(), QueueError>
+    {
+        let dir = tempfile::tempdir().map_err(|e| io(Path::new("tmp"), e))?;
+        let mut running = Queue::open(dir.path())?;
+        running.add_held(ticket(1), Some(77))?;
+        let view = Queue::read_only(dir.path())?;
+        assert_eq!(view.tickets().len(), 1);
+        assert_eq!(view.tickets()[0].hold_until_block, Some(77));
+        // The view did not replace the journal: what the running queue writes next is kept.
+        running.add(ticket(2))?;
+        assert_eq!(Queue::open(dir.path())?.tickets().len(), 2);
         Ok(())
     }
 

@@ -112,6 +112,21 @@ pub fn signed_ticket(msg: &proto::Ticket) -> Result<SignedTicket, FieldError> {
     })
 }
 
+/// `TicketParams.expiration_block`: the block the ticket's parameters expire at, if given (empty
+/// or zero: none).
+pub fn params_expiration_block(msg: &proto::Ticket) -> Result<Option<u64>, FieldError> {
+    let Some(params) = &msg.ticket_params else {
+        return Ok(None);
+    };
+    let block = uint("TicketParams.expiration_block", &params.expiration_block)?;
+    if block.is_zero() {
+        return Ok(None);
+    }
+    u64::try_from(block)
+        .map(Some)
+        .map_err(|_| field_error("TicketParams.expiration_block", "not a block number"))
+}
+
 /// The `QueueTicket` request go-livepeer's client sends for `signed` (for tests and tools).
 pub fn ticket_message(signed: &SignedTicket) -> Result<proto::Ticket, FieldError> {
     let t = &signed.ticket;

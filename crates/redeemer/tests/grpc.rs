@@ -17,7 +17,7 @@ use std::{
 
 use alloy::{
     primitives::{Address, U256},
-    providers::Provider,
+    providers::{Provider, ext::AnvilApi},
     rpc::types::Filter,
     sol_types::SolEvent,
 };
@@ -442,6 +442,62 @@ async fn the_recipient_and_certificate_are_the_operators_choice() -> Result<()> 
     })
     .await?;
     Ok(())
+}
+
+#[tokio::test]
+async fn a_ticket_waits_until_its_parameters_expire_before_revealing_its_rand() -> Result<()> {
+    let net = setup().await?;
+    let dir = tempfile::tempdir()?;
+    let state = dir.path().join("state");
+    let service = Service::start(&net, &state, free_port()?)?;
+    let mut client = service.client().await?;
+    let ticket = net
+        .ticket(
+            BULK[0],
+            net.account(ORCH),
+            U256::from(ETH / 1000),
+            U256::MAX,
+            1,
+        )
+        .await?;
+    let expires = net.provider.get_block_number().await? + 3;
+    let mut msg = wire::ticket_message(&ticket)?;
+    if let Some(p) = msg.ticket_params.as_mut() {
+        p.expiration_block = wire::uint_bytes(U256::from(expires));
+    }
+    client.queue_ticket(msg).await?;
+    // Several passes (one a second) go by with the parameters still valid.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    ensure!(
+        !net.broker()
+            .usedTickets(ticket.ticket.hash())
+            .call()
+            .await?,
+        "redeemed while its parameters were still valid"
+    );
+    let listed = Command::new(env!("CARGO_BIN_EXE_livepeer-redeemer"))
+        .arg("--list")
+        .arg("--state-dir")
+        .arg(&state)
+        .output()?;
+    let listed = String::from_utf8(listed.stdout)?;
+    ensure!(
+        listed.contains(&format!("\"holdUntilBlock\":{expires}"))
+            && listed.contains("held until block"),
+        "the queue shows the hold: {listed}"
+    );
+    net.provider.anvil_mine(Some(3), None).await?;
+    eventually(
+        "the ticket is redeemed once its parameters expired",
+        || async {
+            Ok(net
+                .broker()
+                .usedTickets(ticket.ticket.hash())
+                .call()
+                .await?)
+        },
+    )
+    .await
 }
 
 /// One node: queues each ticket, reconnecting and retrying while the service is down.
