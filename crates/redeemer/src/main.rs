@@ -1,229 +1,107 @@
 //! `livepeer-redeemer`: redeems an orchestrator's winning tickets from a JSON-lines inbox, keeping
 //! a persistent queue so that nothing is lost across failures and restarts.
 //!
-//! See the `livepeer_redeemer` crate docs for the inbox format and what one pass does.
+//! See the `livepeer_redeemer` crate docs for the inbox format and what one pass does, and
+//! [`livepeer_redeemer::config`] for the options.
 
-use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
+use std::{path::Path, sync::Arc, time::Duration};
 
-use alloy::{
-    primitives::Address,
-    providers::{Provider, ProviderBuilder},
-    signers::local::PrivateKeySigner,
-};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Parser;
-use livepeer_chain::{
-    config::{KeyOptions, max_failed_reads},
-    counter::RequestCounter,
-    provider::{RpcConfig, connect},
-    server,
-    signer::load_signer,
-};
+use livepeer_chain::{counter::RequestCounter, provider::connect, sender::TxSender, server};
 use livepeer_redeemer::{
-    Redeemer, RedeemerConfig,
-    chain::{Broker, ProviderSender},
+    Redeemer,
+    chain::Broker,
+    config::{Cli, Mode, Settings},
     metrics::RedeemerMetrics,
     queue::Queue,
 };
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
 
-/// Redeems winning Livepeer tickets (TicketBroker.redeemWinningTicket / batchRedeemWinningTickets).
-#[derive(Debug, Parser)]
-#[command(version, about)]
-struct Args {
-    /// JSON-RPC endpoints of the chain (Arbitrum One, or a devnet), comma-separated: later ones
-    /// take over when one fails; failed requests are retried with backoff.
-    #[arg(
-        long,
-        env = "LIVEPEER_RPC_URL",
-        value_delimiter = ',',
-        required_unless_present = "list"
-    )]
-    rpc_url: Vec<String>,
-
-    /// Controller address; every other contract is looked up in it.
-    #[arg(long, env = "LIVEPEER_CONTROLLER", required_unless_present = "list")]
-    controller: Option<Address>,
-
-    /// Hex private key of the account that sends redemptions (pays gas; fees always go to each
-    /// ticket's recipient). Prefer the environment variable, a key file or a keystore to the
-    /// command line. Exactly one key source.
-    #[arg(long, env = "REDEEMER_PRIVATE_KEY", hide_env_values = true)]
-    private_key: Option<String>,
-
-    /// File holding the hex private key of the sending account.
-    #[arg(long, env = "REDEEMER_PRIVATE_KEY_FILE")]
-    private_key_file: Option<PathBuf>,
-
-    /// Name of an environment variable holding the hex private key.
-    #[arg(long, env = "REDEEMER_PRIVATE_KEY_ENV")]
-    private_key_env: Option<String>,
-
-    /// Encrypted JSON keystore of the sending account (needs --password-file).
-    #[arg(long, env = "REDEEMER_KEYSTORE")]
-    keystore: Option<PathBuf>,
-
-    /// File holding the keystore password.
-    #[arg(long, env = "REDEEMER_PASSWORD_FILE")]
-    password_file: Option<PathBuf>,
-
-    /// Directory of the persistent queue (`journal.jsonl`); created if missing.
-    #[arg(long, env = "REDEEMER_STATE_DIR")]
-    state_dir: PathBuf,
-
-    /// JSON-lines file the orchestrator appends winning tickets to (one SignedTicket a line).
-    #[arg(long, env = "REDEEMER_INBOX")]
-    inbox: Option<PathBuf>,
-
-    /// Run one pass and exit (non-zero if the pass failed).
-    #[arg(long)]
-    once: bool,
-
-    /// Print the queue (one JSON object a ticket) and exit; needs no chain access.
-    #[arg(long)]
-    list: bool,
-
-    /// Seconds between passes.
-    #[arg(long, default_value_t = 5)]
-    poll_interval: u64,
-
-    /// Most tickets in one batchRedeemWinningTickets.
-    #[arg(long, default_value_t = 20)]
-    max_batch: usize,
-
-    /// Failed redemption transactions after which a ticket is marked dead.
-    #[arg(long, default_value_t = 5)]
-    max_attempts: u32,
-
-    /// Redeem only when the payout is at least this percentage of the estimated gas cost.
-    #[arg(long, default_value_t = 100)]
-    min_profit_percent: u64,
-
-    /// Seconds to wait for a receipt before leaving a transaction for the next pass.
-    #[arg(long, default_value_t = 120)]
-    receipt_timeout: u64,
-
-    /// Gas limit headroom over the estimate, in percent.
-    #[arg(long, default_value_t = 25)]
-    gas_margin_percent: u64,
-
-    /// Address of the /metrics and /health server (not with --once).
-    #[arg(long, env = "REDEEMER_METRICS_ADDR", default_value = "127.0.0.1:9466")]
-    metrics_addr: SocketAddr,
-
-    /// Passes in a row failing on chain reads after which /health answers 503.
-    #[arg(long, env = "REDEEMER_MAX_FAILED_READS", default_value_t = 3)]
-    max_failed_reads: u32,
-}
-
 #[tokio::main]
 async fn main() -> Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .with_writer(std::io::stderr)
-        .init();
-    let args = Args::parse();
-    if args.list {
-        return list(&args);
+    let cli = Cli::parse();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if cli.log_json {
+        logs.json().init();
+    } else {
+        logs.init();
     }
-    let cancel = livepeer_chain::shutdown::on_signal().context("installing the signal handlers")?;
-    run(args, cancel).await
-}
-
-/// The sending key: `--private-key` / `REDEEMER_PRIVATE_KEY`, or one of the key file, key
-/// variable and keystore options every bot shares.
-fn load_key(args: &Args) -> Result<PrivateKeySigner> {
-    let shared = KeyOptions {
-        keystore: args.keystore.clone(),
-        password_file: args.password_file.clone(),
-        private_key_file: args.private_key_file.clone(),
-        private_key_env: args.private_key_env.clone(),
-    }
-    .resolve()?;
-    match (&args.private_key, shared) {
-        (Some(hex), None) => hex
-            .trim()
-            .parse()
-            .context("the private key is not a 32-byte hex key"),
-        (None, Some(source)) => Ok(load_signer(&source)?),
-        (None, None) => bail!(
-            "no key: set REDEEMER_PRIVATE_KEY, or pass --private-key-file, --private-key-env, or --keystore with --password-file"
-        ),
-        (Some(_), Some(_)) => bail!(
-            "two keys given: REDEEMER_PRIVATE_KEY / --private-key and a key file, variable or keystore; keep one"
-        ),
+    match cli.resolve().context("invalid configuration")? {
+        Mode::List { state_dir } => list(&state_dir),
+        Mode::Run(settings) => {
+            let cancel =
+                livepeer_chain::shutdown::on_signal().context("installing the signal handlers")?;
+            run(*settings, cancel).await
+        }
     }
 }
 
 /// Prints every queued ticket as one JSON line.
-fn list(args: &Args) -> Result<()> {
-    let queue = Queue::open(&args.state_dir)
-        .with_context(|| format!("opening the queue in {}", args.state_dir.display()))?;
+fn list(state_dir: &Path) -> Result<()> {
+    let queue = Queue::open(state_dir)
+        .with_context(|| format!("opening the queue in {}", state_dir.display()))?;
     for t in queue.tickets() {
         println!("{}", serde_json::to_string(t)?);
     }
     Ok(())
 }
 
-async fn run(args: Args, cancel: CancellationToken) -> Result<()> {
-    let controller = args.controller.context("--controller is required")?;
-    let signer = load_key(&args)?;
+async fn run(settings: Settings, cancel: CancellationToken) -> Result<()> {
+    let signer = settings.key.load()?;
     let from = signer.address();
     let counter = RequestCounter::new();
     let metrics = Arc::new(RedeemerMetrics::new(
         counter.clone(),
-        max_failed_reads(Some(args.max_failed_reads))?,
+        settings.max_failed_reads,
     ));
 
-    // One failover transport for reads and sends; the writer adds nonce, gas and signing.
-    let rpc = connect(&RpcConfig::new(args.rpc_url.clone()), counter)
+    // One failover transport for reads, sends and heads.
+    let rpc = connect(&settings.rpc, counter)
         .await
         .context("connecting to the RPC endpoints")?;
-    let reader = rpc.provider.clone();
-    let writer = ProviderBuilder::new()
-        .wallet(signer)
-        .connect_provider(rpc.provider)
-        .erased();
-    let broker = Broker::discover(reader, controller)
+    let controller = settings.controller;
+    let broker = Broker::discover(rpc.provider.clone(), controller)
         .await
         .with_context(|| format!("discovering the contracts from Controller {controller}"))?;
-    let queue = Queue::open(&args.state_dir)
-        .with_context(|| format!("opening the queue in {}", args.state_dir.display()))?;
+    let sender = TxSender::new(rpc.provider.clone(), signer, settings.fees.clone())
+        .await
+        .context("setting up the transaction sender")?;
+    let queue = Queue::open(&settings.state_dir)
+        .with_context(|| format!("opening the queue in {}", settings.state_dir.display()))?;
     tracing::info!(
         %from,
-        ticket_broker = %broker.ticket_broker,
+        ticket_broker = %broker.ticket_broker(),
         queued = queue.open_tickets().count(),
+        max_fee_per_gas = settings.fees.max_fee_per_gas,
         "redeemer started"
     );
-    let config = RedeemerConfig {
-        max_batch: args.max_batch,
-        max_attempts: args.max_attempts,
-        min_profit_percent: args.min_profit_percent,
-        receipt_timeout: Duration::from_secs(args.receipt_timeout),
-        poll_interval: Duration::from_secs(args.poll_interval),
-        gas_margin_percent: args.gas_margin_percent,
-    };
+    let config = settings.redeemer.clone();
     let mut redeemer = Redeemer::new(
         broker,
-        ProviderSender::new(writer, from),
+        Arc::new(sender),
         queue,
-        args.inbox,
-        config,
+        settings.inbox.clone(),
+        config.clone(),
     )
+    .with_heads(rpc)
     .with_metrics(metrics.clone());
-    if args.once {
+    if settings.once {
         let report = redeemer.process_once().await.context("redemption pass")?;
         tracing::info!(?report, "pass done");
         return Ok(());
     }
     // A pass may wait up to --receipt-timeout for a receipt: healthy while one succeeded within
     // a minute (or 10 poll intervals) plus that.
-    let health_age = (Duration::from_secs(args.poll_interval) * 10).max(Duration::from_secs(60))
-        + Duration::from_secs(args.receipt_timeout);
-    let bound = server::serve(args.metrics_addr, metrics, health_age, cancel.clone())
+    let health_age =
+        (config.poll_interval * 10).max(Duration::from_secs(60)) + config.receipt_timeout;
+    let bound = server::serve(settings.metrics_addr, metrics, health_age, cancel.clone())
         .await
-        .with_context(|| format!("serving metrics at {}", args.metrics_addr))?;
+        .with_context(|| format!("serving metrics at {}", settings.metrics_addr))?;
     tracing::info!(%bound, "metrics and health served");
     redeemer.run(cancel).await.context("redeemer stopped")
 }

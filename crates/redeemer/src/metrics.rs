@@ -130,6 +130,8 @@ pub struct Counters {
     pub dead: u64,
     /// Redemption transactions broadcast.
     pub txs_sent: u64,
+    /// Replacements of stuck redemption transactions broadcast (higher fees, same nonce).
+    pub txs_replaced: u64,
     /// Gas used by mined redemption transactions.
     pub gas_used: u64,
     /// Wei spent on that gas.
@@ -236,7 +238,7 @@ impl RedeemerMetrics {
             "Face value of the deferred tickets (wei).",
             single(q.deferred_face_value.to_string()),
         );
-        let counters: [(&str, &str, String); 11] = [
+        let counters: [(&str, &str, String); 12] = [
             (
                 "redeemer_passes_total",
                 "Passes completed.",
@@ -281,6 +283,11 @@ impl RedeemerMetrics {
                 "redeemer_txs_sent_total",
                 "Redemption transactions broadcast.",
                 c.txs_sent.to_string(),
+            ),
+            (
+                "redeemer_txs_replaced_total",
+                "Replacements of stuck redemption transactions broadcast.",
+                c.txs_replaced.to_string(),
             ),
             (
                 "redeemer_gas_used_total",
@@ -442,7 +449,7 @@ mod tests {
             queued(2, 50, TicketStatus::Pending, short),
             queued(3, 7, TicketStatus::Pending, Some("NoFunds: x")),
             // Not pending any more: not deferred.
-            queued(4, 1000, TicketStatus::InFlight { tx: B256::ZERO }, short),
+            queued(4, 1000, TicketStatus::in_flight(B256::ZERO), short),
         ];
         let metrics = RedeemerMetrics::default();
         metrics.set_queue(&tickets);

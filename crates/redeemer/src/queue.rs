@@ -6,7 +6,7 @@
 //! | `op` | fields | meaning |
 //! |---|---|---|
 //! | `add` | `ticket` (a [`SignedTicket`]) | a winning ticket to redeem (ignored if its hash is known) |
-//! | `sent` | `hashes`, `tx` | a transaction carrying these tickets was broadcast |
+//! | `sent` | `hashes`, `tx` | a transaction carrying these tickets was broadcast; for a ticket already in flight, a replacement of its transaction (either may be mined) |
 //! | `redeemed` | `hash`, `tx` (or null) | the ticket is used on chain (by `tx`, or found used) |
 //! | `retry` | `hash`, `reason` | an attempt failed; the ticket stays pending (attempts + 1) |
 //! | `deferred` | `hash`, `reason` | not redeemable yet (e.g. unprofitable, underfunded); no attempt counted; a ticket in flight stays in flight |
@@ -68,8 +68,12 @@ pub enum TicketStatus {
     Pending,
     /// Carried by a broadcast transaction whose outcome is not known yet.
     InFlight {
-        /// The transaction.
+        /// The transaction (the latest replacement, if it was replaced).
         tx: B256,
+        /// Earlier transactions `tx` replaced (same nonce, lower fees), oldest first: any one of
+        /// them may still be the one mined.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        replaced: Vec<B256>,
     },
     /// Used on chain: redeemed by `tx`, or found already used (`tx` unknown).
     Redeemed {
@@ -84,6 +88,26 @@ pub enum TicketStatus {
 }
 
 impl TicketStatus {
+    /// In flight in `tx`, never replaced.
+    pub fn in_flight(tx: B256) -> Self {
+        Self::InFlight {
+            tx,
+            replaced: Vec::new(),
+        }
+    }
+
+    /// Every transaction hash of a ticket in flight, oldest first (empty otherwise).
+    pub fn in_flight_txs(&self) -> Vec<B256> {
+        match self {
+            Self::InFlight { tx, replaced } => replaced
+                .iter()
+                .copied()
+                .chain(std::iter::once(*tx))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether the ticket still needs work (pending or in flight).
     pub fn is_open(&self) -> bool {
         matches!(self, Self::Pending | Self::InFlight { .. })
@@ -115,7 +139,8 @@ pub enum Record {
         /// The ticket.
         ticket: SignedTicket,
     },
-    /// A transaction carrying `hashes` was broadcast.
+    /// A transaction carrying `hashes` was broadcast; for tickets already in flight, it replaces
+    /// their transaction (both hashes are kept: either may be mined).
     Sent {
         /// The tickets it carries.
         hashes: Vec<B256>,
@@ -277,7 +302,11 @@ impl Queue {
             }
             Record::Sent { hashes, tx } => {
                 for hash in hashes {
-                    self.update(&hash, |t| t.status = TicketStatus::InFlight { tx });
+                    self.update(&hash, |t| {
+                        let mut replaced = t.status.in_flight_txs();
+                        replaced.retain(|h| *h != tx);
+                        t.status = TicketStatus::InFlight { tx, replaced };
+                    });
                 }
             }
             Record::Redeemed { hash, tx } => {
@@ -354,10 +383,14 @@ impl Queue {
             }
             match &t.status {
                 TicketStatus::Pending => {}
-                TicketStatus::InFlight { tx } => push(&Record::Sent {
-                    hashes: vec![t.hash],
-                    tx: *tx,
-                })?,
+                TicketStatus::InFlight { .. } => {
+                    for tx in t.status.in_flight_txs() {
+                        push(&Record::Sent {
+                            hashes: vec![t.hash],
+                            tx,
+                        })?;
+                    }
+                }
                 TicketStatus::Redeemed { tx } => push(&Record::Redeemed {
                     hash: t.hash,
                     tx: *tx,
@@ -520,7 +553,7 @@ mod tests {
                     Some("TicketExpired".into())
                 ))
             );
-            assert_eq!(status(hd), Some((TicketStatus::InFlight { tx }, 0, None)));
+            assert_eq!(status(hd), Some((TicketStatus::in_flight(tx), 0, None)));
             assert_eq!(q.open_tickets().count(), 2);
         }
         Ok(())
@@ -568,7 +601,7 @@ mod tests {
             hashes: vec![hash],
             tx,
         })?;
-        let in_flight = TicketStatus::InFlight { tx };
+        let in_flight = TicketStatus::in_flight(tx);
         let pending = |q: &Queue| {
             q.open_tickets()
                 .filter(|t| t.status == TicketStatus::Pending)
