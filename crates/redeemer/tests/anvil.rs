@@ -1401,3 +1401,238 @@ async fn a_ticket_outrun_by_another_on(flavor: Flavor) -> Result<()> {
     ensure!(report.redeemed == vec![hash], "redeemed: {report:?}");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_stuck_redemption_is_replaced_and_every_ticket_redeemed_once() -> Result<()> {
+    let net = funded_devnet().await?;
+    let orch = net.account(ORCH);
+    let broker = net.broker();
+    let face = U256::from(ETH / 10);
+    let dir = tempfile::tempdir()?;
+    let mut r = redeemer(&net, orch_sender(&net).await?, dir.path(), None, quick()).await?;
+    let mut hashes = Vec::new();
+    for nonce in 1..=3 {
+        let t = net
+            .ticket(BROADCASTER, orch, face, U256::MAX, nonce)
+            .await?;
+        hashes.push(t.ticket.hash());
+        r.submit(t)?;
+    }
+    let deposit = async || -> Result<U256> {
+        Ok(broker
+            .getSenderInfo(net.account(BROADCASTER))
+            .call()
+            .await?
+            .sender_
+            .deposit)
+    };
+    let before = deposit().await?;
+
+    // Blocks stop; the batch goes out priced for the tiny base fee of the moment.
+    net.provider.anvil_set_auto_mine(false).await?;
+    let report = r.process_once().await?;
+    ensure!(report.transactions.len() == 1, "one batch: {report:?}");
+    let first = report.transactions[0];
+    // Then the base fee jumps far above its max fee: it is stuck while blocks go by, until the
+    // sender replaces it (after two blocks) with fees for the new base fee.
+    let _: serde_json::Value = net
+        .provider
+        .raw_request(
+            "anvil_setNextBlockBaseFeePerGas".into(),
+            (U256::from(20 * GWEI),),
+        )
+        .await?;
+    let mut replacement = None;
+    for _ in 0..20 {
+        net.provider.anvil_mine(Some(1), None).await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let report = r.process_once().await?;
+        ensure!(
+            report.transactions.is_empty() && report.redeemed.is_empty(),
+            "nothing sent or redeemed while stuck: {report:?}"
+        );
+        if let Some(TicketStatus::InFlight { tx, replaced }) = status(&r, hashes[0])
+            && !replaced.is_empty()
+        {
+            ensure!(replaced == vec![first], "replaces the first: {replaced:?}");
+            replacement = Some(tx);
+            break;
+        }
+    }
+    let replacement = replacement.context("the stuck transaction was never replaced")?;
+    ensure!(replacement != first, "a new hash");
+    ensure!(
+        net.provider.get_transaction_receipt(first).await?.is_none(),
+        "the first is not mined"
+    );
+    ensure!(
+        r.metrics().counters().txs_replaced == 1,
+        "{:?}",
+        r.metrics().counters()
+    );
+    // Both hashes are journaled for every ticket, the replacement already before it is mined.
+    let sent: Vec<(Vec<B256>, B256)> = journal(&r)?
+        .into_iter()
+        .filter_map(|record| match record {
+            Record::Sent { hashes, tx } => Some((hashes, tx)),
+            _ => None,
+        })
+        .collect();
+    ensure!(
+        sent == vec![(hashes.clone(), first), (hashes.clone(), replacement)],
+        "journaled: {sent:?}"
+    );
+
+    // The process dies; the replacement is mined meanwhile; a restart resolves by its hash.
+    drop(r);
+    net.provider.anvil_mine(Some(1), None).await?;
+    net.provider.anvil_set_auto_mine(true).await?;
+    let receipt = net
+        .provider
+        .get_transaction_receipt(replacement)
+        .await?
+        .context("the replacement is mined")?;
+    ensure!(receipt.status(), "the replacement succeeded");
+    let mut r = redeemer(&net, orch_sender(&net).await?, dir.path(), None, quick()).await?;
+    ensure!(
+        status(&r, hashes[0])
+            == Some(TicketStatus::InFlight {
+                tx: replacement,
+                replaced: vec![first]
+            }),
+        "both hashes survive the restart: {:?}",
+        status(&r, hashes[0])
+    );
+    let report = r.process_once().await?;
+    ensure!(
+        report.redeemed == hashes && report.transactions.is_empty(),
+        "resolved from the replacement's receipt: {report:?}"
+    );
+    for h in &hashes {
+        ensure!(
+            status(&r, *h)
+                == Some(TicketStatus::Redeemed {
+                    tx: Some(replacement)
+                }),
+            "{:?}",
+            status(&r, *h)
+        );
+        ensure!(broker.usedTickets(*h).call().await?, "used on chain");
+    }
+    // Exactly once: three redemptions in the one mined transaction, three face values debited.
+    let events = receipt
+        .inner
+        .logs()
+        .iter()
+        .filter(|l| l.topic0() == Some(&<livepeer_bindings::ITicketBroker::WinningTicketRedeemed as alloy::sol_types::SolEvent>::SIGNATURE_HASH))
+        .count();
+    ensure!(events == 3, "{events} WinningTicketRedeemed events");
+    ensure!(
+        before - deposit().await? == face * U256::from(3u64),
+        "debited three face values"
+    );
+    let report = r.process_once().await?;
+    ensure!(report == PassReport::default(), "idle: {report:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn binary_reads_a_config_file_under_its_flags_and_environment() -> Result<()> {
+    let net = funded_devnet().await?;
+    let t = net
+        .ticket(
+            BROADCASTER,
+            net.account(ORCH),
+            U256::from(ETH / 10),
+            U256::MAX,
+            1,
+        )
+        .await?;
+    let hash = t.ticket.hash();
+    let dir = tempfile::tempdir()?;
+    let inbox = dir.path().join("inbox.jsonl");
+    append(&inbox, &format!("{}\n", serde_json::to_string(&t)?))?;
+    let key_file = dir.path().join("key");
+    std::fs::write(&key_file, net.key_hex(ORCH))?;
+    let state = dir.path().join("state");
+    let file = dir.path().join("redeemer.toml");
+    // Everything from the file; its RPC URL is dead and its fee cap (1 wei) under any base fee.
+    std::fs::write(
+        &file,
+        format!(
+            r#"rpc-urls = ["http://127.0.0.1:9"]
+rpc-retries = 0
+controller = "{}"
+private-key-file = {:?}
+state-dir = {:?}
+inbox = {:?}
+max-fee-gwei = 0.000000001
+receipt-timeout = 5
+head-poll-interval-ms = 100
+"#,
+            net.controller,
+            key_file.display().to_string(),
+            state.display().to_string(),
+            inbox.display().to_string()
+        ),
+    )?;
+    let run = |max_fee_env: Option<&str>| {
+        let mut cmd = redeemer_bin();
+        cmd.arg("--config")
+            .arg(&file)
+            .args(["--rpc-url", &net.endpoint(), "--once"])
+            .env_remove("REDEEMER_PRIVATE_KEY")
+            .env_remove("REDEEMER_MAX_FEE_GWEI");
+        if let Some(gwei) = max_fee_env {
+            cmd.env("REDEEMER_MAX_FEE_GWEI", gwei);
+        }
+        cmd.output()
+    };
+    let listed = || -> Result<serde_json::Value> {
+        let out = redeemer_bin()
+            .arg("--config")
+            .arg(&file)
+            .arg("--list")
+            .output()?;
+        ensure!(out.status.success(), "--list from the file's state dir");
+        Ok(serde_json::from_slice(&out.stdout)?)
+    };
+
+    // The flag's URL replaces the file's; the file's fee cap holds: the node refuses the
+    // transaction, the ticket waits.
+    let out = run(None)?;
+    ensure!(
+        out.status.success(),
+        "--once: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ensure!(
+        !net.broker().usedTickets(hash).call().await?,
+        "nothing redeemed under a 1 wei fee cap"
+    );
+    let queued = listed()?;
+    ensure!(
+        queued["status"]["state"] == "pending"
+            && queued["lastError"]
+                .as_str()
+                .is_some_and(|e| e.starts_with("sending failed")),
+        "waits: {queued}"
+    );
+
+    // The environment overrides the file's fee cap: redeemed.
+    let out = run(Some("100"))?;
+    ensure!(
+        out.status.success(),
+        "--once: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ensure!(
+        net.broker().usedTickets(hash).call().await?,
+        "redeemed under the environment's cap"
+    );
+    ensure!(
+        listed()?["status"]["state"] == "redeemed",
+        "listed as redeemed"
+    );
+    Ok(())
+}
