@@ -201,8 +201,15 @@ impl TxSender {
             "eth_getTransactionCount",
             &(self.address, BlockNumberOrTag::Pending),
         )?;
-        let simulated =
-            batch.add_call::<_, U64>("eth_estimateGas", &(tx.clone().with_from(self.address),))?;
+        let call = tx.clone().with_from(self.address);
+        let simulated = match mode {
+            NonceMode::Next => batch.add_call::<_, U64>("eth_estimateGas", &(call,))?,
+            // On the mined state: the pending block holds the very transaction being replaced,
+            // which may make this one revert there (a round already initialized, a ticket used).
+            NonceMode::ReplaceInFlight => {
+                batch.add_call::<_, U64>("eth_estimateGas", &(call, BlockNumberOrTag::Latest))?
+            }
+        };
         batch.send().await?;
         let (latest, pending) = (latest.await?.to::<u64>(), pending.await?.to::<u64>());
         let nonce = match mode {

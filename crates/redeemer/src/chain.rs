@@ -185,12 +185,14 @@ impl Broker {
             .with_input(call.abi_encode())
     }
 
-    /// Estimates `tx` from `from`; a revert comes back as [`ChainError::SimulationReverted`] with
-    /// the decoded reason (the TicketBroker's, BondingManager's and Manager's custom errors, or
-    /// the live contracts' reason strings).
+    /// Estimates `tx` from `from` on the latest block (not on a pending block, where a pending
+    /// redemption of the same ticket would already have used it); a revert comes back as
+    /// [`ChainError::SimulationReverted`] with the decoded reason (the TicketBroker's,
+    /// BondingManager's and Manager's custom errors, or the live contracts' reason strings).
     pub async fn simulate(&self, from: Address, tx: TransactionRequest) -> Result<u64, ChainError> {
         self.provider()
             .estimate_gas(tx.with_from(from))
+            .latest()
             .await
             .map_err(|err| match RevertReason::from_transport_error(&err) {
                 Some(reason) => ChainError::SimulationReverted(reason),

@@ -254,6 +254,9 @@ pub struct Redeemer {
     heads: Rpc,
     /// The transaction being followed, if any.
     flight: Option<Flight>,
+    /// Transactions in flight that no flight follows (sent before a restart), by their hashes:
+    /// the block at which they were first seen pending.
+    orphans: HashMap<Vec<B256>, u64>,
     /// Stops the flights (on drop, and when [`Redeemer::run`]'s token fires).
     cancel: CancellationToken,
 }
@@ -291,6 +294,7 @@ impl Redeemer {
             underfunded: HashMap::new(),
             heads,
             flight: None,
+            orphans: HashMap::new(),
             cancel: CancellationToken::new(),
         }
     }
@@ -597,26 +601,8 @@ impl Redeemer {
             report.deferred.extend(hashes);
             return Ok(());
         }
-        let tickets: Vec<SignedTicket> = hashes
-            .iter()
-            .filter_map(|h| self.queue.get(h).map(|t| t.signed.clone()))
-            .collect();
-        let (tx, gas) = match tickets.as_slice() {
-            [single] => (self.broker.redeem_tx(single), chunk[0].1),
-            many => {
-                let refs: Vec<&SignedTicket> = many.iter().collect();
-                // Not the batch's own estimate: the batch never reverts, so eth_estimateGas finds the
-                // gas at which the inner redemptions fail quietly. Each ticket's single-call estimate
-                // bounds its share of the batch from above.
-                let gas = chunk
-                    .iter()
-                    .fold(0u64, |sum, (_, gas)| sum.saturating_add(*gas));
-                (self.broker.batch_tx(&refs), gas)
-            }
-        };
-        let gas_limit = gas.saturating_mul(100 + self.config.gas_margin_percent) / 100;
-        let tx = tx.with_gas_limit(gas_limit);
-        let mut flight = self.launch(hashes.clone(), tx);
+        let tx = self.redemption_tx(chunk);
+        let mut flight = self.launch(hashes.clone(), tx, NonceMode::Next);
         // The first event is the broadcast; the channel closes without one if nothing was sent.
         let Some(tx_hash) = flight.events.recv().await else {
             let e = match flight.handle.await {
@@ -648,8 +634,32 @@ impl Redeemer {
         self.land(report).await
     }
 
+    /// The redemption of `chunk` (ticket hashes with their single-call gas estimates): one
+    /// `redeemWinningTicket`, or a `batchRedeemWinningTickets`, with its gas limit.
+    fn redemption_tx(&self, chunk: &[(B256, u64)]) -> TransactionRequest {
+        let tickets: Vec<SignedTicket> = chunk
+            .iter()
+            .filter_map(|(h, _)| self.queue.get(h).map(|t| t.signed.clone()))
+            .collect();
+        let (tx, gas) = match tickets.as_slice() {
+            [single] => (self.broker.redeem_tx(single), chunk[0].1),
+            many => {
+                let refs: Vec<&SignedTicket> = many.iter().collect();
+                // Not the batch's own estimate: the batch never reverts, so eth_estimateGas finds the
+                // gas at which the inner redemptions fail quietly. Each ticket's single-call estimate
+                // bounds its share of the batch from above.
+                let gas = chunk
+                    .iter()
+                    .fold(0u64, |sum, (_, gas)| sum.saturating_add(*gas));
+                (self.broker.batch_tx(&refs), gas)
+            }
+        };
+        let gas_limit = gas.saturating_mul(100 + self.config.gas_margin_percent) / 100;
+        tx.with_gas_limit(gas_limit)
+    }
+
     /// Starts the chain sender on `tx` on a task of its own, feeding it heads.
-    fn launch(&self, tickets: Vec<B256>, tx: TransactionRequest) -> Flight {
+    fn launch(&self, tickets: Vec<B256>, tx: TransactionRequest, mode: NonceMode) -> Flight {
         let (events_tx, events) = mpsc::unbounded_channel();
         let sender = self.sender.clone();
         let rpc = self.heads.clone();
@@ -664,7 +674,7 @@ impl Redeemer {
                 None => return Err(ChainError::Cancelled),
             };
             let (heads_tx, heads) = watch::channel(first);
-            let send = sender.send(tx, first.base_fee, NonceMode::Next, heads, &cancel, &events);
+            let send = sender.send(tx, first.base_fee, mode, heads, &cancel, &events);
             tokio::pin!(send);
             loop {
                 tokio::select! {
@@ -843,13 +853,13 @@ impl Redeemer {
             }
         }
         for &tx in txs {
-            if provider
+            if let Some(pending) = provider
                 .get_transaction_by_hash(tx)
                 .await
                 .map_err(ChainError::Rpc)?
-                .is_some()
             {
-                return Ok(());
+                let nonce = alloy::consensus::Transaction::nonce(&pending);
+                return self.take_over(txs, hashes, nonce).await;
             }
         }
         let dropped = match txs {
@@ -864,6 +874,66 @@ impl Redeemer {
             }
         }
         Ok(())
+    }
+
+    /// A transaction still pending that no flight follows (sent before a restart): once it has
+    /// waited `--replace-after-blocks` blocks since first seen here, and if it holds the account's
+    /// next nonce, a flight takes it over: the same redemption replaces it
+    /// ([`NonceMode::ReplaceInFlight`], at the fee cap) and is followed as usual. Until then, and
+    /// while another flight runs, its tickets stay in flight.
+    async fn take_over(
+        &mut self,
+        txs: &[B256],
+        hashes: &[B256],
+        nonce: u64,
+    ) -> Result<(), RedeemerError> {
+        if self.flight.is_some() {
+            return Ok(());
+        }
+        let head = self
+            .broker
+            .provider()
+            .get_block_number()
+            .await
+            .map_err(ChainError::Rpc)?;
+        let since = *self.orphans.entry(txs.to_vec()).or_insert(head);
+        if head < since.saturating_add(self.sender.policy().replace_after_blocks) {
+            return Ok(());
+        }
+        let (latest, _) = self.sender.nonces().await?;
+        if nonce != latest {
+            return Ok(());
+        }
+        let mut chunk = Vec::with_capacity(hashes.len());
+        for &hash in hashes {
+            let Some(signed) = self.queue.get(&hash).map(|t| t.signed.clone()) else {
+                return Ok(());
+            };
+            match self
+                .broker
+                .simulate(self.sender.address(), self.broker.redeem_tx(&signed))
+                .await
+            {
+                Ok(gas) => chunk.push((hash, gas)),
+                // It would not redeem any more (e.g. used meanwhile): left to its resolution.
+                Err(ChainError::SimulationReverted(_)) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        self.orphans.remove(txs);
+        tracing::warn!(
+            txs = ?txs,
+            nonce,
+            tickets = hashes.len(),
+            "a redemption sent before a restart is stuck; replacing it"
+        );
+        let tx = self.redemption_tx(&chunk);
+        let mut flight = self.launch(hashes.to_vec(), tx, NonceMode::ReplaceInFlight);
+        // Its broadcast is journaled as a replacement of these, before anything else happens.
+        flight.txs = txs.to_vec();
+        let event = flight.events.recv().await;
+        self.flight = Some(flight);
+        self.on_flight_event(event)
     }
 
     /// After a receipt: each ticket is redeemed if used on chain, else retried with the reason.

@@ -1636,3 +1636,99 @@ head-poll-interval-ms = 100
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_redemption_stuck_since_before_a_restart_is_taken_over() -> Result<()> {
+    let net = funded_devnet().await?;
+    let orch = net.account(ORCH);
+    let broker = net.broker();
+    let face = U256::from(ETH / 10);
+    let dir = tempfile::tempdir()?;
+    let gas_limit = async |limit: u64| -> Result<()> {
+        let ok: bool = net
+            .provider
+            .raw_request("evm_setBlockGasLimit".into(), (U256::from(limit),))
+            .await?;
+        ensure!(ok, "evm_setBlockGasLimit");
+        Ok(())
+    };
+    let mut hashes = Vec::new();
+    let first = {
+        let mut r = redeemer(&net, orch_sender(&net).await?, dir.path(), None, quick()).await?;
+        for nonce in 1..=1 {
+            let t = net
+                .ticket(BROADCASTER, orch, face, U256::MAX, nonce)
+                .await?;
+            hashes.push(t.ticket.hash());
+            r.submit(t)?;
+        }
+        net.provider.anvil_set_auto_mine(false).await?;
+        let report = r.process_once().await?;
+        ensure!(report.transactions.len() == 1, "sent: {report:?}");
+        report.transactions[0]
+        // The process dies with its transaction in the pool.
+    };
+    // Blocks too small for it: it stays in the pool, unmined, while blocks go by.
+    gas_limit(50_000).await?;
+    let mut r = redeemer(&net, orch_sender(&net).await?, dir.path(), None, quick()).await?;
+    let in_flight = TicketStatus::in_flight(first);
+    for _ in 0..2 {
+        let report = r.process_once().await?;
+        ensure!(
+            report == PassReport::default() && status(&r, hashes[0]) == Some(in_flight.clone()),
+            "waits for it (--replace-after-blocks): {report:?}"
+        );
+        net.provider.anvil_mine(Some(1), None).await?;
+    }
+    ensure!(
+        net.provider
+            .get_transaction_by_hash(first)
+            .await?
+            .is_some_and(|tx| tx.block_number.is_none()),
+        "still pending"
+    );
+    // Two blocks later it is still there: the restarted redeemer replaces it.
+    gas_limit(30_000_000).await?;
+    let report = r.process_once().await?;
+    ensure!(
+        report.redeemed.is_empty() && report.transactions.is_empty(),
+        "nothing new sent: {report:?}"
+    );
+    let takeover = match status(&r, hashes[0]) {
+        Some(TicketStatus::InFlight { tx, replaced }) if replaced == vec![first] => tx,
+        other => anyhow::bail!("not taken over: {other:?}"),
+    };
+    ensure!(
+        r.metrics().counters().txs_replaced == 1,
+        "{:?}",
+        r.metrics().counters()
+    );
+    net.provider.anvil_mine(Some(1), None).await?;
+    net.provider.anvil_set_auto_mine(true).await?;
+    let report = r.process_once().await?;
+    ensure!(
+        report.redeemed == hashes,
+        "redeemed by the takeover: {report:?}"
+    );
+    for h in &hashes {
+        ensure!(
+            status(&r, *h) == Some(TicketStatus::Redeemed { tx: Some(takeover) }),
+            "{:?}",
+            status(&r, *h)
+        );
+        ensure!(broker.usedTickets(*h).call().await?, "used on chain");
+    }
+    ensure!(
+        net.provider.get_transaction_receipt(first).await?.is_none(),
+        "the stuck one was replaced, never mined"
+    );
+    let info = broker
+        .getSenderInfo(net.account(BROADCASTER))
+        .call()
+        .await?;
+    ensure!(
+        info.sender_.deposit == U256::from(10 * ETH) - face,
+        "paid once"
+    );
+    Ok(())
+}
