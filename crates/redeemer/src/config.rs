@@ -228,7 +228,8 @@ pub struct Settings {
 }
 
 impl Cli {
-    /// Fills every option not given by flag or env from the `--config` file.
+    /// Fills every option not given by flag or env from the `--config` file (read once: the
+    /// result names no file any more).
     pub fn merge_file(self) -> Result<Self, ConfigError> {
         let Some(path) = self.config.clone() else {
             return Ok(self);
@@ -239,7 +240,7 @@ impl Cli {
 
     fn or(self, file: Cli) -> Self {
         Self {
-            config: self.config,
+            config: None,
             rpc_urls: if self.rpc_urls.is_empty() {
                 file.rpc_urls
             } else {
@@ -432,6 +433,32 @@ metrics-addr = "0.0.0.0:9999"
             Key::Source(KeySource::PrivateKeyFile("/run/secrets/key".into()))
         );
         assert_eq!(cfg.metrics_addr.port(), 9999);
+    }
+
+    /// The config file example of docs/orchestrators.md (the one in the redeemer's section).
+    #[test]
+    fn documented_config_file_parses() {
+        const PAGE: &str = include_str!("../../../docs/orchestrators.md");
+        let example = PAGE
+            .split("## Redeem winning tickets")
+            .nth(1)
+            .and_then(|section| section.split("```toml\n").nth(1))
+            .and_then(|rest| rest.split("```").next())
+            .unwrap_or_else(|| unreachable!("no toml example in the redeemer's section"));
+        let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
+        let path = dir.path().join("redeemer.toml");
+        std::fs::write(&path, example).unwrap_or_else(|_| unreachable!());
+        let cfg = run(parse(&["--config", path.to_str().unwrap_or_default()]).resolve());
+        assert_eq!(cfg.rpc.urls.len(), 2, "rpc-urls");
+        assert_eq!(
+            cfg.key,
+            Key::Source(KeySource::PrivateKeyFile(
+                "/run/secrets/redeemer-key".into()
+            ))
+        );
+        assert_eq!(cfg.fees.max_fee_per_gas, 5_000_000_000, "max-fee-gwei");
+        assert_eq!(cfg.fees.replace_after_blocks, 3, "replace-after-blocks");
+        assert!(cfg.inbox.is_some(), "inbox");
     }
 
     #[test]

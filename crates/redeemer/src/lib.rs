@@ -708,6 +708,8 @@ impl Redeemer {
                 None => return Ok(false),
                 Some(flight) if flight.done => return Ok(true),
                 Some(flight) => tokio::select! {
+                    // Events already there first, even with no time left.
+                    biased;
                     event = flight.events.recv() => event,
                     () = tokio::time::sleep_until(deadline) => return Ok(false),
                 },
@@ -719,9 +721,9 @@ impl Redeemer {
     /// Waits `period` (between passes), journaling replacements as they are broadcast.
     async fn idle(&mut self, period: Duration) -> Result<(), RedeemerError> {
         let deadline = tokio::time::Instant::now() + period;
-        if self.follow(period).await? {
-            tokio::time::sleep_until(deadline).await;
-        }
+        // Returns early when there is no flight or it ended: the rest of the period is slept.
+        self.follow(period).await?;
+        tokio::time::sleep_until(deadline).await;
         Ok(())
     }
 

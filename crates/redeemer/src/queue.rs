@@ -660,6 +660,53 @@ mod tests {
     }
 
     #[test]
+    fn a_replacement_adds_its_hash_and_both_survive_compaction() -> Result<(), QueueError> {
+        let dir = tempfile::tempdir().map_err(|source| io(Path::new("tmp"), source))?;
+        let (a, b) = (ticket(1), ticket(2));
+        let (ha, hb) = (a.ticket.hash(), b.ticket.hash());
+        let (first, second) = (B256::repeat_byte(0x01), B256::repeat_byte(0x02));
+        let mut q = Queue::open(dir.path())?;
+        q.add(a)?;
+        q.add(b)?;
+        for tx in [first, second, second] {
+            q.record(Record::Sent {
+                hashes: vec![ha, hb],
+                tx,
+            })?;
+        }
+        let replaced = TicketStatus::InFlight {
+            tx: second,
+            replaced: vec![first],
+        };
+        assert_eq!(q.get(&ha).map(|t| t.status.clone()), Some(replaced.clone()));
+        assert_eq!(replaced.in_flight_txs(), vec![first, second]);
+        drop(q);
+        let mut q = Queue::open(dir.path())?;
+        for h in [ha, hb] {
+            assert_eq!(q.get(&h).map(|t| t.status.clone()), Some(replaced.clone()));
+        }
+        // Resolved: no hash is carried into a later flight.
+        q.record(Record::Retry {
+            hash: ha,
+            reason: "dropped".into(),
+        })?;
+        q.record(Record::Sent {
+            hashes: vec![ha],
+            tx: B256::repeat_byte(0x03),
+        })?;
+        assert_eq!(
+            q.get(&ha).map(|t| t.status.clone()),
+            Some(TicketStatus::in_flight(B256::repeat_byte(0x03)))
+        );
+        // The status as listed: `replaced` only when there is one.
+        let listed = serde_json::to_value(&replaced)?;
+        assert_eq!(listed["replaced"][0], serde_json::json!(first.to_string()));
+        let plain = serde_json::to_value(TicketStatus::in_flight(first))?;
+        assert!(plain.get("replaced").is_none(), "{plain}");
+        Ok(())
+    }
+
+    #[test]
     fn torn_last_line_is_dropped_but_corruption_elsewhere_fails() -> Result<(), QueueError> {
         let dir = tempfile::tempdir().map_err(|e| io(Path::new("tmp"), e))?;
         {

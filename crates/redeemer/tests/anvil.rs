@@ -735,6 +735,7 @@ async fn binary_runs_until_sigterm_and_rejects_a_bad_key() -> Result<()> {
     let metrics_addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
     let mut cmd = redeemer_bin();
     base(&mut cmd);
+    let started = std::time::Instant::now();
     let mut child = cmd
         .args(["--metrics-addr", &metrics_addr.to_string()])
         .args(["--max-failed-reads", "2"])
@@ -764,6 +765,9 @@ async fn binary_runs_until_sigterm_and_rejects_a_bad_key() -> Result<()> {
         )
         .await;
     let health = health(metrics_addr).await;
+    // One pass a --poll-interval (1 s), not more.
+    let passes = scrape.value("redeemer_passes_total").await;
+    let elapsed = started.elapsed().as_secs();
     // Stop the child whatever the poll found, then judge.
     let term = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -773,6 +777,11 @@ async fn binary_runs_until_sigterm_and_rejects_a_bad_key() -> Result<()> {
     ensure!(polled?, "the running redeemer redeemed the ticket");
     counted?;
     ensure!(health? == (200, "ok\n".to_owned()), "/health");
+    let passes = passes?;
+    ensure!(
+        passes >= 1 && passes <= elapsed + 2,
+        "{passes} passes in {elapsed} s"
+    );
     ensure!(status.success(), "clean exit on SIGTERM: {status}");
     Ok(())
 }
