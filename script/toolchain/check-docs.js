@@ -14,7 +14,8 @@
 // - `cargo build|run|test -p <crate>`: the crate exists; `make <target>`: the target exists;
 // - a binary the Makefile runs (`keeper-bench` in `make bench`), without arguments;
 // - `curl …/metrics|/health`: a test scrapes that path.
-// In ```toml blocks every key must appear in the owning binary's tests (as `key =` or `"--key"`),
+// In ```toml blocks (the reward agent's has `[[orchestrators]]`, the redeemer's a `state-dir`, the
+// keeper's neither) every key must appear in the owning binary's tests (as `key =` or `"--key"`),
 // unless a test parses the page's example itself (`include_str!` of the page).
 // Metric names (`keeper_…`, `reward_agent_…`, `redeemer_…`) anywhere in the text must exist in the sources.
 // `--self-test` runs the rules over known-bad lines and fails if one is accepted.
@@ -127,7 +128,11 @@ function checkFile(rel, text) {
     if (["sh", "bash", "shell"].includes(m[1])) {
       for (const c of commands(m[2])) for (const p of checkCommand(c, rel)) problems.push(`${at}: ${p}`);
     } else if (m[1] === "toml") {
-      const owner = m[2].includes("[[orchestrators]]") ? "livepeer-reward-agent" : "livepeer-keeper";
+      const owner = m[2].includes("[[orchestrators]]")
+        ? "livepeer-reward-agent"
+        : /^state-dir\s*=/m.test(m[2])
+          ? "livepeer-redeemer"
+          : "livepeer-keeper";
       if (binaries[owner].includes(`include_str!("../../../${rel}")`)) continue; // a test parses this page's example
       for (const k of m[2].matchAll(/^([a-z][\w-]*)\s*=/gm)) {
         if (!binaries[owner].includes(`${k[1]} =`) && !quoted(binaries[owner], `--${k[1]}`)) problems.push(`${at}: ${owner} config key ${k[1]} is not used by any test`);

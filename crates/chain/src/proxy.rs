@@ -1,7 +1,8 @@
 //! A JSON-RPC proxy in front of a node that can be told to fail, for tests of the bots' outage
 //! handling: every request refused (the node or the network down) or only `eth_call` and
 //! `eth_estimateGas` reverting with empty data while heads keep coming (what the reward agent met
-//! on the live contracts). HTTP only.
+//! on the live contracts), or only transactions refused (a node that will not take them). HTTP
+//! only.
 
 use std::{
     convert::Infallible,
@@ -33,6 +34,9 @@ pub enum Fault {
     /// Answers `eth_call` and `eth_estimateGas` with a JSON-RPC "execution reverted" error
     /// (empty revert data) and forwards the rest, batches included.
     RevertCalls = 2,
+    /// Answers `eth_sendRawTransaction` and `eth_sendTransaction` with a JSON-RPC error
+    /// ("transaction refused") and forwards the rest.
+    RefuseSends = 3,
 }
 
 impl Fault {
@@ -40,6 +44,7 @@ impl Fault {
         match value {
             1 => Self::Down,
             2 => Self::RevertCalls,
+            3 => Self::RefuseSends,
             _ => Self::Pass,
         }
     }
@@ -134,6 +139,21 @@ fn is_call(request: &Value) -> bool {
     )
 }
 
+fn is_send(request: &Value) -> bool {
+    matches!(
+        request.get("method").and_then(Value::as_str),
+        Some("eth_sendRawTransaction" | "eth_sendTransaction")
+    )
+}
+
+fn refused(request: &Value) -> Value {
+    json!({
+        "jsonrpc": "2.0",
+        "id": request.get("id").cloned().unwrap_or(Value::Null),
+        "error": { "code": -32000, "message": "transaction refused" },
+    })
+}
+
 fn reverted(request: &Value) -> Value {
     json!({
         "jsonrpc": "2.0",
@@ -158,6 +178,9 @@ async fn handle(
     let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     if fault == Fault::RevertCalls && is_call(&request) {
         return reply(StatusCode::OK, reverted(&request).to_string().into_bytes());
+    }
+    if fault == Fault::RefuseSends && is_send(&request) {
+        return reply(StatusCode::OK, refused(&request).to_string().into_bytes());
     }
     let forwarded = client
         .post(upstream)

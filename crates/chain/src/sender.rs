@@ -176,7 +176,8 @@ impl TxSender {
         )
     }
 
-    /// Simulates, signs and sends `tx`, then follows it until it has
+    /// Simulates, signs and sends `tx` (with the gas limit it carries, if any; else the estimate
+    /// times [`FeePolicy::gas_limit_percent`]), then follows it until it has
     /// [`FeePolicy::confirmations`] blocks, replacing it when stuck and rebroadcasting it when a
     /// reorg drops it. `base_fee` is the latest block's base fee; `heads` yields new heads
     /// numbers (the sender polls nothing on its own between blocks).
@@ -200,8 +201,15 @@ impl TxSender {
             "eth_getTransactionCount",
             &(self.address, BlockNumberOrTag::Pending),
         )?;
-        let simulated =
-            batch.add_call::<_, U64>("eth_estimateGas", &(tx.clone().with_from(self.address),))?;
+        let call = tx.clone().with_from(self.address);
+        let simulated = match mode {
+            NonceMode::Next => batch.add_call::<_, U64>("eth_estimateGas", &(call,))?,
+            // On the mined state: the pending block holds the very transaction being replaced,
+            // which may make this one revert there (a round already initialized, a ticket used).
+            NonceMode::ReplaceInFlight => {
+                batch.add_call::<_, U64>("eth_estimateGas", &(call, BlockNumberOrTag::Latest))?
+            }
+        };
         batch.send().await?;
         let (latest, pending) = (latest.await?.to::<u64>(), pending.await?.to::<u64>());
         let nonce = match mode {
@@ -218,7 +226,11 @@ impl TxSender {
                 None => ChainError::Rpc(err),
             })?
             .to::<u64>();
-        let gas_limit = estimate.saturating_mul(self.policy.gas_limit_percent) / 100;
+        // A limit set by the caller is kept: it may know the estimate to be misleading (a batch
+        // whose inner calls fail quietly when short of gas estimates too low).
+        let gas_limit = tx
+            .gas
+            .unwrap_or_else(|| estimate.saturating_mul(self.policy.gas_limit_percent) / 100);
         let cap = self.policy.max_fee_per_gas;
         let (max_fee, tip) = match mode {
             // An unknown transaction holds the nonce: only the cap is sure to outbid it.

@@ -17,7 +17,7 @@ fn devnet_runs_two_rounds_and_passes_its_consistency_check()
             "-p",
             "livepeer-reward-agent",
             "-p",
-            "livepeer-tickets",
+            "livepeer-redeemer",
             "--bins",
         ])
         .status()?;

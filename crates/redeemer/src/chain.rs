@@ -1,220 +1,53 @@
-//! What the redeemer needs from the chain: contract discovery from the Controller, the reads behind
-//! the validity rules, simulation with decoded reverts, and a minimal transaction sender.
-//!
-//! Sending sits behind the small [`TxSender`] trait so that a shared chain layer (nonce management,
-//! fee bumping) can replace [`ProviderSender`] without touching the redeemer.
-
-use std::{future::Future, time::Duration};
+//! What the redeemer reads from the chain, on the shared chain layer: the contracts come from
+//! [`Protocol::discover`], errors are [`ChainError`]s, reverts are decoded into
+//! [`RevertReason`]s; sending goes through [`livepeer_chain::sender::TxSender`] (see the crate
+//! docs). Here: the reads behind the validity rules, the redemption transactions, and simulation.
 
 use alloy::{
-    primitives::{Address, B256, Bytes, U256},
+    network::TransactionBuilder,
+    primitives::{Address, B256, U256},
     providers::{DynProvider, Provider},
-    rpc::types::{TransactionReceipt, TransactionRequest},
-    sol_types::{SolCall, SolInterface},
-    transports::TransportError,
+    rpc::types::TransactionRequest,
+    sol_types::SolCall,
 };
-use livepeer_bindings::{
-    IBondingManager, IController, IManager, IRoundsManager, ITicketBroker, contract_id, names,
-};
+use livepeer_bindings::ITicketBroker;
+use livepeer_chain::{ChainError, protocol::Protocol, revert::RevertReason};
 
 use livepeer_tickets::{ChainState, SenderFunds, SignedTicket};
-
-/// A chain access failure.
-#[derive(Debug, thiserror::Error)]
-pub enum ChainError {
-    /// An RPC request failed (other than a revert being reported).
-    #[error("{context}: {source}")]
-    Rpc {
-        /// What was being done.
-        context: String,
-        /// The transport error.
-        source: Box<TransportError>,
-    },
-    /// A contract call failed.
-    #[error("{context}: {source}")]
-    Contract {
-        /// What was being done.
-        context: String,
-        /// The contract error.
-        source: Box<alloy::contract::Error>,
-    },
-    /// The Controller has no address for this contract name.
-    #[error("{0} is not registered in the Controller")]
-    NotRegistered(&'static str),
-    /// A failure reported by a [`TxSender`] implementation in its own words.
-    #[error("{0}")]
-    Sender(String),
-}
-
-fn contract(context: impl Into<String>) -> impl FnOnce(alloy::contract::Error) -> ChainError {
-    let context = context.into();
-    move |source| ChainError::Contract {
-        context,
-        source: Box::new(source),
-    }
-}
-
-fn rpc(context: impl Into<String>) -> impl FnOnce(TransportError) -> ChainError {
-    let context = context.into();
-    move |source| ChainError::Rpc {
-        context,
-        source: Box::new(source),
-    }
-}
-
-/// Signs and broadcasts transactions. Kept minimal on purpose: a shared chain layer can implement
-/// it later.
-pub trait TxSender: Send + Sync {
-    /// The account transactions are sent from.
-    fn address(&self) -> Address;
-
-    /// Signs and broadcasts `tx` (its `from` is [`TxSender::address`]); returns the hash once the
-    /// node accepted it.
-    fn send(&self, tx: TransactionRequest)
-    -> impl Future<Output = Result<B256, ChainError>> + Send;
-
-    /// The receipt of `tx`, polling until it is mined or `timeout` passes (then `None`).
-    fn receipt(
-        &self,
-        tx: B256,
-        timeout: Duration,
-    ) -> impl Future<Output = Result<Option<TransactionReceipt>, ChainError>> + Send;
-
-    /// Whether the node knows `tx` (pending or mined); a dropped transaction is unknown.
-    fn is_known(&self, tx: B256) -> impl Future<Output = Result<bool, ChainError>> + Send;
-}
-
-/// [`TxSender`] over an alloy provider that holds the signing wallet (nonce, gas and chain id come
-/// from the provider's fillers).
-#[derive(Debug, Clone)]
-pub struct ProviderSender {
-    provider: DynProvider,
-    from: Address,
-}
-
-impl ProviderSender {
-    /// A sender for `from`, whose key must be in `provider`'s wallet.
-    pub fn new(provider: DynProvider, from: Address) -> Self {
-        Self { provider, from }
-    }
-}
-
-impl TxSender for ProviderSender {
-    fn address(&self) -> Address {
-        self.from
-    }
-
-    async fn send(&self, tx: TransactionRequest) -> Result<B256, ChainError> {
-        let pending = self
-            .provider
-            .send_transaction(tx.from(self.from))
-            .await
-            .map_err(rpc("sending a redemption transaction"))?;
-        Ok(*pending.tx_hash())
-    }
-
-    async fn receipt(
-        &self,
-        tx: B256,
-        timeout: Duration,
-    ) -> Result<Option<TransactionReceipt>, ChainError> {
-        let deadline = tokio::time::Instant::now() + timeout;
-        loop {
-            let receipt = self
-                .provider
-                .get_transaction_receipt(tx)
-                .await
-                .map_err(rpc(format!("receipt of {tx}")))?;
-            if receipt.is_some() || tokio::time::Instant::now() >= deadline {
-                return Ok(receipt);
-            }
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
-    }
-
-    async fn is_known(&self, tx: B256) -> Result<bool, ChainError> {
-        Ok(self
-            .provider
-            .get_transaction_by_hash(tx)
-            .await
-            .map_err(rpc(format!("looking up {tx}")))?
-            .is_some())
-    }
-}
-
-/// A decoded revert of a redemption.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Revert {
-    /// A TicketBroker custom error.
-    Ticket(ITicketBroker::ITicketBrokerErrors),
-    /// A BondingManager custom error (fees go through `updateTranscoderWithFees`).
-    Bonding(IBondingManager::IBondingManagerErrors),
-    /// A Manager error (e.g. `SystemPaused`).
-    Manager(IManager::IManagerErrors),
-    /// A revert with a reason string, `Error(string)` (the live deployment's contracts).
-    Message(String),
-    /// Revert data no interface decodes (hex), or none.
-    Unknown(Bytes),
-}
 
 /// The reason string the live TicketBroker reverts with where ours reverts `InsufficientFunds`.
 pub const LIVE_INSUFFICIENT_FUNDS: &str =
     "sender deposit and reserve insufficient to cover ticket face value";
 
-impl Revert {
-    /// Decodes revert data with the TicketBroker, BondingManager and Manager interfaces, in turn,
-    /// then as an `Error(string)` reason.
-    pub fn decode(data: &[u8]) -> Self {
-        if let Ok(e) = ITicketBroker::ITicketBrokerErrors::abi_decode(data) {
-            Self::Ticket(e)
-        } else if let Ok(e) = IBondingManager::IBondingManagerErrors::abi_decode(data) {
-            Self::Bonding(e)
-        } else if let Ok(e) = IManager::IManagerErrors::abi_decode(data) {
-            Self::Manager(e)
-        } else if let Ok(r) =
-            <alloy::sol_types::Revert as alloy::sol_types::SolError>::abi_decode(data)
-        {
-            Self::Message(r.reason)
-        } else {
-            Self::Unknown(Bytes::copy_from_slice(data))
+/// Whether the sender's deposit and the recipient's reserve slice cannot cover the ticket's face
+/// value: our `InsufficientFunds` custom error, or the live deployment's reason string. The
+/// ticket stays unused and can be redeemed later (a deferral, not a failure).
+pub fn is_insufficient_funds(revert: &RevertReason) -> bool {
+    match revert {
+        RevertReason::TicketBroker(ITicketBroker::ITicketBrokerErrors::InsufficientFunds(_)) => {
+            true
         }
+        RevertReason::Message(m) => m.contains(LIVE_INSUFFICIENT_FUNDS),
+        _ => false,
     }
 }
 
-impl Revert {
-    /// Whether the sender's deposit and the recipient's reserve slice cannot cover the ticket's
-    /// face value: our `InsufficientFunds` custom error, or the live deployment's reason string.
-    /// The ticket stays unused and can be redeemed later (a deferral, not a failure).
-    pub fn is_insufficient_funds(&self) -> bool {
-        match self {
-            Self::Ticket(ITicketBroker::ITicketBrokerErrors::InsufficientFunds(_)) => true,
-            Self::Message(m) => m == LIVE_INSUFFICIENT_FUNDS,
-            _ => false,
-        }
+/// A revert as the redeemer journals it: a custom error by its name and fields (the name is
+/// what the metrics label it by), a reason string as `revert "…"`, anything else as
+/// `revert 0x…`.
+pub fn describe(revert: &RevertReason) -> String {
+    match revert {
+        RevertReason::TicketBroker(e) => format!("{e:?}"),
+        RevertReason::BondingManager(e) => format!("{e:?}"),
+        RevertReason::Manager(e) => format!("{e:?}"),
+        RevertReason::RoundsManager(e) => format!("{e:?}"),
+        RevertReason::Minter(e) => format!("{e:?}"),
+        RevertReason::Controller(e) => format!("{e:?}"),
+        RevertReason::Token(e) => format!("{e:?}"),
+        RevertReason::Message(m) => format!("revert {m:?}"),
+        RevertReason::Panic(code) => format!("revert panic 0x{code:x}"),
+        RevertReason::Unknown(data) => format!("revert 0x{}", alloy::hex::encode(data)),
     }
-}
-
-impl std::fmt::Display for Revert {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Ticket(e) => write!(f, "{e:?}"),
-            Self::Bonding(e) => write!(f, "{e:?}"),
-            Self::Manager(e) => write!(f, "{e:?}"),
-            Self::Message(m) => write!(f, "revert {m:?}"),
-            Self::Unknown(data) => write!(f, "revert 0x{}", alloy::hex::encode(data)),
-        }
-    }
-}
-
-/// Why a simulated redemption failed.
-#[derive(Debug, thiserror::Error)]
-pub enum SimulationError {
-    /// The call reverts.
-    #[error("reverts with {0}")]
-    Reverted(Revert),
-    /// The node could not be asked.
-    #[error(transparent)]
-    Chain(#[from] ChainError),
 }
 
 /// Round information the rules need once per pass.
@@ -228,68 +61,46 @@ pub struct Rounds {
     pub ticket_validity_period: U256,
 }
 
-/// The TicketBroker and RoundsManager, found through the Controller.
+/// The redeemer's view of the protocol: the TicketBroker and RoundsManager of a [`Protocol`].
 #[derive(Debug, Clone)]
 pub struct Broker {
-    provider: DynProvider,
-    /// The TicketBroker (proxy) address.
-    pub ticket_broker: Address,
-    /// The RoundsManager (proxy) address.
-    pub rounds_manager: Address,
+    protocol: Protocol,
 }
 
 impl Broker {
-    /// Looks the contracts up in the Controller at `controller`.
+    /// Discovers the protocol from the Controller at `controller` ([`Protocol::discover`]).
     pub async fn discover(provider: DynProvider, controller: Address) -> Result<Self, ChainError> {
-        let c = IController::new(controller, &provider);
-        let lookup = async |name: &'static str| -> Result<Address, ChainError> {
-            let addr = c
-                .getContract(contract_id(name))
-                .call()
-                .await
-                .map_err(contract(format!("Controller.getContract({name})")))?;
-            if addr == Address::ZERO {
-                return Err(ChainError::NotRegistered(name));
-            }
-            Ok(addr)
-        };
-        let ticket_broker = lookup(names::TICKET_BROKER).await?;
-        let rounds_manager = lookup(names::ROUNDS_MANAGER).await?;
-        Ok(Self {
-            provider,
-            ticket_broker,
-            rounds_manager,
-        })
+        Ok(Self::new(Protocol::discover(provider, controller).await?))
+    }
+
+    /// Over an already discovered protocol.
+    pub fn new(protocol: Protocol) -> Self {
+        Self { protocol }
+    }
+
+    /// The protocol's contracts.
+    pub fn protocol(&self) -> &Protocol {
+        &self.protocol
+    }
+
+    /// The TicketBroker (proxy) address.
+    pub fn ticket_broker(&self) -> Address {
+        self.protocol.addresses.ticket_broker
     }
 
     /// The provider reads go through.
     pub fn provider(&self) -> &DynProvider {
-        &self.provider
+        self.protocol.ticket_broker.provider()
     }
 
     /// Current round, last initialized round and the ticket validity period.
     pub async fn rounds(&self) -> Result<Rounds, ChainError> {
-        let rm = IRoundsManager::new(self.rounds_manager, &self.provider);
-        let tb = ITicketBroker::new(self.ticket_broker, &self.provider);
+        let rm = &self.protocol.rounds_manager;
+        let tb = &self.protocol.ticket_broker;
         let (current, last_initialized, ticket_validity_period) = tokio::try_join!(
-            async {
-                rm.currentRound()
-                    .call()
-                    .await
-                    .map_err(contract("currentRound"))
-            },
-            async {
-                rm.lastInitializedRound()
-                    .call()
-                    .await
-                    .map_err(contract("lastInitializedRound"))
-            },
-            async {
-                tb.ticketValidityPeriod()
-                    .call()
-                    .await
-                    .map_err(contract("ticketValidityPeriod"))
-            },
+            async { rm.currentRound().call().await },
+            async { rm.lastInitializedRound().call().await },
+            async { tb.ticketValidityPeriod().call().await },
         )?;
         Ok(Rounds {
             current,
@@ -304,13 +115,14 @@ impl Broker {
         signed: &SignedTicket,
         rounds: &Rounds,
     ) -> Result<ChainState, ChainError> {
-        let rm = IRoundsManager::new(self.rounds_manager, &self.provider);
         let recorded_block_hash = match signed.ticket.aux() {
-            Ok(aux) => rm
-                .blockHashForRound(aux.creation_round)
-                .call()
-                .await
-                .map_err(contract("blockHashForRound"))?,
+            Ok(aux) => {
+                self.protocol
+                    .rounds_manager
+                    .blockHashForRound(aux.creation_round)
+                    .call()
+                    .await?
+            }
             Err(_) => B256::ZERO,
         };
         Ok(ChainState {
@@ -324,11 +136,7 @@ impl Broker {
 
     /// `usedTickets(hash)`.
     pub async fn is_used(&self, hash: B256) -> Result<bool, ChainError> {
-        ITicketBroker::new(self.ticket_broker, &self.provider)
-            .usedTickets(hash)
-            .call()
-            .await
-            .map_err(contract("usedTickets"))
+        Ok(self.protocol.ticket_broker.usedTickets(hash).call().await?)
     }
 
     /// The sender's funds and the recipient's claimable reserve slice.
@@ -337,17 +145,9 @@ impl Broker {
         sender: Address,
         recipient: Address,
     ) -> Result<SenderFunds, ChainError> {
-        let tb = ITicketBroker::new(self.ticket_broker, &self.provider);
-        let info = tb
-            .getSenderInfo(sender)
-            .call()
-            .await
-            .map_err(contract("getSenderInfo"))?;
-        let claimable_reserve = tb
-            .claimableReserve(sender, recipient)
-            .call()
-            .await
-            .map_err(contract("claimableReserve"))?;
+        let tb = &self.protocol.ticket_broker;
+        let info = tb.getSenderInfo(sender).call().await?;
+        let claimable_reserve = tb.claimableReserve(sender, recipient).call().await?;
         Ok(SenderFunds {
             deposit: info.sender_.deposit,
             reserve: info.reserve.fundsRemaining,
@@ -360,24 +160,23 @@ impl Broker {
     /// number elsewhere (go-livepeer's ticket parameters expire at an L1 block).
     pub async fn l1_block(&self) -> Result<u64, ChainError> {
         let block: serde_json::Value = self
-            .provider
+            .provider()
             .raw_request("eth_getBlockByNumber".into(), ("latest", false))
-            .await
-            .map_err(rpc("eth_getBlockByNumber"))?;
+            .await?;
         let field = block
             .get("l1BlockNumber")
             .or_else(|| block.get("number"))
             .and_then(|v| v.as_str())
             .and_then(|hex| u64::from_str_radix(hex.trim_start_matches("0x"), 16).ok());
-        field.ok_or_else(|| ChainError::Sender(format!("the latest block has no number: {block}")))
+        field.ok_or_else(|| ChainError::UnexpectedAnswer {
+            call: "eth_getBlockByNumber",
+            reason: format!("the latest block has no number: {block}"),
+        })
     }
 
     /// Current gas price (wei).
     pub async fn gas_price(&self) -> Result<u128, ChainError> {
-        self.provider
-            .get_gas_price()
-            .await
-            .map_err(rpc("eth_gasPrice"))
+        Ok(self.provider().get_gas_price().await?)
     }
 
     /// A `redeemWinningTicket` transaction for `signed`.
@@ -388,8 +187,8 @@ impl Broker {
             recipientRand: signed.recipient_rand,
         };
         TransactionRequest::default()
-            .to(self.ticket_broker)
-            .input(call.abi_encode().into())
+            .with_to(self.ticket_broker())
+            .with_input(call.abi_encode())
     }
 
     /// A `batchRedeemWinningTickets` transaction for `tickets`.
@@ -400,46 +199,34 @@ impl Broker {
             recipientRands: tickets.iter().map(|t| t.recipient_rand).collect(),
         };
         TransactionRequest::default()
-            .to(self.ticket_broker)
-            .input(call.abi_encode().into())
+            .with_to(self.ticket_broker())
+            .with_input(call.abi_encode())
     }
 
-    /// Estimates `tx` from `from`; a revert is decoded into a [`Revert`].
-    pub async fn simulate(
-        &self,
-        from: Address,
-        tx: TransactionRequest,
-    ) -> Result<u64, SimulationError> {
-        match self.provider.estimate_gas(tx.from(from)).await {
-            Ok(gas) => Ok(gas),
-            Err(err) => match err.as_error_resp().and_then(|e| e.as_revert_data()) {
-                Some(data) => Err(SimulationError::Reverted(Revert::decode(&data))),
-                None if is_revert_message(&err) => Err(SimulationError::Reverted(
-                    revert_from_message(&err).unwrap_or(Revert::Unknown(Bytes::new())),
-                )),
-                None => Err(rpc("simulating a redemption")(err).into()),
-            },
-        }
+    /// Estimates `tx` from `from` on the latest block (not on a pending block, where a pending
+    /// redemption of the same ticket would already have used it); a revert comes back as
+    /// [`ChainError::SimulationReverted`] with the decoded reason (the TicketBroker's,
+    /// BondingManager's and Manager's custom errors, or the live contracts' reason strings).
+    pub async fn simulate(&self, from: Address, tx: TransactionRequest) -> Result<u64, ChainError> {
+        self.provider()
+            .estimate_gas(tx.with_from(from))
+            .latest()
+            .await
+            .map_err(|err| match RevertReason::from_transport_error(&err) {
+                Some(reason) => ChainError::SimulationReverted(reason),
+                None => ChainError::Rpc(err),
+            })
     }
-}
-
-fn is_revert_message(err: &TransportError) -> bool {
-    err.as_error_resp()
-        .is_some_and(|e| e.message.contains("revert"))
-}
-
-/// A revert reported without data whose message carries the live insufficient-funds reason
-/// (some nodes put only the reason in `message`).
-fn revert_from_message(err: &TransportError) -> Option<Revert> {
-    err.as_error_resp()
-        .filter(|e| e.message.contains(LIVE_INSUFFICIENT_FUNDS))
-        .map(|_| Revert::Message(LIVE_INSUFFICIENT_FUNDS.to_owned()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloy::sol_types::{SolError, SolInterface};
+    use alloy::{
+        primitives::Bytes,
+        sol_types::{SolError, SolInterface},
+    };
+    use livepeer_bindings::IManager;
 
     #[test]
     fn insufficient_funds_is_recognised_in_both_forms() {
@@ -452,24 +239,36 @@ mod tests {
             },
         )
         .abi_encode();
-        let decoded = Revert::decode(&ours);
-        assert!(decoded.is_insufficient_funds(), "{decoded}");
+        let decoded = RevertReason::decode(&ours);
+        assert!(is_insufficient_funds(&decoded), "{decoded}");
+        assert!(describe(&decoded).starts_with("InsufficientFunds("));
 
         let live = alloy::sol_types::Revert::from(LIVE_INSUFFICIENT_FUNDS).abi_encode();
-        let decoded = Revert::decode(&live);
-        assert_eq!(decoded, Revert::Message(LIVE_INSUFFICIENT_FUNDS.to_owned()));
-        assert!(decoded.is_insufficient_funds());
-        assert!(decoded.to_string().starts_with("revert \"sender deposit"));
+        let decoded = RevertReason::decode(&live);
+        assert_eq!(
+            decoded,
+            RevertReason::Message(LIVE_INSUFFICIENT_FUNDS.to_owned())
+        );
+        assert!(is_insufficient_funds(&decoded));
+        assert!(describe(&decoded).starts_with("revert \"sender deposit"));
 
         let other = alloy::sol_types::Revert::from("sender is unlocked").abi_encode();
-        assert!(!Revert::decode(&other).is_insufficient_funds());
+        assert!(!is_insufficient_funds(&RevertReason::decode(&other)));
         let nothing =
             ITicketBroker::ITicketBrokerErrors::NothingToPay(ITicketBroker::NothingToPay {
                 sender: Address::ZERO,
                 recipient: Address::ZERO,
             })
             .abi_encode();
-        assert!(!Revert::decode(&nothing).is_insufficient_funds());
-        assert!(!Revert::Unknown(Bytes::new()).is_insufficient_funds());
+        assert!(!is_insufficient_funds(&RevertReason::decode(&nothing)));
+        assert!(!is_insufficient_funds(&RevertReason::Unknown(Bytes::new())));
+        let paused = RevertReason::decode(
+            &IManager::IManagerErrors::SystemPaused(IManager::SystemPaused {}).abi_encode(),
+        );
+        assert_eq!(describe(&paused), "SystemPaused(SystemPaused)");
+        assert_eq!(
+            describe(&RevertReason::Unknown(Bytes::from(vec![0xab]))),
+            "revert 0xab"
+        );
     }
 }

@@ -33,6 +33,18 @@
 //!    `usedTickets` says so, or retry (attempt + 1; dead after `max_attempts`). A transaction the
 //!    node refuses to take counts no attempt: its tickets wait.
 //!
+//! # Sending
+//!
+//! Transactions go through the shared [`livepeer_chain::sender::TxSender`]: simulated, priced
+//! with EIP-1559 fees under the configured cap, replaced with a fee bump when stuck for
+//! `--replace-after-blocks`, followed to the configured confirmation depth through reorgs. One
+//! redemption transaction is followed at a time, on its own task with its own head stream (the
+//! *flight*); a pass waits for it up to `receipt_timeout`, then leaves it to later passes (its
+//! tickets stay in flight, nothing more is sent meanwhile). The hash of every broadcast, the
+//! first and each replacement, comes through the sender's [`SendEvents`] hooks and is journaled
+//! (`sent`, fsynced) at once, before anything waits for a receipt, so a restart resolves the
+//! tickets by whichever of the hashes was mined, or by `usedTickets` if none is known.
+//!
 //! # Underfunded tickets
 //!
 //! A ticket is paid its full face value or not at all (`InsufficientFunds`, or the live
@@ -57,6 +69,7 @@
 //! there, and its tickets expire all the same).
 
 pub mod chain;
+pub mod config;
 pub mod grpc;
 pub mod intake;
 pub mod max_float;
@@ -74,12 +87,28 @@ use std::{
     time::Duration,
 };
 
-use alloy::primitives::{Address, B256, U256};
+use alloy::{
+    network::TransactionBuilder,
+    primitives::{Address, B256, TxHash, U256},
+    providers::Provider,
+    rpc::types::TransactionRequest,
+};
 use livepeer_bindings::ITicketBroker::ITicketBrokerErrors;
-use tokio::sync::Notify;
+use livepeer_chain::{
+    ChainError,
+    blocks::BlockStream,
+    counter::RequestCounter,
+    provider::Rpc,
+    revert::RevertReason,
+    sender::{Confirmed, NonceMode, SendEvents, TxSender},
+};
+use tokio::{
+    sync::{Notify, mpsc, watch},
+    task::JoinHandle,
+};
 use tokio_util::sync::CancellationToken;
 
-use chain::{Broker, ChainError, Revert, Rounds, SimulationError, TxSender};
+use chain::{Broker, Rounds, describe, is_insufficient_funds};
 use intake::HandedOver;
 use livepeer_tickets::{
     SenderFunds, SignedTicket, TicketError, check_ticket, is_last_round, is_live, payable_amount,
@@ -98,12 +127,15 @@ pub struct RedeemerConfig {
     /// Redeem only when the payout is at least this percentage of the estimated gas cost (100:
     /// payout >= cost; 0: always).
     pub min_profit_percent: u64,
-    /// How long to wait for a receipt before leaving the transaction in flight for a later pass.
+    /// How long a pass waits for a transaction to be confirmed before leaving it in flight (still
+    /// followed, replaced when stuck) for a later pass.
     pub receipt_timeout: Duration,
     /// Pause between passes in [`Redeemer::run`].
     pub poll_interval: Duration,
     /// Gas limit headroom over the estimate, in percent.
     pub gas_margin_percent: u64,
+    /// How often the head is polled while a transaction is followed (without a `ws://` URL).
+    pub head_poll_interval: Duration,
 }
 
 impl Default for RedeemerConfig {
@@ -115,6 +147,7 @@ impl Default for RedeemerConfig {
             receipt_timeout: Duration::from_secs(120),
             poll_interval: Duration::from_secs(5),
             gas_margin_percent: 25,
+            head_poll_interval: Duration::from_secs(1),
         }
     }
 }
@@ -187,11 +220,38 @@ struct PassFunds {
     left: SenderFunds,
 }
 
+/// The transaction being followed: the chain sender's task, and the hashes it broadcast.
+#[derive(Debug)]
+struct Flight {
+    /// The tickets it carries.
+    tickets: Vec<B256>,
+    /// Every hash broadcast and journaled so far, oldest first.
+    txs: Vec<B256>,
+    /// Hashes as they are broadcast (the first, then each replacement); closed when the task ends.
+    events: mpsc::UnboundedReceiver<TxHash>,
+    /// Whether `events` is closed (the task ended).
+    done: bool,
+    handle: JoinHandle<Result<Confirmed, ChainError>>,
+}
+
+/// Hands every broadcast hash over to the redeemer, which journals it.
+struct FlightEvents(mpsc::UnboundedSender<TxHash>);
+
+impl SendEvents for FlightEvents {
+    fn sent(&self, hash: TxHash, _nonce: u64) {
+        // The receiver lives as long as the flight is followed; gone only at shutdown.
+        let _ = self.0.send(hash);
+    }
+    fn replaced(&self, _old: TxHash, new: TxHash) {
+        let _ = self.0.send(new);
+    }
+}
+
 /// The recipient-side redeemer (see the module docs).
 #[derive(Debug)]
-pub struct Redeemer<S> {
+pub struct Redeemer {
     broker: Broker,
-    sender: S,
+    sender: Arc<TxSender>,
     queue: Queue,
     inbox: Option<PathBuf>,
     config: RedeemerConfig,
@@ -204,19 +264,40 @@ pub struct Redeemer<S> {
     wake: Option<Arc<Notify>>,
     /// Told every change of the queue, for max float.
     floats: Option<Arc<MaxFloats>>,
+    /// Where the flights' heads come from.
+    heads: Rpc,
+    /// The transaction being followed, if any.
+    flight: Option<Flight>,
+    /// Transactions in flight that no flight follows (sent before a restart), by their hashes:
+    /// the block at which they were first seen pending.
+    orphans: HashMap<Vec<B256>, u64>,
+    /// Stops the flights (on drop, and when [`Redeemer::run`]'s token fires).
+    cancel: CancellationToken,
 }
 
-impl<S: TxSender> Redeemer<S> {
+impl Drop for Redeemer {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+impl Redeemer {
     /// A redeemer over `queue`, sending with `sender`, reading the inbox at `inbox` if given.
+    /// Heads are polled through the broker's provider (see [`Redeemer::with_heads`]).
     pub fn new(
         broker: Broker,
-        sender: S,
+        sender: Arc<TxSender>,
         queue: Queue,
         inbox: Option<PathBuf>,
         config: RedeemerConfig,
     ) -> Self {
         let metrics = Arc::new(RedeemerMetrics::default());
         metrics.set_queue(queue.tickets());
+        let heads = Rpc {
+            provider: broker.provider().clone(),
+            counter: RequestCounter::new(),
+            ws_url: None,
+        };
         Self {
             broker,
             sender,
@@ -228,7 +309,18 @@ impl<S: TxSender> Redeemer<S> {
             intake: None,
             wake: None,
             floats: None,
+            heads,
+            flight: None,
+            orphans: HashMap::new(),
+            cancel: CancellationToken::new(),
         }
+    }
+
+    /// The same redeemer following its transactions with heads from `rpc` (subscribed to over
+    /// its `ws://` URL if it has one, polled otherwise).
+    pub fn with_heads(mut self, rpc: Rpc) -> Self {
+        self.heads = rpc;
+        self
     }
 
     /// The same redeemer recording into `metrics` (e.g. ones served at `--metrics-addr`).
@@ -288,6 +380,14 @@ impl<S: TxSender> Redeemer<S> {
     /// Runs passes every `poll_interval` (sooner when woken) until `cancel` fires. Chain failures
     /// are logged and the pass retried; queue failures end the loop.
     pub async fn run(&mut self, cancel: CancellationToken) -> Result<(), RedeemerError> {
+        // A transaction followed at shutdown is left in flight (journaled) for the next start.
+        let (flights, shutdown) = (self.cancel.clone(), cancel.clone());
+        tokio::spawn(async move {
+            tokio::select! {
+                () = shutdown.cancelled() => flights.cancel(),
+                () = flights.cancelled() => {}
+            }
+        });
         loop {
             match self.process_once().await {
                 Ok(report) => {
@@ -316,7 +416,7 @@ impl<S: TxSender> Redeemer<S> {
             };
             tokio::select! {
                 () = cancel.cancelled() => return Ok(()),
-                () = tokio::time::sleep(self.config.poll_interval) => {}
+                idle = self.idle(self.config.poll_interval) => idle?,
                 () = woken => {}
             }
         }
@@ -512,14 +612,17 @@ impl<S: TxSender> Redeemer<S> {
             .await
         {
             Ok(gas) => gas,
-            Err(SimulationError::Chain(e)) => return Err(e.into()),
-            Err(SimulationError::Reverted(revert)) if revert.is_insufficient_funds() => {
+            Err(ChainError::SimulationReverted(revert)) if is_insufficient_funds(&revert) => {
                 return Ok(Verdict::Underfunded {
-                    reason: format!("InsufficientFunds: simulation reverts with {revert}"),
+                    reason: format!(
+                        "InsufficientFunds: simulation reverts with {}",
+                        describe(&revert)
+                    ),
                     funds: pass_funds.read,
                 });
             }
-            Err(SimulationError::Reverted(revert)) => return Ok(classify(&revert)),
+            Err(ChainError::SimulationReverted(revert)) => return Ok(classify(&revert)),
+            Err(e) => return Err(e.into()),
         };
         let cost = U256::from(gas) * U256::from(gas_price);
         if amount * U256::from(100u64) < cost * U256::from(self.config.min_profit_percent) {
@@ -556,16 +659,70 @@ impl<S: TxSender> Redeemer<S> {
         Ok(f)
     }
 
-    /// Sends one transaction for `chunk` and resolves it if the receipt comes in time.
+    /// Sends one transaction for `chunk` and resolves it if it is confirmed in time. While an
+    /// earlier transaction is still followed, nothing is sent: the tickets wait for the next pass
+    /// (the account has one nonce pending at a time).
     async fn send(
         &mut self,
         chunk: &[(B256, u64)],
         report: &mut PassReport,
     ) -> Result<(), RedeemerError> {
         let hashes: Vec<B256> = chunk.iter().map(|(h, _)| *h).collect();
-        let tickets: Vec<SignedTicket> = hashes
+        if let Some(flight) = &self.flight {
+            tracing::debug!(
+                tx = ?flight.txs.last(),
+                tickets = hashes.len(),
+                "a redemption is still in flight; sending next pass"
+            );
+            report.deferred.extend(hashes);
+            return Ok(());
+        }
+        let tx = self.redemption_tx(chunk);
+        if let Some(floats) = &self.floats {
+            floats.sending(
+                hashes
+                    .iter()
+                    .filter_map(|h| self.queue.get(h).map(|t| t.signed.ticket.sender)),
+            );
+        }
+        let mut flight = self.launch(hashes.clone(), tx, NonceMode::Next);
+        // The first event is the broadcast; the channel closes without one if nothing was sent.
+        let Some(tx_hash) = flight.events.recv().await else {
+            let e = match flight.handle.await {
+                Ok(Err(e)) => e,
+                Ok(Ok(_)) => ChainError::Build("the sender reported no broadcast".into()),
+                Err(join) => ChainError::Build(format!("the sending task failed: {join}")),
+            };
+            // Nothing reached the chain: the tickets wait (no attempt counted), so a node outage
+            // never uses up their attempts.
+            tracing::warn!(%e, tickets = hashes.len(), "sending failed");
+            for hash in hashes {
+                self.defer(hash, format!("sending failed: {e}"), report)?;
+            }
+            return Ok(());
+        };
+        tracing::info!(tx = %tx_hash, tickets = hashes.len(), "redemption sent");
+        self.metrics.count(|c| c.txs_sent += 1);
+        self.queue.record(Record::Sent {
+            hashes: hashes.clone(),
+            tx: tx_hash,
+        })?;
+        flight.txs.push(tx_hash);
+        report.transactions.push(tx_hash);
+        self.flight = Some(flight);
+        if !self.follow(self.config.receipt_timeout).await? {
+            tracing::warn!(tx = %tx_hash, "not confirmed yet; resolving in a later pass");
+            return Ok(());
+        }
+        self.land(report).await
+    }
+
+    /// The redemption of `chunk` (ticket hashes with their single-call gas estimates): one
+    /// `redeemWinningTicket`, or a `batchRedeemWinningTickets`, with its gas limit.
+    fn redemption_tx(&self, chunk: &[(B256, u64)]) -> TransactionRequest {
+        let tickets: Vec<SignedTicket> = chunk
             .iter()
-            .filter_map(|h| self.queue.get(h).map(|t| t.signed.clone()))
+            .filter_map(|(h, _)| self.queue.get(h).map(|t| t.signed.clone()))
             .collect();
         let (tx, gas) = match tickets.as_slice() {
             [single] => (self.broker.redeem_tx(single), chunk[0].1),
@@ -581,69 +738,287 @@ impl<S: TxSender> Redeemer<S> {
             }
         };
         let gas_limit = gas.saturating_mul(100 + self.config.gas_margin_percent) / 100;
-        let tx = tx.gas_limit(gas_limit);
-        let tx_hash = match self.sender.send(tx).await {
-            Ok(h) => h,
-            Err(e) => {
-                // Nothing reached the chain: the tickets wait (no attempt counted), so a node outage
-                // never uses up their attempts.
-                tracing::warn!(%e, tickets = hashes.len(), "sending failed");
-                for hash in hashes {
-                    self.defer(hash, format!("sending failed: {e}"), report)?;
+        tx.with_gas_limit(gas_limit)
+    }
+
+    /// Starts the chain sender on `tx` on a task of its own, feeding it heads.
+    fn launch(&self, tickets: Vec<B256>, tx: TransactionRequest, mode: NonceMode) -> Flight {
+        let (events_tx, events) = mpsc::unbounded_channel();
+        let sender = self.sender.clone();
+        let rpc = self.heads.clone();
+        let interval = self.config.head_poll_interval;
+        let cancel = self.cancel.child_token();
+        let handle = tokio::spawn(async move {
+            let events = FlightEvents(events_tx);
+            let mut blocks = BlockStream::new(&rpc, interval).await;
+            let first = match blocks.next(&cancel).await {
+                Some(Ok(head)) => head,
+                Some(Err(e)) => return Err(e),
+                None => return Err(ChainError::Cancelled),
+            };
+            let (heads_tx, heads) = watch::channel(first);
+            let send = sender.send(tx, first.base_fee, mode, heads, &cancel, &events);
+            tokio::pin!(send);
+            loop {
+                tokio::select! {
+                    result = &mut send => return result,
+                    next = blocks.next(&cancel) => match next {
+                        Some(Ok(head)) => {
+                            heads_tx.send_replace(head);
+                        }
+                        Some(Err(err)) => tracing::debug!(%err, "reading the head failed"),
+                        // Cancelled: the sender sees it too.
+                        None => return send.await,
+                    },
                 }
-                return Ok(());
             }
+        });
+        Flight {
+            tickets,
+            txs: Vec::new(),
+            events,
+            done: false,
+            handle,
+        }
+    }
+
+    /// Journals the hashes the flight broadcast (replacements) until it ends (true) or `timeout`
+    /// passes (false; also when there is no flight).
+    async fn follow(&mut self, timeout: Duration) -> Result<bool, RedeemerError> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let event = match self.flight.as_mut() {
+                None => return Ok(false),
+                Some(flight) if flight.done => return Ok(true),
+                Some(flight) => tokio::select! {
+                    // Events already there first, even with no time left.
+                    biased;
+                    event = flight.events.recv() => event,
+                    () = tokio::time::sleep_until(deadline) => return Ok(false),
+                },
+            };
+            self.on_flight_event(event)?;
+        }
+    }
+
+    /// Waits `period` (between passes), journaling replacements as they are broadcast.
+    async fn idle(&mut self, period: Duration) -> Result<(), RedeemerError> {
+        let deadline = tokio::time::Instant::now() + period;
+        // Returns early when there is no flight or it ended: the rest of the period is slept.
+        self.follow(period).await?;
+        tokio::time::sleep_until(deadline).await;
+        Ok(())
+    }
+
+    /// One event of the flight: a replacement's hash (journaled at once), or the end.
+    fn on_flight_event(&mut self, event: Option<TxHash>) -> Result<(), RedeemerError> {
+        let Some(flight) = self.flight.as_mut() else {
+            return Ok(());
         };
-        tracing::info!(tx = %tx_hash, tickets = hashes.len(), "redemption sent");
-        self.metrics.count(|c| c.txs_sent += 1);
-        self.queue.record(Record::Sent {
-            hashes: hashes.clone(),
-            tx: tx_hash,
-        })?;
-        report.transactions.push(tx_hash);
-        match self
-            .sender
-            .receipt(tx_hash, self.config.receipt_timeout)
-            .await?
-        {
-            Some(receipt) => {
-                self.count_gas(&receipt);
-                self.resolve(tx_hash, &hashes, receipt.status(), report)
-                    .await
+        let Some(tx) = event else {
+            flight.done = true;
+            return Ok(());
+        };
+        let (hashes, old) = (flight.tickets.clone(), flight.txs.last().copied());
+        flight.txs.push(tx);
+        tracing::info!(?old, new = %tx, tickets = hashes.len(), "stuck redemption replaced");
+        self.metrics.count(|c| c.txs_replaced += 1);
+        self.queue.record(Record::Sent { hashes, tx })?;
+        Ok(())
+    }
+
+    /// Resolves the tickets of the flight that ended.
+    async fn land(&mut self, report: &mut PassReport) -> Result<(), RedeemerError> {
+        let Some(flight) = self.flight.take() else {
+            return Ok(());
+        };
+        let result = flight.handle.await.unwrap_or_else(|join| {
+            Err(ChainError::Build(format!(
+                "the sending task failed: {join}"
+            )))
+        });
+        match result {
+            Ok(confirmed) => {
+                let tx = confirmed.receipt.transaction_hash;
+                self.count_gas(&confirmed.receipt);
+                self.resolve(tx, &flight.tickets, true, report).await
             }
-            None => {
-                tracing::warn!(tx = %tx_hash, "no receipt yet; resolving next pass");
-                Ok(())
+            Err(ChainError::RevertedOnChain { hash, .. }) => {
+                if let Some(receipt) = self
+                    .broker
+                    .provider()
+                    .get_transaction_receipt(hash)
+                    .await
+                    .map_err(ChainError::Rpc)?
+                {
+                    self.count_gas(&receipt);
+                }
+                self.resolve(hash, &flight.tickets, false, report).await
+            }
+            // Shutdown: the tickets stay in flight for the next start.
+            Err(ChainError::Cancelled) => Ok(()),
+            Err(e) => {
+                tracing::warn!(%e, txs = ?flight.txs, "following the redemption failed; resolving from the chain");
+                self.resolve_from_chain(&flight.txs, &flight.tickets, report)
+                    .await
             }
         }
     }
 
-    /// Resolves tickets of transactions broadcast earlier (maybe before a restart).
+    /// Resolves tickets of transactions broadcast earlier (maybe before a restart): the flight
+    /// if it ended, and tickets in flight that no flight follows from the chain.
     async fn resolve_in_flight(&mut self, report: &mut PassReport) -> Result<(), RedeemerError> {
-        let mut by_tx: Vec<(B256, Vec<B256>)> = Vec::new();
+        // A flight whose transaction the chain shows confirmed ends at its next head: wait for it.
+        let mut ended = self.follow(Duration::ZERO).await?;
+        if !ended && self.flight_is_due().await? {
+            ended = self.follow(self.config.receipt_timeout).await?;
+        }
+        if ended {
+            self.land(report).await?;
+        }
+        let followed: Vec<B256> = self
+            .flight
+            .as_ref()
+            .map(|f| f.tickets.clone())
+            .unwrap_or_default();
+        let mut by_txs: Vec<(Vec<B256>, Vec<B256>)> = Vec::new();
         for t in self.queue.open_tickets() {
-            if let TicketStatus::InFlight { tx } = t.status {
-                match by_tx.iter_mut().find(|(h, _)| *h == tx) {
-                    Some((_, hashes)) => hashes.push(t.hash),
-                    None => by_tx.push((tx, vec![t.hash])),
-                }
+            let txs = t.status.in_flight_txs();
+            if txs.is_empty() || followed.contains(&t.hash) {
+                continue;
+            }
+            match by_txs.iter_mut().find(|(h, _)| *h == txs) {
+                Some((_, hashes)) => hashes.push(t.hash),
+                None => by_txs.push((txs, vec![t.hash])),
             }
         }
-        for (tx, hashes) in by_tx {
-            if let Some(receipt) = self.sender.receipt(tx, Duration::ZERO).await? {
+        for (txs, hashes) in by_txs {
+            self.resolve_from_chain(&txs, &hashes, report).await?;
+        }
+        Ok(())
+    }
+
+    /// Whether one of the flight's transactions has a receipt at the confirmation depth, so the
+    /// flight ends as soon as it looks at the head.
+    async fn flight_is_due(&self) -> Result<bool, ChainError> {
+        let Some(flight) = &self.flight else {
+            return Ok(false);
+        };
+        let provider = self.broker.provider();
+        for &tx in flight.txs.iter().rev() {
+            if let Some(receipt) = provider.get_transaction_receipt(tx).await? {
+                let head = provider.get_block_number().await?;
+                let block = receipt.block_number.unwrap_or(head);
+                return Ok(head + 1 >= block + self.sender.policy().confirmations);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Resolves tickets carried by `txs` (one nonce: the first and its replacements) that no
+    /// flight follows: from the receipt of whichever was mined; if none is and the node knows
+    /// none of them, each ticket is redeemed if `usedTickets` says so (by a transaction whose
+    /// hash was never journaled, e.g. a replacement broadcast just before a crash), else retried.
+    /// A transaction still pending keeps its tickets in flight.
+    async fn resolve_from_chain(
+        &mut self,
+        txs: &[B256],
+        hashes: &[B256],
+        report: &mut PassReport,
+    ) -> Result<(), RedeemerError> {
+        let provider = self.broker.provider().clone();
+        for &tx in txs.iter().rev() {
+            if let Some(receipt) = provider
+                .get_transaction_receipt(tx)
+                .await
+                .map_err(ChainError::Rpc)?
+            {
                 self.count_gas(&receipt);
-                self.resolve(tx, &hashes, receipt.status(), report).await?;
-            } else if !self.sender.is_known(tx).await? {
-                for hash in hashes {
-                    if self.broker.is_used(hash).await? {
-                        self.redeemed(hash, None, report)?;
-                    } else {
-                        self.retry(hash, format!("transaction {tx} was dropped"), report)?;
-                    }
-                }
+                return self.resolve(tx, hashes, receipt.status(), report).await;
+            }
+        }
+        for &tx in txs {
+            if let Some(pending) = provider
+                .get_transaction_by_hash(tx)
+                .await
+                .map_err(ChainError::Rpc)?
+            {
+                let nonce = alloy::consensus::Transaction::nonce(&pending);
+                return self.take_over(txs, hashes, nonce).await;
+            }
+        }
+        let dropped = match txs {
+            [tx] => format!("transaction {tx} was dropped"),
+            _ => format!("transactions {txs:?} were dropped"),
+        };
+        for &hash in hashes {
+            if self.broker.is_used(hash).await? {
+                self.redeemed(hash, None, report)?;
+            } else {
+                self.retry(hash, dropped.clone(), report)?;
             }
         }
         Ok(())
+    }
+
+    /// A transaction still pending that no flight follows (sent before a restart): once it has
+    /// waited `--replace-after-blocks` blocks since first seen here, and if it holds the account's
+    /// next nonce, a flight takes it over: the same redemption replaces it
+    /// ([`NonceMode::ReplaceInFlight`], at the fee cap) and is followed as usual. Until then, and
+    /// while another flight runs, its tickets stay in flight.
+    async fn take_over(
+        &mut self,
+        txs: &[B256],
+        hashes: &[B256],
+        nonce: u64,
+    ) -> Result<(), RedeemerError> {
+        if self.flight.is_some() {
+            return Ok(());
+        }
+        let head = self
+            .broker
+            .provider()
+            .get_block_number()
+            .await
+            .map_err(ChainError::Rpc)?;
+        let since = *self.orphans.entry(txs.to_vec()).or_insert(head);
+        if head < since.saturating_add(self.sender.policy().replace_after_blocks) {
+            return Ok(());
+        }
+        let (latest, _) = self.sender.nonces().await?;
+        if nonce != latest {
+            return Ok(());
+        }
+        let mut chunk = Vec::with_capacity(hashes.len());
+        for &hash in hashes {
+            let Some(signed) = self.queue.get(&hash).map(|t| t.signed.clone()) else {
+                return Ok(());
+            };
+            match self
+                .broker
+                .simulate(self.sender.address(), self.broker.redeem_tx(&signed))
+                .await
+            {
+                Ok(gas) => chunk.push((hash, gas)),
+                // It would not redeem any more (e.g. used meanwhile): left to its resolution.
+                Err(ChainError::SimulationReverted(_)) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        self.orphans.remove(txs);
+        tracing::warn!(
+            txs = ?txs,
+            nonce,
+            tickets = hashes.len(),
+            "a redemption sent before a restart is stuck; replacing it"
+        );
+        let tx = self.redemption_tx(&chunk);
+        let mut flight = self.launch(hashes.to_vec(), tx, NonceMode::ReplaceInFlight);
+        // Its broadcast is journaled as a replacement of these, before anything else happens.
+        flight.txs = txs.to_vec();
+        let event = flight.events.recv().await;
+        self.flight = Some(flight);
+        self.on_flight_event(event)
     }
 
     /// After a receipt: each ticket is redeemed if used on chain, else retried with the reason.
@@ -675,9 +1050,13 @@ impl<S: TxSender> Redeemer<S> {
                     Ok(_) => String::new(),
                     // The sender's funds fell short meanwhile (e.g. other tickets redeemed first):
                     // the ticket is deferred, not charged an attempt.
-                    Err(SimulationError::Reverted(revert)) if revert.is_insufficient_funds() => {
-                        let reason =
-                            format!("InsufficientFunds: {what} (now reverts with {revert})");
+                    Err(ChainError::SimulationReverted(revert))
+                        if is_insufficient_funds(&revert) =>
+                    {
+                        let reason = format!(
+                            "InsufficientFunds: {what} (now reverts with {})",
+                            describe(&revert)
+                        );
                         tracing::warn!(
                             %hash,
                             %reason,
@@ -686,6 +1065,9 @@ impl<S: TxSender> Redeemer<S> {
                         self.queue.record(Record::Released { hash, reason })?;
                         report.deferred.push(hash);
                         continue;
+                    }
+                    Err(ChainError::SimulationReverted(revert)) => {
+                        format!(" (now reverts with {})", describe(&revert))
                     }
                     Err(e) => format!(" (now {e})"),
                 },
@@ -924,11 +1306,11 @@ enum Source {
 }
 
 /// What a simulated revert means for the ticket.
-fn classify(revert: &Revert) -> Verdict {
+fn classify(revert: &RevertReason) -> Verdict {
     use ITicketBrokerErrors as E;
     match revert {
-        Revert::Ticket(E::TicketUsed(_)) => Verdict::Redeemed,
-        Revert::Ticket(
+        RevertReason::TicketBroker(E::TicketUsed(_)) => Verdict::Redeemed,
+        RevertReason::TicketBroker(
             E::ZeroRecipient(_)
             | E::ZeroSender(_)
             | E::InvalidAuxDataLength(_)
@@ -937,8 +1319,8 @@ fn classify(revert: &Revert) -> Verdict {
             | E::RecipientRandMismatch(_)
             | E::InvalidSignature(_)
             | E::TicketDidNotWin(_),
-        ) => Verdict::Dead(format!("simulation reverts with {revert}")),
-        _ => Verdict::Defer(format!("simulation reverts with {revert}")),
+        ) => Verdict::Dead(format!("simulation reverts with {}", describe(revert))),
+        _ => Verdict::Defer(format!("simulation reverts with {}", describe(revert))),
     }
 }
 
@@ -979,19 +1361,19 @@ mod tests {
     #[test]
     fn reverts_are_classified() {
         use livepeer_bindings::{IManager, ITicketBroker};
-        let dead = classify(&Revert::Ticket(ITicketBrokerErrors::TicketDidNotWin(
-            ITicketBroker::TicketDidNotWin {},
-        )));
+        let dead = classify(&RevertReason::TicketBroker(
+            ITicketBrokerErrors::TicketDidNotWin(ITicketBroker::TicketDidNotWin {}),
+        ));
         assert!(matches!(dead, Verdict::Dead(r) if r.contains("TicketDidNotWin")));
-        let used = classify(&Revert::Ticket(ITicketBrokerErrors::TicketUsed(
-            ITicketBroker::TicketUsed {
+        let used = classify(&RevertReason::TicketBroker(
+            ITicketBrokerErrors::TicketUsed(ITicketBroker::TicketUsed {
                 ticketHash: B256::ZERO,
-            },
-        )));
+            }),
+        ));
         assert!(matches!(used, Verdict::Redeemed));
-        let wait = classify(&Revert::Manager(IManager::IManagerErrors::SystemPaused(
-            IManager::SystemPaused {},
-        )));
+        let wait = classify(&RevertReason::Manager(
+            IManager::IManagerErrors::SystemPaused(IManager::SystemPaused {}),
+        ));
         assert!(matches!(wait, Verdict::Defer(r) if r.contains("SystemPaused")));
     }
 }

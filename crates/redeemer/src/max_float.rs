@@ -28,7 +28,7 @@ use tokio::sync::{Notify, broadcast};
 /// Values a slow subscriber may fall behind by before it skips to newer ones.
 const CHANNEL_CAPACITY: usize = 64;
 
-use crate::queue::QueuedTicket;
+use crate::queue::{QueuedTicket, TicketStatus};
 
 /// The deposit must be this many times the pending amount for the pending amount to be ignored.
 pub const MIN_DEPOSIT_PENDING_RATIO: u64 = 3;
@@ -125,6 +125,10 @@ struct Ledger {
     funds: HashMap<Address, FloatFunds>,
     /// One channel per watched sender, with the last value sent on it.
     channels: HashMap<Address, Channel>,
+    /// Senders with a redemption being sent or in flight: funds read now may already show the
+    /// redemption while its tickets still count as pending, so nothing is sent for them until
+    /// the redemption resolves.
+    in_flight: HashSet<Address>,
 }
 
 #[derive(Debug)]
@@ -156,8 +160,11 @@ impl Ledger {
             .map(|funds| max_float(funds, self.pending_of(sender)))
     }
 
-    /// Sends `sender`'s value if it changed.
+    /// Sends `sender`'s value if it changed (not while a redemption of it is in flight).
     fn publish(&mut self, sender: Address) {
+        if self.in_flight.contains(&sender) {
+            return;
+        }
         let Some(value) = self.value(sender) else {
             return;
         };
@@ -211,12 +218,18 @@ impl MaxFloats {
         let mut ledger = self.ledger();
         let mut pending: HashMap<B256, (Address, U256)> = HashMap::new();
         let mut seen = HashSet::new();
+        let mut in_flight = HashSet::new();
         for t in tickets {
             seen.insert(t.hash);
             if t.status.is_open() {
                 pending.insert(t.hash, (t.signed.ticket.sender, t.signed.ticket.face_value));
             }
+            if matches!(t.status, TicketStatus::InFlight { .. }) {
+                in_flight.insert(t.signed.ticket.sender);
+            }
         }
+        let landed: Vec<Address> = ledger.in_flight.difference(&in_flight).copied().collect();
+        ledger.in_flight = in_flight;
         ledger.accepted.retain(|h| !seen.contains(h));
         for hash in ledger.accepted.clone() {
             if let Some(entry) = ledger.pending.get(&hash).copied() {
@@ -235,7 +248,8 @@ impl MaxFloats {
             .map(|(_, (sender, _))| *sender)
             .collect();
         ledger.pending = pending;
-        for sender in opened.difference(&closed) {
+        let to_publish: HashSet<Address> = opened.into_iter().chain(landed).collect();
+        for sender in to_publish.difference(&closed) {
             ledger.publish(*sender);
         }
         drop(ledger);
@@ -250,6 +264,12 @@ impl MaxFloats {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .extend(senders);
         self.stale.notify_one();
+    }
+
+    /// Redemptions of `senders`' tickets are about to be sent: hold their values until the queue
+    /// shows them resolved.
+    pub fn sending(&self, senders: impl IntoIterator<Item = Address>) {
+        self.ledger().in_flight.extend(senders);
     }
 
     /// Records funds read for `sender` and sends its value if it changed.
@@ -433,5 +453,25 @@ mod tests {
         // The redemption took 5 wei of the reserve.
         floats.set_funds(sender, funds(0, 995, 5, 5, 1));
         assert_eq!(rx.try_recv().ok(), Some(U256::from(995u64)));
+    }
+
+    #[test]
+    fn funds_read_while_a_redemption_is_in_flight_are_not_sent_until_it_resolves() {
+        let floats = MaxFloats::new();
+        let sender = Address::repeat_byte(1);
+        let mut rx = floats.subscribe(sender);
+        floats.set_funds(sender, funds(0, 1_000, 0, 0, 1));
+        let mut queued =
+            crate::queue::tests_support::queued(crate::queue::tests_support::ticket(sender, 10));
+        floats.queue_changed(std::slice::from_ref(&queued));
+        while rx.try_recv().is_ok() {}
+        floats.sending([sender]);
+        // Mined already: the chain shows the claim while the ticket is still pending here.
+        floats.set_funds(sender, funds(0, 990, 10, 10, 1));
+        assert!(rx.try_recv().is_err(), "no value counting the ticket twice");
+        // The node dropped it: pending again, and the held value goes out.
+        queued.status = crate::queue::TicketStatus::Pending;
+        floats.queue_changed(std::slice::from_ref(&queued));
+        assert_eq!(rx.try_recv().ok(), Some(U256::from(980u64)));
     }
 }

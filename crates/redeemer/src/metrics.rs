@@ -134,6 +134,8 @@ pub struct Counters {
     pub dead: u64,
     /// Redemption transactions broadcast.
     pub txs_sent: u64,
+    /// Replacements of stuck redemption transactions broadcast (higher fees, same nonce).
+    pub txs_replaced: u64,
     /// Gas used by mined redemption transactions.
     pub gas_used: u64,
     /// Wei spent on that gas.
@@ -282,7 +284,7 @@ impl RedeemerMetrics {
                     .collect(),
             );
         }
-        let counters: [(&str, &str, String); 13] = [
+        let counters: [(&str, &str, String); 14] = [
             (
                 "redeemer_grpc_tickets_accepted_total",
                 "Tickets accepted by the gRPC service (durable in the intake).",
@@ -337,6 +339,11 @@ impl RedeemerMetrics {
                 "redeemer_txs_sent_total",
                 "Redemption transactions broadcast.",
                 c.txs_sent.to_string(),
+            ),
+            (
+                "redeemer_txs_replaced_total",
+                "Replacements of stuck redemption transactions broadcast.",
+                c.txs_replaced.to_string(),
             ),
             (
                 "redeemer_gas_used_total",
@@ -499,7 +506,7 @@ mod tests {
             queued(2, 50, TicketStatus::Pending, short),
             queued(3, 7, TicketStatus::Pending, Some("NoFunds: x")),
             // Not pending any more: not deferred.
-            queued(4, 1000, TicketStatus::InFlight { tx: B256::ZERO }, short),
+            queued(4, 1000, TicketStatus::in_flight(B256::ZERO), short),
         ];
         let metrics = RedeemerMetrics::default();
         metrics.set_queue(&tickets);

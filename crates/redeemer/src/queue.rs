@@ -6,7 +6,7 @@
 //! | `op` | fields | meaning |
 //! |---|---|---|
 //! | `add` | `ticket` (a [`SignedTicket`]), `holdUntilBlock` (optional) | a winning ticket to redeem (ignored if its hash is known), not before that (L1) block |
-//! | `sent` | `hashes`, `tx` | a transaction carrying these tickets was broadcast |
+//! | `sent` | `hashes`, `tx` | a transaction carrying these tickets was broadcast; for a ticket already in flight, a replacement of its transaction (either may be mined) |
 //! | `redeemed` | `hash`, `tx` (or null) | the ticket is used on chain (by `tx`, or found used) |
 //! | `retry` | `hash`, `reason` | an attempt failed; the ticket stays pending (attempts + 1) |
 //! | `deferred` | `hash`, `reason` | not redeemable yet (e.g. unprofitable, underfunded); no attempt counted; a ticket in flight stays in flight |
@@ -69,8 +69,12 @@ pub enum TicketStatus {
     Pending,
     /// Carried by a broadcast transaction whose outcome is not known yet.
     InFlight {
-        /// The transaction.
+        /// The transaction (the latest replacement, if it was replaced).
         tx: B256,
+        /// Earlier transactions `tx` replaced (same nonce, lower fees), oldest first: any one of
+        /// them may still be the one mined.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        replaced: Vec<B256>,
     },
     /// Used on chain: redeemed by `tx`, or found already used (`tx` unknown).
     Redeemed {
@@ -85,6 +89,26 @@ pub enum TicketStatus {
 }
 
 impl TicketStatus {
+    /// In flight in `tx`, never replaced.
+    pub fn in_flight(tx: B256) -> Self {
+        Self::InFlight {
+            tx,
+            replaced: Vec::new(),
+        }
+    }
+
+    /// Every transaction hash of a ticket in flight, oldest first (empty otherwise).
+    pub fn in_flight_txs(&self) -> Vec<B256> {
+        match self {
+            Self::InFlight { tx, replaced } => replaced
+                .iter()
+                .copied()
+                .chain(std::iter::once(*tx))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether the ticket still needs work (pending or in flight).
     pub fn is_open(&self) -> bool {
         matches!(self, Self::Pending | Self::InFlight { .. })
@@ -165,7 +189,8 @@ pub enum Record {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         hold_until_block: Option<u64>,
     },
-    /// A transaction carrying `hashes` was broadcast.
+    /// A transaction carrying `hashes` was broadcast; for tickets already in flight, it replaces
+    /// their transaction (both hashes are kept: either may be mined).
     Sent {
         /// The tickets it carries.
         hashes: Vec<B256>,
@@ -374,7 +399,11 @@ impl Queue {
             }
             Record::Sent { hashes, tx } => {
                 for hash in hashes {
-                    self.update(&hash, |t| t.status = TicketStatus::InFlight { tx });
+                    self.update(&hash, |t| {
+                        let mut replaced = t.status.in_flight_txs();
+                        replaced.retain(|h| *h != tx);
+                        t.status = TicketStatus::InFlight { tx, replaced };
+                    });
                 }
             }
             Record::Redeemed { hash, tx } => {
@@ -458,10 +487,14 @@ impl Queue {
             }
             match &t.status {
                 TicketStatus::Pending => {}
-                TicketStatus::InFlight { tx } => push(&Record::Sent {
-                    hashes: vec![t.hash],
-                    tx: *tx,
-                })?,
+                TicketStatus::InFlight { .. } => {
+                    for tx in t.status.in_flight_txs() {
+                        push(&Record::Sent {
+                            hashes: vec![t.hash],
+                            tx,
+                        })?;
+                    }
+                }
                 TicketStatus::Redeemed { tx } => push(&Record::Redeemed {
                     hash: t.hash,
                     tx: *tx,
@@ -624,7 +657,7 @@ mod tests {
                     Some("TicketExpired".into())
                 ))
             );
-            assert_eq!(status(hd), Some((TicketStatus::InFlight { tx }, 0, None)));
+            assert_eq!(status(hd), Some((TicketStatus::in_flight(tx), 0, None)));
             assert_eq!(q.open_tickets().count(), 2);
         }
         Ok(())
@@ -672,7 +705,7 @@ mod tests {
             hashes: vec![hash],
             tx,
         })?;
-        let in_flight = TicketStatus::InFlight { tx };
+        let in_flight = TicketStatus::in_flight(tx);
         let pending = |q: &Queue| {
             q.open_tickets()
                 .filter(|t| t.status == TicketStatus::Pending)
@@ -742,6 +775,53 @@ mod tests {
         // The view did not replace the journal: what the running queue writes next is kept.
         running.add(ticket(2))?;
         assert_eq!(Queue::open(dir.path())?.tickets().len(), 2);
+        Ok(())
+    }
+
+    #[test]
+    fn a_replacement_adds_its_hash_and_both_survive_compaction() -> Result<(), QueueError> {
+        let dir = tempfile::tempdir().map_err(|source| io(Path::new("tmp"), source))?;
+        let (a, b) = (ticket(1), ticket(2));
+        let (ha, hb) = (a.ticket.hash(), b.ticket.hash());
+        let (first, second) = (B256::repeat_byte(0x01), B256::repeat_byte(0x02));
+        let mut q = Queue::open(dir.path())?;
+        q.add(a)?;
+        q.add(b)?;
+        for tx in [first, second, second] {
+            q.record(Record::Sent {
+                hashes: vec![ha, hb],
+                tx,
+            })?;
+        }
+        let replaced = TicketStatus::InFlight {
+            tx: second,
+            replaced: vec![first],
+        };
+        assert_eq!(q.get(&ha).map(|t| t.status.clone()), Some(replaced.clone()));
+        assert_eq!(replaced.in_flight_txs(), vec![first, second]);
+        drop(q);
+        let mut q = Queue::open(dir.path())?;
+        for h in [ha, hb] {
+            assert_eq!(q.get(&h).map(|t| t.status.clone()), Some(replaced.clone()));
+        }
+        // Resolved: no hash is carried into a later flight.
+        q.record(Record::Retry {
+            hash: ha,
+            reason: "dropped".into(),
+        })?;
+        q.record(Record::Sent {
+            hashes: vec![ha],
+            tx: B256::repeat_byte(0x03),
+        })?;
+        assert_eq!(
+            q.get(&ha).map(|t| t.status.clone()),
+            Some(TicketStatus::in_flight(B256::repeat_byte(0x03)))
+        );
+        // The status as listed: `replaced` only when there is one.
+        let listed = serde_json::to_value(&replaced)?;
+        assert_eq!(listed["replaced"][0], serde_json::json!(first.to_string()));
+        let plain = serde_json::to_value(TicketStatus::in_flight(first))?;
+        assert!(plain.get("replaced").is_none(), "{plain}");
         Ok(())
     }
 

@@ -5,22 +5,24 @@ mod common;
 use std::{
     io::Write,
     path::{Path, PathBuf},
-    sync::atomic::{AtomicBool, Ordering},
+    sync::Arc,
     time::Duration,
 };
 
 use alloy::{
-    primitives::{Address, B256, U256},
-    providers::{DynProvider, Provider},
-    rpc::types::{TransactionReceipt, TransactionRequest},
+    primitives::{B256, U256},
+    providers::{DynProvider, Provider, ProviderBuilder, ext::AnvilApi},
 };
 use anyhow::{Context, Result, ensure};
 use common::{Devnet, ETH, Flavor};
-use livepeer_bindings::IController;
+use livepeer_chain::{
+    proxy::{Fault, FaultProxy},
+    sender::{FeePolicy, TxSender},
+};
 use livepeer_redeemer::{
     PassReport, Redeemer, RedeemerConfig,
-    chain::{Broker, ChainError, ProviderSender, TxSender},
-    queue::{Queue, TicketStatus},
+    chain::Broker,
+    queue::{Queue, Record, TicketStatus},
 };
 use livepeer_tickets::check_offline;
 
@@ -30,17 +32,27 @@ const BROADCASTER: usize = 2;
 fn config() -> RedeemerConfig {
     RedeemerConfig {
         receipt_timeout: Duration::from_secs(10),
+        head_poll_interval: Duration::from_millis(50),
         ..RedeemerConfig::default()
     }
 }
 
-async fn redeemer<S: TxSender>(
+/// `config()` with a pass waiting only briefly for its transaction: with blocks stopped, it is
+/// left in flight.
+fn quick() -> RedeemerConfig {
+    RedeemerConfig {
+        receipt_timeout: Duration::from_millis(300),
+        ..config()
+    }
+}
+
+async fn redeemer(
     net: &Devnet,
-    sender: S,
+    sender: Arc<TxSender>,
     dir: &Path,
     inbox: Option<PathBuf>,
     config: RedeemerConfig,
-) -> Result<Redeemer<S>> {
+) -> Result<Redeemer> {
     let broker = Broker::discover(net.provider.clone(), net.controller).await?;
     Ok(Redeemer::new(
         broker,
@@ -51,8 +63,24 @@ async fn redeemer<S: TxSender>(
     ))
 }
 
-fn orch_sender(net: &Devnet) -> ProviderSender {
-    ProviderSender::new(net.provider_for(ORCH), net.account(ORCH))
+/// The fee policy of the tests: the default cap, replacement after two blocks.
+fn fees() -> FeePolicy {
+    FeePolicy {
+        replace_after_blocks: 2,
+        ..FeePolicy::default()
+    }
+}
+
+/// The chain layer's sender for the orchestrator's account, over `provider`.
+async fn sender_over(net: &Devnet, provider: DynProvider) -> Result<Arc<TxSender>> {
+    Ok(Arc::new(
+        TxSender::new(provider, net.signer(ORCH), fees()).await?,
+    ))
+}
+
+/// The chain layer's sender for the orchestrator's account.
+async fn orch_sender(net: &Devnet) -> Result<Arc<TxSender>> {
+    sender_over(net, net.provider.clone()).await
 }
 
 /// An active orchestrator and a funded broadcaster (10 ETH deposit, 1 ETH reserve).
@@ -68,7 +96,7 @@ async fn funded(flavor: Flavor) -> Result<Devnet> {
     Ok(net)
 }
 
-fn status(r: &Redeemer<impl TxSender>, hash: B256) -> Option<TicketStatus> {
+fn status(r: &Redeemer, hash: B256) -> Option<TicketStatus> {
     r.queue().get(&hash).map(|t| t.status.clone())
 }
 
@@ -122,7 +150,7 @@ async fn sign_then_redeem(flavor: Flavor) -> Result<()> {
 
     let fees_before = bm.pendingFees(orch, U256::ZERO).call().await?;
     let dir = tempfile::tempdir()?;
-    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, config()).await?;
+    let mut r = redeemer(&net, orch_sender(&net).await?, dir.path(), None, config()).await?;
     ensure!(r.submit(t.clone())?, "new ticket");
     let report = r.process_once().await?;
     let hash = t.ticket.hash();
@@ -203,28 +231,6 @@ async fn sign_then_redeem(flavor: Flavor) -> Result<()> {
     Ok(())
 }
 
-/// Broadcasts but never sees a receipt: as if the process died between send and receipt.
-struct NoReceipt(ProviderSender);
-
-impl TxSender for NoReceipt {
-    fn address(&self) -> Address {
-        self.0.address()
-    }
-    async fn send(&self, tx: TransactionRequest) -> Result<B256, ChainError> {
-        self.0.send(tx).await
-    }
-    async fn receipt(
-        &self,
-        _: B256,
-        _: Duration,
-    ) -> Result<Option<TransactionReceipt>, ChainError> {
-        Ok(None)
-    }
-    async fn is_known(&self, tx: B256) -> Result<bool, ChainError> {
-        self.0.is_known(tx).await
-    }
-}
-
 fn append(path: &Path, text: &str) -> Result<()> {
     let mut f = std::fs::OpenOptions::new()
         .create(true)
@@ -259,13 +265,15 @@ async fn restart_resumes_pending_and_in_flight_tickets() -> Result<()> {
     let (head, tail) = lines[2].split_at(lines[2].len() / 2);
     append(&inbox, &format!("{}\n{}\n\n{head}", lines[0], lines[1]))?;
 
+    // Blocks stop: the first process broadcasts and dies before its transaction is mined.
+    net.provider.anvil_set_auto_mine(false).await?;
     let in_flight_tx = {
         let mut first = redeemer(
             &net,
-            NoReceipt(orch_sender(&net)),
+            orch_sender(&net).await?,
             &state,
             Some(inbox.clone()),
-            config(),
+            quick(),
         )
         .await?;
         let report = first.process_once().await?;
@@ -277,7 +285,7 @@ async fn restart_resumes_pending_and_in_flight_tickets() -> Result<()> {
         let tx = report.transactions[0];
         for h in &hashes[..2] {
             ensure!(
-                status(&first, *h) == Some(TicketStatus::InFlight { tx }),
+                status(&first, *h) == Some(TicketStatus::in_flight(tx)),
                 "in flight"
             );
         }
@@ -287,10 +295,13 @@ async fn restart_resumes_pending_and_in_flight_tickets() -> Result<()> {
         tx
         // `first` is dropped here without another pass: the process "crashes".
     };
+    // Its transaction is mined while it is down.
+    net.provider.anvil_mine(Some(1), None).await?;
+    net.provider.anvil_set_auto_mine(true).await?;
 
     let mut second = redeemer(
         &net,
-        orch_sender(&net),
+        orch_sender(&net).await?,
         &state,
         Some(inbox.clone()),
         config(),
@@ -339,40 +350,40 @@ async fn restart_resumes_pending_and_in_flight_tickets() -> Result<()> {
     Ok(())
 }
 
-/// Pauses the protocol just before broadcasting (once), so the redemption reverts on chain.
-struct PauseBeforeSend {
-    inner: ProviderSender,
-    controller: IController::IControllerInstance<DynProvider>,
-    owner: Address,
-    armed: AtomicBool,
+/// Every record of `r`'s journal, in order.
+fn journal(r: &Redeemer) -> Result<Vec<Record>> {
+    std::fs::read_to_string(r.queue().path())?
+        .lines()
+        .map(|line| Ok(serde_json::from_str(line)?))
+        .collect()
 }
 
-impl TxSender for PauseBeforeSend {
-    fn address(&self) -> Address {
-        self.inner.address()
-    }
-    async fn send(&self, tx: TransactionRequest) -> Result<B256, ChainError> {
-        if self.armed.swap(false, Ordering::SeqCst) {
-            let paused = async {
-                let pending = self.controller.pause().from(self.owner).send().await?;
-                anyhow::Ok(pending.get_receipt().await?)
-            };
-            if let Err(e) = paused.await {
-                return Err(ChainError::Sender(format!("pausing: {e}")));
-            }
-        }
-        self.inner.send(tx).await
-    }
-    async fn receipt(
-        &self,
-        tx: B256,
-        timeout: Duration,
-    ) -> Result<Option<TransactionReceipt>, ChainError> {
-        self.inner.receipt(tx, timeout).await
-    }
-    async fn is_known(&self, tx: B256) -> Result<bool, ChainError> {
-        self.inner.is_known(tx).await
-    }
+/// One gwei.
+const GWEI: u128 = 1_000_000_000;
+
+/// Runs a pass of `r` with blocks stopped (its redemption stays in the pool), then pauses the
+/// protocol with a higher tip: both are mined in the same block, the pause first, so the
+/// redemption reverts on chain. Returns the pass's report.
+async fn send_then_pause(net: &Devnet, r: &mut Redeemer) -> Result<PassReport> {
+    net.provider.anvil_set_auto_mine(false).await?;
+    let report = r.process_once().await?;
+    ensure!(report.transactions.len() == 1, "sent: {report:?}");
+    let _pending = net
+        .controller()
+        .pause()
+        .from(net.deployer)
+        .gas(200_000)
+        .max_priority_fee_per_gas(100 * GWEI)
+        .max_fee_per_gas(1_000 * GWEI)
+        .send()
+        .await?;
+    net.provider.anvil_mine(Some(1), None).await?;
+    net.provider.anvil_set_auto_mine(true).await?;
+    ensure!(
+        net.controller().paused().call().await?,
+        "the protocol is paused"
+    );
+    Ok(report)
 }
 
 #[tokio::test]
@@ -380,36 +391,38 @@ async fn reverted_redemption_is_kept_for_retry_then_dead_after_max_attempts() ->
     let net = funded_devnet().await?;
     let orch = net.account(ORCH);
     let controller = net.controller();
-    let sender = PauseBeforeSend {
-        inner: orch_sender(&net),
-        controller: controller.clone(),
-        owner: net.deployer,
-        armed: AtomicBool::new(true),
-    };
     let dir = tempfile::tempdir()?;
     let cfg = RedeemerConfig {
         max_attempts: 2,
-        ..config()
+        ..quick()
     };
-    let mut r = redeemer(&net, sender, dir.path(), None, cfg).await?;
+    let mut r = redeemer(&net, orch_sender(&net).await?, dir.path(), None, cfg).await?;
 
     let t = net
         .ticket(BROADCASTER, orch, U256::from(ETH), U256::MAX, 1)
         .await?;
     let hash = t.ticket.hash();
     r.submit(t)?;
+    let sent = send_then_pause(&net, &mut r).await?;
     let report = r.process_once().await?;
     ensure!(report.retried == vec![hash], "retried: {report:?}");
     let receipt = net
         .provider
-        .get_transaction_receipt(report.transactions[0])
+        .get_transaction_receipt(sent.transactions[0])
         .await?
         .context("receipt")?;
     ensure!(!receipt.status(), "the redemption really reverted on chain");
     let queued = r.queue().get(&hash).context("queued")?;
     ensure!(queued.status == TicketStatus::Pending, "kept pending");
     ensure!(queued.attempts == 1, "one attempt");
-    let reason = queued.last_error.clone().unwrap_or_default();
+    // The attempt's reason (the same pass then found it waiting on the paused protocol).
+    let reason = journal(&r)?
+        .into_iter()
+        .find_map(|record| match record {
+            Record::Retry { hash: h, reason } if h == hash => Some(reason),
+            _ => None,
+        })
+        .unwrap_or_default();
     ensure!(
         reason.contains("reverted") && reason.contains("SystemPaused"),
         "reason: {reason}"
@@ -448,24 +461,18 @@ async fn reverted_redemption_is_kept_for_retry_then_dead_after_max_attempts() ->
 async fn failed_attempts_up_to_the_limit_mark_the_ticket_dead() -> Result<()> {
     let net = funded_devnet().await?;
     let orch = net.account(ORCH);
-    let controller = net.controller();
-    let sender = PauseBeforeSend {
-        inner: orch_sender(&net),
-        controller: controller.clone(),
-        owner: net.deployer,
-        armed: AtomicBool::new(true),
-    };
     let dir = tempfile::tempdir()?;
     let cfg = RedeemerConfig {
         max_attempts: 1,
-        ..config()
+        ..quick()
     };
-    let mut r = redeemer(&net, sender, dir.path(), None, cfg).await?;
+    let mut r = redeemer(&net, orch_sender(&net).await?, dir.path(), None, cfg).await?;
     let t = net
         .ticket(BROADCASTER, orch, U256::from(ETH), U256::MAX, 1)
         .await?;
     let hash = t.ticket.hash();
     r.submit(t)?;
+    send_then_pause(&net, &mut r).await?;
     let report = r.process_once().await?;
     ensure!(report.dead == vec![hash], "dead: {report:?}");
     match status(&r, hash) {
@@ -498,13 +505,13 @@ async fn invalid_tickets_die_with_their_rule_and_unpayable_ones_wait_until_expir
         .await?;
 
     let dir = tempfile::tempdir()?;
-    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, config()).await?;
+    let mut r = redeemer(&net, orch_sender(&net).await?, dir.path(), None, config()).await?;
     for t in [&bad_rand, &losing, &wrong_signer, &unfunded, &dust] {
         r.submit(t.clone())?;
     }
     let report = r.process_once().await?;
     ensure!(report.transactions.is_empty(), "nothing sent: {report:?}");
-    fn dead_reason(r: &Redeemer<ProviderSender>, t: &livepeer_tickets::SignedTicket) -> String {
+    fn dead_reason(r: &Redeemer, t: &livepeer_tickets::SignedTicket) -> String {
         match status(r, t.ticket.hash()) {
             Some(TicketStatus::Dead { reason }) => reason,
             other => format!("not dead: {other:?}"),
@@ -525,7 +532,7 @@ async fn invalid_tickets_die_with_their_rule_and_unpayable_ones_wait_until_expir
         "{}",
         dead_reason(&r, &wrong_signer)
     );
-    let waiting = |r: &Redeemer<ProviderSender>, t: &livepeer_tickets::SignedTicket| {
+    let waiting = |r: &Redeemer, t: &livepeer_tickets::SignedTicket| {
         r.queue()
             .get(&t.ticket.hash())
             .map(|q| (q.status.clone(), q.last_error.clone().unwrap_or_default()))
@@ -728,6 +735,7 @@ async fn binary_runs_until_sigterm_and_rejects_a_bad_key() -> Result<()> {
     let metrics_addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
     let mut cmd = redeemer_bin();
     base(&mut cmd);
+    let started = std::time::Instant::now();
     let mut child = cmd
         .args(["--metrics-addr", &metrics_addr.to_string()])
         .args(["--max-failed-reads", "2"])
@@ -757,6 +765,9 @@ async fn binary_runs_until_sigterm_and_rejects_a_bad_key() -> Result<()> {
         )
         .await;
     let health = health(metrics_addr).await;
+    // One pass a --poll-interval (1 s), not more.
+    let passes = scrape.value("redeemer_passes_total").await;
+    let elapsed = started.elapsed().as_secs();
     // Stop the child whatever the poll found, then judge.
     let term = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -766,30 +777,13 @@ async fn binary_runs_until_sigterm_and_rejects_a_bad_key() -> Result<()> {
     ensure!(polled?, "the running redeemer redeemed the ticket");
     counted?;
     ensure!(health? == (200, "ok\n".to_owned()), "/health");
+    let passes = passes?;
+    ensure!(
+        passes >= 1 && passes <= elapsed + 2,
+        "{passes} passes in {elapsed} s"
+    );
     ensure!(status.success(), "clean exit on SIGTERM: {status}");
     Ok(())
-}
-
-/// A node that refuses every transaction.
-struct RefusingSender(Address);
-
-impl TxSender for RefusingSender {
-    fn address(&self) -> Address {
-        self.0
-    }
-    async fn send(&self, _: TransactionRequest) -> Result<B256, ChainError> {
-        Err(ChainError::Sender("connection refused".into()))
-    }
-    async fn receipt(
-        &self,
-        _: B256,
-        _: Duration,
-    ) -> Result<Option<TransactionReceipt>, ChainError> {
-        Ok(None)
-    }
-    async fn is_known(&self, _: B256) -> Result<bool, ChainError> {
-        Ok(false)
-    }
 }
 
 #[tokio::test]
@@ -805,8 +799,21 @@ async fn a_refused_transaction_spends_no_attempt_and_the_ticket_waits() -> Resul
         max_attempts: 1,
         ..config()
     };
+    // The sender's node answers everything but refuses every transaction.
+    let proxy = FaultProxy::start(&net.endpoint()).await?;
+    proxy.set(Fault::RefuseSends);
+    let refusing = ProviderBuilder::new()
+        .connect_http(proxy.url().parse()?)
+        .erased();
     {
-        let mut r = redeemer(&net, RefusingSender(orch), dir.path(), None, cfg.clone()).await?;
+        let mut r = redeemer(
+            &net,
+            sender_over(&net, refusing).await?,
+            dir.path(),
+            None,
+            cfg.clone(),
+        )
+        .await?;
         r.submit(t)?;
         for _ in 0..3 {
             let report = r.process_once().await?;
@@ -818,14 +825,14 @@ async fn a_refused_transaction_spends_no_attempt_and_the_ticket_waits() -> Resul
             "no attempt: {q:?}"
         );
         ensure!(
-            q.last_error
-                .as_deref()
-                .is_some_and(|e| e.contains("connection refused")),
+            q.last_error.as_deref().is_some_and(
+                |e| e.starts_with("sending failed") && e.contains("transaction refused")
+            ),
             "reason: {:?}",
             q.last_error
         );
     }
-    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, cfg).await?;
+    let mut r = redeemer(&net, orch_sender(&net).await?, dir.path(), None, cfg).await?;
     let report = r.process_once().await?;
     ensure!(
         report.redeemed == vec![hash],
@@ -846,11 +853,9 @@ async fn a_ticket_that_expires_while_reads_fail_is_missed_and_health_says_why() 
         counter::RequestCounter,
         devnet::MetricsScrape,
         provider::{RpcConfig, connect},
-        proxy::{Fault, FaultProxy},
         server,
     };
     use livepeer_redeemer::metrics::RedeemerMetrics;
-    use std::sync::Arc;
 
     // The broadcaster has no funds: its ticket waits, and expires during an outage.
     let net = Devnet::start().await?;
@@ -877,7 +882,7 @@ async fn a_ticket_that_expires_while_reads_fail_is_missed_and_health_says_why() 
     let dir = tempfile::tempdir()?;
     let mut r = Redeemer::new(
         broker,
-        orch_sender(&net),
+        orch_sender(&net).await?,
         Queue::open(dir.path())?,
         None,
         config(),
@@ -963,26 +968,19 @@ async fn small_broadcaster(flavor: Flavor) -> Result<Devnet> {
 }
 
 /// A 0.5 ETH ticket from SMALL to ORCH, more than SMALL can pay, submitted to a fresh redeemer.
-async fn submit_half_eth_ticket(
-    net: &Devnet,
-) -> Result<(B256, tempfile::TempDir, Redeemer<ProviderSender>)> {
+async fn submit_half_eth_ticket(net: &Devnet) -> Result<(B256, tempfile::TempDir, Redeemer)> {
     let t = net
         .ticket(SMALL, net.account(ORCH), U256::from(ETH / 2), U256::MAX, 1)
         .await?;
     let hash = t.ticket.hash();
     let dir = tempfile::tempdir()?;
-    let mut r = redeemer(net, orch_sender(net), dir.path(), None, config()).await?;
+    let mut r = redeemer(net, orch_sender(net).await?, dir.path(), None, config()).await?;
     r.submit(t)?;
     Ok((hash, dir, r))
 }
 
 /// The pass deferred `hash` for want of funds and sent nothing.
-fn ensure_deferred(
-    r: &Redeemer<impl TxSender>,
-    report: &PassReport,
-    hash: B256,
-    when: &str,
-) -> Result<()> {
+fn ensure_deferred(r: &Redeemer, report: &PassReport, hash: B256, when: &str) -> Result<()> {
     ensure!(
         report.deferred == vec![hash] && report.transactions.is_empty(),
         "{when}: deferred, nothing sent: {report:?}"
@@ -995,7 +993,7 @@ fn ensure_deferred(
     Ok(())
 }
 
-fn last_error(r: &Redeemer<impl TxSender>, hash: B256) -> String {
+fn last_error(r: &Redeemer, hash: B256) -> String {
     r.queue()
         .get(&hash)
         .and_then(|t| t.last_error.clone())
@@ -1176,7 +1174,6 @@ async fn a_ticket_in_flight_is_never_sent_again_on_the_live_fixture() -> Result<
 }
 
 async fn a_ticket_in_flight_is_never_sent_again_on(flavor: Flavor) -> Result<()> {
-    use alloy::providers::ext::AnvilApi;
     let net = funded(flavor).await?;
     let orch = net.account(ORCH);
     let face = U256::from(ETH / 10);
@@ -1187,7 +1184,14 @@ async fn a_ticket_in_flight_is_never_sent_again_on(flavor: Flavor) -> Result<()>
         receipt_timeout: Duration::from_millis(300),
         ..config()
     };
-    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, quick.clone()).await?;
+    let mut r = redeemer(
+        &net,
+        orch_sender(&net).await?,
+        dir.path(),
+        None,
+        quick.clone(),
+    )
+    .await?;
     r.submit(t.clone())?;
 
     // Blocks stop: the redemption stays in the mempool.
@@ -1196,7 +1200,7 @@ async fn a_ticket_in_flight_is_never_sent_again_on(flavor: Flavor) -> Result<()>
     ensure!(report.transactions.len() == 1, "sent once: {report:?}");
     let tx = report.transactions[0];
     ensure!(
-        status(&r, hash) == Some(TicketStatus::InFlight { tx }),
+        status(&r, hash) == Some(TicketStatus::in_flight(tx)),
         "in flight: {:?}",
         status(&r, hash)
     );
@@ -1205,17 +1209,17 @@ async fn a_ticket_in_flight_is_never_sent_again_on(flavor: Flavor) -> Result<()>
         let report = r.process_once().await?;
         ensure!(report.transactions.is_empty(), "not sent again: {report:?}");
         ensure!(
-            status(&r, hash) == Some(TicketStatus::InFlight { tx }),
+            status(&r, hash) == Some(TicketStatus::in_flight(tx)),
             "still in flight: {:?}",
             status(&r, hash)
         );
     }
     ensure!(!r.submit(t)?, "the same ticket is not queued twice");
     drop(r);
-    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, quick).await?;
+    let mut r = redeemer(&net, orch_sender(&net).await?, dir.path(), None, quick).await?;
     let report = r.process_once().await?;
     ensure!(
-        report.transactions.is_empty() && status(&r, hash) == Some(TicketStatus::InFlight { tx }),
+        report.transactions.is_empty() && status(&r, hash) == Some(TicketStatus::in_flight(tx)),
         "after a restart, still in flight and not resent: {report:?}"
     );
     let pool: serde_json::Value = net.provider.raw_request("txpool_status".into(), ()).await?;
@@ -1261,13 +1265,13 @@ async fn an_underfunded_ticket_is_rechecked_only_when_funds_or_the_round_change(
     let dir = tempfile::tempdir()?;
     let mut r = Redeemer::new(
         broker,
-        orch_sender(&net),
+        orch_sender(&net).await?,
         Queue::open(dir.path())?,
         None,
         config(),
     );
     r.submit(t)?;
-    let pass = async |r: &mut Redeemer<ProviderSender>| -> Result<(PassReport, u64)> {
+    let pass = async |r: &mut Redeemer| -> Result<(PassReport, u64)> {
         let before = counter.requests();
         let report = r.process_once().await?;
         Ok((report, counter.requests() - before))
@@ -1321,7 +1325,6 @@ async fn a_ticket_outrun_by_another_is_deferred_without_an_attempt_on_the_live_f
 /// The redeemer's transaction is mined after another redemption that leaves the sender short: it
 /// reverts, and the ticket is deferred (no attempt spent), not retried towards death.
 async fn a_ticket_outrun_by_another_on(flavor: Flavor) -> Result<()> {
-    use alloy::providers::ext::AnvilApi;
     const OTHER: usize = 6;
     let net = small_broadcaster(flavor).await?;
     let orch = net.account(ORCH);
@@ -1335,7 +1338,7 @@ async fn a_ticket_outrun_by_another_on(flavor: Flavor) -> Result<()> {
         receipt_timeout: Duration::from_millis(300),
         ..config()
     };
-    let mut r = redeemer(&net, orch_sender(&net), dir.path(), None, quick).await?;
+    let mut r = redeemer(&net, orch_sender(&net).await?, dir.path(), None, quick).await?;
     r.submit(ours)?;
 
     net.provider.anvil_set_auto_mine(false).await?;
@@ -1405,5 +1408,336 @@ async fn a_ticket_outrun_by_another_on(flavor: Flavor) -> Result<()> {
     ensure!(receipt.status(), "fundDeposit reverted");
     let report = r.process_once().await?;
     ensure!(report.redeemed == vec![hash], "redeemed: {report:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_stuck_redemption_is_replaced_and_every_ticket_redeemed_once() -> Result<()> {
+    let net = funded_devnet().await?;
+    let orch = net.account(ORCH);
+    let broker = net.broker();
+    let face = U256::from(ETH / 10);
+    let dir = tempfile::tempdir()?;
+    let mut r = redeemer(&net, orch_sender(&net).await?, dir.path(), None, quick()).await?;
+    let mut hashes = Vec::new();
+    for nonce in 1..=3 {
+        let t = net
+            .ticket(BROADCASTER, orch, face, U256::MAX, nonce)
+            .await?;
+        hashes.push(t.ticket.hash());
+        r.submit(t)?;
+    }
+    let deposit = async || -> Result<U256> {
+        Ok(broker
+            .getSenderInfo(net.account(BROADCASTER))
+            .call()
+            .await?
+            .sender_
+            .deposit)
+    };
+    let before = deposit().await?;
+
+    // Blocks stop; the batch goes out priced for the tiny base fee of the moment.
+    net.provider.anvil_set_auto_mine(false).await?;
+    let report = r.process_once().await?;
+    ensure!(report.transactions.len() == 1, "one batch: {report:?}");
+    let first = report.transactions[0];
+    // Then the base fee jumps far above its max fee: it is stuck while blocks go by, until the
+    // sender replaces it (after two blocks) with fees for the new base fee.
+    let _: serde_json::Value = net
+        .provider
+        .raw_request(
+            "anvil_setNextBlockBaseFeePerGas".into(),
+            (U256::from(20 * GWEI),),
+        )
+        .await?;
+    let mut replacement = None;
+    for _ in 0..20 {
+        net.provider.anvil_mine(Some(1), None).await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let report = r.process_once().await?;
+        ensure!(
+            report.transactions.is_empty() && report.redeemed.is_empty(),
+            "nothing sent or redeemed while stuck: {report:?}"
+        );
+        if let Some(TicketStatus::InFlight { tx, replaced }) = status(&r, hashes[0])
+            && !replaced.is_empty()
+        {
+            ensure!(replaced == vec![first], "replaces the first: {replaced:?}");
+            replacement = Some(tx);
+            break;
+        }
+    }
+    let replacement = replacement.context("the stuck transaction was never replaced")?;
+    ensure!(replacement != first, "a new hash");
+    ensure!(
+        net.provider.get_transaction_receipt(first).await?.is_none(),
+        "the first is not mined"
+    );
+    ensure!(
+        r.metrics().counters().txs_replaced == 1,
+        "{:?}",
+        r.metrics().counters()
+    );
+    // Both hashes are journaled for every ticket, the replacement already before it is mined.
+    let sent: Vec<(Vec<B256>, B256)> = journal(&r)?
+        .into_iter()
+        .filter_map(|record| match record {
+            Record::Sent { hashes, tx } => Some((hashes, tx)),
+            _ => None,
+        })
+        .collect();
+    ensure!(
+        sent == vec![(hashes.clone(), first), (hashes.clone(), replacement)],
+        "journaled: {sent:?}"
+    );
+
+    // The process dies; the replacement is mined meanwhile; a restart resolves by its hash.
+    drop(r);
+    net.provider.anvil_mine(Some(1), None).await?;
+    net.provider.anvil_set_auto_mine(true).await?;
+    let receipt = net
+        .provider
+        .get_transaction_receipt(replacement)
+        .await?
+        .context("the replacement is mined")?;
+    ensure!(receipt.status(), "the replacement succeeded");
+    let mut r = redeemer(&net, orch_sender(&net).await?, dir.path(), None, quick()).await?;
+    ensure!(
+        status(&r, hashes[0])
+            == Some(TicketStatus::InFlight {
+                tx: replacement,
+                replaced: vec![first]
+            }),
+        "both hashes survive the restart: {:?}",
+        status(&r, hashes[0])
+    );
+    let report = r.process_once().await?;
+    ensure!(
+        report.redeemed == hashes && report.transactions.is_empty(),
+        "resolved from the replacement's receipt: {report:?}"
+    );
+    for h in &hashes {
+        ensure!(
+            status(&r, *h)
+                == Some(TicketStatus::Redeemed {
+                    tx: Some(replacement)
+                }),
+            "{:?}",
+            status(&r, *h)
+        );
+        ensure!(broker.usedTickets(*h).call().await?, "used on chain");
+    }
+    // Exactly once: three redemptions in the one mined transaction, three face values debited.
+    let events = receipt
+        .inner
+        .logs()
+        .iter()
+        .filter(|l| l.topic0() == Some(&<livepeer_bindings::ITicketBroker::WinningTicketRedeemed as alloy::sol_types::SolEvent>::SIGNATURE_HASH))
+        .count();
+    ensure!(events == 3, "{events} WinningTicketRedeemed events");
+    ensure!(
+        before - deposit().await? == face * U256::from(3u64),
+        "debited three face values"
+    );
+    let report = r.process_once().await?;
+    ensure!(report == PassReport::default(), "idle: {report:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn binary_reads_a_config_file_under_its_flags_and_environment() -> Result<()> {
+    let net = funded_devnet().await?;
+    let t = net
+        .ticket(
+            BROADCASTER,
+            net.account(ORCH),
+            U256::from(ETH / 10),
+            U256::MAX,
+            1,
+        )
+        .await?;
+    let hash = t.ticket.hash();
+    let dir = tempfile::tempdir()?;
+    let inbox = dir.path().join("inbox.jsonl");
+    append(&inbox, &format!("{}\n", serde_json::to_string(&t)?))?;
+    let key_file = dir.path().join("key");
+    std::fs::write(&key_file, net.key_hex(ORCH))?;
+    let state = dir.path().join("state");
+    let file = dir.path().join("redeemer.toml");
+    // Everything from the file; its RPC URL is dead and its fee cap (1 wei) under any base fee.
+    std::fs::write(
+        &file,
+        format!(
+            r#"rpc-urls = ["http://127.0.0.1:9"]
+rpc-retries = 0
+controller = "{}"
+private-key-file = {:?}
+state-dir = {:?}
+inbox = {:?}
+max-fee-gwei = 0.000000001
+receipt-timeout = 5
+head-poll-interval-ms = 100
+"#,
+            net.controller,
+            key_file.display().to_string(),
+            state.display().to_string(),
+            inbox.display().to_string()
+        ),
+    )?;
+    let run = |max_fee_env: Option<&str>| {
+        let mut cmd = redeemer_bin();
+        cmd.arg("--config")
+            .arg(&file)
+            .args(["--rpc-url", &net.endpoint(), "--once"])
+            .env_remove("REDEEMER_PRIVATE_KEY")
+            .env_remove("REDEEMER_MAX_FEE_GWEI");
+        if let Some(gwei) = max_fee_env {
+            cmd.env("REDEEMER_MAX_FEE_GWEI", gwei);
+        }
+        cmd.output()
+    };
+    let listed = || -> Result<serde_json::Value> {
+        let out = redeemer_bin()
+            .arg("--config")
+            .arg(&file)
+            .arg("--list")
+            .output()?;
+        ensure!(out.status.success(), "--list from the file's state dir");
+        Ok(serde_json::from_slice(&out.stdout)?)
+    };
+
+    // The flag's URL replaces the file's; the file's fee cap holds: the node refuses the
+    // transaction, the ticket waits.
+    let out = run(None)?;
+    ensure!(
+        out.status.success(),
+        "--once: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ensure!(
+        !net.broker().usedTickets(hash).call().await?,
+        "nothing redeemed under a 1 wei fee cap"
+    );
+    let queued = listed()?;
+    ensure!(
+        queued["status"]["state"] == "pending"
+            && queued["lastError"]
+                .as_str()
+                .is_some_and(|e| e.starts_with("sending failed")),
+        "waits: {queued}"
+    );
+
+    // The environment overrides the file's fee cap: redeemed.
+    let out = run(Some("100"))?;
+    ensure!(
+        out.status.success(),
+        "--once: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ensure!(
+        net.broker().usedTickets(hash).call().await?,
+        "redeemed under the environment's cap"
+    );
+    ensure!(
+        listed()?["status"]["state"] == "redeemed",
+        "listed as redeemed"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_redemption_stuck_since_before_a_restart_is_taken_over() -> Result<()> {
+    let net = funded_devnet().await?;
+    let orch = net.account(ORCH);
+    let broker = net.broker();
+    let face = U256::from(ETH / 10);
+    let dir = tempfile::tempdir()?;
+    let gas_limit = async |limit: u64| -> Result<()> {
+        let ok: bool = net
+            .provider
+            .raw_request("evm_setBlockGasLimit".into(), (U256::from(limit),))
+            .await?;
+        ensure!(ok, "evm_setBlockGasLimit");
+        Ok(())
+    };
+    let mut hashes = Vec::new();
+    let first = {
+        let mut r = redeemer(&net, orch_sender(&net).await?, dir.path(), None, quick()).await?;
+        for nonce in 1..=1 {
+            let t = net
+                .ticket(BROADCASTER, orch, face, U256::MAX, nonce)
+                .await?;
+            hashes.push(t.ticket.hash());
+            r.submit(t)?;
+        }
+        net.provider.anvil_set_auto_mine(false).await?;
+        let report = r.process_once().await?;
+        ensure!(report.transactions.len() == 1, "sent: {report:?}");
+        report.transactions[0]
+        // The process dies with its transaction in the pool.
+    };
+    // Blocks too small for it: it stays in the pool, unmined, while blocks go by.
+    gas_limit(50_000).await?;
+    let mut r = redeemer(&net, orch_sender(&net).await?, dir.path(), None, quick()).await?;
+    let in_flight = TicketStatus::in_flight(first);
+    for _ in 0..2 {
+        let report = r.process_once().await?;
+        ensure!(
+            report == PassReport::default() && status(&r, hashes[0]) == Some(in_flight.clone()),
+            "waits for it (--replace-after-blocks): {report:?}"
+        );
+        net.provider.anvil_mine(Some(1), None).await?;
+    }
+    ensure!(
+        net.provider
+            .get_transaction_by_hash(first)
+            .await?
+            .is_some_and(|tx| tx.block_number.is_none()),
+        "still pending"
+    );
+    // Two blocks later it is still there: the restarted redeemer replaces it.
+    gas_limit(30_000_000).await?;
+    let report = r.process_once().await?;
+    ensure!(
+        report.redeemed.is_empty() && report.transactions.is_empty(),
+        "nothing new sent: {report:?}"
+    );
+    let takeover = match status(&r, hashes[0]) {
+        Some(TicketStatus::InFlight { tx, replaced }) if replaced == vec![first] => tx,
+        other => anyhow::bail!("not taken over: {other:?}"),
+    };
+    ensure!(
+        r.metrics().counters().txs_replaced == 1,
+        "{:?}",
+        r.metrics().counters()
+    );
+    net.provider.anvil_mine(Some(1), None).await?;
+    net.provider.anvil_set_auto_mine(true).await?;
+    let report = r.process_once().await?;
+    ensure!(
+        report.redeemed == hashes,
+        "redeemed by the takeover: {report:?}"
+    );
+    for h in &hashes {
+        ensure!(
+            status(&r, *h) == Some(TicketStatus::Redeemed { tx: Some(takeover) }),
+            "{:?}",
+            status(&r, *h)
+        );
+        ensure!(broker.usedTickets(*h).call().await?, "used on chain");
+    }
+    ensure!(
+        net.provider.get_transaction_receipt(first).await?.is_none(),
+        "the stuck one was replaced, never mined"
+    );
+    let info = broker
+        .getSenderInfo(net.account(BROADCASTER))
+        .call()
+        .await?;
+    ensure!(
+        info.sender_.deposit == U256::from(10 * ETH) - face,
+        "paid once"
+    );
     Ok(())
 }

@@ -1,0 +1,605 @@
+//! Configuration of `livepeer-redeemer`: command-line flags, most with an environment variable,
+//! over an optional TOML file (`--config`, kebab-case keys). Precedence: flag > environment >
+//! file > default. The chain options (RPC failover, key sources, fee policy) are the ones every
+//! bot shares ([`livepeer_chain::config`]).
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use alloy::{primitives::Address, signers::local::PrivateKeySigner};
+use clap::Parser;
+pub use livepeer_chain::config::{ConfigError, gwei};
+use livepeer_chain::{
+    config::{FeeOptions, KeyOptions, max_failed_reads, read_file, rpc_config},
+    provider::RpcConfig,
+    sender::FeePolicy,
+    signer::{KeySource, load_signer},
+};
+use serde::Deserialize;
+
+use crate::RedeemerConfig;
+
+/// Default address of the `/metrics` and `/health` server.
+pub const DEFAULT_METRICS_ADDR: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 9466);
+
+/// Command line of `livepeer-redeemer`.
+#[derive(Debug, Clone, Default, Parser, Deserialize)]
+#[command(
+    name = "livepeer-redeemer",
+    version,
+    about = "Redeems winning Livepeer tickets (TicketBroker.redeemWinningTicket / batchRedeemWinningTickets)"
+)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Cli {
+    /// TOML file with any of the options below (kebab-case keys, e.g. `rpc-urls = [...]`,
+    /// `state-dir = "..."`), except the private key itself, --once and --list; flags and
+    /// environment variables override it.
+    #[arg(long, env = "REDEEMER_CONFIG")]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+
+    /// JSON-RPC endpoints of the chain (Arbitrum One, or a devnet), comma-separated, http(s):// or
+    /// ws(s)://: later ones take over when one fails; failed requests are retried with backoff.
+    #[arg(long = "rpc-url", env = "LIVEPEER_RPC_URL", value_delimiter = ',')]
+    #[serde(default)]
+    pub rpc_urls: Vec<String>,
+
+    /// Retries of a failed RPC request (with exponential backoff, across URLs) [default: 5].
+    #[arg(long, env = "REDEEMER_RPC_RETRIES")]
+    pub rpc_retries: Option<u32>,
+
+    /// Controller address; every other contract is looked up in it.
+    #[arg(long, env = "LIVEPEER_CONTROLLER")]
+    pub controller: Option<Address>,
+
+    /// Hex private key of the account that sends redemptions (pays gas; fees always go to each
+    /// ticket's recipient). Prefer the environment variable, a key file or a keystore to the
+    /// command line. Exactly one key source. Never read from the config file.
+    #[arg(long, env = "REDEEMER_PRIVATE_KEY", hide_env_values = true)]
+    #[serde(skip)]
+    pub private_key: Option<String>,
+
+    /// File holding the hex private key of the sending account.
+    #[arg(long, env = "REDEEMER_PRIVATE_KEY_FILE")]
+    pub private_key_file: Option<PathBuf>,
+
+    /// Name of an environment variable holding the hex private key.
+    #[arg(long, env = "REDEEMER_PRIVATE_KEY_ENV")]
+    pub private_key_env: Option<String>,
+
+    /// Encrypted JSON keystore of the sending account (needs --password-file).
+    #[arg(long, env = "REDEEMER_KEYSTORE")]
+    pub keystore: Option<PathBuf>,
+
+    /// File holding the keystore password.
+    #[arg(long, env = "REDEEMER_PASSWORD_FILE")]
+    pub password_file: Option<PathBuf>,
+
+    /// Directory of the persistent queue (`journal.jsonl`); created if missing. Required.
+    #[arg(long, env = "REDEEMER_STATE_DIR")]
+    pub state_dir: Option<PathBuf>,
+
+    /// JSON-lines file the orchestrator appends winning tickets to (one SignedTicket a line).
+    #[arg(long, env = "REDEEMER_INBOX")]
+    pub inbox: Option<PathBuf>,
+
+    /// Run one pass and exit (non-zero if the pass failed).
+    #[arg(long)]
+    #[serde(skip)]
+    pub once: bool,
+
+    /// Print the queue (one JSON object a ticket) and exit; needs no chain access.
+    #[arg(long)]
+    #[serde(skip)]
+    pub list: bool,
+
+    /// Seconds between passes [default: 5].
+    #[arg(long, env = "REDEEMER_POLL_INTERVAL")]
+    pub poll_interval: Option<u64>,
+
+    /// Most tickets in one batchRedeemWinningTickets [default: 20].
+    #[arg(long, env = "REDEEMER_MAX_BATCH")]
+    pub max_batch: Option<usize>,
+
+    /// Failed redemption transactions after which a ticket is marked dead [default: 5].
+    #[arg(long, env = "REDEEMER_MAX_ATTEMPTS")]
+    pub max_attempts: Option<u32>,
+
+    /// Redeem only when the payout is at least this percentage of the estimated gas cost
+    /// [default: 100].
+    #[arg(long, env = "REDEEMER_MIN_PROFIT_PERCENT")]
+    pub min_profit_percent: Option<u64>,
+
+    /// Seconds a pass waits for its transaction to be confirmed before leaving it in flight
+    /// (still followed, and replaced when stuck) for a later pass [default: 120].
+    #[arg(long, env = "REDEEMER_RECEIPT_TIMEOUT")]
+    pub receipt_timeout: Option<u64>,
+
+    /// Gas limit headroom over the estimate, in percent [default: 25].
+    #[arg(long, env = "REDEEMER_GAS_MARGIN_PERCENT")]
+    pub gas_margin_percent: Option<u64>,
+
+    /// Cap on maxFeePerGas (gwei), replacements included [default: 100].
+    #[arg(long, env = "REDEEMER_MAX_FEE_GWEI")]
+    pub max_fee_gwei: Option<f64>,
+
+    /// Priority fee (gwei) [default: 0.01].
+    #[arg(long, env = "REDEEMER_PRIORITY_FEE_GWEI")]
+    pub priority_fee_gwei: Option<f64>,
+
+    /// Fee bump of a replacement, percent, at least 10 [default: 12].
+    #[arg(long, env = "REDEEMER_BUMP_PERCENT")]
+    pub bump_percent: Option<u64>,
+
+    /// Blocks without a receipt before a transaction is replaced [default: 3].
+    #[arg(long, env = "REDEEMER_REPLACE_AFTER_BLOCKS")]
+    pub replace_after_blocks: Option<u64>,
+
+    /// Confirmation depth (1 = the inclusion block) [default: 1].
+    #[arg(long, env = "REDEEMER_CONFIRMATIONS")]
+    pub confirmations: Option<u64>,
+
+    /// Head polling interval in milliseconds while a transaction is followed, when no ws URL is
+    /// given [default: 1000].
+    #[arg(long, env = "REDEEMER_HEAD_POLL_INTERVAL_MS")]
+    pub head_poll_interval_ms: Option<u64>,
+
+    /// Address of the /metrics and /health server (not with --once) [default: 127.0.0.1:9466].
+    #[arg(long, env = "REDEEMER_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+
+    /// Passes in a row failing on chain reads after which /health answers 503 [default: 3].
+    #[arg(long, env = "REDEEMER_MAX_FAILED_READS")]
+    pub max_failed_reads: Option<u32>,
+
+    /// Logs as JSON lines instead of text (on stderr).
+    #[arg(long, env = "REDEEMER_LOG_JSON")]
+    #[serde(default)]
+    pub log_json: bool,
+
+    /// Serve go-livepeer's Ticket Redemption Service (gRPC over TLS) at this address, for an
+    /// orchestrator started with `-redeemerAddr <host:port>`. Off unless given; not with --once.
+    #[arg(long, env = "REDEEMER_GRPC_ADDR")]
+    pub grpc_addr: Option<SocketAddr>,
+
+    /// The orchestrator whose tickets the service takes (tickets for anyone else are refused)
+    /// [default: the sending account].
+    #[arg(long, env = "REDEEMER_RECIPIENT")]
+    pub recipient: Option<Address>,
+
+    /// PEM certificate of the service (with --tls-key) [default: a self-signed one generated on
+    /// first start in `<state-dir>/tls/`].
+    #[arg(long, env = "REDEEMER_TLS_CERT")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key of --tls-cert.
+    #[arg(long, env = "REDEEMER_TLS_KEY")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Extra host names or IPs for the generated certificate, comma-separated (it always has
+    /// `localhost` and `127.0.0.1`).
+    #[arg(long, env = "REDEEMER_TLS_HOSTS", value_delimiter = ',')]
+    #[serde(default)]
+    pub tls_hosts: Vec<String>,
+
+    /// Seconds between reads of the watched senders' funds for max float; a sender is also read
+    /// at once when one of its tickets is redeemed or dies [default: 2].
+    #[arg(long, env = "REDEEMER_MAX_FLOAT_REFRESH")]
+    pub max_float_refresh: Option<u64>,
+}
+
+/// The gRPC Ticket Redemption Service's settings (`--grpc-addr` given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceSettings {
+    /// Where to listen.
+    pub addr: SocketAddr,
+    /// The recipient whose tickets are taken; `None`: the sending account.
+    pub recipient: Option<Address>,
+    /// The operator's certificate and key, if given (else generated).
+    pub tls: Option<(PathBuf, PathBuf)>,
+    /// Extra names for a generated certificate.
+    pub tls_hosts: Vec<String>,
+    /// Between reads of the watched senders' funds.
+    pub max_float_refresh: Duration,
+}
+
+/// Where the sending key comes from.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Key {
+    /// `--private-key` / `REDEEMER_PRIVATE_KEY` (hex).
+    Hex(String),
+    /// A key file, key variable or keystore, as every bot has them.
+    Source(KeySource),
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Hex(_) => f.write_str("Hex(<redacted>)"),
+            Self::Source(source) => f.debug_tuple("Source").field(source).finish(),
+        }
+    }
+}
+
+impl Key {
+    /// Loads the signer; an error never shows the key.
+    pub fn load(&self) -> Result<PrivateKeySigner, ConfigError> {
+        match self {
+            Self::Hex(hex) => hex.trim().parse().map_err(|_| {
+                ConfigError::Invalid("the private key is not a 32-byte hex key".into())
+            }),
+            Self::Source(source) => {
+                load_signer(source).map_err(|e| ConfigError::Invalid(e.to_string()))
+            }
+        }
+    }
+}
+
+/// What the binary is asked to do.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    /// `--list`: print the queue in this state directory.
+    List {
+        /// The state directory.
+        state_dir: PathBuf,
+    },
+    /// Redeem (once with `--once`, else until SIGINT / SIGTERM).
+    Run(Box<Settings>),
+}
+
+/// The resolved configuration of a redeeming run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// RPC connection.
+    pub rpc: RpcConfig,
+    /// The Controller.
+    pub controller: Address,
+    /// The sending key.
+    pub key: Key,
+    /// The queue's directory.
+    pub state_dir: PathBuf,
+    /// The inbox file.
+    pub inbox: Option<PathBuf>,
+    /// One pass, then exit.
+    pub once: bool,
+    /// The redeemer's tuning.
+    pub redeemer: RedeemerConfig,
+    /// Fees, replacement and confirmations of the sender.
+    pub fees: FeePolicy,
+    /// Metrics server address.
+    pub metrics_addr: SocketAddr,
+    /// Consecutive failed passes that make `/health` unhealthy.
+    pub max_failed_reads: u32,
+    /// The gRPC service, when `--grpc-addr` is given.
+    pub service: Option<ServiceSettings>,
+}
+
+impl Cli {
+    /// Fills every option not given by flag or env from the `--config` file (read once: the
+    /// result names no file any more).
+    pub fn merge_file(self) -> Result<Self, ConfigError> {
+        let Some(path) = self.config.clone() else {
+            return Ok(self);
+        };
+        let file: Cli = read_file(&path)?;
+        Ok(self.or(file))
+    }
+
+    fn or(self, file: Cli) -> Self {
+        Self {
+            config: None,
+            rpc_urls: if self.rpc_urls.is_empty() {
+                file.rpc_urls
+            } else {
+                self.rpc_urls
+            },
+            rpc_retries: self.rpc_retries.or(file.rpc_retries),
+            controller: self.controller.or(file.controller),
+            private_key: self.private_key,
+            private_key_file: self.private_key_file.or(file.private_key_file),
+            private_key_env: self.private_key_env.or(file.private_key_env),
+            keystore: self.keystore.or(file.keystore),
+            password_file: self.password_file.or(file.password_file),
+            state_dir: self.state_dir.or(file.state_dir),
+            inbox: self.inbox.or(file.inbox),
+            once: self.once,
+            list: self.list,
+            poll_interval: self.poll_interval.or(file.poll_interval),
+            max_batch: self.max_batch.or(file.max_batch),
+            max_attempts: self.max_attempts.or(file.max_attempts),
+            min_profit_percent: self.min_profit_percent.or(file.min_profit_percent),
+            receipt_timeout: self.receipt_timeout.or(file.receipt_timeout),
+            gas_margin_percent: self.gas_margin_percent.or(file.gas_margin_percent),
+            max_fee_gwei: self.max_fee_gwei.or(file.max_fee_gwei),
+            priority_fee_gwei: self.priority_fee_gwei.or(file.priority_fee_gwei),
+            bump_percent: self.bump_percent.or(file.bump_percent),
+            replace_after_blocks: self.replace_after_blocks.or(file.replace_after_blocks),
+            confirmations: self.confirmations.or(file.confirmations),
+            head_poll_interval_ms: self.head_poll_interval_ms.or(file.head_poll_interval_ms),
+            metrics_addr: self.metrics_addr.or(file.metrics_addr),
+            max_failed_reads: self.max_failed_reads.or(file.max_failed_reads),
+            log_json: self.log_json || file.log_json,
+            grpc_addr: self.grpc_addr.or(file.grpc_addr),
+            recipient: self.recipient.or(file.recipient),
+            tls_cert: self.tls_cert.or(file.tls_cert),
+            tls_key: self.tls_key.or(file.tls_key),
+            tls_hosts: if self.tls_hosts.is_empty() {
+                file.tls_hosts
+            } else {
+                self.tls_hosts
+            },
+            max_float_refresh: self.max_float_refresh.or(file.max_float_refresh),
+        }
+    }
+
+    /// Merges the file, validates and applies defaults.
+    pub fn resolve(self) -> Result<Mode, ConfigError> {
+        let cli = self.merge_file()?;
+        let state_dir = cli
+            .state_dir
+            .clone()
+            .ok_or(ConfigError::Missing("--state-dir"))?;
+        if cli.list {
+            return Ok(Mode::List { state_dir });
+        }
+        let rpc = rpc_config(cli.rpc_urls, cli.rpc_retries)?;
+        let controller = cli.controller.ok_or(ConfigError::Missing("--controller"))?;
+        let shared = KeyOptions {
+            keystore: cli.keystore,
+            password_file: cli.password_file,
+            private_key_file: cli.private_key_file,
+            private_key_env: cli.private_key_env,
+        }
+        .resolve()?;
+        let key = match (cli.private_key, shared) {
+            (Some(hex), None) => Key::Hex(hex),
+            (None, Some(source)) => Key::Source(source),
+            (None, None) => {
+                return Err(ConfigError::Missing(
+                    "a key: set REDEEMER_PRIVATE_KEY, or pass --private-key-file, --private-key-env, or --keystore with --password-file",
+                ));
+            }
+            (Some(_), Some(_)) => {
+                return Err(ConfigError::Invalid(
+                    "two keys given: REDEEMER_PRIVATE_KEY / --private-key and a key file, variable or keystore; keep one".into(),
+                ));
+            }
+        };
+        let fees = FeeOptions {
+            max_fee_gwei: cli.max_fee_gwei,
+            priority_fee_gwei: cli.priority_fee_gwei,
+            bump_percent: cli.bump_percent,
+            replace_after_blocks: cli.replace_after_blocks,
+            confirmations: cli.confirmations,
+        }
+        .resolve()?;
+        let service = match cli.grpc_addr {
+            None => None,
+            Some(_) if cli.once => {
+                return Err(ConfigError::Invalid(
+                    "--grpc-addr serves until stopped; it cannot be used with --once".into(),
+                ));
+            }
+            Some(addr) => Some(ServiceSettings {
+                addr,
+                recipient: cli.recipient,
+                tls: match (cli.tls_cert, cli.tls_key) {
+                    (Some(cert), Some(key)) => Some((cert, key)),
+                    (None, None) => None,
+                    _ => {
+                        return Err(ConfigError::Invalid(
+                            "give both --tls-cert and --tls-key, or neither (a self-signed pair is then generated)".into(),
+                        ));
+                    }
+                },
+                tls_hosts: cli.tls_hosts,
+                max_float_refresh: Duration::from_secs(cli.max_float_refresh.unwrap_or(2).max(1)),
+            }),
+        };
+        let defaults = RedeemerConfig::default();
+        let redeemer = RedeemerConfig {
+            max_batch: cli.max_batch.unwrap_or(defaults.max_batch),
+            max_attempts: cli.max_attempts.unwrap_or(defaults.max_attempts),
+            min_profit_percent: cli
+                .min_profit_percent
+                .unwrap_or(defaults.min_profit_percent),
+            receipt_timeout: cli
+                .receipt_timeout
+                .map_or(defaults.receipt_timeout, Duration::from_secs),
+            poll_interval: cli
+                .poll_interval
+                .map_or(defaults.poll_interval, Duration::from_secs),
+            gas_margin_percent: cli
+                .gas_margin_percent
+                .unwrap_or(defaults.gas_margin_percent),
+            head_poll_interval: cli
+                .head_poll_interval_ms
+                .map_or(defaults.head_poll_interval, Duration::from_millis),
+        };
+        Ok(Mode::Run(Box::new(Settings {
+            rpc,
+            controller,
+            key,
+            state_dir,
+            inbox: cli.inbox,
+            once: cli.once,
+            redeemer,
+            fees,
+            metrics_addr: cli.metrics_addr.unwrap_or(DEFAULT_METRICS_ADDR),
+            max_failed_reads: max_failed_reads(cli.max_failed_reads)?,
+            service,
+        })))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONTROLLER: &str = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("livepeer-redeemer").chain(args.iter().copied()))
+            .unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    fn run(mode: Result<Mode, ConfigError>) -> Settings {
+        match mode {
+            Ok(Mode::Run(settings)) => *settings,
+            other => unreachable!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn flags_resolve_with_defaults() {
+        let cfg = run(parse(&[
+            "--rpc-url",
+            "http://a:8545,ws://b:8546",
+            "--controller",
+            CONTROLLER,
+            "--private-key-env",
+            "KEY",
+            "--state-dir",
+            "/var/lib/redeemer",
+        ])
+        .resolve());
+        assert_eq!(cfg.rpc.urls.len(), 2);
+        assert_eq!(cfg.key, Key::Source(KeySource::PrivateKeyEnv("KEY".into())));
+        assert_eq!(cfg.redeemer.max_batch, 20);
+        assert_eq!(cfg.redeemer.poll_interval, Duration::from_secs(5));
+        assert_eq!(cfg.redeemer.receipt_timeout, Duration::from_secs(120));
+        assert_eq!(cfg.fees.max_fee_per_gas, 100_000_000_000);
+        assert_eq!(cfg.metrics_addr, DEFAULT_METRICS_ADDR);
+        assert_eq!(cfg.max_failed_reads, 3);
+        assert!(!cfg.once);
+    }
+
+    #[test]
+    fn file_fills_what_flags_leave_out() {
+        let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
+        let path = dir.path().join("redeemer.toml");
+        std::fs::write(
+            &path,
+            format!(
+                r#"
+rpc-urls = ["http://file:8545", "http://backup:8545"]
+controller = "{CONTROLLER}"
+private-key-file = "/run/secrets/key"
+state-dir = "/var/lib/redeemer"
+inbox = "/var/lib/orchestrator/tickets.jsonl"
+max-batch = 7
+max-fee-gwei = 2.5
+replace-after-blocks = 6
+confirmations = 2
+metrics-addr = "0.0.0.0:9999"
+"#
+            ),
+        )
+        .unwrap_or_else(|_| unreachable!());
+        let cfg = run(parse(&[
+            "--config",
+            path.to_str().unwrap_or_default(),
+            "--max-batch",
+            "3",
+        ])
+        .resolve());
+        assert_eq!(cfg.rpc.urls.len(), 2, "rpc-urls");
+        assert_eq!(cfg.redeemer.max_batch, 3, "flag beats file");
+        assert_eq!(cfg.fees.max_fee_per_gas, 2_500_000_000, "max-fee-gwei");
+        assert_eq!(cfg.fees.replace_after_blocks, 6, "replace-after-blocks");
+        assert_eq!(cfg.fees.confirmations, 2, "confirmations");
+        assert_eq!(cfg.state_dir, PathBuf::from("/var/lib/redeemer"));
+        assert_eq!(
+            cfg.key,
+            Key::Source(KeySource::PrivateKeyFile("/run/secrets/key".into()))
+        );
+        assert_eq!(cfg.metrics_addr.port(), 9999);
+    }
+
+    /// The config file example of docs/orchestrators.md (the one in the redeemer's section).
+    #[test]
+    fn documented_config_file_parses() {
+        const PAGE: &str = include_str!("../../../docs/orchestrators.md");
+        let example = PAGE
+            .split("## Redeem winning tickets")
+            .nth(1)
+            .and_then(|section| section.split("```toml\n").nth(1))
+            .and_then(|rest| rest.split("```").next())
+            .unwrap_or_else(|| unreachable!("no toml example in the redeemer's section"));
+        let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
+        let path = dir.path().join("redeemer.toml");
+        std::fs::write(&path, example).unwrap_or_else(|_| unreachable!());
+        let cfg = run(parse(&["--config", path.to_str().unwrap_or_default()]).resolve());
+        assert_eq!(cfg.rpc.urls.len(), 2, "rpc-urls");
+        assert_eq!(
+            cfg.key,
+            Key::Source(KeySource::PrivateKeyFile(
+                "/run/secrets/redeemer-key".into()
+            ))
+        );
+        assert_eq!(cfg.fees.max_fee_per_gas, 5_000_000_000, "max-fee-gwei");
+        assert_eq!(cfg.fees.replace_after_blocks, 3, "replace-after-blocks");
+        assert!(cfg.inbox.is_some(), "inbox");
+    }
+
+    #[test]
+    fn list_needs_only_the_state_dir() {
+        match parse(&["--list", "--state-dir", "/tmp/q"]).resolve() {
+            Ok(Mode::List { state_dir }) => assert_eq!(state_dir, PathBuf::from("/tmp/q")),
+            other => unreachable!("{other:?}"),
+        }
+        assert!(matches!(
+            parse(&["--list"]).resolve(),
+            Err(ConfigError::Missing("--state-dir"))
+        ));
+    }
+
+    #[test]
+    fn key_sources_are_exclusive_and_never_shown() {
+        let base = [
+            "--rpc-url",
+            "http://a",
+            "--controller",
+            CONTROLLER,
+            "--state-dir",
+            "/tmp/q",
+        ];
+        let with = |extra: &[&str]| {
+            let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+            parse(&args).resolve()
+        };
+        let two = with(&["--private-key", "0x12", "--private-key-file", "k"])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(two.contains("two keys given"), "{two}");
+        let none = with(&[]).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(none.contains("REDEEMER_PRIVATE_KEY"), "{none}");
+        let cfg = run(with(&["--private-key", "0x1234"]));
+        assert!(!format!("{cfg:?}").contains("1234"), "the key is redacted");
+        let err = cfg
+            .key
+            .load()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("private key") && !err.contains("1234"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unknown_or_secret_file_keys_are_errors() {
+        let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
+        let path = dir.path().join("redeemer.toml");
+        for text in ["rpc-url = 3\n", "private-key = \"0x12\"\n", "once = true\n"] {
+            std::fs::write(&path, text).unwrap_or_else(|_| unreachable!());
+            let err = parse(&["--config", path.to_str().unwrap_or_default()]).resolve();
+            assert!(
+                matches!(err, Err(ConfigError::File { .. })),
+                "{text}: {err:?}"
+            );
+        }
+    }
+}
