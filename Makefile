@@ -54,6 +54,7 @@ clippy: build
 
 cargo-test: build
 	cargo test --workspace
+	REDEEMER_BENCH_QUICK=1 cargo test -p livepeer-redeemer --bench grpc
 
 ## security: static analysis, symbolic checks and the coverage gate (see SECURITY.md)
 security: slither halmos coverage
