@@ -24,7 +24,7 @@ use livepeer_redeemer::{
     proto::{self, ticket_redeemer_client::TicketRedeemerClient},
     wire,
 };
-use tonic::transport::{Certificate, Channel, ClientTlsConfig};
+use tonic::transport::Channel;
 
 const ORCH: usize = 1;
 const BROADCASTERS: [usize; 3] = [2, 3, 4];
@@ -124,28 +124,7 @@ async fn main() -> Result<()> {
 }
 
 async fn connect(state: &std::path::Path, port: u16) -> Result<TicketRedeemerClient<Channel>> {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let attempt = async {
-            let cert = std::fs::read_to_string(state.join("tls/cert.pem"))?;
-            let channel = Channel::from_shared(format!("https://localhost:{port}"))?
-                .tls_config(
-                    ClientTlsConfig::new()
-                        .ca_certificate(Certificate::from_pem(cert))
-                        .domain_name("localhost"),
-                )?
-                .connect()
-                .await?;
-            anyhow::Ok(TicketRedeemerClient::new(channel))
-        };
-        match attempt.await {
-            Ok(c) => return Ok(c),
-            Err(e) if Instant::now() > deadline => {
-                return Err(e.context("the service never answered"));
-            }
-            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-        }
-    }
+    common::grpc_client(&state.join("tls/cert.pem"), port, "localhost").await
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {

@@ -31,10 +31,7 @@ use livepeer_redeemer::{
 };
 use livepeer_tickets::SignedTicket;
 use tokio_stream::StreamExt;
-use tonic::{
-    Code,
-    transport::{Certificate, Channel, ClientTlsConfig},
-};
+use tonic::{Code, transport::Channel};
 
 const ORCH: usize = 1;
 const OTHER_ORCH: usize = 5;
@@ -546,25 +543,6 @@ impl<'a> Probe<'a> {
     }
 
     async fn connect(&self) -> Result<Client> {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-        loop {
-            let attempt = async {
-                let cert = std::fs::read_to_string(self.cert)?;
-                let channel = Channel::from_shared(format!("https://127.0.0.1:{}", self.port))?
-                    .tls_config(
-                        ClientTlsConfig::new()
-                            .ca_certificate(Certificate::from_pem(cert))
-                            .domain_name(self.domain),
-                    )?
-                    .connect()
-                    .await?;
-                anyhow::Ok(TicketRedeemerClient::new(channel))
-            };
-            match attempt.await {
-                Ok(c) => return Ok(c),
-                Err(e) if tokio::time::Instant::now() > deadline => return Err(e),
-                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
-            }
-        }
+        common::grpc_client(self.cert, self.port, self.domain).await
     }
 }

@@ -276,6 +276,46 @@ fn check(ok: bool, what: &str) -> Result<()> {
     Ok(())
 }
 
+/// A client of the Ticket Redemption Service at `127.0.0.1:port` trusting the certificate at
+/// `cert` for `domain`, retried for up to 2 minutes while the service starts.
+pub async fn grpc_client(
+    cert: &std::path::Path,
+    port: u16,
+    domain: &str,
+) -> Result<
+    livepeer_redeemer::proto::ticket_redeemer_client::TicketRedeemerClient<
+        tonic::transport::Channel,
+    >,
+> {
+    use tonic::transport::{Certificate, Channel, ClientTlsConfig};
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let attempt = async {
+            let cert = std::fs::read_to_string(cert)?;
+            let channel = Channel::from_shared(format!("https://127.0.0.1:{port}"))?
+                .tls_config(
+                    ClientTlsConfig::new()
+                        .ca_certificate(Certificate::from_pem(cert))
+                        .domain_name(domain),
+                )?
+                .connect()
+                .await?;
+            anyhow::Ok(
+                livepeer_redeemer::proto::ticket_redeemer_client::TicketRedeemerClient::new(
+                    channel,
+                ),
+            )
+        };
+        match attempt.await {
+            Ok(client) => return Ok(client),
+            Err(e) if tokio::time::Instant::now() > deadline => {
+                return Err(e.context("the Ticket Redemption Service never answered"));
+            }
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+        }
+    }
+}
+
 #[path = "../../../tickets/tests/common/vectors.rs"]
 mod vectors;
 #[allow(unused_imports)] // only the anvil tests read the vectors
