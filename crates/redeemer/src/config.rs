@@ -475,6 +475,60 @@ mod tests {
     }
 
     #[test]
+    fn the_grpc_service_is_configured_from_flags_or_the_file() {
+        let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
+        let path = dir.path().join("redeemer.toml");
+        std::fs::write(
+            &path,
+            format!(
+                r#"
+rpc-urls = ["http://file:8545"]
+controller = "{CONTROLLER}"
+private-key-file = "/run/secrets/key"
+state-dir = "/var/lib/redeemer"
+grpc-addr = "0.0.0.0:8990"
+recipient = "{CONTROLLER}"
+tls-hosts = ["redeemer.internal"]
+max-float-refresh = 7
+"#
+            ),
+        )
+        .unwrap_or_else(|_| unreachable!());
+        let file = path.to_str().unwrap_or_default();
+        let cfg = run(parse(&["--config", file]).resolve());
+        let service = cfg.service.unwrap_or_else(|| unreachable!("no service"));
+        assert_eq!(service.addr.port(), 8990);
+        assert_eq!(
+            service.recipient.map(|a| a.to_string()),
+            Some(CONTROLLER.to_string())
+        );
+        assert_eq!(service.tls_hosts, vec!["redeemer.internal".to_string()]);
+        assert_eq!(service.max_float_refresh, Duration::from_secs(7));
+        assert_eq!(service.tls, None, "a certificate is generated");
+        // Without --grpc-addr there is no service; with --once it is refused.
+        let base = ["--rpc-url", "http://a:8545", "--controller", CONTROLLER];
+        let key = ["--private-key-env", "KEY", "--state-dir", "/tmp/r"];
+        let plain: Vec<&str> = base.iter().chain(key.iter()).copied().collect();
+        assert!(run(parse(&plain).resolve()).service.is_none());
+        let once: Vec<&str> = plain
+            .iter()
+            .copied()
+            .chain(["--grpc-addr", "127.0.0.1:1", "--once"])
+            .collect();
+        assert!(
+            matches!(parse(&once).resolve(), Err(ConfigError::Invalid(m)) if m.contains("--once"))
+        );
+        let half: Vec<&str> = plain
+            .iter()
+            .copied()
+            .chain(["--grpc-addr", "127.0.0.1:1", "--tls-cert", "c.pem"])
+            .collect();
+        assert!(
+            matches!(parse(&half).resolve(), Err(ConfigError::Invalid(m)) if m.contains("--tls-key"))
+        );
+    }
+
+    #[test]
     fn file_fills_what_flags_leave_out() {
         let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
         let path = dir.path().join("redeemer.toml");
