@@ -22,7 +22,7 @@ use alloy::{
     sol_types::SolEvent,
 };
 use anyhow::{Context, Result, bail, ensure};
-use common::{Devnet, ETH};
+use common::{Devnet, ETH, Flavor};
 use livepeer_bindings::ITicketBroker;
 use livepeer_redeemer::{
     max_float::{FloatFunds, max_float},
@@ -165,7 +165,12 @@ where
 
 /// Two active orchestrators (the reserve is split in two), long rounds, funded broadcasters.
 async fn setup() -> Result<Devnet> {
-    let net = Devnet::start().await?;
+    setup_on(Flavor::Ours).await
+}
+
+/// The same on `flavor`'s protocol.
+async fn setup_on(flavor: Flavor) -> Result<Devnet> {
+    let net = Devnet::start_on(flavor).await?;
     net.activate_orchestrator(ORCH, 1_000).await?;
     net.activate_orchestrator(OTHER_ORCH, 1_000).await?;
     let r = net
@@ -187,7 +192,16 @@ async fn setup() -> Result<Devnet> {
 #[tokio::test]
 async fn three_nodes_queue_300_tickets_across_a_crash_and_max_float_follows_the_chain() -> Result<()>
 {
-    let net = setup().await?;
+    three_nodes_across_a_crash(Flavor::Ours).await
+}
+
+#[tokio::test]
+async fn three_nodes_queue_300_tickets_across_a_crash_on_the_live_fixture() -> Result<()> {
+    three_nodes_across_a_crash(Flavor::LiveFixture).await
+}
+
+async fn three_nodes_across_a_crash(flavor: Flavor) -> Result<()> {
+    let net = setup_on(flavor).await?;
     let orch = net.account(ORCH);
     let dir = tempfile::tempdir()?;
     let state = dir.path().join("state");
