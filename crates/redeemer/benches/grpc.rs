@@ -46,15 +46,7 @@ fn sizes() -> (usize, usize, usize, bool) {
 async fn main() -> Result<()> {
     let net = Devnet::start().await?;
     net.activate_orchestrator(ORCH, 1_000).await?;
-    let r = net
-        .rounds()
-        .setRoundLength(U256::from(100_000u64))
-        .from(net.deployer)
-        .send()
-        .await?
-        .get_receipt()
-        .await?;
-    ensure!(r.status(), "setRoundLength");
+    net.set_round_length(100_000).await?;
     for b in BROADCASTERS {
         net.fund_broadcaster(b, 100 * ETH, ETH).await?;
     }

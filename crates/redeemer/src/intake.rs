@@ -133,27 +133,10 @@ fn write_loop(mut file: File, jobs: mpsc::Receiver<Job>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloy::primitives::{Address, B256, Bytes, U256};
-    use livepeer_tickets::{AuxData, Ticket};
+    use alloy::primitives::Address;
 
     fn ticket(nonce: u64) -> SignedTicket {
-        SignedTicket {
-            ticket: Ticket {
-                recipient: Address::repeat_byte(1),
-                sender: Address::repeat_byte(2),
-                face_value: U256::from(5u64),
-                win_prob: U256::MAX,
-                sender_nonce: U256::from(nonce),
-                recipient_rand_hash: B256::repeat_byte(3),
-                aux_data: AuxData {
-                    creation_round: U256::from(1u64),
-                    creation_round_block_hash: B256::repeat_byte(4),
-                }
-                .encode(),
-            },
-            signature: Bytes::from(vec![0u8; 65]),
-            recipient_rand: U256::from(7u64),
-        }
+        crate::queue::tests_support::ticket(Address::repeat_byte(2), nonce)
     }
 
     #[tokio::test]

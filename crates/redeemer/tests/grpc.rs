@@ -173,15 +173,7 @@ async fn setup_on(flavor: Flavor) -> Result<Devnet> {
     let net = Devnet::start_on(flavor).await?;
     net.activate_orchestrator(ORCH, 1_000).await?;
     net.activate_orchestrator(OTHER_ORCH, 1_000).await?;
-    let r = net
-        .rounds()
-        .setRoundLength(U256::from(5_000u64))
-        .from(net.deployer)
-        .send()
-        .await?
-        .get_receipt()
-        .await?;
-    ensure!(r.status(), "setRoundLength");
+    net.set_round_length(5_000).await?;
     for b in BULK {
         net.fund_broadcaster(b, 10 * ETH, ETH).await?;
     }

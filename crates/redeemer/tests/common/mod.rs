@@ -222,6 +222,20 @@ impl Devnet {
         Ok(round)
     }
 
+    /// Makes rounds `blocks` long from the current one on (as the protocol owner), so that a
+    /// test's transactions do not outlive a ticket's validity.
+    pub async fn set_round_length(&self, blocks: u64) -> Result<()> {
+        let r = self
+            .rounds()
+            .setRoundLength(U256::from(blocks))
+            .from(self.deployer)
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+        check(r.status(), "setRoundLength")
+    }
+
     /// Funds anvil account `i`'s deposit and reserve (wei).
     pub async fn fund_broadcaster(&self, i: usize, deposit: u128, reserve: u128) -> Result<()> {
         let r = self
