@@ -95,6 +95,7 @@ invariants: deps
 ## bindings: refresh the ABIs the Rust bindings are generated from
 bindings: build
 	node script/toolchain/export-abis.js
+	node -e 'const fs = require("fs"); const a = require("./node_modules/@openzeppelin/contracts/build/contracts/TimelockController.json").abi; fs.writeFileSync("crates/bindings/abi/vendor/TimelockController.json", JSON.stringify(a, null, 2) + "\n")'
 
 ## fmt: format Solidity and Rust
 fmt: deps

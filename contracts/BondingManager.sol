@@ -6,6 +6,7 @@ import {ActiveSetLib} from "./bonding/ActiveSetLib.sol";
 import {BondingState, Delegator, Transcoder, UnbondingLock} from "./bonding/BondingTypes.sol";
 import {EarningsClaimLib} from "./bonding/EarningsClaimLib.sol";
 import {IBondingManager} from "./interfaces/IBondingManager.sol";
+import {IBondingVotes} from "./interfaces/IBondingVotes.sol";
 import {IMinter} from "./interfaces/IMinter.sol";
 import {IRoundsManager} from "./interfaces/IRoundsManager.sol";
 import {EarningsPoolLib} from "./libraries/EarningsPoolLib.sol";
@@ -41,11 +42,18 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
 
     /// @dev LPT never changes address; holding it saves a registry lookup on every bond and reward.
     IERC20 private immutable _lpt;
+    /// @dev BondingVotes sits behind its own proxy, so its address is as fixed as the token's.
+    IBondingVotes private immutable _votes;
 
     /// @custom:oz-upgrades-unsafe-allow constructor state-variable-immutable
-    constructor(address token) {
-        require(token != address(0), ZeroAddress());
-        _lpt = IERC20(token);
+    constructor(address token, address votes) {
+        require(token != address(0) && votes != address(0), ZeroAddress());
+        (_lpt, _votes) = (IERC20(token), IBondingVotes(votes));
+    }
+
+    /// @notice The BondingVotes every change of bonding state is reported to.
+    function bondingVotes() external view returns (address) {
+        return address(_votes);
     }
 
     /// @notice Wires the proxy to `controller_` and sets the parameters (see the setters).
@@ -90,7 +98,10 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         (t.rewardCut, t.feeShare) = (uint32(rewardCut), uint32(feeShare)); // both <= 1e6
 
         if (!$.pool.contains(msg.sender)) {
+            // Joining changes the total active stake.
+            _report(IBondingVotes.Phase.Before, round, msg.sender, address(0), address(0));
             _storage().tryToJoin(msg.sender, $.delegators[msg.sender].delegatedAmount, round, newPosPrev, newPosNext);
+            _report(IBondingVotes.Phase.After, round, msg.sender, address(0), address(0));
         }
         emit TranscoderUpdate(msg.sender, rewardCut, feeShare);
     }
@@ -230,6 +241,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
             bool unbonded = _storage().delegators[owner].bondedAmount == 0;
             require(unbonded ? to != owner : oldDelegate == to, InvalidDelegate(owner, to));
         }
+        _report(IBondingVotes.Phase.Before, round, owner, oldDelegate, to);
         _storage().claim(owner, round, msg.sender != owner);
 
         uint256 delegationAmount =
@@ -240,6 +252,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
             _joinDelegate(owner, to, amount, delegationAmount, round, currDelegateNewPosPrev, currDelegateNewPosNext);
 
         emit Bond(to, oldDelegate, owner, amount, newBonded);
+        _report(IBondingVotes.Phase.After, round, owner, oldDelegate, to);
         if (amount != 0) _lpt.safeTransferFrom(msg.sender, address(_minter()), amount);
     }
 
@@ -253,11 +266,14 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         uint256 round = _requireRunningRound();
         Delegator storage del = _storage().delegators[msg.sender];
         (uint256 bondedBefore, bool claimedThisRound) = (del.bondedAmount, del.lastClaimRound >= round);
+        address delegate = del.delegateAddress;
+        _report(IBondingVotes.Phase.Before, round, msg.sender, delegate, address(0));
         _storage().claim(msg.sender, round, false);
         // Commission folded on full unbond: a transcoder that already claimed this round and unbonds
         // its whole bond also unbonds the commission the claim just folded in, so it resigns.
         if (claimedThisRound && amount == bondedBefore) amount = del.bondedAmount;
         _unbond(msg.sender, amount, round, newPosPrev, newPosNext);
+        _report(IBondingVotes.Phase.After, round, msg.sender, delegate, address(0));
     }
 
     /// @inheritdoc IBondingManager
@@ -269,8 +285,11 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     function rebondWithHint(uint256 unbondingLockId, address newPosPrev, address newPosNext) public {
         uint256 round = _requireRunningRound();
         require(_storage().delegators[msg.sender].bondedAmount != 0, DelegatorUnbonded(msg.sender));
+        address delegate = _storage().delegators[msg.sender].delegateAddress;
+        _report(IBondingVotes.Phase.Before, round, msg.sender, delegate, address(0));
         _storage().claim(msg.sender, round, false);
         _rebond(msg.sender, unbondingLockId, round, newPosPrev, newPosNext);
+        _report(IBondingVotes.Phase.After, round, msg.sender, delegate, address(0));
     }
 
     /// @inheritdoc IBondingManager
@@ -286,12 +305,14 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         require(to != address(0), ZeroAddress());
         Delegator storage del = _storage().delegators[msg.sender];
         require(del.bondedAmount == 0, DelegatorNotUnbonded(msg.sender));
+        _report(IBondingVotes.Phase.Before, round, msg.sender, to, address(0));
         _storage().claim(msg.sender, round, false);
         del.startRound = (round + 1).toUint48();
         del.delegateAddress = to;
         // Without this a later claim would start from an empty pool (a past reference bug).
         _storage().initPoolFactors(to, round);
         _rebond(msg.sender, unbondingLockId, round, newPosPrev, newPosNext);
+        _report(IBondingVotes.Phase.After, round, msg.sender, to, address(0));
     }
 
     /// @inheritdoc IBondingManager
@@ -307,6 +328,9 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         require(delegator != address(0), ZeroAddress());
         require(delegator != msg.sender, TransferToSelf());
         address delegate = _storage().delegators[msg.sender].delegateAddress;
+        _report(IBondingVotes.Phase.Before, round, msg.sender, delegate, delegator);
+        // A bonded receiver's stake goes to its own delegate.
+        _report(IBondingVotes.Phase.Before, round, _storage().delegators[delegator].delegateAddress, delegate, delegate);
 
         _storage().claim(msg.sender, round, false);
         uint256 oldLockId = _unbond(msg.sender, amount, round, oldDelegateNewPosPrev, oldDelegateNewPosNext);
@@ -324,6 +348,8 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
             _storage().initPoolFactors(delegate, round);
         }
         _rebond(delegator, newLockId, round, newDelegateNewPosPrev, newDelegateNewPosNext);
+        _report(IBondingVotes.Phase.After, round, msg.sender, delegate, delegator);
+        _report(IBondingVotes.Phase.After, round, _storage().delegators[delegator].delegateAddress, delegate, delegate);
     }
 
     /// @inheritdoc IBondingManager
@@ -342,7 +368,9 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     function withdrawFees(address payable recipient, uint256 amount) external {
         uint256 round = _requireRunningRound();
         require(recipient != address(0), ZeroAddress());
+        _report(IBondingVotes.Phase.Before, round, msg.sender, address(0), address(0));
         _storage().claim(msg.sender, round, false);
+        _report(IBondingVotes.Phase.After, round, msg.sender, address(0), address(0));
         Delegator storage del = _storage().delegators[msg.sender];
         uint256 fees = del.fees;
         require(amount <= fees, InsufficientFees(amount, fees));
@@ -354,7 +382,9 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     /// @inheritdoc IBondingManager
     function claimEarnings(uint256) external {
         uint256 round = _requireRunningRound();
+        _report(IBondingVotes.Phase.Before, round, msg.sender, address(0), address(0));
         _storage().claim(msg.sender, round, false);
+        _report(IBondingVotes.Phase.After, round, msg.sender, address(0), address(0));
     }
 
     /* PARAMETERS */
@@ -597,10 +627,12 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         require(t.lastRewardRound != round, AlreadyRewarded(transcoder_, round));
 
         uint256 stake = t.activeStake(_storage().delegators[transcoder_].delegatedAmount, round);
+        _report(IBondingVotes.Phase.Before, round, transcoder_, address(0), address(0));
         uint256 rewards = _mintRewards(transcoder_, stake);
         _shareRewards(t, stake, rewards, round);
         _storage().increaseTotalStake(transcoder_, rewards, round, newPosPrev, newPosNext);
         emit Reward(transcoder_, rewards);
+        _report(IBondingVotes.Phase.After, round, transcoder_, address(0), address(0));
     }
 
     /// @dev Mints the pro-rata share of `stake` and pays the treasury its cut. Returns the rest.
@@ -728,6 +760,51 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         address delegate = del.delegateAddress;
         _storage().increaseTotalStake(delegate, amount, round, newPosPrev, newPosNext);
         emit Rebond(delegate, delegator, lockId, amount);
+    }
+
+    /* INTERNAL: VOTES */
+
+    /// @dev Reports the records of `a`, `b` and `c` (zero and repeated addresses skipped) to
+    /// BondingVotes: `Before` an operation changes any of them, `After` it is done.
+    function _report(IBondingVotes.Phase phase, uint256 round, address a, address b, address c) internal {
+        _reportOne(phase, round, a);
+        if (b != a) _reportOne(phase, round, b);
+        if (c != a && c != b) _reportOne(phase, round, c);
+    }
+
+    function _reportOne(IBondingVotes.Phase phase, uint256 round, address account) private {
+        if (account == address(0)) return;
+        BondingState storage $ = _storage();
+        Delegator storage d = $.delegators[account];
+        (uint256 bonded, address delegate, uint256 lastClaimRound) =
+            (d.bondedAmount, d.delegateAddress, d.lastClaimRound);
+        uint256 total = $.nextRoundTotalActiveStake;
+        // Only a self-delegated account's stake and reward round are votes (not read for the others).
+        uint256 delegated;
+        uint256 lastRewardRound;
+        if (delegate == account) {
+            (delegated, lastRewardRound) = (d.delegatedAmount, $.transcoders[account].lastRewardRound);
+        }
+        address votes = address(_votes);
+        bytes4 selector = IBondingVotes.checkpointBondingState.selector;
+        // Encoded by hand: the typed call does not fit under EIP-170 next to everything else.
+        assembly ("memory-safe") {
+            let p := mload(0x40)
+            mstore(p, selector)
+            mstore(add(p, 0x04), phase)
+            mstore(add(p, 0x24), round)
+            mstore(add(p, 0x44), account)
+            mstore(add(p, 0x64), bonded)
+            mstore(add(p, 0x84), delegate)
+            mstore(add(p, 0xa4), delegated)
+            mstore(add(p, 0xc4), lastClaimRound)
+            mstore(add(p, 0xe4), lastRewardRound)
+            mstore(add(p, 0x104), total)
+            if iszero(call(gas(), votes, 0, p, 0x124, 0, 0)) {
+                returndatacopy(p, 0, returndatasize())
+                revert(p, returndatasize())
+            }
+        }
     }
 
     /* INTERNAL: PARAMETERS */

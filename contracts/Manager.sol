@@ -30,6 +30,7 @@ abstract contract Manager is IManager {
     bytes32 internal constant LIVEPEER_TOKEN = keccak256("LivepeerToken");
     bytes32 internal constant SERVICE_REGISTRY = keccak256("ServiceRegistry");
     bytes32 internal constant TREASURY = keccak256("Treasury");
+    bytes32 internal constant BONDING_VOTES = keccak256("BondingVotes");
 
     /* EXTERNAL */
 

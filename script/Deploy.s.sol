@@ -8,6 +8,9 @@ import {Minter} from "../contracts/Minter.sol";
 import {RoundsManager} from "../contracts/RoundsManager.sol";
 import {ServiceRegistry} from "../contracts/ServiceRegistry.sol";
 import {TicketBroker} from "../contracts/TicketBroker.sol";
+import {BondingVotes} from "../contracts/governance/BondingVotes.sol";
+import {LivepeerGovernor} from "../contracts/governance/LivepeerGovernor.sol";
+import {Treasury} from "../contracts/governance/Treasury.sol";
 import {DeployBase} from "./lib/DeployBase.sol";
 import {ERC1967Proxy} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol";
 
@@ -73,14 +76,15 @@ contract Deploy is DeployBase {
         d.controller = address(controller);
         d.token = address(token);
         d.minter = address(minter);
-        d.treasury = cfg.treasury;
 
         d.roundsManagerImpl = address(new RoundsManager());
         d.roundsManager = _proxy(
             d.roundsManagerImpl,
             abi.encodeCall(RoundsManager.initialize, (d.controller, cfg.roundLength, cfg.roundLockAmount))
         );
-        d.bondingManagerImpl = address(new BondingManager(d.token));
+        d.bondingVotesImpl = address(new BondingVotes());
+        d.bondingVotes = _proxy(d.bondingVotesImpl, abi.encodeCall(BondingVotes.initialize, (d.controller)));
+        d.bondingManagerImpl = address(new BondingManager(d.token, d.bondingVotes));
         d.bondingManager = _proxy(
             d.bondingManagerImpl,
             abi.encodeCall(
@@ -110,10 +114,45 @@ contract Deploy is DeployBase {
         // The Minter and the live clients know the TicketBroker by its old name too.
         _register(controller, "JobsManager", d.ticketBroker, commit);
         _register(controller, "ServiceRegistry", d.serviceRegistry, commit);
-        _register(controller, "Treasury", d.treasury, commit);
+        _register(controller, "BondingVotes", d.bondingVotes, commit);
+        _deployGovernance(d, cfg, controller, self, commit);
 
         if (cfg.paused) controller.pause();
         if (cfg.owner != self) controller.transferOwnership(cfg.owner);
+    }
+
+    /// @dev The Treasury first (the governor reads it from the Controller when initialized), with this
+    /// deployer as its admin only until the governor holds its roles.
+    function _deployGovernance(
+        Deployment memory d,
+        Config memory cfg,
+        Controller controller,
+        address self,
+        bytes20 commit
+    ) internal {
+        Treasury treasury = new Treasury(cfg.treasuryMinDelay, new address[](0), new address[](0), self);
+        d.treasury = address(treasury);
+        _register(controller, "Treasury", d.treasury, commit);
+        d.governorImpl = address(new LivepeerGovernor());
+        d.governor = _proxy(
+            d.governorImpl,
+            abi.encodeCall(
+                LivepeerGovernor.initialize,
+                (
+                    d.controller,
+                    uint48(cfg.votingDelay), // parseConfig bounds both
+                    uint32(cfg.votingPeriod),
+                    cfg.proposalThreshold,
+                    cfg.quorum,
+                    cfg.quota
+                )
+            )
+        );
+        _register(controller, "LivepeerGovernor", d.governor, commit);
+        treasury.grantRole(treasury.PROPOSER_ROLE(), d.governor);
+        treasury.grantRole(treasury.CANCELLER_ROLE(), d.governor);
+        treasury.grantRole(treasury.EXECUTOR_ROLE(), d.governor);
+        treasury.renounceRole(treasury.DEFAULT_ADMIN_ROLE(), self);
     }
 
     function _proxy(address implementation, bytes memory initData) internal returns (address) {

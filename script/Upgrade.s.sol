@@ -6,6 +6,8 @@ import {Controller} from "../contracts/Controller.sol";
 import {RoundsManager} from "../contracts/RoundsManager.sol";
 import {ServiceRegistry} from "../contracts/ServiceRegistry.sol";
 import {TicketBroker} from "../contracts/TicketBroker.sol";
+import {BondingVotes} from "../contracts/governance/BondingVotes.sol";
+import {LivepeerGovernor} from "../contracts/governance/LivepeerGovernor.sol";
 import {DeployBase} from "./lib/DeployBase.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 
@@ -63,11 +65,13 @@ contract Upgrade is DeployBase {
         if (h == keccak256("BondingManager")) return d.bondingManager;
         if (h == keccak256("TicketBroker")) return d.ticketBroker;
         if (h == keccak256("ServiceRegistry")) return d.serviceRegistry;
+        if (h == keccak256("BondingVotes")) return d.bondingVotes;
+        if (h == keccak256("LivepeerGovernor")) return d.governor;
         revert(
             string.concat(
                 "upgrade: \"",
                 name,
-                "\" is not upgradeable (RoundsManager, BondingManager, TicketBroker or ServiceRegistry)"
+                "\" is not upgradeable (RoundsManager, BondingManager, TicketBroker, ServiceRegistry, BondingVotes or LivepeerGovernor)"
             )
         );
     }
@@ -75,8 +79,10 @@ contract Upgrade is DeployBase {
     function _newImplementation(Deployment memory d, string memory name) internal returns (address) {
         bytes32 h = keccak256(bytes(name));
         if (h == keccak256("RoundsManager")) return address(new RoundsManager());
-        if (h == keccak256("BondingManager")) return address(new BondingManager(d.token));
+        if (h == keccak256("BondingManager")) return address(new BondingManager(d.token, d.bondingVotes));
         if (h == keccak256("TicketBroker")) return address(new TicketBroker());
+        if (h == keccak256("BondingVotes")) return address(new BondingVotes());
+        if (h == keccak256("LivepeerGovernor")) return address(new LivepeerGovernor());
         return address(new ServiceRegistry());
     }
 
@@ -85,6 +91,8 @@ contract Upgrade is DeployBase {
         if (h == keccak256("RoundsManager")) d.roundsManagerImpl = implementation;
         else if (h == keccak256("BondingManager")) d.bondingManagerImpl = implementation;
         else if (h == keccak256("TicketBroker")) d.ticketBrokerImpl = implementation;
+        else if (h == keccak256("BondingVotes")) d.bondingVotesImpl = implementation;
+        else if (h == keccak256("LivepeerGovernor")) d.governorImpl = implementation;
         else d.serviceRegistryImpl = implementation;
     }
 }

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {BondingManager} from "../contracts/BondingManager.sol";
+import {BondingVotes} from "../contracts/governance/BondingVotes.sol";
 import {BaseTest} from "./BaseTest.sol";
 
 /// @notice The whole protocol with the real BondingManager (Arbitrum-like parameters), plus helpers
@@ -13,12 +14,16 @@ abstract contract ProtocolTest is BaseTest {
     uint256 internal constant TREASURY_CEILING = 750_000 ether;
 
     BondingManager internal bm;
+    BondingVotes internal bondingVotes;
 
     function setUp() public virtual override {
         super.setUp();
+        bondingVotes = BondingVotes(
+            _proxy(address(new BondingVotes()), abi.encodeCall(BondingVotes.initialize, (address(controller))))
+        );
         bm = BondingManager(
             _proxy(
-                address(new BondingManager(address(token))),
+                address(new BondingManager(address(token), address(bondingVotes))),
                 abi.encodeCall(
                     BondingManager.initialize,
                     (address(controller), UNBONDING_PERIOD, NUM_ACTIVE_TRANSCODERS, TREASURY_CUT_RATE, TREASURY_CEILING)
@@ -27,8 +32,10 @@ abstract contract ProtocolTest is BaseTest {
         );
         vm.startPrank(owner);
         _register("BondingManager", address(bm));
+        _register("BondingVotes", address(bondingVotes));
         vm.stopPrank();
         vm.label(address(bm), "BondingManager");
+        vm.label(address(bondingVotes), "BondingVotes");
         roundsManager.initializeRound();
     }
 

@@ -7,6 +7,8 @@ import {LivepeerToken} from "../../contracts/LivepeerToken.sol";
 import {Minter} from "../../contracts/Minter.sol";
 import {RoundsManager} from "../../contracts/RoundsManager.sol";
 import {TicketBroker} from "../../contracts/TicketBroker.sol";
+import {LivepeerGovernor} from "../../contracts/governance/LivepeerGovernor.sol";
+import {Treasury} from "../../contracts/governance/Treasury.sol";
 import {IManager} from "../../contracts/interfaces/IManager.sol";
 import {DeploymentsFile} from "./DeploymentsFile.sol";
 import {ERC1967Utils} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Utils.sol";
@@ -19,7 +21,9 @@ import {ERC1967Utils} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Utils.s
 ///   unlockPeriod and ticketValidityPeriod (rounds), treasuryRewardCutRate (1e27 = 100%),
 ///   treasuryBalanceCeiling (LPT wei), genesisSupply (LPT wei): JSON numbers or decimal strings
 ///   (use strings above 2^53 so every JSON tool reads them exactly);
-/// - owner, genesisHolder, treasury: a 0x address or the word "deployer" (the broadcasting account);
+/// - owner, genesisHolder: a 0x address or the word "deployer" (the broadcasting account);
+/// - votingDelay and votingPeriod (rounds), proposalThreshold (LPT wei), quorum and quota (1e6 = 100%),
+///   treasuryMinDelay (seconds): the LivepeerGovernor and its Treasury;
 /// - paused: bool.
 abstract contract DeployBase is DeploymentsFile {
     /// @notice A network's deploy parameters, with "deployer" already resolved to an address.
@@ -39,7 +43,12 @@ abstract contract DeployBase is DeploymentsFile {
         uint256 genesisSupply;
         address genesisHolder;
         address owner;
-        address treasury;
+        uint256 votingDelay;
+        uint256 votingPeriod;
+        uint256 proposalThreshold;
+        uint256 quorum;
+        uint256 quota;
+        uint256 treasuryMinDelay;
         bool paused;
     }
 
@@ -52,10 +61,14 @@ abstract contract DeployBase is DeploymentsFile {
         address roundsManagerImpl;
         address bondingManager;
         address bondingManagerImpl;
+        address bondingVotes;
+        address bondingVotesImpl;
         address ticketBroker;
         address ticketBrokerImpl;
         address serviceRegistry;
         address serviceRegistryImpl;
+        address governor;
+        address governorImpl;
         address treasury;
     }
 
@@ -120,7 +133,19 @@ abstract contract DeployBase is DeploymentsFile {
         cfg.genesisSupply = _uint(json, prefix, source, "genesisSupply");
         cfg.genesisHolder = _address(json, prefix, source, "genesisHolder", deployer);
         cfg.owner = _address(json, prefix, source, "owner", deployer);
-        cfg.treasury = _address(json, prefix, source, "treasury", deployer);
+        cfg.votingDelay = _uint(json, prefix, source, "votingDelay");
+        require(cfg.votingDelay <= type(uint48).max, _bad(source, "votingDelay", "must be < 2^48 rounds"));
+        cfg.votingPeriod = _uint(json, prefix, source, "votingPeriod");
+        require(
+            cfg.votingPeriod != 0 && cfg.votingPeriod <= type(uint32).max,
+            _bad(source, "votingPeriod", "must be between 1 and 2^32-1 rounds")
+        );
+        cfg.proposalThreshold = _uint(json, prefix, source, "proposalThreshold");
+        cfg.quorum = _uint(json, prefix, source, "quorum");
+        require(cfg.quorum <= PERC_DIVISOR, _bad(source, "quorum", "must be <= 1000000 (100%)"));
+        cfg.quota = _uint(json, prefix, source, "quota");
+        require(cfg.quota <= PERC_DIVISOR, _bad(source, "quota", "must be <= 1000000 (100%)"));
+        cfg.treasuryMinDelay = _uint(json, prefix, source, "treasuryMinDelay");
         cfg.paused = _bool(json, prefix, source, "paused");
     }
 
@@ -135,7 +160,7 @@ abstract contract DeployBase is DeploymentsFile {
     }
 
     /// @notice Every config key, in the order of the Config struct (all required).
-    function configKeys() public pure returns (string[16] memory) {
+    function configKeys() public pure returns (string[21] memory) {
         return [
             string("roundLength"),
             "roundLockAmount",
@@ -151,13 +176,18 @@ abstract contract DeployBase is DeploymentsFile {
             "genesisSupply",
             "genesisHolder",
             "owner",
-            "treasury",
+            "votingDelay",
+            "votingPeriod",
+            "proposalThreshold",
+            "quorum",
+            "quota",
+            "treasuryMinDelay",
             "paused"
         ];
     }
 
     function _isConfigKey(string memory key) internal pure returns (bool) {
-        string[16] memory known = configKeys();
+        string[21] memory known = configKeys();
         for (uint256 i; i < known.length; i++) {
             if (keccak256(bytes(known[i])) == keccak256(bytes(key))) return true;
         }
@@ -263,10 +293,14 @@ abstract contract DeployBase is DeploymentsFile {
         vm.serializeAddress(c, "RoundsManagerImplementation", d.roundsManagerImpl);
         vm.serializeAddress(c, "BondingManager", d.bondingManager);
         vm.serializeAddress(c, "BondingManagerImplementation", d.bondingManagerImpl);
+        vm.serializeAddress(c, "BondingVotes", d.bondingVotes);
+        vm.serializeAddress(c, "BondingVotesImplementation", d.bondingVotesImpl);
         vm.serializeAddress(c, "TicketBroker", d.ticketBroker);
         vm.serializeAddress(c, "TicketBrokerImplementation", d.ticketBrokerImpl);
         vm.serializeAddress(c, "ServiceRegistry", d.serviceRegistry);
         vm.serializeAddress(c, "ServiceRegistryImplementation", d.serviceRegistryImpl);
+        vm.serializeAddress(c, "LivepeerGovernor", d.governor);
+        vm.serializeAddress(c, "LivepeerGovernorImplementation", d.governorImpl);
         string memory contractsJson = vm.serializeAddress(c, "Treasury", d.treasury);
 
         string memory k = "config";
@@ -285,7 +319,12 @@ abstract contract DeployBase is DeploymentsFile {
         vm.serializeString(k, "genesisSupply", vm.toString(cfg.genesisSupply));
         vm.serializeAddress(k, "genesisHolder", cfg.genesisHolder);
         vm.serializeAddress(k, "owner", cfg.owner);
-        vm.serializeAddress(k, "treasury", cfg.treasury);
+        vm.serializeUint(k, "votingDelay", cfg.votingDelay);
+        vm.serializeUint(k, "votingPeriod", cfg.votingPeriod);
+        vm.serializeString(k, "proposalThreshold", vm.toString(cfg.proposalThreshold));
+        vm.serializeUint(k, "quorum", cfg.quorum);
+        vm.serializeUint(k, "quota", cfg.quota);
+        vm.serializeUint(k, "treasuryMinDelay", cfg.treasuryMinDelay);
         string memory configJson = vm.serializeBool(k, "paused", cfg.paused);
 
         string memory r = "deployment";
@@ -313,10 +352,14 @@ abstract contract DeployBase is DeploymentsFile {
         d.roundsManagerImpl = _contractAddress(json, path, "RoundsManagerImplementation");
         d.bondingManager = _contractAddress(json, path, "BondingManager");
         d.bondingManagerImpl = _contractAddress(json, path, "BondingManagerImplementation");
+        d.bondingVotes = _contractAddress(json, path, "BondingVotes");
+        d.bondingVotesImpl = _contractAddress(json, path, "BondingVotesImplementation");
         d.ticketBroker = _contractAddress(json, path, "TicketBroker");
         d.ticketBrokerImpl = _contractAddress(json, path, "TicketBrokerImplementation");
         d.serviceRegistry = _contractAddress(json, path, "ServiceRegistry");
         d.serviceRegistryImpl = _contractAddress(json, path, "ServiceRegistryImplementation");
+        d.governor = _contractAddress(json, path, "LivepeerGovernor");
+        d.governorImpl = _contractAddress(json, path, "LivepeerGovernorImplementation");
         d.treasury = _contractAddress(json, path, "Treasury");
         deployer = vm.parseJsonAddress(json, ".deployer");
         string memory network = vm.parseJsonString(json, ".network");
@@ -338,7 +381,7 @@ abstract contract DeployBase is DeploymentsFile {
     /// @notice Every registry entry of deployment `d`, as checkDeployment checks them ("JobsManager" is
     /// the TicketBroker's old name, which the Minter and the live clients still use).
     function registryEntries(Deployment memory d) public pure returns (RegistryEntry[] memory entries) {
-        entries = new RegistryEntry[](8);
+        entries = new RegistryEntry[](10);
         entries[0] = RegistryEntry("LivepeerToken", d.token);
         entries[1] = RegistryEntry("Minter", d.minter);
         entries[2] = RegistryEntry("RoundsManager", d.roundsManager);
@@ -347,6 +390,8 @@ abstract contract DeployBase is DeploymentsFile {
         entries[5] = RegistryEntry("JobsManager", d.ticketBroker);
         entries[6] = RegistryEntry("ServiceRegistry", d.serviceRegistry);
         entries[7] = RegistryEntry("Treasury", d.treasury);
+        entries[8] = RegistryEntry("BondingVotes", d.bondingVotes);
+        entries[9] = RegistryEntry("LivepeerGovernor", d.governor);
     }
 
     /// @notice Post-deploy checks: reverts with a message naming the first thing that is not as `cfg`
@@ -360,11 +405,13 @@ abstract contract DeployBase is DeploymentsFile {
         for (uint256 i; i < entries.length; i++) {
             _checkEntry(controller, entries[i].name, entries[i].addr);
         }
-        require(d.treasury == cfg.treasury, _mismatch("Treasury address", d.treasury, cfg.treasury));
 
         _checkManager(d.minter, d.controller, "Minter");
         _checkProxy(d.roundsManager, d.roundsManagerImpl, d.controller, "RoundsManager");
         _checkProxy(d.bondingManager, d.bondingManagerImpl, d.controller, "BondingManager");
+        _checkProxy(d.bondingVotes, d.bondingVotesImpl, d.controller, "BondingVotes");
+        _checkProxy(d.governor, d.governorImpl, d.controller, "LivepeerGovernor");
+        _checkGovernance(d, cfg);
         _checkProxy(d.ticketBroker, d.ticketBrokerImpl, d.controller, "TicketBroker");
         _checkProxy(d.serviceRegistry, d.serviceRegistryImpl, d.controller, "ServiceRegistry");
 
@@ -380,6 +427,10 @@ abstract contract DeployBase is DeploymentsFile {
         _checkParam("RoundsManager.roundLockAmount", rm.roundLockAmount(), cfg.roundLockAmount);
 
         BondingManager bm = BondingManager(d.bondingManager);
+        require(
+            bm.bondingVotes() == d.bondingVotes,
+            _mismatch("BondingManager.bondingVotes", bm.bondingVotes(), d.bondingVotes)
+        );
         _checkParam("BondingManager.unbondingPeriod", bm.unbondingPeriod(), cfg.unbondingPeriod);
         _checkParam("BondingManager.numActiveTranscoders", bm.getTranscoderPoolMaxSize(), cfg.numActiveTranscoders);
         _checkParam(
@@ -411,6 +462,43 @@ abstract contract DeployBase is DeploymentsFile {
             _checkParam("LivepeerToken.balanceOf(genesisHolder)", token.balanceOf(cfg.genesisHolder), cfg.genesisSupply);
             _checkParam("RoundsManager.lastInitializedRound", rm.lastInitializedRound(), 0);
         }
+    }
+
+    /// @dev The governor's settings and its Treasury: the governor alone proposes, cancels and
+    /// executes, nobody administers.
+    function _checkGovernance(Deployment memory d, Config memory cfg) internal view {
+        LivepeerGovernor governor = LivepeerGovernor(payable(d.governor));
+        _checkParam("LivepeerGovernor.votingDelay", governor.votingDelay(), cfg.votingDelay);
+        _checkParam("LivepeerGovernor.votingPeriod", governor.votingPeriod(), cfg.votingPeriod);
+        _checkParam("LivepeerGovernor.proposalThreshold", governor.proposalThreshold(), cfg.proposalThreshold);
+        _checkParam("LivepeerGovernor.quorumNumerator", governor.quorumNumerator(), cfg.quorum);
+        _checkParam("LivepeerGovernor.quota", governor.quota(), cfg.quota);
+        require(
+            address(governor.token()) == d.bondingVotes,
+            _mismatch("LivepeerGovernor.token", address(governor.token()), d.bondingVotes)
+        );
+        require(
+            governor.timelock() == d.treasury, _mismatch("LivepeerGovernor.timelock", governor.timelock(), d.treasury)
+        );
+
+        Treasury treasury = Treasury(payable(d.treasury));
+        require(d.treasury.code.length != 0, "check: no Treasury code");
+        _checkParam("Treasury.minDelay", treasury.getMinDelay(), cfg.treasuryMinDelay);
+        _checkRole(treasury, treasury.PROPOSER_ROLE(), "PROPOSER_ROLE", d.governor, true);
+        _checkRole(treasury, treasury.CANCELLER_ROLE(), "CANCELLER_ROLE", d.governor, true);
+        _checkRole(treasury, treasury.EXECUTOR_ROLE(), "EXECUTOR_ROLE", d.governor, true);
+        _checkRole(treasury, treasury.DEFAULT_ADMIN_ROLE(), "DEFAULT_ADMIN_ROLE", d.treasury, true);
+        _checkRole(treasury, treasury.DEFAULT_ADMIN_ROLE(), "DEFAULT_ADMIN_ROLE", cfg.owner, false);
+    }
+
+    function _checkRole(Treasury treasury, bytes32 role, string memory name, address account, bool expected)
+        internal
+        view
+    {
+        require(
+            treasury.hasRole(role, account) == expected,
+            string.concat("check: Treasury ", name, " of ", vm.toString(account), " is not ", vm.toString(expected))
+        );
     }
 
     function _checkEntry(Controller controller, string memory name, address expected) internal view {

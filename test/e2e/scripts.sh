@@ -58,7 +58,7 @@ D2_KEY="$(key 5)"; D2="$(addr "$D2_KEY")"
 D3_KEY="$(key 6)"; D3="$(addr "$D3_KEY")"
 D4_KEY="$(key 7)"; D4="$(addr "$D4_KEY")"
 D5_KEY="$(key 8)"; D5="$(addr "$D5_KEY")"
-TREASURY="0xa0Ee7A142d267C1f36714E4a8F75612F20a79720" # anvil account 9, the local config's treasury
+NEW_OWNER="0xa0Ee7A142d267C1f36714E4a8F75612F20a79720" # anvil account 9, who takes over the Controller
 B_KEY="$(key 10)"; BROADCASTER="$(addr "$B_KEY")"
 RC_KEY="$(key 11)"; REWARD_CALLER_ADDR="$(addr "$RC_KEY")"
 
@@ -135,6 +135,7 @@ step "deploy (local config)"
     --private-key "$DEPLOYER_KEY" >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; fail "deploy"; }
 "$FORGE" script script/Deploy.s.sol:Deploy --sig 'verify()' --rpc-url "$RPC_URL" >"$TMP/out" 2>&1 || { cat "$TMP/out" >&2; fail "verify"; }
 CONTROLLER="$(json contracts.Controller)"
+TREASURY="$(json contracts.Treasury)" # the TimelockController the LivepeerGovernor runs
 TOKEN="$(call "$CONTROLLER" 'getContract(bytes32)(address)' "$(id LivepeerToken)")"
 BM="$(call "$CONTROLLER" 'getContract(bytes32)(address)' "$(id BondingManager)")"
 RM="$(call "$CONTROLLER" 'getContract(bytes32)(address)' "$(id RoundsManager)")"
@@ -145,6 +146,8 @@ expect_eq "$(json chainId)" 31337 "deployments chainId"
 expect_eq "$BM" "$(json contracts.BondingManager)" "BondingManager in file and registry"
 expect_eq "$(call "$CONTROLLER" 'getContract(bytes32)(address)' "$(id JobsManager)")" "$TB" "JobsManager = TicketBroker"
 expect_eq "$(call "$CONTROLLER" 'getContract(bytes32)(address)' "$(id Treasury)")" "$TREASURY" "Treasury"
+expect_eq "$(call "$CONTROLLER" 'getContract(bytes32)(address)' "$(id LivepeerGovernor)")" "$(json contracts.LivepeerGovernor)" "LivepeerGovernor"
+expect_eq "$(call "$CONTROLLER" 'getContract(bytes32)(address)' "$(id BondingVotes)")" "$(json contracts.BondingVotes)" "BondingVotes"
 expect_eq "$(call "$CONTROLLER" 'owner()(address)')" "$DEPLOYER" "owner"
 expect_eq "$(call "$CONTROLLER" 'paused()(bool)')" false "not paused"
 expect_eq "$(call "$RM" 'roundLength()(uint256)')" 20 "roundLength"
@@ -298,6 +301,49 @@ expect_eq "$("$CAST" call "$TB" 'getSenderInfo(address)((uint256,uint256),(uint2
     "(0, 0) (0, 0)" "broadcaster emptied"
 expect_gt "$("$CAST" balance "$BROADCASTER" --rpc-url "$RPC_URL")" "$B_ETH" "broadcaster ETH back"
 
+step "governance: an orchestrator proposes a treasury grant, stake votes (a delegator overrides), queue, execute"
+GOV="$(call "$CONTROLLER" 'getContract(bytes32)(address)' "$(id LivepeerGovernor)")"
+BV="$(call "$CONTROLLER" 'getContract(bytes32)(address)' "$(id BondingVotes)")"
+GRANTEE="$(addr "$(key 12)")"
+GRANT="$(lpt 50)"
+DESCRIPTION="Grant: 50 LPT to the grantee for tooling"
+TREASURY_LPT="$(call "$TOKEN" 'balanceOf(address)(uint256)' "$TREASURY")"
+expect_gt "$TREASURY_LPT" "$GRANT" "the Treasury holds the reward cuts"
+action Propose "$O1_KEY" AMOUNT="$GRANT" RECIPIENT="$GRANTEE" DESCRIPTION="$DESCRIPTION"
+PID="$(call "$GOV" 'hashProposal(address[],uint256[],bytes[],bytes32)(uint256)' "[$TOKEN]" "[0]" \
+    "[$("$CAST" calldata 'transfer(address,uint256)' "$GRANTEE" "$GRANT")]" "$("$CAST" keccak "$DESCRIPTION")")"
+grep -qF "propose: proposal $PID: the Treasury pays 50 LPT to $GRANTEE" "$TMP/out" || { cat "$TMP/out" >&2; fail "proposal id not logged"; }
+S="$(call "$GOV" 'proposalSnapshot(uint256)(uint256)' "$PID")"
+D="$(call "$GOV" 'proposalDeadline(uint256)(uint256)' "$PID")"
+expect_eq "$S" "$(($(round) + 1))" "snapshot: votingDelay 1 round"
+expect_eq "$D" "$((S + 10))" "deadline: votingPeriod 10 rounds"
+expect_eq "$(call "$GOV" 'state(uint256)(uint8)' "$PID")" 0 "Pending"
+action_fails "is Pending, not Active: voting is open from round $((S + 1)) through round $D" \
+    Vote "$O1_KEY" PROPOSAL_ID="$PID" SUPPORT=for
+while [[ "$(round)" -le "$S" ]]; do next_round; done
+expect_eq "$(call "$GOV" 'state(uint256)(uint8)' "$PID")" 1 "Active"
+action Vote "$O1_KEY" PROPOSAL_ID="$PID" SUPPORT=for
+action Vote "$D1_KEY" PROPOSAL_ID="$PID" SUPPORT=against REASON="my own stake says no"
+grep -qF "overrides the vote of your orchestrator $O1" "$TMP/out" || { cat "$TMP/out" >&2; fail "override not logged"; }
+action Vote "$O2_KEY" PROPOSAL_ID="$PID" SUPPORT=abstain
+action Vote "$O3_KEY" PROPOSAL_ID="$PID" SUPPORT=against
+expect_eq "$("$CAST" call "$BV" 'delegatedAt(address,uint256)(address)' "$D1" "$S" --rpc-url "$RPC_URL")" "$O1" "D1 with O1 at the snapshot"
+votes_at() { call "$BV" 'getPastVotes(address,uint256)(uint256)' "$1" "$S"; }
+VO1="$(votes_at "$O1")"; VO2="$(votes_at "$O2")"; VO3="$(votes_at "$O3")"; VD1="$(votes_at "$D1")"
+expect_gt "$VD1" 0 "D1 has votes"
+expect_eq "$(call "$GOV" 'proposalVotes(uint256)(uint256,uint256,uint256)' "$PID" | paste -sd' ')" \
+    "$(big "$VO3 + $VD1") $(big "$VO1 - $VD1") $VO2" "tally (against, for, abstain): D1's stake moved from O1's for to against"
+while [[ "$(round)" -le "$D" ]]; do next_round; done
+expect_eq "$(call "$GOV" 'state(uint256)(uint8)' "$PID")" 4 "Succeeded"
+action_fails "on this governor (AMOUNT, RECIPIENT and DESCRIPTION must be exactly those given to Propose.s.sol)" \
+    QueueProposal "$O2_KEY" AMOUNT="$GRANT" RECIPIENT="$GRANTEE" DESCRIPTION="Grant: 50 LPT"
+action QueueProposal "$O2_KEY" AMOUNT="$GRANT" RECIPIENT="$GRANTEE" DESCRIPTION="$DESCRIPTION"
+expect_eq "$(call "$GOV" 'state(uint256)(uint8)' "$PID")" 5 "Queued"
+action ExecuteProposal "$D2_KEY" AMOUNT="$GRANT" RECIPIENT="$GRANTEE" DESCRIPTION="$DESCRIPTION"
+expect_eq "$(call "$GOV" 'state(uint256)(uint8)' "$PID")" 7 "Executed"
+expect_eq "$(call "$TOKEN" 'balanceOf(address)(uint256)' "$GRANTEE")" "$GRANT" "the grantee got the grant"
+expect_eq "$(call "$TOKEN" 'balanceOf(address)(uint256)' "$TREASURY")" "$(big "$TREASURY_LPT - $GRANT")" "the Treasury paid it"
+
 step "upgrade BondingManager: state survives"
 STAKE_BEFORE="$(call "$BM" 'pendingStake(address,uint256)(uint256)' "$D1" 0)"
 OLD_IMPL="$(json contracts.BondingManagerImplementation)"
@@ -324,7 +370,7 @@ action_fails "the protocol is paused" ClaimEarnings "$D1_KEY"
 send "$CONTROLLER" 'unpause()' --private-key "$DEPLOYER_KEY"
 expect_eq "$(call "$CONTROLLER" 'paused()(bool)')" false "unpaused"
 action ClaimEarnings "$D1_KEY"
-send "$CONTROLLER" 'transferOwnership(address)' "$TREASURY" --private-key "$DEPLOYER_KEY"
-expect_eq "$(call "$CONTROLLER" 'owner()(address)')" "$TREASURY" "new owner"
+send "$CONTROLLER" 'transferOwnership(address)' "$NEW_OWNER" --private-key "$DEPLOYER_KEY"
+expect_eq "$(call "$CONTROLLER" 'owner()(address)')" "$NEW_OWNER" "new owner"
 
 echo "e2e scripts: all steps passed"

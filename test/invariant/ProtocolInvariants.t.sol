@@ -30,6 +30,11 @@ abstract contract ProtocolInvariantsBase is BrokerTest {
         _nextRound();
         handler =
             new ProtocolHandler(controller, token, minter, roundsManager, bm, broker, owner, orchestrators, delegators);
+        _target();
+    }
+
+    /// @dev What the campaign calls: the handler's `_selectors()`.
+    function _target() internal virtual {
         targetContract(address(handler));
         bytes4[] memory selectors = _selectors();
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));

@@ -8,6 +8,7 @@ import {Minter} from "../../contracts/Minter.sol";
 import {RoundsManager} from "../../contracts/RoundsManager.sol";
 import {ServiceRegistry} from "../../contracts/ServiceRegistry.sol";
 import {TicketBroker} from "../../contracts/TicketBroker.sol";
+import {LivepeerGovernor} from "../../contracts/governance/LivepeerGovernor.sol";
 import {IController} from "../../contracts/interfaces/IController.sol";
 import {IManager} from "../../contracts/interfaces/IManager.sol";
 import {Deploy} from "../../script/Deploy.s.sol";
@@ -20,10 +21,9 @@ import {Test} from "forge-std/Test.sol";
 contract DeployTest is Test {
     Deploy internal script;
     address internal multisig = makeAddr("multisig");
-    address internal treasury = makeAddr("treasury");
     /// @dev The script's own list of config keys, read once: `_json` then makes no call that a
     /// `vm.expectRevert` before it would catch.
-    string[16] internal configKeys;
+    string[21] internal configKeys;
 
     function setUp() public {
         script = new Deploy();
@@ -42,7 +42,9 @@ contract DeployTest is Test {
         address deployer = DEFAULT_SENDER;
 
         Controller controller = Controller(d.controller);
-        assertEq(d.treasury, 0xa0Ee7A142d267C1f36714E4a8F75612F20a79720, "treasury from the config");
+        assertEq(LivepeerGovernor(payable(d.governor)).timelock(), d.treasury, "the governor's Treasury");
+        assertEq(address(LivepeerGovernor(payable(d.governor)).token()), d.bondingVotes, "the governor's votes");
+        assertEq(BondingManager(d.bondingManager).bondingVotes(), d.bondingVotes, "the BondingManager reports");
         DeployBase.RegistryEntry[] memory entries = script.registryEntries(d);
         _assertListsEveryContract(entries, d);
         for (uint256 i; i < entries.length; i++) {
@@ -251,7 +253,8 @@ contract DeployTest is Test {
         assertEq(cfg.roundLength, 20, "roundLength");
         assertEq(cfg.genesisSupply, 10_000_000 ether, "big value from a string");
         assertEq(cfg.owner, address(this), "deployer resolved");
-        assertEq(cfg.treasury, 0xa0Ee7A142d267C1f36714E4a8F75612F20a79720, "address parsed");
+        assertEq(cfg.proposalThreshold, 100 ether, "threshold from a string");
+        assertEq(cfg.quorum, 333_300, "quorum");
     }
 
     function test_parseConfig_revertsOnMissingKey() public {
@@ -301,9 +304,9 @@ contract DeployTest is Test {
         vm.expectRevert(bytes("config t: key \"owner\" must be a 0x address or \"deployer\", got \"0x1234\""));
         script.parseConfig(_json("owner", "\"0x1234\""), "", "config t", "t", address(this));
 
-        vm.expectRevert(bytes("config t: key \"treasury\" must not be the zero address"));
+        vm.expectRevert(bytes("config t: key \"genesisHolder\" must not be the zero address"));
         script.parseConfig(
-            _json("treasury", "\"0x0000000000000000000000000000000000000000\""), "", "config t", "t", address(this)
+            _json("genesisHolder", "\"0x0000000000000000000000000000000000000000\""), "", "config t", "t", address(this)
         );
     }
 
@@ -316,8 +319,8 @@ contract DeployTest is Test {
         internal
         pure
     {
-        assertEq(entries.length, 8, "registry entries");
-        address[8] memory expected = [
+        assertEq(entries.length, 10, "registry entries");
+        address[10] memory expected = [
             d.token,
             d.minter,
             d.roundsManager,
@@ -325,7 +328,9 @@ contract DeployTest is Test {
             d.ticketBroker,
             d.ticketBroker,
             d.serviceRegistry,
-            d.treasury
+            d.treasury,
+            d.bondingVotes,
+            d.governor
         ];
         uint256 jobsManager;
         for (uint256 i; i < entries.length; i++) {
@@ -342,15 +347,14 @@ contract DeployTest is Test {
     /// @dev The local config with "deployer" = the script contract (the deployer of `script.deploy`).
     function _config() internal view returns (DeployBase.Config memory cfg) {
         cfg = script.loadConfig("local", address(script));
-        cfg.treasury = treasury;
     }
 
     /// @dev A local-shaped config; `key` replaced by raw JSON `value`, or dropped when `value` is "".
     /// The keys are the script's own list (a key it drops fails parseConfig as missing); the values
     /// follow its order.
     function _json(string memory key, string memory value) internal view returns (string memory json) {
-        string[16] memory keys = configKeys;
-        string[16] memory values = [
+        string[21] memory keys = configKeys;
+        string[21] memory values = [
             string("20"),
             "100000",
             "2",
@@ -365,7 +369,12 @@ contract DeployTest is Test {
             "\"10000000000000000000000000\"",
             "\"deployer\"",
             "\"deployer\"",
-            "\"0xa0Ee7A142d267C1f36714E4a8F75612F20a79720\"",
+            "1",
+            "10",
+            "\"100000000000000000000\"",
+            "333300",
+            "500000",
+            "0",
             "false"
         ];
         json = "{";

@@ -109,7 +109,7 @@ contract UpgradeScriptTest is Test {
         _deploy("unknown");
         vm.expectRevert(
             bytes(
-                "upgrade: \"Minter\" is not upgradeable (RoundsManager, BondingManager, TicketBroker or ServiceRegistry)"
+                "upgrade: \"Minter\" is not upgradeable (RoundsManager, BondingManager, TicketBroker, ServiceRegistry, BondingVotes or LivepeerGovernor)"
             )
         );
         upgrader.upgradeAt(path, "Minter");

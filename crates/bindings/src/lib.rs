@@ -15,11 +15,17 @@
 //!
 //! No ABI is written by hand, so the bindings cannot drift from the Solidity source.
 //!
+//! Contracts deployed as their library ships them have no interface of ours: the Treasury is
+//! OpenZeppelin's `TimelockController`, whose ABI is committed as
+//! `abi/vendor/TimelockController.json`, copied from the pinned `@openzeppelin/contracts`
+//! package (`node_modules/@openzeppelin/contracts/build/contracts/TimelockController.json`).
+//!
 //! # Refreshing
 //!
 //! After changing an interface, run `make bindings` (`forge build` followed by
-//! `node script/toolchain/export-abis.js`) and commit the updated `abi/*.json`. The
-//! `abi_fresh` test fails whenever the committed ABIs and the forge artifacts disagree.
+//! `node script/toolchain/export-abis.js`, then the vendor copy) and commit the updated
+//! `abi/*.json` and `abi/vendor/*.json`. The `abi_fresh` test fails whenever the committed ABIs
+//! and the forge artifacts (or the OpenZeppelin package) disagree.
 //!
 //! # Example
 //!
@@ -109,6 +115,29 @@ sol!(
     "abi/ITicketBroker.json"
 );
 
+sol!(
+    #[sol(rpc)]
+    #[derive(Debug, PartialEq, Eq)]
+    IBondingVotes,
+    "abi/IBondingVotes.json"
+);
+
+sol!(
+    #[sol(rpc)]
+    #[derive(Debug, PartialEq, Eq)]
+    ILivepeerGovernor,
+    "abi/ILivepeerGovernor.json"
+);
+
+// The Treasury is OpenZeppelin's TimelockController, used as it is: its ABI comes from the
+// pinned `@openzeppelin/contracts` package's build artifact (`abi/vendor/`, see the crate docs).
+sol!(
+    #[sol(rpc)]
+    #[derive(Debug, PartialEq, Eq)]
+    TimelockController,
+    "abi/vendor/TimelockController.json"
+);
+
 /// Registry key of a protocol contract: `keccak256(name)`, as passed to
 /// `Controller.getContract` / `setContractInfo`.
 pub fn contract_id(name: &str) -> B256 {
@@ -133,11 +162,15 @@ pub mod names {
     pub const LIVEPEER_TOKEN: &str = "LivepeerToken";
     /// The ServiceRegistry (orchestrator service URIs).
     pub const SERVICE_REGISTRY: &str = "ServiceRegistry";
-    /// The governance Treasury.
+    /// The governance Treasury (OpenZeppelin's TimelockController).
     pub const TREASURY: &str = "Treasury";
+    /// Stake as voting power (ERC-5805 with the round as clock).
+    pub const BONDING_VOTES: &str = "BondingVotes";
+    /// The stake-weighted governor of the Treasury.
+    pub const LIVEPEER_GOVERNOR: &str = "LivepeerGovernor";
 
     /// Every name above.
-    pub const ALL: [&str; 8] = [
+    pub const ALL: [&str; 10] = [
         BONDING_MANAGER,
         MINTER,
         ROUNDS_MANAGER,
@@ -146,6 +179,8 @@ pub mod names {
         LIVEPEER_TOKEN,
         SERVICE_REGISTRY,
         TREASURY,
+        BONDING_VOTES,
+        LIVEPEER_GOVERNOR,
     ];
 }
 

@@ -99,3 +99,37 @@ fn committed_abis_match_forge_artifacts() -> Result<()> {
     ensure!(problems.is_empty(), "{}; {FIX}", problems.join("; "));
     Ok(())
 }
+
+/// The vendor ABIs (contracts deployed as OpenZeppelin ships them) match the pinned package.
+#[test]
+fn vendor_abis_match_the_openzeppelin_package() -> Result<()> {
+    let package = repo_root().join("node_modules/@openzeppelin/contracts/build/contracts");
+    if !package.is_dir() {
+        bail!(
+            "{} does not exist: run `make deps` first",
+            package.display()
+        );
+    }
+    let vendor = crate_dir().join("abi/vendor");
+    let names = stems(&vendor, "json")?;
+    ensure!(
+        names.contains("TimelockController"),
+        "abi/vendor/TimelockController.json is missing; {FIX}"
+    );
+    let mut stale = Vec::new();
+    for name in names {
+        let artifact = package.join(format!("{name}.json"));
+        let shipped = read_json(&artifact)?
+            .get("abi")
+            .cloned()
+            .with_context(|| format!("{} has no `abi` field", artifact.display()))?;
+        if shipped != read_json(&vendor.join(format!("{name}.json")))? {
+            stale.push(name);
+        }
+    }
+    ensure!(
+        stale.is_empty(),
+        "vendor ABIs differ from @openzeppelin/contracts for {stale:?}; {FIX}"
+    );
+    Ok(())
+}

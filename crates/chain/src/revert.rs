@@ -1,7 +1,7 @@
 //! Decoding revert data into something a bot can match on.
 //!
 //! Tried in order: the custom errors of every interface in `crates/bindings` (our
-//! contracts), then Solidity's `Error(string)` (the `require` strings of the live Livepeer
+//! contracts, and the Treasury's OpenZeppelin TimelockController), then Solidity's `Error(string)` (the `require` strings of the live Livepeer
 //! contracts, e.g. `"round already initialized"`) and `Panic(uint256)`.
 
 use alloy::{
@@ -10,9 +10,11 @@ use alloy::{
     transports::TransportError,
 };
 use livepeer_bindings::{
-    IBondingManager::IBondingManagerErrors, IController::IControllerErrors,
+    IBondingManager::IBondingManagerErrors, IBondingVotes::IBondingVotesErrors,
+    IController::IControllerErrors, ILivepeerGovernor::ILivepeerGovernorErrors,
     ILivepeerToken::ILivepeerTokenErrors, IManager::IManagerErrors, IMinter::IMinterErrors,
     IRoundsManager::IRoundsManagerErrors, ITicketBroker::ITicketBrokerErrors,
+    TimelockController::TimelockControllerErrors,
 };
 
 /// A decoded revert.
@@ -32,6 +34,12 @@ pub enum RevertReason {
     Manager(IManagerErrors),
     /// A custom error of `ILivepeerToken`.
     Token(ILivepeerTokenErrors),
+    /// A custom error of `IBondingVotes` (e.g. `FutureLookup` for a round not finished yet).
+    BondingVotes(IBondingVotesErrors),
+    /// A custom error of `ILivepeerGovernor`, OpenZeppelin's `IGovernor` errors included.
+    Governor(ILivepeerGovernorErrors),
+    /// A custom error of the Treasury (OpenZeppelin's `TimelockController`).
+    Timelock(TimelockControllerErrors),
     /// `Error(string)`: a `require` message (the live contracts use these).
     Message(String),
     /// `Panic(uint256)`: an assertion, overflow or division by zero.
@@ -57,6 +65,9 @@ impl RevertReason {
         try_interface!(IControllerErrors, Controller);
         try_interface!(IManagerErrors, Manager);
         try_interface!(ILivepeerTokenErrors, Token);
+        try_interface!(IBondingVotesErrors, BondingVotes);
+        try_interface!(ILivepeerGovernorErrors, Governor);
+        try_interface!(TimelockControllerErrors, Timelock);
         if let Ok(revert) = Revert::abi_decode(data) {
             return Self::Message(revert.reason);
         }
@@ -110,6 +121,9 @@ impl std::fmt::Display for RevertReason {
             Self::Controller(e) => write!(f, "Controller.{e:?}"),
             Self::Manager(e) => write!(f, "Manager.{e:?}"),
             Self::Token(e) => write!(f, "LivepeerToken.{e:?}"),
+            Self::BondingVotes(e) => write!(f, "BondingVotes.{e:?}"),
+            Self::Governor(e) => write!(f, "LivepeerGovernor.{e:?}"),
+            Self::Timelock(e) => write!(f, "Treasury.{e:?}"),
             Self::Message(msg) => write!(f, "\"{msg}\""),
             Self::Panic(code) => write!(f, "panic 0x{code:x}"),
             Self::Unknown(data) if data.is_empty() => write!(f, "revert without data"),
@@ -140,6 +154,36 @@ mod tests {
                 }
             ))
         );
+    }
+
+    #[test]
+    fn decodes_governance_errors() {
+        use livepeer_bindings::{IBondingVotes, ILivepeerGovernor, TimelockController};
+        let data = IBondingVotes::FutureLookup {
+            round: U256::from(9),
+            maxAllowed: U256::from(8),
+        }
+        .abi_encode();
+        assert!(matches!(
+            RevertReason::decode(&data),
+            RevertReason::BondingVotes(IBondingVotesErrors::FutureLookup(_))
+        ));
+        let data = ILivepeerGovernor::VoteAlreadyCast {}.abi_encode();
+        assert!(matches!(
+            RevertReason::decode(&data),
+            RevertReason::Governor(ILivepeerGovernorErrors::VoteAlreadyCast(_))
+        ));
+        let data = TimelockController::TimelockUnexpectedOperationState {
+            operationId: Default::default(),
+            expectedStates: Default::default(),
+        }
+        .abi_encode();
+        assert!(matches!(
+            RevertReason::decode(&data),
+            RevertReason::Timelock(TimelockControllerErrors::TimelockUnexpectedOperationState(
+                _
+            ))
+        ));
     }
 
     #[test]

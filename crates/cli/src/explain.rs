@@ -8,12 +8,16 @@
 use alloy::transports::TransportError;
 
 use livepeer_bindings::{
-    IBondingManager::IBondingManagerErrors as Bm, IManager::IManagerErrors as Mgr,
-    ITicketBroker::ITicketBrokerErrors as Tb,
+    IBondingManager::IBondingManagerErrors as Bm, IBondingVotes::IBondingVotesErrors as Bv,
+    ILivepeerGovernor::ILivepeerGovernorErrors as Gov, IManager::IManagerErrors as Mgr,
+    ITicketBroker::ITicketBrokerErrors as Tb, TimelockController::TimelockControllerErrors as Tl,
 };
 use livepeer_chain::{ChainError, revert::RevertReason};
 
-use crate::units::{eth, lpt};
+use crate::{
+    gov::{expected_states, state_name},
+    units::{eth, lpt},
+};
 
 /// A decoded revert in words, with the fix when there is an obvious one.
 pub fn describe(reason: &RevertReason) -> String {
@@ -114,6 +118,31 @@ pub fn describe(reason: &RevertReason) -> String {
             ),
             other => format!("TicketBroker.{other:?}"),
         },
+        RevertReason::BondingVotes(err) => match err {
+            Bv::FutureLookup(e) => format!(
+                "round {} has not finished; latest is {}",
+                e.round, e.maxAllowed
+            ),
+            Bv::MustCallBondingManager(e) => format!(
+                "voting power follows the bond: change it with `lpt bond` (BondingManager.{})",
+                e.functionName
+            ),
+            other => format!("BondingVotes.{other:?}"),
+        },
+        RevertReason::Governor(err) => governor_error(err),
+        RevertReason::Timelock(err) => match err {
+            Tl::TimelockUnexpectedOperationState(e) => format!(
+                "the Treasury's operation {} is not ready (not queued, its delay not over, or already done): see `lpt proposal`",
+                e.operationId
+            ),
+            Tl::TimelockUnexecutedPredecessor(e) => {
+                format!("the Treasury must run operation {} first", e.predecessorId)
+            }
+            Tl::FailedCall(_) => {
+                "a call of the proposal failed in the Treasury (without a reason)".into()
+            }
+            other => format!("Treasury.{other:?}"),
+        },
         RevertReason::Manager(Mgr::SystemPaused(_)) => "the protocol is paused".into(),
         RevertReason::Token(e) => format!("LivepeerToken.{e:?}"),
         RevertReason::Message(msg) => match live_hint(msg) {
@@ -125,6 +154,71 @@ pub fn describe(reason: &RevertReason) -> String {
                 .into()
         }
         other => other.to_string(),
+    }
+}
+
+/// The governor's errors (OpenZeppelin's and ours) in words.
+fn governor_error(err: &Gov) -> String {
+    match err {
+        Gov::GovernorUnexpectedProposalState(e) => {
+            let current = state_name(e.current);
+            let expected = expected_states(e.expectedStates);
+            if expected.is_empty() {
+                format!(
+                    "proposal {} already exists ({current}): change the description to propose the same actions again",
+                    e.proposalId
+                )
+            } else {
+                format!(
+                    "proposal {} is {current}; this needs it {} (see `lpt proposal {}`)",
+                    e.proposalId,
+                    expected.join(" or "),
+                    e.proposalId
+                )
+            }
+        }
+        Gov::GovernorInsufficientProposerVotes(e) => format!(
+            "{} has {} of votes at the end of the last round; proposing needs {} (the proposal threshold): bond more, it counts from the next round",
+            e.proposer,
+            lpt(e.votes),
+            lpt(e.threshold)
+        ),
+        Gov::GovernorAlreadyCastVote(e) => format!(
+            "{} already voted on this proposal: a vote cannot be changed",
+            e.voter
+        ),
+        Gov::VoteAlreadyCast(_) => {
+            "this account already voted on this proposal: a vote cannot be changed".into()
+        }
+        Gov::InvalidVoteType(e) => format!(
+            "vote type {} is none of against (0), for (1), abstain (2): write for, against or abstain",
+            e.voteType
+        ),
+        Gov::GovernorInvalidVoteType(_) => "not a vote type: write for, against or abstain".into(),
+        Gov::GovernorNonexistentProposal(e) => {
+            format!(
+                "there is no proposal {} (see `lpt proposals`)",
+                e.proposalId
+            )
+        }
+        Gov::GovernorInvalidProposalLength(e) => format!(
+            "the proposal has {} targets, {} calldatas and {} values: they must be as many, and at least one",
+            e.targets, e.calldatas, e.values
+        ),
+        Gov::GovernorRestrictedProposer(e) => format!(
+            "{} may not submit this proposal (its description names another proposer)",
+            e.proposer
+        ),
+        Gov::GovernorOnlyExecutor(e) => {
+            format!("{} is not the governor's executor", e.account)
+        }
+        Gov::GovernorAlreadyQueuedProposal(e) => {
+            format!(
+                "proposal {} is already queued: `lpt execute {}`",
+                e.proposalId, e.proposalId
+            )
+        }
+        other => format!("LivepeerGovernor.{other:?}"),
     }
 }
 
@@ -258,6 +352,81 @@ mod tests {
         assert_eq!(
             other, "\"sender is unlocked\"",
             "unknown strings as they are"
+        );
+    }
+
+    #[test]
+    fn governance_errors_are_plain_words() {
+        use alloy::primitives::{Address, B256, U256};
+        use livepeer_bindings::{IBondingVotes, ILivepeerGovernor};
+
+        let text = |data: Vec<u8>| describe(&RevertReason::decode(&data));
+        let id = U256::from(77);
+        // `execute` of an Active proposal: OZ's bitmap of the states it accepts.
+        let states = B256::from(U256::from((1u64 << 4) | (1u64 << 5)));
+        assert_eq!(
+            text(
+                ILivepeerGovernor::GovernorUnexpectedProposalState {
+                    proposalId: id,
+                    current: 1,
+                    expectedStates: states,
+                }
+                .abi_encode()
+            ),
+            "proposal 77 is Active; this needs it Succeeded or Queued (see `lpt proposal 77`)"
+        );
+        // `propose` of an existing proposal: no state is expected.
+        let again = text(
+            ILivepeerGovernor::GovernorUnexpectedProposalState {
+                proposalId: id,
+                current: 0,
+                expectedStates: B256::ZERO,
+            }
+            .abi_encode(),
+        );
+        assert!(again.contains("already exists (Pending)"), "{again}");
+        let shortfall = text(
+            ILivepeerGovernor::GovernorInsufficientProposerVotes {
+                proposer: Address::ZERO,
+                votes: U256::from(10).pow(U256::from(19)),
+                threshold: U256::from(100) * U256::from(10).pow(U256::from(18)),
+            }
+            .abi_encode(),
+        );
+        assert!(
+            shortfall.contains("has 10 LPT of votes") && shortfall.contains("needs 100 LPT"),
+            "{shortfall}"
+        );
+        let twice = text(
+            ILivepeerGovernor::GovernorAlreadyCastVote {
+                voter: Address::ZERO,
+            }
+            .abi_encode(),
+        );
+        assert!(twice.contains("already voted"), "{twice}");
+        assert!(text(ILivepeerGovernor::VoteAlreadyCast {}.abi_encode()).contains("already voted"));
+        assert!(
+            text(ILivepeerGovernor::InvalidVoteType { voteType: 3 }.abi_encode())
+                .starts_with("vote type 3 is none of")
+        );
+        assert_eq!(
+            text(
+                IBondingVotes::FutureLookup {
+                    round: U256::from(9),
+                    maxAllowed: U256::from(8),
+                }
+                .abi_encode()
+            ),
+            "round 9 has not finished; latest is 8"
+        );
+        // Through a simulated transaction and a plain read alike.
+        let err = chain_error(ChainError::SimulationReverted(RevertReason::decode(
+            &ILivepeerGovernor::VoteAlreadyCast {}.abi_encode(),
+        )));
+        assert!(
+            err.to_string()
+                .starts_with("the transaction would revert: this account already voted"),
+            "{err}"
         );
     }
 

@@ -3,12 +3,16 @@
 //!
 //! Reads (`status`, `pool`, `delegator`, `orchestrator`, `sender`) and writes (`bond`, `unbond`,
 //! `rebond`, `withdraw-stake`, `withdraw-fees`, `claim`, `set-commission`, `set-reward-caller`,
-//! `fund`, `unlock`, `withdraw`) go through the shared chain layer (`livepeer-chain`): contracts
+//! `fund`, `unlock`, `withdraw`) and governance (`votes`, `proposals`, `proposal`, `vote`,
+//! `propose`, `queue`, `execute`: [`gov`]) go through the shared chain layer (`livepeer-chain`): contracts
 //! discovered from the Controller, sorted-pool hints from [`livepeer_chain::hints`], transactions
 //! simulated before they are sent and reverts decoded into the contracts' custom errors.
 
 pub mod cli;
 pub mod explain;
+pub mod gov;
+pub mod gov_read;
+pub mod gov_write;
 pub mod output;
 pub mod read;
 pub mod units;
@@ -198,6 +202,13 @@ async fn run_command(cli: Cli) -> anyhow::Result<String> {
         Command::Fund(a) => write::fund(&ctx, a).await?,
         Command::Unlock => write::unlock(&ctx).await?,
         Command::Withdraw => write::withdraw(&ctx).await?,
+        Command::Votes(a) => gov_read::votes(&ctx, ctx.account(a.address)?, a.round).await?,
+        Command::Proposals(a) => gov_read::proposals(&ctx, &a.scan).await?,
+        Command::Proposal(a) => gov_read::proposal(&ctx, a.id, &a.scan).await?,
+        Command::Vote(a) => gov_write::vote(&ctx, a).await?,
+        Command::Propose(a) => gov_write::propose(&ctx, a).await?,
+        Command::Queue(a) => gov_write::queue(&ctx, a).await?,
+        Command::Execute(a) => gov_write::execute(&ctx, a).await?,
     };
     Ok(out.render(json))
 }

@@ -24,13 +24,21 @@ fn main() -> ExitCode {
             };
         }
         Err(err) => {
-            // clap's message, without the usage block: one line.
+            // clap's message, without the usage block: its first paragraph on one line (a
+            // missing argument is named on the line after the message).
             let text = err.to_string();
-            let line = text
+            let paragraph: Vec<&str> = text
                 .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("invalid arguments");
-            let line = line.trim().trim_start_matches("error: ");
+                .map(str::trim)
+                .skip_while(|l| l.is_empty())
+                .take_while(|l| !l.is_empty())
+                .collect();
+            let line = if paragraph.is_empty() {
+                "invalid arguments".to_owned()
+            } else {
+                paragraph.join(" ")
+            };
+            let line = line.trim_start_matches("error: ");
             eprintln!("error: {line} (see `lpt --help`)");
             return ExitCode::from(2);
         }

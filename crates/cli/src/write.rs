@@ -57,7 +57,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    fn new(action: &'static str, from: Address) -> Self {
+    pub(crate) fn new(action: &'static str, from: Address) -> Self {
         Self {
             action,
             from,
@@ -66,11 +66,16 @@ impl Plan {
         }
     }
 
-    fn item(&mut self, key: &'static str, human: impl Into<String>, json: impl Into<Value>) {
+    pub(crate) fn item(
+        &mut self,
+        key: &'static str,
+        human: impl Into<String>,
+        json: impl Into<Value>,
+    ) {
         self.summary.push((key, human.into(), json.into()));
     }
 
-    fn tx(&mut self, call: &'static str, request: TransactionRequest) {
+    pub(crate) fn tx(&mut self, call: &'static str, request: TransactionRequest) {
         self.txs.push(PlannedTx { call, request });
     }
 
@@ -790,7 +795,7 @@ fn confirm(plan: &Plan, yes: bool) -> anyhow::Result<()> {
 }
 
 /// Confirms, then sends the plan's transactions one after the other.
-async fn execute(
+pub(crate) async fn execute(
     ctx: &Ctx,
     signer: alloy::signers::local::PrivateKeySigner,
     plan: Plan,

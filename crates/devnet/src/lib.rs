@@ -10,17 +10,27 @@
 //! 4. Every round the broadcaster signs tickets to every orchestrator with `livepeer-tickets`
 //!    (winning ones go to the redeemer's inbox) and one delegator unbonds, rebonds or moves its
 //!    stake to another orchestrator.
+//!    At the same point of each round the treasury grant moves on: once the Treasury holds LPT
+//!    (the treasury cut of the rewards) an orchestrator proposes through the LivepeerGovernor
+//!    that the Treasury transfer half of it to a grantee; once the proposal is Active the
+//!    orchestrators vote (O0 against, the others for) and one delegator votes against its
+//!    orchestrator (an override).
 //! 5. Prints a per-round table and ends with a consistency check (LPT and ETH conservation,
 //!    every active orchestrator rewarded every round, every round initialized, every winning
-//!    ticket redeemed). [`run`] returns `Ok(false)` when a check fails.
+//!    ticket redeemed).
+//! 6. Stops the bots, mines the rest of the voting period at once (`anvil_mine`), queues and
+//!    executes the grant, and checks it: the tally equals the model of the snapshot's stakes
+//!    (with the override), quorum reached, state Executed, the Treasury paid exactly the grant.
+//!    [`run`] returns `Ok(false)` when a check fails.
 //!
 //! Modules: `economy` (dev accounts and their set-up), `net` (chain access), `bots` (the child
-//! processes), `rounds` (driving each round), `report` (per-round figures and table), `checks`
-//! (the final consistency check).
+//! processes), `rounds` (driving each round), `governance` (the treasury grant and its check),
+//! `report` (per-round figures and table), `checks` (the final consistency check).
 
 mod bots;
 mod checks;
 mod economy;
+mod governance;
 mod net;
 mod report;
 mod rounds;
@@ -44,6 +54,7 @@ use livepeer_chain::{
 use crate::{
     bots::BotSetup,
     economy::{delegators, dev_signer, orchestrators},
+    governance::Grant,
     net::Net,
     rounds::drive,
 };
@@ -181,6 +192,10 @@ pub async fn run(args: Args) -> Result<bool> {
         fmt_units(supply0, 2)
     );
 
+    let mut grant = Grant::discover(&net)
+        .await
+        .context("looking up the governance contracts")?;
+
     // 3. The bots.
     let inbox = work_dir.join("winning-tickets.jsonl");
     std::fs::write(&inbox, "")?;
@@ -208,6 +223,7 @@ pub async fn run(args: Args) -> Result<bool> {
         &broadcaster,
         &inbox,
         &mut bots,
+        &mut grant,
         setup_round,
         b0,
         supply0,
@@ -219,6 +235,13 @@ pub async fn run(args: Args) -> Result<bool> {
         bot.stop().await?;
     }
     let ok = outcome?;
+
+    // 6. The treasury grant's remaining steps, the bots stopped so nothing else moves LPT.
+    let finished = grant.finish(&net, &orchs, &dels).await;
+    if let Err(e) = &finished {
+        println!("governance: {e:#}");
+    }
+    let ok = grant.check(&net).await? && finished.is_ok() && ok;
     println!("total time {:.0} s", started.elapsed().as_secs_f64());
     Ok(ok)
 }

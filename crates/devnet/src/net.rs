@@ -44,6 +44,54 @@ impl Net {
         Ok(receipt)
     }
 
+    /// Sends every transaction before waiting for any receipt (different senders: they are mined
+    /// together), then checks each.
+    pub(crate) async fn send_all(
+        &self,
+        txs: Vec<(String, TransactionRequest)>,
+    ) -> Result<Vec<TransactionReceipt>> {
+        let mut pending = Vec::with_capacity(txs.len());
+        for (what, tx) in txs {
+            let p = self
+                .provider
+                .send_transaction(tx)
+                .await
+                .with_context(|| format!("sending {what}"))?;
+            pending.push((what, p));
+        }
+        let mut receipts = Vec::with_capacity(pending.len());
+        for (what, p) in pending {
+            let receipt = p
+                .with_timeout(Some(Duration::from_secs(60)))
+                .get_receipt()
+                .await
+                .with_context(|| format!("receipt of {what}"))?;
+            ensure!(
+                receipt.status(),
+                "{what} reverted ({})",
+                receipt.transaction_hash
+            );
+            receipts.push(receipt);
+        }
+        Ok(receipts)
+    }
+
+    /// `tx` from `from` with its nonce read from the node (pending): the provider caches nonces,
+    /// and the reward agent sends from the orchestrators' keys too.
+    pub(crate) async fn fresh_nonce(
+        &self,
+        from: Address,
+        tx: TransactionRequest,
+    ) -> Result<TransactionRequest> {
+        let nonce = self
+            .provider
+            .get_transaction_count(from)
+            .pending()
+            .await
+            .context("reading a nonce")?;
+        Ok(tx.nonce(nonce))
+    }
+
     pub(crate) async fn rpc(&self, method: &'static str, params: serde_json::Value) -> Result<()> {
         self.provider
             .raw_request::<_, serde_json::Value>(method.into(), params)
@@ -74,6 +122,33 @@ impl Net {
             .call()
             .await?
             .to::<u64>())
+    }
+
+    /// First block of `round` (rounds of `round_length` blocks since the current one started).
+    pub(crate) async fn round_start(&self, round: u64) -> Result<u64> {
+        let current = self.current_round().await?;
+        let start = self
+            .p
+            .rounds_manager
+            .currentRoundStartBlock()
+            .call()
+            .await?
+            .to::<u64>();
+        let back = current.saturating_sub(round) * self.round_length;
+        let ahead = round.saturating_sub(current) * self.round_length;
+        Ok(start + ahead - back)
+    }
+
+    /// Mines blocks at once (`anvil_mine`) up to the first block of `round`, if not there yet;
+    /// returns how many.
+    pub(crate) async fn mine_to_round(&self, round: u64) -> Result<u64> {
+        let target = self.round_start(round).await?;
+        let n = target.saturating_sub(self.block().await?);
+        if n > 0 {
+            self.rpc("anvil_mine", serde_json::json!([format!("{n:#x}")]))
+                .await?;
+        }
+        Ok(n)
     }
 
     /// Set-up only (automine): leaves the round unlocked (mining past the lock if needed)

@@ -25,6 +25,7 @@ use crate::{
     bots::{Bot, check_bots},
     checks::check,
     economy::{Delegator, Orchestrator, eth_milli},
+    governance::Grant,
     net::Net,
     report::{fmt_units, print_table, read_row},
 };
@@ -40,6 +41,7 @@ pub(crate) async fn drive(
     broadcaster: &PrivateKeySigner,
     inbox: &Path,
     bots: &mut [Bot],
+    grant: &mut Grant,
     setup_round: u64,
     b0: u64,
     supply0: U256,
@@ -141,6 +143,7 @@ pub(crate) async fn drive(
         let deadline = Instant::now() + round_timeout;
         let mut seen = 0usize;
         let mut action = None;
+        let mut governed = false;
         loop {
             let head = net.block().await?;
             let rewards = net
@@ -170,6 +173,15 @@ pub(crate) async fn drive(
                 .await?;
                 println!("round {r}: {done}");
                 action = Some(done);
+                continue;
+            }
+            // The treasury grant's next step, at the same point (every reward in, so the
+            // orchestrators' keys are free and the Treasury's balance stays put this round).
+            if settled && !governed {
+                governed = true;
+                if let Some(done) = grant.step(net, orchs, dels).await? {
+                    println!("round {r}: governance: {done}");
+                }
                 continue;
             }
             if head >= end {

@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {IBondingManager} from "../../../contracts/interfaces/IBondingManager.sol";
 import {IManager} from "../../../contracts/interfaces/IManager.sol";
 import {DelegatorTest} from "./DelegatorTest.sol";
+import {ERC1967Utils} from "@openzeppelin/contracts/proxy/ERC1967/ERC1967Utils.sol";
 import {Vm} from "forge-std/Vm.sol";
 
 contract ClaimEarningsTest is DelegatorTest {
@@ -151,6 +152,9 @@ contract ClaimEarningsTest is DelegatorTest {
         roundsManager.lastInitializedRound();
         bm.getTranscoderPoolSize();
         controller.paused();
+        bondingVotes.clock();
+        vm.cool(address(bondingVotes));
+        vm.cool(address(uint160(uint256(vm.load(address(bondingVotes), ERC1967Utils.IMPLEMENTATION_SLOT)))));
         vm.cool(address(bm));
         vm.cool(address(roundsManager));
         vm.cool(address(controller));

@@ -43,6 +43,33 @@ contract WithdrawFeesTest is DelegatorTest {
         assertEq(_pendingFees(alice), 0, "nothing pending");
     }
 
+    /// @dev Finding #165 (livepeer/protocol#624): with a treasury cut on the rewards, the fees of
+    /// rewarded rounds must stay withdrawable in full by everyone, never more than was paid in.
+    function testFuzz_regression_feesWithdrawableUnderTreasuryCut(uint256 fees, uint256 rounds) public {
+        rounds = bound(rounds, 1, 6);
+        uint256 paid;
+        for (uint256 r; r < rounds; r++) {
+            _reward(t1);
+            uint256 f = bound(uint256(keccak256(abi.encode(fees, r))), 1, 10 ether);
+            _payFees(t1, f);
+            paid += f;
+            _nextRound();
+        }
+        assertGt(token.balanceOf(treasury), 0, "the treasury took its cut");
+        uint256 withdrawn;
+        address[2] memory who = [alice, t1];
+        for (uint256 i; i < 2; i++) {
+            uint256 pending = _pendingFees(who[i]);
+            vm.prank(who[i]);
+            bm.withdrawFees(payable(recipient), pending);
+            withdrawn += pending;
+            assertEq(_pendingFees(who[i]), 0, "everything withdrawn");
+        }
+        // setUp paid 1 ETH before the loop.
+        assertLe(withdrawn, paid + 1 ether, "never more than was paid");
+        assertLe(paid + 1 ether - withdrawn, 4, "rounding dust only");
+    }
+
     function test_withdrawFees_partial() public {
         vm.startPrank(alice);
         bm.withdrawFees(payable(recipient), 0.1 ether);

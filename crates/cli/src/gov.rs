@@ -1,0 +1,896 @@
+//! Governance: the rules the `lpt` governance commands share (vote support, proposal states,
+//! tally, quorum and quota, the treasury-grant calldata, the Treasury's operation id) as pure
+//! functions, plus finding the governance contracts through the Controller and the governor's
+//! `ProposalCreated` / `VoteCast` events with bounded, chunked `eth_getLogs`.
+//!
+//! Timepoints are rounds (BondingVotes' clock). A proposal created in round `c` has its snapshot
+//! at `c + votingDelay` (votes as of the end of that round) and its deadline at
+//! `snapshot + votingPeriod`: voting is open from round `snapshot + 1` through round `deadline`.
+
+use std::str::FromStr;
+
+use alloy::{
+    primitives::{Address, B256, Bytes, U256, keccak256},
+    providers::{DynProvider, Provider},
+    rpc::types::{Filter, Log},
+    sol_types::{SolCall, SolEvent},
+};
+use anyhow::{Context as _, anyhow, bail};
+use livepeer_bindings::{
+    IBondingVotes, ILivepeerGovernor, ILivepeerToken, TimelockController, contract_id, names,
+};
+
+use crate::{Ctx, units::lpt};
+
+/// A vote's support, with OpenZeppelin's (bravo) codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Support {
+    /// 0.
+    Against,
+    /// 1.
+    For,
+    /// 2.
+    Abstain,
+}
+
+impl Support {
+    /// The code `castVote` takes.
+    pub fn code(self) -> u8 {
+        match self {
+            Self::Against => 0,
+            Self::For => 1,
+            Self::Abstain => 2,
+        }
+    }
+
+    /// The support of a code, if it is one.
+    pub fn from_code(code: u8) -> Option<Self> {
+        match code {
+            0 => Some(Self::Against),
+            1 => Some(Self::For),
+            2 => Some(Self::Abstain),
+            _ => None,
+        }
+    }
+
+    /// `for`, `against` or `abstain`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Against => "against",
+            Self::For => "for",
+            Self::Abstain => "abstain",
+        }
+    }
+}
+
+impl FromStr for Support {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "for" | "yes" => Ok(Self::For),
+            "against" | "no" => Ok(Self::Against),
+            "abstain" => Ok(Self::Abstain),
+            _ => Err(format!(
+                "`{raw}` is not a vote: write for, against or abstain"
+            )),
+        }
+    }
+}
+
+/// The name of a vote code as the events carry it (`support 7` for a code that is none).
+pub fn support_name(code: u8) -> String {
+    Support::from_code(code).map_or_else(|| format!("support {code}"), |s| s.name().to_owned())
+}
+
+/// One `--call <target>:<calldata hex>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallSpec {
+    /// The contract the Treasury calls.
+    pub target: Address,
+    /// The calldata.
+    pub data: Bytes,
+}
+
+impl FromStr for CallSpec {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        let (target, data) = raw.trim().split_once(':').ok_or_else(|| {
+            format!("`{raw}` is not a call: write <target address>:<calldata hex>, e.g. 0xAbc…:0xa9059cbb…")
+        })?;
+        let target = target
+            .trim()
+            .parse::<Address>()
+            .map_err(|_| format!("`{target}` (before the `:`) is not an address"))?;
+        let hex = data.trim();
+        let hex = hex
+            .strip_prefix("0x")
+            .or_else(|| hex.strip_prefix("0X"))
+            .unwrap_or(hex);
+        if hex.len() < 8 {
+            return Err(format!(
+                "`{data}` is not calldata: give at least the 4-byte function selector, in hex"
+            ));
+        }
+        let bytes = alloy::hex::decode(hex).map_err(|_| {
+            format!("`{data}` is not calldata: an even number of hex digits after the `:`")
+        })?;
+        Ok(Self {
+            target,
+            data: bytes.into(),
+        })
+    }
+}
+
+/// OpenZeppelin's `IGovernor.ProposalState`, in its order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProposalState {
+    /// Created; voting opens after the snapshot round.
+    Pending,
+    /// Voting is open.
+    Active,
+    /// Canceled by its proposer.
+    Canceled,
+    /// Voting closed without quorum or without enough `for` votes.
+    Defeated,
+    /// Voting closed and it passed: it can be queued.
+    Succeeded,
+    /// Queued in the Treasury: executable once the delay is over.
+    Queued,
+    /// Not executed in time.
+    Expired,
+    /// Executed.
+    Executed,
+}
+
+impl ProposalState {
+    /// Every state, by code.
+    pub const ALL: [Self; 8] = [
+        Self::Pending,
+        Self::Active,
+        Self::Canceled,
+        Self::Defeated,
+        Self::Succeeded,
+        Self::Queued,
+        Self::Expired,
+        Self::Executed,
+    ];
+
+    /// The state of a code, if it is one.
+    pub fn from_code(code: u8) -> Option<Self> {
+        Self::ALL.get(usize::from(code)).copied()
+    }
+
+    /// OpenZeppelin's name (`Pending`, `Active`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Active => "Active",
+            Self::Canceled => "Canceled",
+            Self::Defeated => "Defeated",
+            Self::Succeeded => "Succeeded",
+            Self::Queued => "Queued",
+            Self::Expired => "Expired",
+            Self::Executed => "Executed",
+        }
+    }
+}
+
+/// The name of a state code (`state 9` for a code that is none).
+pub fn state_name(code: u8) -> String {
+    ProposalState::from_code(code).map_or_else(|| format!("state {code}"), |s| s.name().to_owned())
+}
+
+/// The states of OpenZeppelin's `expectedStates` bitmap (bit `i` = state `i`).
+pub fn expected_states(bitmap: B256) -> Vec<&'static str> {
+    let bits = U256::from_be_bytes(bitmap.0);
+    ProposalState::ALL
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| bits.bit(*i))
+        .map(|(_, s)| s.name())
+        .collect()
+}
+
+/// A proposal's votes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Against.
+    pub against: U256,
+    /// For.
+    pub for_votes: U256,
+    /// Abstain.
+    pub abstain: U256,
+}
+
+/// The 1e6 scale of quota, quorum numerator and shares.
+pub const PERC_DIVISOR: u64 = 1_000_000;
+
+impl Tally {
+    /// For + against + abstain (what quorum counts).
+    pub fn total(&self) -> U256 {
+        self.for_votes + self.against + self.abstain
+    }
+
+    /// `part` as a share of all votes, over 1e6 (0 when nobody voted).
+    pub fn share(&self, part: U256) -> U256 {
+        share(part, self.total())
+    }
+
+    /// Quorum counts all three: for + against + abstain ≥ quorum.
+    pub fn quorum_reached(&self, quorum: U256) -> bool {
+        self.total() >= quorum
+    }
+
+    /// The governor's rule: `for >= percOf(for + against, quota)` (quota over 1e6, truncated;
+    /// abstain ignored).
+    pub fn passing(&self, quota: U256) -> bool {
+        self.for_votes >= (self.for_votes + self.against) * quota / U256::from(PERC_DIVISOR)
+    }
+}
+
+/// `part / total` over 1e6, truncated (0 for an empty total).
+pub fn share(part: U256, total: U256) -> U256 {
+    if total.is_zero() {
+        U256::ZERO
+    } else {
+        part * U256::from(PERC_DIVISOR) / total
+    }
+}
+
+/// A proposal's actions, in the governor's argument order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Actions {
+    /// Contracts the Treasury calls.
+    pub targets: Vec<Address>,
+    /// ETH sent with each call.
+    pub values: Vec<U256>,
+    /// Each call's calldata.
+    pub calldatas: Vec<Bytes>,
+}
+
+impl Actions {
+    /// A treasury grant: the Treasury calls LPT `transfer(to, amount)`, value 0.
+    pub fn transfer(token: Address, to: Address, amount: U256) -> Self {
+        Self {
+            targets: vec![token],
+            values: vec![U256::ZERO],
+            calldatas: vec![transfer_calldata(to, amount)],
+        }
+    }
+
+    /// Arbitrary calls, value 0 each.
+    pub fn calls(calls: &[CallSpec]) -> Self {
+        Self {
+            targets: calls.iter().map(|c| c.target).collect(),
+            values: vec![U256::ZERO; calls.len()],
+            calldatas: calls.iter().map(|c| c.data.clone()).collect(),
+        }
+    }
+
+    /// Each action in words (an LPT transfer decoded).
+    pub fn describe(&self, token: Address) -> Vec<String> {
+        self.targets
+            .iter()
+            .zip(&self.values)
+            .zip(&self.calldatas)
+            .map(|((target, value), data)| describe_action(token, *target, *value, data))
+            .collect()
+    }
+}
+
+/// LPT `transfer(to, amount)` calldata.
+pub fn transfer_calldata(to: Address, amount: U256) -> Bytes {
+    ILivepeerToken::transferCall { to, value: amount }
+        .abi_encode()
+        .into()
+}
+
+/// One action in words: `LivepeerToken.transfer(0x…, 100 LPT)`, or the raw call.
+pub fn describe_action(token: Address, target: Address, value: U256, data: &Bytes) -> String {
+    let with_value = |text: String| {
+        if value.is_zero() {
+            text
+        } else {
+            format!("{text} with {value} wei")
+        }
+    };
+    if target == token
+        && let Ok(call) = ILivepeerToken::transferCall::abi_decode(data)
+    {
+        return with_value(format!(
+            "LivepeerToken.transfer({}, {})",
+            call.to,
+            lpt(call.value)
+        ));
+    }
+    with_value(format!("call {target} with {data}"))
+}
+
+/// `keccak256(description)`, what queue and execute take.
+pub fn description_hash(description: &str) -> B256 {
+    keccak256(description.as_bytes())
+}
+
+/// OpenZeppelin's `GovernorTimelockControl` salt of a proposal's Treasury operation:
+/// `bytes20(governor) ^ descriptionHash` (the address in the high 20 bytes).
+pub fn timelock_salt(governor: Address, description_hash: B256) -> B256 {
+    let mut salt = description_hash;
+    for (byte, g) in salt.0.iter_mut().zip(governor.0.iter()) {
+        *byte ^= g;
+    }
+    salt
+}
+
+/// The first line of a description, trimmed, cut to `max` characters (with `…`).
+pub fn first_line(description: &str, max: usize) -> String {
+    let line = description
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let line = line.trim_start_matches('#').trim();
+    if line.chars().count() > max {
+        let cut: String = line.chars().take(max.saturating_sub(1)).collect();
+        format!("{cut}…")
+    } else {
+        line.to_owned()
+    }
+}
+
+/// When voting opens and closes, in words (after "voting"), for a refusal or a summary.
+pub fn voting_window(
+    state: Option<ProposalState>,
+    snapshot: u64,
+    deadline: u64,
+    round: u64,
+) -> String {
+    let opens = snapshot + 1;
+    match state {
+        Some(ProposalState::Pending) => format!(
+            "opens in round {opens} (current round {round}) and closes at the end of round {deadline}"
+        ),
+        Some(ProposalState::Active) => {
+            format!("is open through round {deadline} (current round {round})")
+        }
+        _ => format!("was open from round {opens} through round {deadline}"),
+    }
+}
+
+/// A round from the governor's or BondingVotes' uint256 timepoints (saturating).
+pub fn round_u64(v: U256) -> u64 {
+    u64::try_from(v).unwrap_or(u64::MAX)
+}
+
+/// The governance contracts.
+#[derive(Debug, Clone)]
+pub struct Governance {
+    /// `LivepeerGovernor`.
+    pub governor: ILivepeerGovernor::ILivepeerGovernorInstance<DynProvider>,
+    /// `BondingVotes`.
+    pub votes: IBondingVotes::IBondingVotesInstance<DynProvider>,
+    /// The Treasury (the governor's timelock).
+    pub treasury: TimelockController::TimelockControllerInstance<DynProvider>,
+}
+
+async fn registered(ctx: &Ctx, name: &'static str) -> anyhow::Result<Address> {
+    let controller = ctx.protocol.addresses.controller;
+    let address = ctx
+        .protocol
+        .controller
+        .getContract(contract_id(name))
+        .call()
+        .await
+        .with_context(|| format!("looking up {name} in the Controller"))?;
+    if address == Address::ZERO {
+        bail!(
+            "the Controller {controller} has no {name} registered: governance is not deployed on this network (it needs BondingVotes, LivepeerGovernor and Treasury)"
+        );
+    }
+    Ok(address)
+}
+
+/// `BondingVotes`, from the Controller.
+pub async fn bonding_votes(
+    ctx: &Ctx,
+) -> anyhow::Result<IBondingVotes::IBondingVotesInstance<DynProvider>> {
+    let address = registered(ctx, names::BONDING_VOTES).await?;
+    Ok(IBondingVotes::new(address, ctx.provider().clone()))
+}
+
+impl Governance {
+    /// The governor and BondingVotes from the Controller; the Treasury as the governor's timelock.
+    pub async fn discover(ctx: &Ctx) -> anyhow::Result<Self> {
+        let votes = bonding_votes(ctx).await?;
+        let address = registered(ctx, names::LIVEPEER_GOVERNOR).await?;
+        let governor = ILivepeerGovernor::new(address, ctx.provider().clone());
+        let timelock = governor
+            .timelock()
+            .call()
+            .await
+            .context("reading the governor's timelock (the Treasury)")?;
+        Ok(Self {
+            treasury: TimelockController::new(timelock, ctx.provider().clone()),
+            governor,
+            votes,
+        })
+    }
+
+    /// The current round (the governor's clock).
+    pub async fn clock(&self) -> anyhow::Result<u64> {
+        let clock = self.votes.clock().call().await?;
+        Ok(clock.to::<u64>())
+    }
+
+    /// Fails with `there is no proposal <id>` unless the governor knows `id`; its snapshot and
+    /// deadline rounds.
+    pub async fn require_proposal(&self, id: U256) -> anyhow::Result<(u64, u64)> {
+        let snapshot = self.governor.proposalSnapshot(id).call().await?;
+        if snapshot.is_zero() {
+            bail!("there is no proposal {id} (see `lpt proposals`)");
+        }
+        let deadline = self.governor.proposalDeadline(id).call().await?;
+        Ok((round_u64(snapshot), round_u64(deadline)))
+    }
+
+    /// A proposal's state.
+    pub async fn state(&self, id: U256) -> anyhow::Result<Option<ProposalState>> {
+        Ok(ProposalState::from_code(
+            self.governor.state(id).call().await?,
+        ))
+    }
+
+    /// A proposal's votes.
+    pub async fn tally(&self, id: U256) -> anyhow::Result<Tally> {
+        let v = self.governor.proposalVotes(id).call().await?;
+        Ok(Tally {
+            against: v.againstVotes,
+            for_votes: v.forVotes,
+            abstain: v.abstainVotes,
+        })
+    }
+}
+
+/// A proposal as its `ProposalCreated` event carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    /// The id.
+    pub id: U256,
+    /// Who proposed it.
+    pub proposer: Address,
+    /// What the Treasury will run.
+    pub actions: Actions,
+    /// The snapshot round (`voteStart`).
+    pub snapshot: u64,
+    /// The deadline round (`voteEnd`).
+    pub deadline: u64,
+    /// The full description.
+    pub description: String,
+    /// The block it was created in.
+    pub block: u64,
+}
+
+impl Proposal {
+    fn from_log(log: &Log) -> Option<Self> {
+        let decoded = log
+            .log_decode::<ILivepeerGovernor::ProposalCreated>()
+            .ok()?;
+        let e = decoded.inner.data;
+        Some(Self {
+            id: e.proposalId,
+            proposer: e.proposer,
+            actions: Actions {
+                targets: e.targets,
+                values: e.values,
+                calldatas: e.calldatas,
+            },
+            snapshot: round_u64(e.voteStart),
+            deadline: round_u64(e.voteEnd),
+            description: e.description,
+            block: log.block_number.unwrap_or_default(),
+        })
+    }
+
+    /// `keccak256(description)`.
+    pub fn description_hash(&self) -> B256 {
+        description_hash(&self.description)
+    }
+}
+
+/// First `eth_getLogs` range, in blocks; doubled after each answer up to [`MAX_LOG_CHUNK`],
+/// halved after each refusal down to [`MIN_LOG_CHUNK`].
+pub const FIRST_LOG_CHUNK: u64 = 10_000;
+/// The widest range asked for at once.
+pub const MAX_LOG_CHUNK: u64 = 1_000_000;
+/// The narrowest range before giving up.
+pub const MIN_LOG_CHUNK: u64 = 100;
+
+/// The next chunk size after an answer (`ok`) or a refusal: doubling / halving, within bounds.
+/// `None` when a refused range is already the narrowest.
+pub fn next_chunk(chunk: u64, ok: bool) -> Option<u64> {
+    if ok {
+        Some((chunk * 2).min(MAX_LOG_CHUNK))
+    } else if chunk <= MIN_LOG_CHUNK {
+        None
+    } else {
+        Some((chunk / 2).max(MIN_LOG_CHUNK))
+    }
+}
+
+/// The logs of `filter` (its address and topics) in blocks `from..=to`, in chunks
+/// ([`next_chunk`]), so one request never spans more than [`MAX_LOG_CHUNK`] blocks.
+pub async fn get_logs_chunked(
+    provider: &DynProvider,
+    filter: &Filter,
+    from: u64,
+    to: u64,
+) -> anyhow::Result<Vec<Log>> {
+    let mut logs = Vec::new();
+    let mut start = from;
+    let mut chunk = FIRST_LOG_CHUNK;
+    while start <= to {
+        let end = to.min(start.saturating_add(chunk - 1));
+        let range = filter.clone().from_block(start).to_block(end);
+        match provider.get_logs(&range).await {
+            Ok(mut found) => {
+                logs.append(&mut found);
+                start = end + 1;
+                chunk = next_chunk(chunk, true).unwrap_or(MAX_LOG_CHUNK);
+            }
+            Err(err) => match next_chunk(chunk, false) {
+                Some(smaller) => chunk = smaller,
+                None => {
+                    return Err(anyhow!(
+                        "the node refused eth_getLogs for blocks {start}–{end} ({err}): pass --from-block closer to the proposals, or use another RPC endpoint"
+                    ));
+                }
+            },
+        }
+    }
+    Ok(logs)
+}
+
+/// The block the contract at `address` was deployed in: a binary search of `eth_getCode` over
+/// history (about 30 requests on a long chain). Needs a node that serves past state.
+pub async fn deployment_block(provider: &DynProvider, address: Address) -> anyhow::Result<u64> {
+    let latest = provider.get_block_number().await?;
+    let has_code = async |block: u64| -> anyhow::Result<bool> {
+        let code = provider
+            .get_code_at(address)
+            .number(block)
+            .await
+            .map_err(|err| {
+                anyhow!(
+                    "cannot find the governor's deployment block (no state of block {block} on this node: {err}): pass --from-block <block>"
+                )
+            })?;
+        Ok(!code.is_empty())
+    };
+    if !has_code(latest).await? {
+        bail!("no contract at {address} at the latest block");
+    }
+    let (mut lo, mut hi) = (0u64, latest);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if has_code(mid).await? {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    Ok(lo)
+}
+
+/// The first block to scan: `--from-block`, or the governor's deployment block.
+pub async fn scan_start(
+    ctx: &Ctx,
+    gov: &Governance,
+    from_block: Option<u64>,
+) -> anyhow::Result<u64> {
+    match from_block {
+        Some(block) => Ok(block),
+        None => deployment_block(ctx.provider(), *gov.governor.address()).await,
+    }
+}
+
+/// Every proposal created in blocks `from..=to`, oldest first.
+pub async fn scan_proposals(
+    ctx: &Ctx,
+    gov: &Governance,
+    from: u64,
+    to: u64,
+) -> anyhow::Result<Vec<Proposal>> {
+    let filter = Filter::new()
+        .address(*gov.governor.address())
+        .event_signature(ILivepeerGovernor::ProposalCreated::SIGNATURE_HASH);
+    let logs = get_logs_chunked(ctx.provider(), &filter, from, to).await?;
+    Ok(logs.iter().filter_map(Proposal::from_log).collect())
+}
+
+/// The `ProposalCreated` event of `id`. Without `--from-block`, the round the proposal was
+/// created in (its snapshot less the voting delay) narrows the scan to its last blocks first;
+/// the rest, from the governor's deployment, is scanned only if it is not there.
+pub async fn find_proposal(
+    ctx: &Ctx,
+    gov: &Governance,
+    id: U256,
+    from_block: Option<u64>,
+) -> anyhow::Result<Proposal> {
+    let (snapshot, _) = gov.require_proposal(id).await?;
+    let latest = ctx.provider().get_block_number().await?;
+    let find = |found: Vec<Proposal>| found.into_iter().find(|p| p.id == id);
+    if let Some(from) = from_block {
+        return find(scan_proposals(ctx, gov, from, latest).await?).ok_or_else(|| {
+            anyhow!("proposal {id}'s ProposalCreated event is not in blocks {from}–{latest}: pass an earlier --from-block")
+        });
+    }
+    let rm = &ctx.protocol.rounds_manager;
+    let round = gov.clock().await?;
+    let delay = round_u64(gov.governor.votingDelay().call().await?);
+    let length = round_u64(rm.roundLength().call().await?);
+    let start = round_u64(rm.currentRoundStartBlock().call().await?);
+    let created = snapshot.saturating_sub(delay);
+    // One round of margin: round lengths may have changed since.
+    let rounds_back = round.saturating_sub(created).saturating_add(1);
+    let estimate = start.saturating_sub(rounds_back.saturating_mul(length));
+    if let Some(p) = find(scan_proposals(ctx, gov, estimate, latest).await?) {
+        return Ok(p);
+    }
+    let deployed = deployment_block(ctx.provider(), *gov.governor.address()).await?;
+    if deployed < estimate
+        && let Some(p) = find(scan_proposals(ctx, gov, deployed, estimate - 1).await?)
+    {
+        return Ok(p);
+    }
+    bail!(
+        "proposal {id} exists but its ProposalCreated event was not found from block {deployed}: pass --from-block <block it was created in>"
+    )
+}
+
+/// A `VoteCast` of `voter` on `id` (the latest, if the node has several).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CastVote {
+    /// Support code.
+    pub support: u8,
+    /// Weight at the snapshot (before any override).
+    pub weight: U256,
+    /// The reason given.
+    pub reason: String,
+}
+
+/// `voter`'s `VoteCast` on proposal `id`, scanning from `from` (the proposal's block).
+pub async fn vote_of(
+    ctx: &Ctx,
+    gov: &Governance,
+    id: U256,
+    voter: Address,
+    from: u64,
+) -> anyhow::Result<Option<CastVote>> {
+    let latest = ctx.provider().get_block_number().await?;
+    let filter = Filter::new()
+        .address(*gov.governor.address())
+        .event_signature(vec![
+            ILivepeerGovernor::VoteCast::SIGNATURE_HASH,
+            ILivepeerGovernor::VoteCastWithParams::SIGNATURE_HASH,
+        ])
+        .topic1(voter.into_word());
+    let logs = get_logs_chunked(ctx.provider(), &filter, from, latest).await?;
+    let mut found = None;
+    for log in &logs {
+        if let Ok(v) = log.log_decode::<ILivepeerGovernor::VoteCast>() {
+            let e = v.inner.data;
+            if e.proposalId == id {
+                found = Some(CastVote {
+                    support: e.support,
+                    weight: e.weight,
+                    reason: e.reason,
+                });
+            }
+        } else if let Ok(v) = log.log_decode::<ILivepeerGovernor::VoteCastWithParams>() {
+            let e = v.inner.data;
+            if e.proposalId == id {
+                found = Some(CastVote {
+                    support: e.support,
+                    weight: e.weight,
+                    reason: e.reason,
+                });
+            }
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use alloy::primitives::{address, b256, hex};
+
+    use super::*;
+
+    fn e18(n: u64) -> U256 {
+        U256::from(n) * U256::from(10).pow(U256::from(18))
+    }
+
+    #[test]
+    fn support_parses_words_and_codes_round_trip() {
+        for (text, support, code) in [
+            ("for", Support::For, 1),
+            ("FOR", Support::For, 1),
+            (" against ", Support::Against, 0),
+            ("abstain", Support::Abstain, 2),
+            ("yes", Support::For, 1),
+            ("no", Support::Against, 0),
+        ] {
+            assert_eq!(text.parse::<Support>(), Ok(support), "{text}");
+            assert_eq!(support.code(), code);
+            assert_eq!(Support::from_code(code), Some(support));
+        }
+        let err = "maybe".parse::<Support>().err().unwrap_or_default();
+        assert_eq!(err, "`maybe` is not a vote: write for, against or abstain");
+        assert!("1".parse::<Support>().is_err(), "codes are not typed");
+        assert_eq!(support_name(2), "abstain");
+        assert_eq!(support_name(7), "support 7");
+    }
+
+    #[test]
+    fn call_specs_parse_and_say_what_is_wrong() -> Result<(), String> {
+        let target = address!("70997970C51812dc3A010C7d01b50e0d17dc79C8");
+        let spec: CallSpec = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8:0xa9059cbb00".parse()?;
+        assert_eq!(spec.target, target);
+        assert_eq!(spec.data, Bytes::from(hex!("a9059cbb00")));
+        let bare: CallSpec = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8:A9059CBB".parse()?;
+        assert_eq!(bare.data, Bytes::from(hex!("a9059cbb")));
+        for (bad, needle) in [
+            ("0x7099", "is not a call"),
+            ("0x1234:0xa9059cbb", "is not an address"),
+            (
+                "0x70997970C51812dc3A010C7d01b50e0d17dc79C8:0xa9",
+                "4-byte function selector",
+            ),
+            (
+                "0x70997970C51812dc3A010C7d01b50e0d17dc79C8:0xa9059cbb0",
+                "even number of hex digits",
+            ),
+            (
+                "0x70997970C51812dc3A010C7d01b50e0d17dc79C8:0xzz059cbb",
+                "even number of hex digits",
+            ),
+        ] {
+            let err = bad.parse::<CallSpec>().err().unwrap_or_default();
+            assert!(err.contains(needle), "{bad}: {err}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn state_names_follow_openzeppelin_order() {
+        let names: Vec<String> = (0..8).map(state_name).collect();
+        assert_eq!(
+            names,
+            [
+                "Pending",
+                "Active",
+                "Canceled",
+                "Defeated",
+                "Succeeded",
+                "Queued",
+                "Expired",
+                "Executed"
+            ]
+        );
+        assert_eq!(state_name(8), "state 8");
+        // Succeeded | Queued, as OZ encodes the states `execute` accepts.
+        let bitmap = B256::from(U256::from((1u64 << 4) | (1u64 << 5)));
+        assert_eq!(expected_states(bitmap), ["Succeeded", "Queued"]);
+        assert!(expected_states(B256::ZERO).is_empty());
+    }
+
+    #[test]
+    fn transfer_calldata_is_erc20_transfer() {
+        let to = address!("70997970C51812dc3A010C7d01b50e0d17dc79C8");
+        let data = transfer_calldata(to, e18(100));
+        // transfer(address,uint256) = 0xa9059cbb, then the padded address and amount.
+        let expected = hex!(
+            "a9059cbb"
+            "00000000000000000000000070997970c51812dc3a010c7d01b50e0d17dc79c8"
+            "0000000000000000000000000000000000000000000000056bc75e2d63100000"
+        );
+        assert_eq!(data, Bytes::from(expected));
+        let token = address!("5FbDB2315678afecb367f032d93F642f64180aa3");
+        let actions = Actions::transfer(token, to, e18(100));
+        assert_eq!(actions.targets, [token]);
+        assert_eq!(actions.values, [U256::ZERO]);
+        assert_eq!(
+            actions.describe(token),
+            [format!("LivepeerToken.transfer({to}, 100 LPT)")]
+        );
+        // The same calldata to another contract is shown raw.
+        let other = describe_action(to, token, U256::from(5), &data);
+        assert!(
+            other.starts_with(&format!("call {token} with 0xa9059cbb")),
+            "{other}"
+        );
+        assert!(other.ends_with("with 5 wei"), "{other}");
+    }
+
+    #[test]
+    fn calls_keep_their_order_with_zero_value() {
+        let a = address!("0000000000000000000000000000000000000001");
+        let b = address!("0000000000000000000000000000000000000002");
+        let specs = [
+            CallSpec {
+                target: a,
+                data: Bytes::from(vec![1, 2, 3, 4]),
+            },
+            CallSpec {
+                target: b,
+                data: Bytes::from(vec![5, 6, 7, 8]),
+            },
+        ];
+        let actions = Actions::calls(&specs);
+        assert_eq!(actions.targets, [a, b]);
+        assert_eq!(actions.values, [U256::ZERO, U256::ZERO]);
+        assert_eq!(actions.calldatas[1], Bytes::from(vec![5, 6, 7, 8]));
+    }
+
+    #[test]
+    fn tally_quorum_and_quota() {
+        let t = Tally {
+            against: e18(400),
+            for_votes: e18(600),
+            abstain: e18(1000),
+        };
+        assert_eq!(t.total(), e18(2000));
+        assert_eq!(t.share(t.for_votes), U256::from(300_000), "30%");
+        assert!(t.quorum_reached(e18(2000)));
+        assert!(!t.quorum_reached(e18(2000) + U256::from(1)));
+        // 600 of 1000 for/against: passes a 50% and a 60% quota, not 60.0001%.
+        assert!(t.passing(U256::from(500_000)));
+        assert!(t.passing(U256::from(600_000)));
+        assert!(!t.passing(U256::from(600_001)));
+        // Nobody voted: passing by the rule (0 >= 0), but no quorum.
+        let none = Tally::default();
+        assert!(none.passing(U256::from(500_000)));
+        assert!(!none.quorum_reached(U256::from(1)));
+        assert_eq!(none.share(U256::ZERO), U256::ZERO);
+    }
+
+    #[test]
+    fn timelock_salt_xors_the_governor_into_the_high_bytes() {
+        let governor = address!("ffffffffffffffffffffffffffffffffffffffff");
+        let hash = b256!("00000000000000000000000000000000000000000000000000000000000000aa");
+        assert_eq!(
+            timelock_salt(governor, hash),
+            b256!("ffffffffffffffffffffffffffffffffffffffff0000000000000000000000aa")
+        );
+        assert_eq!(
+            description_hash("x"),
+            keccak256(b"x"),
+            "the governor hashes the description's bytes"
+        );
+    }
+
+    #[test]
+    fn first_lines_and_windows() {
+        assert_eq!(first_line("\n# Grant\nbody", 40), "Grant");
+        assert_eq!(first_line("abcdefghij", 5), "abcd…");
+        assert_eq!(first_line("", 5), "");
+        assert_eq!(
+            voting_window(Some(ProposalState::Pending), 5, 15, 5),
+            "opens in round 6 (current round 5) and closes at the end of round 15"
+        );
+        assert_eq!(
+            voting_window(Some(ProposalState::Defeated), 5, 15, 20),
+            "was open from round 6 through round 15"
+        );
+    }
+
+    #[test]
+    fn log_chunks_grow_and_shrink_within_bounds() {
+        assert_eq!(next_chunk(FIRST_LOG_CHUNK, true), Some(20_000));
+        assert_eq!(next_chunk(MAX_LOG_CHUNK, true), Some(MAX_LOG_CHUNK));
+        assert_eq!(next_chunk(FIRST_LOG_CHUNK, false), Some(5_000));
+        assert_eq!(next_chunk(150, false), Some(MIN_LOG_CHUNK));
+        assert_eq!(next_chunk(MIN_LOG_CHUNK, false), None);
+    }
+}

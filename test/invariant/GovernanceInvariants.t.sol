@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {ProtocolInvariantsBase} from "./ProtocolInvariants.t.sol";
+
+import {BondingManager} from "../../contracts/BondingManager.sol";
+import {RoundsManager} from "../../contracts/RoundsManager.sol";
+import {BondingVotes} from "../../contracts/governance/BondingVotes.sol";
+import {ProtocolHandler} from "./ProtocolHandler.sol";
+
+/// @dev Forwards the user actions to ProtocolHandler and, after each, records every account's power
+/// and the total for the round in progress (invariant functions cannot keep state).
+contract VotesRecorder {
+    ProtocolHandler internal immutable inner;
+    BondingVotes internal immutable votes;
+    BondingManager internal immutable bm;
+    RoundsManager internal immutable rm;
+    address[] public accounts;
+    // round => account index => power at the round's end (start of the next one)
+    mapping(uint256 round => mapping(uint256 index => uint256)) public recordedVotes;
+    mapping(uint256 round => uint256) public recordedTotal;
+    mapping(uint256 round => uint256) public recordedTranscoderStake;
+    uint256 public immutable firstRound;
+    uint256 internal lastRecordedRound;
+
+    constructor(
+        ProtocolHandler inner_,
+        BondingVotes votes_,
+        BondingManager bm_,
+        RoundsManager rm_,
+        address[] memory all
+    ) {
+        (inner, votes, bm, rm, accounts) = (inner_, votes_, bm_, rm_, all);
+        firstRound = rm_.currentRound();
+        _record();
+    }
+
+    function bond(uint256 a, uint256 b, uint256 c) external {
+        inner.bond(a, b, c);
+        _record();
+    }
+
+    function unbond(uint256 a, uint256 b) external {
+        inner.unbond(a, b);
+        _record();
+    }
+
+    function reward(uint256 a) external {
+        inner.reward(a);
+        _record();
+    }
+
+    function fund(uint256 a, uint256 b) external {
+        inner.fund(a, b);
+        _record();
+    }
+
+    function redeem(uint256 a, uint256 b) external {
+        inner.redeem(a, b);
+        _record();
+    }
+
+    function withdrawFees(uint256 a) external {
+        inner.withdrawFees(a);
+        _record();
+    }
+
+    function advanceRound(uint256 a) external {
+        inner.advanceRound(a);
+        _record();
+    }
+
+    /// @dev Records the round in progress; a round skipped by the handler keeps the last values.
+    function _record() internal {
+        uint256 current = rm.currentRound();
+        for (uint256 r = lastRecordedRound + 1; lastRecordedRound != 0 && r < current; r++) {
+            for (uint256 i; i < accounts.length; i++) {
+                recordedVotes[r][i] = recordedVotes[lastRecordedRound][i];
+            }
+            recordedTotal[r] = recordedTotal[lastRecordedRound];
+            recordedTranscoderStake[r] = recordedTranscoderStake[lastRecordedRound];
+        }
+        uint256 stake;
+        for (uint256 i; i < accounts.length; i++) {
+            recordedVotes[current][i] = votes.getVotes(accounts[i]);
+            if (bm.isRegisteredTranscoder(accounts[i])) stake += bm.transcoderTotalStake(accounts[i]);
+        }
+        recordedTotal[current] = votes.totalSupply();
+        recordedTranscoderStake[current] = stake;
+        lastRecordedRound = current;
+    }
+}
+
+/// @notice BondingVotes over many rounds of bonding, unbonding, rewards, fees and round changes
+/// (ProtocolHandler's user actions). After every call the power of every account and the total are
+/// read for the round in progress; once a round is over, its past lookups must keep those values.
+/// @dev Every registered transcoder is in the active set here (3 orchestrators, 10 seats), the case
+/// in which a tally cannot exceed the total active stake: a registered transcoder outside the active
+/// set has votes but no active stake, as on the live network.
+/// Each call reads every account's power several times, so the campaign is shorter than the others
+/// (100 runs x 60 calls; `make deep` runs 10x more).
+/// forge-config: default.invariant.runs = 100
+/// forge-config: default.invariant.depth = 60
+/// forge-config: deep.invariant.runs = 1000
+/// forge-config: deep.invariant.depth = 100
+contract GovernanceInvariantsTest is ProtocolInvariantsBase {
+    VotesRecorder internal recorder;
+    address[] internal accounts;
+    uint256 internal firstRound;
+
+    function setUp() public override {
+        super.setUp();
+        firstRound = recorder.firstRound();
+    }
+
+    /// @dev The campaign calls the recorder, which forwards to the handler and records.
+    function _target() internal override {
+        for (uint256 i; i < orchestrators.length; i++) {
+            accounts.push(orchestrators[i]);
+        }
+        for (uint256 i; i < delegators.length; i++) {
+            accounts.push(delegators[i]);
+        }
+        recorder = new VotesRecorder(handler, bondingVotes, bm, roundsManager, accounts);
+        targetContract(address(recorder));
+        bytes4[] memory selectors = new bytes4[](7);
+        selectors[0] = VotesRecorder.bond.selector;
+        selectors[1] = VotesRecorder.unbond.selector;
+        selectors[2] = VotesRecorder.reward.selector;
+        selectors[3] = VotesRecorder.fund.selector;
+        selectors[4] = VotesRecorder.redeem.selector;
+        selectors[5] = VotesRecorder.withdrawFees.selector;
+        selectors[6] = VotesRecorder.advanceRound.selector;
+        targetSelector(FuzzSelector({addr: address(recorder), selectors: selectors}));
+    }
+
+    function _selectors() internal pure override returns (bytes4[] memory) {
+        return _userSelectors(0);
+    }
+
+    /// @notice Past power and totals, read back, are what they were when their round ended.
+    function invariant_pastLookupsNeverChange() public view {
+        uint256 current = roundsManager.currentRound();
+        // Every recorded round is re-read now and then (one per call, rotating), the last one always.
+        uint256 rounds = current - firstRound;
+        if (rounds == 0) return;
+        _checkRound(current - 1);
+        // A pseudo-random earlier round: over a run every one is re-read.
+        _checkRound(firstRound + uint256(keccak256(abi.encode(block.number, gasleft()))) % rounds);
+    }
+
+    /// @notice At every past round the votes of the registered transcoders sum to their delegated stakes.
+    function invariant_transcoderVotesSumToTheirStakes() public view {
+        uint256 current = roundsManager.currentRound();
+        if (current == firstRound) return;
+        uint256 r = current - 1;
+        uint256 sum;
+        for (uint256 i; i < orchestrators.length; i++) {
+            sum += bondingVotes.getPastVotes(orchestrators[i], r);
+        }
+        assertEq(sum, recorder.recordedTranscoderStake(r), "TranscoderVotesSumToTheirStakes");
+    }
+
+    /// @notice A delegator's power lies inside its transcoder's (an override moves at most that much),
+    /// and the power of all registered transcoders never exceeds the total active stake.
+    function invariant_votesWithinTheTotalSupply() public view {
+        uint256 current = roundsManager.currentRound();
+        if (current == firstRound) return;
+        uint256 r = current - 1;
+        uint256 transcoders;
+        for (uint256 i; i < orchestrators.length; i++) {
+            uint256 own = bondingVotes.getPastVotes(orchestrators[i], r);
+            transcoders += own;
+            uint256 inside;
+            for (uint256 j; j < delegators.length; j++) {
+                if (bondingVotes.delegatedAt(delegators[j], r) == orchestrators[i]) {
+                    inside += bondingVotes.getPastVotes(delegators[j], r);
+                }
+            }
+            assertLe(inside, own, "VotesWithinTheTotalSupply: delegators inside their transcoder");
+        }
+        assertLe(transcoders, bondingVotes.getPastTotalSupply(r), "VotesWithinTheTotalSupply: tally <= supply");
+    }
+
+    /// @notice Power now follows the bonding state: a transcoder's delegated stake, a delegator's
+    /// pending stake (0 when its delegate is not a registered transcoder).
+    function invariant_votesFollowTheBondingState() public view {
+        for (uint256 i; i < accounts.length; i++) {
+            assertEq(bondingVotes.getVotes(accounts[i]), _model(accounts[i]), "VotesFollowTheBondingState");
+        }
+        assertEq(bondingVotes.totalSupply(), bm.nextRoundTotalActiveStake(), "VotesFollowTheBondingState: total");
+    }
+
+    function _checkRound(uint256 r) internal view {
+        for (uint256 i; i < accounts.length; i++) {
+            assertEq(
+                bondingVotes.getPastVotes(accounts[i], r), recorder.recordedVotes(r, i), "PastLookupsNeverChange: votes"
+            );
+        }
+        assertEq(bondingVotes.getPastTotalSupply(r), recorder.recordedTotal(r), "PastLookupsNeverChange: total");
+    }
+
+    function _model(address a) internal view returns (uint256) {
+        (uint256 bonded,, address delegateAddress,,,,) = bm.getDelegator(a);
+        if (bonded == 0) return 0;
+        if (delegateAddress == a) return bm.transcoderTotalStake(a);
+        if (!bm.isRegisteredTranscoder(delegateAddress)) return 0;
+        return bm.pendingStake(a, 0);
+    }
+
+    /// @notice The handler's actions succeed and every property holds along the way.
+    function test_handler_makesProgress() public {
+        recorder.bond(0, 1, 100 ether);
+        invariant_votesFollowTheBondingState();
+        recorder.advanceRound(1);
+        recorder.reward(1);
+        recorder.unbond(0, 10 ether);
+        recorder.advanceRound(2);
+        recorder.reward(0);
+        invariant_pastLookupsNeverChange();
+        invariant_transcoderVotesSumToTheirStakes();
+        invariant_votesWithinTheTotalSupply();
+        invariant_votesFollowTheBondingState();
+        assertGe(handler.ghostActions(), 5, "actions succeeded");
+    }
+}
