@@ -15,6 +15,8 @@
 //!   detection) and [`revert`], which decodes reverts into the interfaces' custom errors and the
 //!   plain `Error(string)` reasons of the live contracts.
 //! - [`hints`]: the sorted-pool hints of the `*WithHint` calls, from a simulation of the pool.
+//! - [`arbitrum`]: the block number contracts see (`l1BlockNumber` on Arbitrum) and the first
+//!   block that saw a given one.
 //! - [`blocks`]: a stream of new block heads, pushed over WebSocket when available, polled
 //!   otherwise.
 //! - [`server`]: the `/metrics` + `/health` HTTP server and the `tracing` set-up of every bot;
@@ -27,6 +29,7 @@
 //! - [`devnet`]: spawns the pinned anvil and deploys the protocol with `script/Deploy.s.sol`
 //!   (tests and benchmarks); [`proxy`]: a JSON-RPC proxy that fails on demand (outage tests).
 
+pub mod arbitrum;
 pub mod blocks;
 pub mod config;
 pub mod counter;

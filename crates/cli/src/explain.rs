@@ -239,6 +239,32 @@ fn live_hint(msg: &str) -> Option<&'static str> {
         "no unlock request in progress" => "run `lpt unlock` first",
         "system is paused" => "nothing can be sent until the owner unpauses the protocol",
         "caller has already called reward for the current round" => "already rewarded this round",
+        // The live governor and Treasury (OpenZeppelin 4's reasons).
+        "Governor: unknown proposal id" => "see `lpt proposals` for the proposals there are",
+        "Governor: vote not currently active" => {
+            "voting is open only while the proposal is Active: see `lpt proposal <id>`"
+        }
+        "Governor: proposer votes below proposal threshold" => {
+            "your votes at the end of the last round are below the proposal threshold: see `lpt votes`"
+        }
+        "Governor: proposal already exists" => {
+            "the same actions and description were already proposed: see `lpt proposals`"
+        }
+        "Governor: proposal not successful" => {
+            "only a Succeeded (or, to execute, Queued) proposal: see `lpt proposal <id>`"
+        }
+        "Governor: empty proposal" | "Governor: invalid proposal length" => {
+            "a proposal needs at least one action, and as many values and calldatas as targets"
+        }
+        "TimelockController: operation is not ready" => {
+            "the Treasury's delay is not over, or the proposal is not queued: see `lpt proposal <id>`"
+        }
+        "TimelockController: underlying transaction reverted" => {
+            "a call of the proposal failed in the Treasury"
+        }
+        "TimelockController: missing dependency" => {
+            "the Treasury must run an earlier operation first"
+        }
         _ => return None,
     })
 }
@@ -333,6 +359,13 @@ mod tests {
             (
                 "withdraw round must be before or equal to the current round",
                 "`lpt delegator`",
+            ),
+            // The live governor and Treasury (OpenZeppelin 4).
+            ("Governor: vote not currently active", "`lpt proposal <id>`"),
+            ("Governor: unknown proposal id", "`lpt proposals`"),
+            (
+                "TimelockController: operation is not ready",
+                "the Treasury's delay is not over",
             ),
         ] {
             let err = chain_error(ChainError::SimulationReverted(RevertReason::decode(

@@ -10,7 +10,7 @@
 use std::str::FromStr;
 
 use alloy::{
-    primitives::{Address, B256, Bytes, U256, keccak256},
+    primitives::{Address, B256, Bytes, U256, address, keccak256},
     providers::{DynProvider, Provider},
     rpc::types::{Filter, Log},
     sol_types::{SolCall, SolEvent},
@@ -19,6 +19,8 @@ use anyhow::{Context as _, anyhow, bail};
 use livepeer_bindings::{
     IBondingVotes, ILivepeerGovernor, ILivepeerToken, TimelockController, contract_id, names,
 };
+
+use livepeer_chain::arbitrum;
 
 use crate::{Ctx, units::lpt};
 
@@ -313,7 +315,7 @@ pub fn description_hash(description: &str) -> B256 {
     keccak256(description.as_bytes())
 }
 
-/// OpenZeppelin's `GovernorTimelockControl` salt of a proposal's Treasury operation:
+/// OpenZeppelin 5's `GovernorTimelockControl` salt of a proposal's Treasury operation (ours):
 /// `bytes20(governor) ^ descriptionHash` (the address in the high 20 bytes).
 pub fn timelock_salt(governor: Address, description_hash: B256) -> B256 {
     let mut salt = description_hash;
@@ -321,6 +323,12 @@ pub fn timelock_salt(governor: Address, description_hash: B256) -> B256 {
         *byte ^= g;
     }
     salt
+}
+
+/// The salts a proposal's Treasury operation may be scheduled with: OpenZeppelin 5's (ours, see
+/// [`timelock_salt`]), then 4.x's (the live governor), which is the description hash itself.
+pub fn timelock_salts(governor: Address, description_hash: B256) -> [B256; 2] {
+    [timelock_salt(governor, description_hash), description_hash]
 }
 
 /// The first line of a description, trimmed, cut to `max` characters (with `…`).
@@ -498,28 +506,52 @@ impl Proposal {
     }
 }
 
-/// First `eth_getLogs` range, in blocks; doubled after each answer up to [`MAX_LOG_CHUNK`],
-/// halved after each refusal down to [`MIN_LOG_CHUNK`].
+/// First `eth_getLogs` range, in blocks; doubled after each answer up to [`MAX_LOG_CHUNK`] (or
+/// below the last refused range), halved after each refusal down to [`MIN_LOG_CHUNK`].
 pub const FIRST_LOG_CHUNK: u64 = 10_000;
 /// The widest range asked for at once.
 pub const MAX_LOG_CHUNK: u64 = 1_000_000;
 /// The narrowest range before giving up.
 pub const MIN_LOG_CHUNK: u64 = 100;
 
-/// The next chunk size after an answer (`ok`) or a refusal: doubling / halving, within bounds.
-/// `None` when a refused range is already the narrowest.
-pub fn next_chunk(chunk: u64, ok: bool) -> Option<u64> {
-    if ok {
-        Some((chunk * 2).min(MAX_LOG_CHUNK))
-    } else if chunk <= MIN_LOG_CHUNK {
-        None
-    } else {
-        Some((chunk / 2).max(MIN_LOG_CHUNK))
+/// Chunk sizes of a log scan: grows after answers, never again to a size the node refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogChunks {
+    /// The next range to ask for.
+    pub size: u64,
+    /// The widest range to grow to: below the smallest refused one.
+    pub ceiling: u64,
+}
+
+impl Default for LogChunks {
+    fn default() -> Self {
+        Self {
+            size: FIRST_LOG_CHUNK,
+            ceiling: MAX_LOG_CHUNK,
+        }
+    }
+}
+
+impl LogChunks {
+    /// After an answer: doubled, up to the ceiling.
+    pub fn answered(&mut self) {
+        self.size = (self.size * 2).min(self.ceiling);
+    }
+
+    /// After a refusal: halved, and the ceiling with it (a node that refuses 20,000 blocks is not
+    /// asked for 20,000 again). `false` when a refused range is already the narrowest.
+    pub fn refused(&mut self) -> bool {
+        if self.size <= MIN_LOG_CHUNK {
+            return false;
+        }
+        self.size = (self.size / 2).max(MIN_LOG_CHUNK);
+        self.ceiling = self.size;
+        true
     }
 }
 
 /// The logs of `filter` (its address and topics) in blocks `from..=to`, in chunks
-/// ([`next_chunk`]), so one request never spans more than [`MAX_LOG_CHUNK`] blocks.
+/// ([`LogChunks`]), so one request never spans more than [`MAX_LOG_CHUNK`] blocks.
 pub async fn get_logs_chunked(
     provider: &DynProvider,
     filter: &Filter,
@@ -528,32 +560,44 @@ pub async fn get_logs_chunked(
 ) -> anyhow::Result<Vec<Log>> {
     let mut logs = Vec::new();
     let mut start = from;
-    let mut chunk = FIRST_LOG_CHUNK;
+    let mut chunks = LogChunks::default();
     while start <= to {
-        let end = to.min(start.saturating_add(chunk - 1));
+        let end = to.min(start.saturating_add(chunks.size - 1));
         let range = filter.clone().from_block(start).to_block(end);
         match provider.get_logs(&range).await {
             Ok(mut found) => {
                 logs.append(&mut found);
                 start = end + 1;
-                chunk = next_chunk(chunk, true).unwrap_or(MAX_LOG_CHUNK);
+                chunks.answered();
             }
-            Err(err) => match next_chunk(chunk, false) {
-                Some(smaller) => chunk = smaller,
-                None => {
+            Err(err) => {
+                if !chunks.refused() {
                     return Err(anyhow!(
                         "the node refused eth_getLogs for blocks {start}–{end} ({err}): pass --from-block closer to the proposals, or use another RPC endpoint"
                     ));
                 }
-            },
+            }
         }
     }
     Ok(logs)
 }
 
+/// The live LivepeerGovernor on Arbitrum One (chain 42161) and the block its proxy was deployed
+/// in (livepeer/protocol's deployment record): known, so no history search, which pruned nodes
+/// refuse.
+pub const ARBITRUM_ONE_GOVERNOR: (u64, Address, u64) = (
+    42_161,
+    address!("cFE4E2879B786C3aa075813F0E364bb5acCb6aa0"),
+    139_793_525,
+);
+
 /// The block the contract at `address` was deployed in: a binary search of `eth_getCode` over
 /// history (about 30 requests on a long chain). Needs a node that serves past state.
 pub async fn deployment_block(provider: &DynProvider, address: Address) -> anyhow::Result<u64> {
+    let (chain, governor, block) = ARBITRUM_ONE_GOVERNOR;
+    if address == governor && provider.get_chain_id().await? == chain {
+        return Ok(block);
+    }
     let latest = provider.get_block_number().await?;
     let has_code = async |block: u64| -> anyhow::Result<bool> {
         let code = provider
@@ -633,7 +677,10 @@ pub async fn find_proposal(
     let created = snapshot.saturating_sub(delay);
     // One round of margin: round lengths may have changed since.
     let rounds_back = round.saturating_sub(created).saturating_add(1);
-    let estimate = start.saturating_sub(rounds_back.saturating_mul(length));
+    // Round start blocks are the block numbers contracts see (L1 blocks on Arbitrum): the scan
+    // starts at the first block that saw the estimate.
+    let seen = start.saturating_sub(rounds_back.saturating_mul(length));
+    let estimate = arbitrum::first_block_seeing(ctx.provider(), seen, latest).await?;
     if let Some(p) = find(scan_proposals(ctx, gov, estimate, latest).await?) {
         return Ok(p);
     }
@@ -864,6 +911,11 @@ mod tests {
             b256!("ffffffffffffffffffffffffffffffffffffffff0000000000000000000000aa")
         );
         assert_eq!(
+            timelock_salts(governor, hash),
+            [timelock_salt(governor, hash), hash],
+            "OpenZeppelin 5's salt first, then 4.x's (the live governor)"
+        );
+        assert_eq!(
             description_hash("x"),
             keccak256(b"x"),
             "the governor hashes the description's bytes"
@@ -887,10 +939,36 @@ mod tests {
 
     #[test]
     fn log_chunks_grow_and_shrink_within_bounds() {
-        assert_eq!(next_chunk(FIRST_LOG_CHUNK, true), Some(20_000));
-        assert_eq!(next_chunk(MAX_LOG_CHUNK, true), Some(MAX_LOG_CHUNK));
-        assert_eq!(next_chunk(FIRST_LOG_CHUNK, false), Some(5_000));
-        assert_eq!(next_chunk(150, false), Some(MIN_LOG_CHUNK));
-        assert_eq!(next_chunk(MIN_LOG_CHUNK, false), None);
+        let mut chunks = LogChunks::default();
+        chunks.answered();
+        assert_eq!(chunks.size, 20_000);
+        for _ in 0..10 {
+            chunks.answered();
+        }
+        assert_eq!(chunks.size, MAX_LOG_CHUNK, "never above the widest range");
+        chunks = LogChunks {
+            size: 150,
+            ceiling: MAX_LOG_CHUNK,
+        };
+        assert!(chunks.refused());
+        assert_eq!(chunks.size, MIN_LOG_CHUNK);
+        assert!(!chunks.refused(), "a refused narrowest range ends the scan");
+    }
+
+    #[test]
+    fn log_chunks_never_grow_back_to_a_refused_size() {
+        // A node capped at 10,000 blocks per request.
+        let mut chunks = LogChunks::default();
+        chunks.answered();
+        assert_eq!(chunks.size, 20_000);
+        assert!(chunks.refused());
+        assert_eq!(chunks.size, FIRST_LOG_CHUNK);
+        for _ in 0..5 {
+            chunks.answered();
+            assert_eq!(
+                chunks.size, FIRST_LOG_CHUNK,
+                "stays at the size that was answered"
+            );
+        }
     }
 }

@@ -226,21 +226,31 @@ pub async fn propose(ctx: &Ctx, args: ProposeArgs) -> anyhow::Result<Output> {
     Ok(out)
 }
 
-/// The Treasury's operation id of a proposal (OpenZeppelin's `GovernorTimelockControl`: a batch
-/// with no predecessor and the governor-salted description hash).
-async fn operation_id(gov: &Governance, actions: &Actions, hash: B256) -> anyhow::Result<B256> {
-    let salt = gov::timelock_salt(*gov.governor.address(), hash);
-    Ok(gov
-        .treasury
-        .hashOperationBatch(
-            actions.targets.clone(),
-            actions.values.clone(),
-            actions.calldatas.clone(),
-            B256::ZERO,
-            salt,
-        )
-        .call()
-        .await?)
+/// The Treasury's operation id of a proposal queued for `eta`: a batch with no predecessor and
+/// one of the governor's salts ([`gov::timelock_salts`]), the one scheduled for `eta`.
+async fn operation_id(
+    gov: &Governance,
+    actions: &Actions,
+    hash: B256,
+    eta: U256,
+) -> anyhow::Result<Option<B256>> {
+    for salt in gov::timelock_salts(*gov.governor.address(), hash) {
+        let op = gov
+            .treasury
+            .hashOperationBatch(
+                actions.targets.clone(),
+                actions.values.clone(),
+                actions.calldatas.clone(),
+                B256::ZERO,
+                salt,
+            )
+            .call()
+            .await?;
+        if gov.treasury.getTimestamp(op).call().await? == eta {
+            return Ok(Some(op));
+        }
+    }
+    Ok(None)
 }
 
 async fn latest_timestamp(ctx: &Ctx) -> anyhow::Result<u64> {
@@ -342,20 +352,19 @@ pub async fn execute(ctx: &Ctx, args: ProposalArgs) -> anyhow::Result<Output> {
     }
     let p = gov::find_proposal(ctx, &gov, id, args.scan.from_block).await?;
     let hash = p.description_hash();
-    let op = operation_id(&gov, &p.actions, hash).await?;
-    let ready_at = gov.treasury.getTimestamp(op).call().await?;
-    if !gov.treasury.isOperationReady(op).call().await? {
-        let now = latest_timestamp(ctx).await?;
-        if ready_at <= U256::from(1) {
-            bail!(
-                "proposal {id} is Queued but the Treasury has no pending operation {op} for it (timestamp {ready_at})"
-            );
-        }
+    // The governor's own record of when the Treasury may run it (OpenZeppelin 4 and 5 alike).
+    let eta = gov.governor.proposalEta(id).call().await?;
+    if eta.is_zero() {
+        bail!("proposal {id} is Queued but the governor reports no Treasury operation for it");
+    }
+    let now = latest_timestamp(ctx).await?;
+    if eta > U256::from(now) {
         bail!(
-            "proposal {id} is queued; the Treasury's delay ends at unix time {ready_at} ({} s after the latest block's {now}): execute then",
-            ready_at.saturating_sub(U256::from(now))
+            "proposal {id} is queued; the Treasury's delay ends at unix time {eta} ({} s after the latest block's {now}): execute then",
+            eta - U256::from(now)
         );
     }
+    let op = operation_id(&gov, &p.actions, hash, eta).await?;
     let value: U256 = p.actions.values.iter().copied().sum();
     let mut plan = Plan::new("execute", me);
     plan.item("proposal", id.to_string(), s(id));
@@ -366,7 +375,9 @@ pub async fn execute(ctx: &Ctx, args: ProposalArgs) -> anyhow::Result<Output> {
     );
     let texts = p.actions.describe(ctx.protocol.addresses.token);
     plan.item("actions", texts.join("; "), json!(texts));
-    plan.item("treasury operation", op.to_string(), op.to_string());
+    if let Some(op) = op {
+        plan.item("treasury operation", op.to_string(), op.to_string());
+    }
     plan.tx(
         "execute",
         gov.governor

@@ -4,6 +4,7 @@
 //! docs). Here: the reads behind the validity rules, the redemption transactions, and simulation.
 
 use alloy::{
+    eips::BlockNumberOrTag,
     network::TransactionBuilder,
     primitives::{Address, B256, U256},
     providers::{DynProvider, Provider},
@@ -162,19 +163,8 @@ impl Broker {
     /// The L1 block the chain reports: `l1BlockNumber` of the latest block on Arbitrum, the block
     /// number elsewhere (go-livepeer's ticket parameters expire at an L1 block).
     pub async fn l1_block(&self) -> Result<u64, ChainError> {
-        let block: serde_json::Value = self
-            .provider()
-            .raw_request("eth_getBlockByNumber".into(), ("latest", false))
-            .await?;
-        let field = block
-            .get("l1BlockNumber")
-            .or_else(|| block.get("number"))
-            .and_then(|v| v.as_str())
-            .and_then(|hex| u64::from_str_radix(hex.trim_start_matches("0x"), 16).ok());
-        field.ok_or_else(|| ChainError::UnexpectedAnswer {
-            call: "eth_getBlockByNumber",
-            reason: format!("the latest block has no number: {block}"),
-        })
+        livepeer_chain::arbitrum::contract_block_number(self.provider(), BlockNumberOrTag::Latest)
+            .await
     }
 
     /// Current gas price (wei).
