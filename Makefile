@@ -8,14 +8,16 @@ export PATH := $(FOUNDRY_BIN)/anvil-linux-amd64/bin:$(FOUNDRY_BIN)/forge-linux-a
 
 # Python tools for the security checks, pinned, in a venv the Makefile creates (ignored by git).
 VENV := $(CURDIR)/.venv
+# apt-get through sudo unless already root (monitoring-check installs promtool).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SLITHER_VERSION := 0.11.6
 HALMOS_VERSION := 0.3.3
 
-.PHONY: bench bench-redeemer test deps build devnet-bins docs-check forge-test e2e gas-check forge-fmt-check cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
+.PHONY: bench bench-redeemer test deps build devnet-bins docs-check monitoring-check forge-test e2e gas-check forge-fmt-check cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
 .PHONY: tools security forge-lint slither halmos coverage invariants
 
 ## test: install, build and run every check CI runs (the README's test command)
-test: deps build docs-check forge-fmt-check cargo-fmt-check forge-lint forge-test e2e gas-check clippy cargo-test security
+test: deps build docs-check monitoring-check forge-fmt-check cargo-fmt-check forge-lint forge-test e2e gas-check clippy cargo-test security
 
 ## deps: install the pinned toolchain from npm (forge, anvil, cast, solc, forge-std, OpenZeppelin)
 deps: node_modules/.installed
@@ -26,6 +28,18 @@ node_modules/.installed: package.json package-lock.json
 
 build: deps
 	$(FORGE) build
+
+## monitoring-check: the alert rules (promtool check + their unit tests on synthetic series) and the Grafana
+## dashboards (importable, their PromQL checked) use only metrics the bots export; installs Debian's
+## prometheus package (for promtool) when it is missing
+monitoring-check:
+	@command -v promtool >/dev/null || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus \
+	  || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus; }
+	promtool check rules docs/monitoring/alerts.yml
+	cd docs/monitoring && promtool test rules alerts.test.yml
+	@mkdir -p target
+	node script/toolchain/check-monitoring.js --self-test --rules-out target/dashboard-queries.yml
+	promtool check rules target/dashboard-queries.yml
 
 forge-test: deps
 	$(FORGE) test --no-match-path 'test/gas/*'
