@@ -271,6 +271,17 @@ impl Actions {
         }
     }
 
+    /// The LPT the actions transfer out of the Treasury (`transfer` calls on the token).
+    pub fn lpt_granted(&self, token: Address) -> U256 {
+        self.targets
+            .iter()
+            .zip(&self.calldatas)
+            .filter(|(target, _)| **target == token)
+            .filter_map(|(_, data)| ILivepeerToken::transferCall::abi_decode(data).ok())
+            .map(|call| call.value)
+            .fold(U256::ZERO, |sum, value| sum.saturating_add(value))
+    }
+
     /// Each action in words (an LPT transfer decoded).
     pub fn describe(&self, token: Address) -> Vec<String> {
         self.targets
@@ -626,6 +637,16 @@ pub async fn deployment_block(provider: &DynProvider, address: Address) -> anyho
     Ok(lo)
 }
 
+/// Refuses a `--from-block` after the latest block (nothing could be found there).
+pub fn require_not_past(from: u64, latest: u64) -> anyhow::Result<()> {
+    if from > latest {
+        bail!(
+            "--from-block {from} is after the latest block ({latest}): pass a block at or before it"
+        );
+    }
+    Ok(())
+}
+
 /// The first block to scan: `--from-block`, or the governor's deployment block.
 pub async fn scan_start(
     ctx: &Ctx,
@@ -633,7 +654,10 @@ pub async fn scan_start(
     from_block: Option<u64>,
 ) -> anyhow::Result<u64> {
     match from_block {
-        Some(block) => Ok(block),
+        Some(block) => {
+            require_not_past(block, ctx.provider().get_block_number().await?)?;
+            Ok(block)
+        }
         None => deployment_block(ctx.provider(), *gov.governor.address()).await,
     }
 }
@@ -665,6 +689,7 @@ pub async fn find_proposal(
     let latest = ctx.provider().get_block_number().await?;
     let find = |found: Vec<Proposal>| found.into_iter().find(|p| p.id == id);
     if let Some(from) = from_block {
+        require_not_past(from, latest)?;
         return find(scan_proposals(ctx, gov, from, latest).await?).ok_or_else(|| {
             anyhow!("proposal {id}'s ProposalCreated event is not in blocks {from}–{latest}: pass an earlier --from-block")
         });
@@ -953,6 +978,38 @@ mod tests {
         assert!(chunks.refused());
         assert_eq!(chunks.size, MIN_LOG_CHUNK);
         assert!(!chunks.refused(), "a refused narrowest range ends the scan");
+    }
+
+    #[test]
+    fn lpt_granted_sums_the_token_transfers_only() {
+        let token = address!("0000000000000000000000000000000000000001");
+        let other = address!("0000000000000000000000000000000000000002");
+        let to = address!("0000000000000000000000000000000000000003");
+        let mut actions = Actions::transfer(token, to, U256::from(7));
+        actions.targets.extend([token, other]);
+        actions.values.extend([U256::ZERO, U256::ZERO]);
+        actions.calldatas.extend([
+            transfer_calldata(to, U256::from(5)),
+            transfer_calldata(to, U256::from(100)),
+        ]);
+        assert_eq!(
+            actions.lpt_granted(token),
+            U256::from(12),
+            "the call to another contract is not LPT"
+        );
+        assert_eq!(Actions::default().lpt_granted(token), U256::ZERO);
+    }
+
+    #[test]
+    fn a_start_block_after_the_head_is_refused() {
+        assert!(require_not_past(10, 10).is_ok());
+        assert_eq!(
+            require_not_past(999_999, 555).map_err(|e| e.to_string()),
+            Err(
+                "--from-block 999999 is after the latest block (555): pass a block at or before it"
+                    .to_owned()
+            )
+        );
     }
 
     #[test]

@@ -202,7 +202,7 @@ pub async fn propose(ctx: &Ctx, args: ProposeArgs) -> anyhow::Result<Output> {
                     lpt(held),
                     lpt(amount)
                 ),
-                s(held),
+                json!({ "treasuryBalance": s(held), "grant": s(amount) }),
             );
         }
     }
@@ -365,6 +365,24 @@ pub async fn execute(ctx: &Ctx, args: ProposalArgs) -> anyhow::Result<Output> {
         );
     }
     let op = operation_id(&gov, &p.actions, hash, eta).await?;
+    let token = ctx.protocol.addresses.token;
+    let granted = p.actions.lpt_granted(token);
+    if !granted.is_zero() {
+        let held = ctx
+            .protocol
+            .token
+            .balanceOf(*gov.treasury.address())
+            .call()
+            .await?;
+        if held < granted {
+            bail!(
+                "proposal {id} transfers {} but the Treasury holds {}: the execution would revert until it holds {} more",
+                lpt(granted),
+                lpt(held),
+                lpt(granted - held)
+            );
+        }
+    }
     let value: U256 = p.actions.values.iter().copied().sum();
     let mut plan = Plan::new("execute", me);
     plan.item("proposal", id.to_string(), s(id));

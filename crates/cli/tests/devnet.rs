@@ -1118,10 +1118,30 @@ async fn governance_from_proposal_to_execution() -> TestResult {
         .as_str()
         .unwrap_or_default()
         .to_owned();
+    // A grant larger than the Treasury holds: proposed with a note, later refused at execute.
+    let big = env.send(
+        O1,
+        &[
+            "propose",
+            "--transfer",
+            "5000",
+            "--to",
+            &recipient.to_string(),
+            "--description",
+            "Grant: 5000 LPT",
+        ],
+    );
+    let big_id = big["proposalId"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(
+        wei(&big["details"]["note"]["treasuryBalance"]),
+        e18(1000),
+        "{big}"
+    );
+    assert_eq!(wei(&big["details"]["note"]["grant"]), e18(5000), "{big}");
 
     let list = env.json(None, &["proposals"]);
     let items = list["proposals"].as_array().cloned().unwrap_or_default();
-    assert_eq!(items.len(), 3, "{list}");
+    assert_eq!(items.len(), 4, "{list}");
     assert_eq!(items[0]["id"], id.as_str(), "{list}");
     assert_eq!(items[0]["state"], "Pending", "{list}");
     assert_eq!(
@@ -1129,12 +1149,18 @@ async fn governance_from_proposal_to_execution() -> TestResult {
         "{list}"
     );
     assert_eq!(items[1]["id"], raw_id.as_str(), "{list}");
-    let from = list["fromBlock"].as_u64().unwrap_or_default();
-    let later = env.json(
-        None,
-        &["proposals", "--from-block", &(from + 1000).to_string()],
-    );
+    let _: Value = env.wallet.raw_request("anvil_mine".into(), (1,)).await?;
+    let latest = env.wallet.get_block_number().await?;
+    let later = env.json(None, &["proposals", "--from-block", &latest.to_string()]);
     assert_eq!(later["proposals"], serde_json::json!([]), "{later}");
+    env.fails(
+        None,
+        &["proposals", "--from-block", &(latest + 1000).to_string()],
+        &format!(
+            "--from-block {} is after the latest block ({latest}): pass a block at or before it",
+            latest + 1000
+        ),
+    );
     let human = String::from_utf8_lossy(&env.run(None, &["proposals"], "").stdout).into_owned();
     assert!(
         human.contains("Pending") && human.contains("Grant: 100 LPT"),
@@ -1199,6 +1225,8 @@ async fn governance_from_proposal_to_execution() -> TestResult {
     env.send(O1, &["vote", &id, "for"]);
     env.send(O1, &["vote", &delay_id, "for"]);
     env.send(O2, &["vote", &delay_id, "for"]);
+    env.send(O1, &["vote", &big_id, "for"]);
+    env.send(O2, &["vote", &big_id, "for"]);
     let confirmed = env.run(Some(DEL), &["vote", &id, "against", "--json"], "y\n");
     assert!(
         confirmed.status.success(),
@@ -1265,6 +1293,7 @@ async fn governance_from_proposal_to_execution() -> TestResult {
         U256::from(60),
         "new delay"
     );
+    env.send(O1, &["queue", &big_id]);
     let queued = env.send(RECIPIENT, &["queue", &id]);
     assert_eq!(queued["transactions"][0]["call"], "queue", "{queued}");
     assert!(
@@ -1284,6 +1313,11 @@ async fn governance_from_proposal_to_execution() -> TestResult {
         .raw_request("evm_increaseTime".into(), (61u64,))
         .await?;
     let _: Value = env.wallet.raw_request("anvil_mine".into(), (1,)).await?;
+    env.fails(
+        Some(O1),
+        &["execute", &big_id, "--yes"],
+        &format!("proposal {big_id} transfers 5,000 LPT but the Treasury holds 1,000 LPT: the execution would revert until it holds 4,000 LPT more"),
+    );
     let before = token.balanceOf(recipient).call().await?;
     let executed = env.send(RECIPIENT, &["execute", &id]);
     assert_eq!(executed["transactions"][0]["call"], "execute", "{executed}");
