@@ -53,6 +53,12 @@ fn devnet_runs_two_rounds_and_passes_its_consistency_check()
         "unwithdrawn fees",
         "[ok] every winning ticket redeemed",
         "consistency check: PASSED",
+        // The treasury grant: proposed, voted with an override, queued, executed, checked.
+        "governance check (treasury grant",
+        "governance: quorum reached",
+        "is Executed",
+        "governance: Treasury",
+        "governance check: PASSED",
         "stopped keeper",
         "stopped reward-agent",
         "stopped redeemer",
