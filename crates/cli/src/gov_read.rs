@@ -327,8 +327,13 @@ pub async fn proposal(ctx: &Ctx, id: U256, scan: &ScanArgs) -> anyhow::Result<Ou
             } else {
                 None
             };
+            // An orchestrator's VoteCast weight is its whole power at the snapshot: the stakes of
+            // its delegators that voted themselves are then counted as they voted, not with it.
             let note = match (voted, d_voted) {
-                (true, _) => "your own vote overrides it: your stake counts as you voted",
+                (true, true) => {
+                    "your own vote overrides it: your stake counts as you voted, and is taken out of that weight"
+                }
+                (true, false) => "your own vote overrides it: your stake counts as you voted",
                 (false, true) => {
                     "your stake counts with its vote; your own vote would override it (`lpt vote`)"
                 }

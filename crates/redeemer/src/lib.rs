@@ -266,6 +266,8 @@ pub struct Redeemer {
     floats: Option<Arc<MaxFloats>>,
     /// Where the flights' heads come from.
     heads: Rpc,
+    /// The last pass's rounds (which tickets are in their last round, for the metrics).
+    rounds: Option<Rounds>,
     /// The transaction being followed, if any.
     flight: Option<Flight>,
     /// Transactions in flight that no flight follows (sent before a restart), by their hashes:
@@ -292,7 +294,7 @@ impl Redeemer {
         config: RedeemerConfig,
     ) -> Self {
         let metrics = Arc::new(RedeemerMetrics::default());
-        metrics.set_queue(queue.tickets());
+        metrics.set_queue(queue.tickets(), None);
         let heads = Rpc {
             provider: broker.provider().clone(),
             counter: RequestCounter::new(),
@@ -310,6 +312,7 @@ impl Redeemer {
             wake: None,
             floats: None,
             heads,
+            rounds: None,
             flight: None,
             orphans: HashMap::new(),
             cancel: CancellationToken::new(),
@@ -325,7 +328,7 @@ impl Redeemer {
 
     /// The same redeemer recording into `metrics` (e.g. ones served at `--metrics-addr`).
     pub fn with_metrics(mut self, metrics: Arc<RedeemerMetrics>) -> Self {
-        metrics.set_queue(self.queue.tickets());
+        metrics.set_queue(self.queue.tickets(), self.rounds.as_ref());
         self.metrics = metrics;
         self
     }
@@ -351,7 +354,8 @@ impl Redeemer {
 
     /// Publishes the queue's state to the metrics and max float.
     fn publish(&self) {
-        self.metrics.set_queue(self.queue.tickets());
+        self.metrics
+            .set_queue(self.queue.tickets(), self.rounds.as_ref());
         if let Some(floats) = &self.floats {
             floats.queue_changed(self.queue.tickets());
         }
@@ -451,6 +455,7 @@ impl Redeemer {
         self.resolve_in_flight(&mut report).await?;
 
         let rounds = self.broker.rounds().await?;
+        self.rounds = Some(rounds);
         let gas_price = self.broker.gas_price().await?;
         let pending: Vec<B256> = self
             .queue

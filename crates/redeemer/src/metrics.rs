@@ -20,7 +20,10 @@ use livepeer_chain::{
     server::Exporter,
 };
 
+use livepeer_tickets::is_last_round;
+
 use crate::{
+    chain::Rounds,
     max_float::MaxFloats,
     queue::{QueuedTicket, TicketStatus},
 };
@@ -76,11 +79,16 @@ pub struct QueueCounts {
     pub deferred: u64,
     /// Their face value (wei).
     pub deferred_face_value: U256,
+    /// Pending tickets in their last redeemable round (as of the last pass's `rounds`): not
+    /// redeemed by its end, they expire.
+    pub last_round: u64,
+    /// Their face value (wei).
+    pub last_round_face_value: U256,
 }
 
 impl QueueCounts {
-    /// Counts `tickets`.
-    pub fn of(tickets: &[QueuedTicket]) -> Self {
+    /// Counts `tickets`; those in their last round only once `rounds` are known (after a pass).
+    pub fn of(tickets: &[QueuedTicket], rounds: Option<&Rounds>) -> Self {
         let mut counts = Self::default();
         for status in ["pending", "in_flight", "redeemed", "dead"] {
             counts.by_status.insert(status, 0);
@@ -88,6 +96,22 @@ impl QueueCounts {
         for t in tickets {
             let status = match &t.status {
                 TicketStatus::Pending => {
+                    let in_last_round =
+                        rounds
+                            .zip(t.signed.ticket.aux().ok())
+                            .is_some_and(|(r, aux)| {
+                                is_last_round(
+                                    aux.creation_round,
+                                    r.ticket_validity_period,
+                                    r.current,
+                                )
+                            });
+                    if in_last_round {
+                        counts.last_round += 1;
+                        counts.last_round_face_value = counts
+                            .last_round_face_value
+                            .saturating_add(t.signed.ticket.face_value);
+                    }
                     if let Some(reason) = &t.last_error {
                         let label = reason_label(reason);
                         if label == "InsufficientFunds" {
@@ -171,7 +195,7 @@ impl RedeemerMetrics {
     /// `max_failed_reads` passes in a row failed on chain reads.
     pub fn new(rpc: RequestCounter, max_failed_reads: u32) -> Self {
         Self {
-            inner: Mutex::new((Counters::default(), QueueCounts::of(&[]))),
+            inner: Mutex::new((Counters::default(), QueueCounts::of(&[], None))),
             max_floats: OnceLock::new(),
             health: ReadHealth::new(max_failed_reads),
             rpc,
@@ -207,9 +231,9 @@ impl RedeemerMetrics {
         let _ = self.max_floats.set(floats);
     }
 
-    /// Copies the queue's state.
-    pub fn set_queue(&self, tickets: &[QueuedTicket]) {
-        self.lock().1 = QueueCounts::of(tickets);
+    /// Copies the queue's state (`rounds`: the last pass's, for the tickets in their last round).
+    pub fn set_queue(&self, tickets: &[QueuedTicket], rounds: Option<&Rounds>) {
+        self.lock().1 = QueueCounts::of(tickets, rounds);
     }
 
     /// A copy of the queue's state, as of the last pass.
@@ -265,6 +289,18 @@ impl RedeemerMetrics {
             "gauge",
             "Face value of the deferred tickets (wei).",
             single(q.deferred_face_value.to_string()),
+        );
+        family(
+            "redeemer_tickets_last_round",
+            "gauge",
+            "Pending tickets in their last redeemable round: unredeemed when it ends, they expire (alert on it).",
+            single(q.last_round.to_string()),
+        );
+        family(
+            "redeemer_last_round_face_value_wei",
+            "gauge",
+            "Face value of the pending tickets in their last redeemable round (wei).",
+            single(q.last_round_face_value.to_string()),
         );
         family(
             "redeemer_grpc_tickets_refused_total",
@@ -509,9 +545,31 @@ mod tests {
             queued(4, 1000, TicketStatus::in_flight(B256::ZERO), short),
         ];
         let metrics = RedeemerMetrics::default();
-        metrics.set_queue(&tickets);
+        metrics.set_queue(&tickets, None);
         let text = metrics.render();
         assert!(text.contains("redeemer_tickets_deferred 2\n"), "{text}");
+        assert!(
+            text.contains("redeemer_tickets_last_round 0\n"),
+            "no rounds known before a pass: {text}"
+        );
+        // Created in round 1, valid for 2 rounds: round 2 is their last. Only pending ones count.
+        let rounds = |current: u64| Rounds {
+            current: U256::from(current),
+            last_initialized: U256::from(current),
+            ticket_validity_period: U256::from(2u64),
+        };
+        metrics.set_queue(&tickets, Some(&rounds(2)));
+        let text = metrics.render();
+        assert!(text.contains("redeemer_tickets_last_round 3\n"), "{text}");
+        assert!(
+            text.contains("redeemer_last_round_face_value_wei 157\n"),
+            "{text}"
+        );
+        metrics.set_queue(&tickets, Some(&rounds(1)));
+        assert!(
+            metrics.render().contains("redeemer_tickets_last_round 0\n"),
+            "round 1 is not their last"
+        );
         assert!(
             text.contains("redeemer_deferred_face_value_wei 150\n"),
             "{text}"
