@@ -296,23 +296,29 @@ fn not_ready(
     )
 }
 
-/// `queue <id>`.
-pub async fn queue(ctx: &Ctx, args: ProposalArgs) -> anyhow::Result<Output> {
-    let signer = ctx.signer()?;
-    let me = signer.address();
+/// The governance contracts and proposal `args.id`, refused unless it is in state `needed` for
+/// `action` (`queue` or `execute`).
+async fn proposal_in(
+    ctx: &Ctx,
+    args: &ProposalArgs,
+    action: &str,
+    needed: ProposalState,
+) -> anyhow::Result<(Governance, gov::Proposal)> {
     let gov = Governance::discover(ctx).await?;
     let id = args.id;
     let (state, code, _, deadline) = proposal_state(&gov, id).await?;
-    if state != Some(ProposalState::Succeeded) {
+    if state != Some(needed) {
         let round = gov.clock().await?;
-        bail!("{}", not_ready("queue", id, state, code, deadline, round));
+        bail!("{}", not_ready(action, id, state, code, deadline, round));
     }
     let p = gov::find_proposal(ctx, &gov, id, args.scan.from_block).await?;
-    let hash = p.description_hash();
-    let delay = gov.treasury.getMinDelay().call().await?;
-    let ready = U256::from(latest_timestamp(ctx).await?) + delay;
-    let mut plan = Plan::new("queue", me);
-    plan.item("proposal", id.to_string(), s(id));
+    Ok((gov, p))
+}
+
+/// The start of a queue or execute summary: the proposal, its description and its actions.
+fn proposal_plan(ctx: &Ctx, action: &'static str, me: Address, p: &gov::Proposal) -> Plan {
+    let mut plan = Plan::new(action, me);
+    plan.item("proposal", p.id.to_string(), s(p.id));
     plan.item(
         "description",
         first_line(&p.description, 80),
@@ -320,6 +326,18 @@ pub async fn queue(ctx: &Ctx, args: ProposalArgs) -> anyhow::Result<Output> {
     );
     let texts = p.actions.describe(ctx.protocol.addresses.token);
     plan.item("actions", texts.join("; "), json!(texts));
+    plan
+}
+
+/// `queue <id>`.
+pub async fn queue(ctx: &Ctx, args: ProposalArgs) -> anyhow::Result<Output> {
+    let signer = ctx.signer()?;
+    let me = signer.address();
+    let (gov, p) = proposal_in(ctx, &args, "queue", ProposalState::Succeeded).await?;
+    let hash = p.description_hash();
+    let delay = gov.treasury.getMinDelay().call().await?;
+    let ready = U256::from(latest_timestamp(ctx).await?) + delay;
+    let mut plan = proposal_plan(ctx, "queue", me, &p);
     plan.item(
         "executable",
         format!("after the Treasury's delay of {delay} s (about unix time {ready})"),
@@ -343,14 +361,8 @@ pub async fn queue(ctx: &Ctx, args: ProposalArgs) -> anyhow::Result<Output> {
 pub async fn execute(ctx: &Ctx, args: ProposalArgs) -> anyhow::Result<Output> {
     let signer = ctx.signer()?;
     let me = signer.address();
-    let gov = Governance::discover(ctx).await?;
     let id = args.id;
-    let (state, code, _, deadline) = proposal_state(&gov, id).await?;
-    if state != Some(ProposalState::Queued) {
-        let round = gov.clock().await?;
-        bail!("{}", not_ready("execute", id, state, code, deadline, round));
-    }
-    let p = gov::find_proposal(ctx, &gov, id, args.scan.from_block).await?;
+    let (gov, p) = proposal_in(ctx, &args, "execute", ProposalState::Queued).await?;
     let hash = p.description_hash();
     // The governor's own record of when the Treasury may run it (OpenZeppelin 4 and 5 alike).
     let eta = gov.governor.proposalEta(id).call().await?;
@@ -384,15 +396,7 @@ pub async fn execute(ctx: &Ctx, args: ProposalArgs) -> anyhow::Result<Output> {
         }
     }
     let value: U256 = p.actions.values.iter().copied().sum();
-    let mut plan = Plan::new("execute", me);
-    plan.item("proposal", id.to_string(), s(id));
-    plan.item(
-        "description",
-        first_line(&p.description, 80),
-        p.description.clone(),
-    );
-    let texts = p.actions.describe(ctx.protocol.addresses.token);
-    plan.item("actions", texts.join("; "), json!(texts));
+    let mut plan = proposal_plan(ctx, "execute", me, &p);
     if let Some(op) = op {
         plan.item("treasury operation", op.to_string(), op.to_string());
     }
