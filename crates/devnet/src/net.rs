@@ -21,27 +21,14 @@ pub(crate) struct Net {
 }
 
 impl Net {
+    /// Sends `tx` and waits for its successful receipt.
     pub(crate) async fn send(
         &self,
         what: &str,
         tx: TransactionRequest,
     ) -> Result<TransactionReceipt> {
-        let pending = self
-            .provider
-            .send_transaction(tx)
-            .await
-            .with_context(|| format!("sending {what}"))?;
-        let receipt = pending
-            .with_timeout(Some(Duration::from_secs(60)))
-            .get_receipt()
-            .await
-            .with_context(|| format!("receipt of {what}"))?;
-        ensure!(
-            receipt.status(),
-            "{what} reverted ({})",
-            receipt.transaction_hash
-        );
-        Ok(receipt)
+        let mut receipts = self.send_all(vec![(what.to_owned(), tx)]).await?;
+        receipts.pop().context("no receipt")
     }
 
     /// Sends every transaction before waiting for any receipt (different senders: they are mined
