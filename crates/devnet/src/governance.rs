@@ -27,10 +27,11 @@ use livepeer_bindings::{
     ILivepeerToken, contract_id, names,
 };
 
+use livepeer_protocol::{Round, units::format_fixed};
+
 use crate::{
     economy::{Delegator, Orchestrator, dev_signer},
     net::Net,
-    report::fmt_units,
 };
 
 /// Governor Bravo's support values (`proposalVotes` returns them in this order).
@@ -142,14 +143,14 @@ struct Cast {
 struct Proposal {
     id: U256,
     proposer: usize,
-    round: u64,
+    round: Round,
     grant: U256,
     targets: Vec<Address>,
     values: Vec<U256>,
     calldatas: Vec<Bytes>,
     description_hash: B256,
-    snapshot: u64,
-    deadline: u64,
+    snapshot: Round,
+    deadline: Round,
 }
 
 /// The grant's progress through the governor.
@@ -236,8 +237,8 @@ impl Grant {
             let state = self.governor.state(id).call().await?;
             let voted = !self.casts.is_empty();
             let target = match state {
-                PENDING => snapshot + 1,
-                ACTIVE if voted => deadline + 1,
+                PENDING => snapshot.next(),
+                ACTIVE if voted => deadline.next(),
                 ACTIVE | SUCCEEDED | QUEUED => {
                     if let Some(done) = self.step(net, orchs, dels).await? {
                         println!("governance: {done}");
@@ -269,7 +270,7 @@ impl Grant {
         for (i, o) in orchs.iter().enumerate() {
             let v = self
                 .votes
-                .getPastVotes(o.signer.address(), U256::from(round - 1))
+                .getPastVotes(o.signer.address(), round.saturating_sub(1).to_u256())
                 .call()
                 .await?;
             if v >= threshold {
@@ -292,7 +293,7 @@ impl Grant {
         let calldatas = vec![calldata];
         let description = format!(
             "Devnet grant: {} LPT from the Treasury to {} (round {round})",
-            fmt_units(grant, 6),
+            format_fixed(grant, 6),
             self.recipient
         );
         let description_hash = keccak256(description.as_bytes());
@@ -322,8 +323,10 @@ impl Grant {
             )
             .call()
             .await?;
-        let snapshot = self.governor.proposalSnapshot(id).call().await?.to::<u64>();
-        let deadline = self.governor.proposalDeadline(id).call().await?.to::<u64>();
+        let snapshot = Round::try_from(self.governor.proposalSnapshot(id).call().await?)
+            .context("LivepeerGovernor.proposalSnapshot()")?;
+        let deadline = Round::try_from(self.governor.proposalDeadline(id).call().await?)
+            .context("LivepeerGovernor.proposalDeadline()")?;
         self.proposal = Some(Proposal {
             id,
             proposer,
@@ -338,8 +341,8 @@ impl Grant {
         });
         Ok(Some(format!(
             "O{proposer} proposes a grant of {} LPT (Treasury holds {}): snapshot round {snapshot}, voting until round {deadline}",
-            fmt_units(grant, 2),
-            fmt_units(balance, 2)
+            format_fixed(grant, 2),
+            format_fixed(balance, 2)
         )))
     }
 
@@ -350,7 +353,7 @@ impl Grant {
         dels: &[Delegator],
     ) -> Result<String> {
         let (id, snapshot) = match &self.proposal {
-            Some(p) => (p.id, U256::from(p.snapshot)),
+            Some(p) => (p.id, p.snapshot.to_u256()),
             None => bail!("voting without a proposal"),
         };
         let mut delegate_at = Vec::with_capacity(dels.len());
@@ -449,7 +452,7 @@ impl Grant {
         self.executed_in = Some(block);
         Ok(format!(
             "grant executed in block {block}: {} LPT to {}",
-            fmt_units(p.grant, 2),
+            format_fixed(p.grant, 2),
             self.recipient
         ))
     }
@@ -464,7 +467,7 @@ impl Grant {
             println!("governance check: [FAIL] no grant proposed");
             return Ok(false);
         };
-        let snap = U256::from(p.snapshot);
+        let snap = p.snapshot.to_u256();
 
         // The snapshot's weights and delegates, and the BondingManager's stakes at the end of
         // that round (a transcoder's delegated stake, a delegator's pending stake).
@@ -489,8 +492,8 @@ impl Grant {
                 mismatched.push(format!(
                     "{}: votes {} stake {}",
                     c.label,
-                    fmt_units(weight, 6),
-                    fmt_units(stake, 6)
+                    format_fixed(weight, 6),
+                    format_fixed(stake, 6)
                 ));
             }
             ballots.push(Ballot {
@@ -518,12 +521,12 @@ impl Grant {
             [against, for_, abstain] == model,
             format!(
                 "governance: tally against {} / for {} / abstain {} = model {} / {} / {}",
-                fmt_units(against, 6),
-                fmt_units(for_, 6),
-                fmt_units(abstain, 6),
-                fmt_units(model[0], 6),
-                fmt_units(model[1], 6),
-                fmt_units(model[2], 6)
+                format_fixed(against, 6),
+                format_fixed(for_, 6),
+                format_fixed(abstain, 6),
+                format_fixed(model[0], 6),
+                format_fixed(model[1], 6),
+                format_fixed(model[2], 6)
             ),
         ));
 
@@ -539,7 +542,7 @@ impl Grant {
                     format!(
                         "{} ({} LPT) voted {}, out of {}'s {}",
                         c.label,
-                        fmt_units(b.weight, 2),
+                        format_fixed(b.weight, 2),
                         support_name(b.support),
                         o.label,
                         support_name(theirs.support)
@@ -562,9 +565,9 @@ impl Grant {
             quorum == quorum_model && counted >= quorum,
             format!(
                 "governance: quorum reached: counted {} >= quorum {} ({numerator}/{denominator} of active stake {})",
-                fmt_units(counted, 2),
-                fmt_units(quorum, 2),
-                fmt_units(total, 2)
+                format_fixed(counted, 2),
+                format_fixed(quorum, 2),
+                format_fixed(total, 2)
             ),
         ));
 
@@ -593,11 +596,11 @@ impl Grant {
                     t0 >= t1 && t0 - t1 == p.grant && r1 >= r0 && r1 - r0 == p.grant,
                     format!(
                         "governance: Treasury {} -> {} LPT, grantee {} -> {} LPT in block {b} (grant {})",
-                        fmt_units(t0, 6),
-                        fmt_units(t1, 6),
-                        fmt_units(r0, 6),
-                        fmt_units(r1, 6),
-                        fmt_units(p.grant, 6)
+                        format_fixed(t0, 6),
+                        format_fixed(t1, 6),
+                        format_fixed(r0, 6),
+                        format_fixed(r1, 6),
+                        format_fixed(p.grant, 6)
                     ),
                 ));
             }
