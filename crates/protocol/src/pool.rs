@@ -217,10 +217,17 @@ pub fn rebond_hint(
 }
 
 /// Hint of `rewardWithHint` / `rewardForTranscoderWithHint`: `transcoder`'s key becomes
-/// `new_stake` (its stake plus the reward, [`crate::rewards::RewardEstimate::new_stake`]). An
-/// active transcoder evicted from the pool this round rejoins if it fits.
-pub fn reward_hint(pool: &mut Pool, transcoder: Address, new_stake: U256) -> Hint {
-    pool.update(transcoder, new_stake, true)
+/// `new_stake` (its stake plus the reward, [`crate::rewards::RewardEstimate::new_stake`]). A
+/// transcoder still active but out of the pool this round rejoins if it fits and is `registered`
+/// (`isRegisteredTranscoder`: evicted, not resigned); the contract ignores the hint of one that
+/// does not join.
+pub fn reward_hint(
+    pool: &mut Pool,
+    transcoder: Address,
+    new_stake: U256,
+    registered: bool,
+) -> Hint {
+    pool.update(transcoder, new_stake, registered)
 }
 
 /// Hint of `transcoderWithHint` by a registered `transcoder` with total stake `stake`: a member
@@ -474,7 +481,7 @@ mod tests {
     /// `(prev, next)` of [`reward_hint`] in an unbounded pool of `(member, key)`.
     fn reward(members: &[(u8, u64)], id: u8, key: u64) -> (Address, Address) {
         let mut pool = unbounded(members);
-        let hint = reward_hint(&mut pool, addr(id), U256::from(key));
+        let hint = reward_hint(&mut pool, addr(id), U256::from(key), true);
         (hint.prev, hint.next)
     }
 
@@ -524,7 +531,7 @@ mod tests {
         );
         assert_eq!(reward(&p, 2, 101), (Address::ZERO, addr(1)));
         let mut pool = unbounded(&p);
-        reward_hint(&mut pool, addr(3), U256::from(101));
+        reward_hint(&mut pool, addr(3), U256::from(101), true);
         assert_eq!(pool.members(), vec![addr(3), addr(1), addr(2)]);
     }
 
@@ -534,6 +541,13 @@ mod tests {
         assert_eq!(reward(&p, 9, 75), (addr(1), addr(2)));
         assert_eq!(reward(&p, 9, 1), (addr(2), Address::ZERO));
         assert_eq!(reward(&[], 9, 1), (Address::ZERO, Address::ZERO));
+        let mut pool = unbounded(&p);
+        assert_eq!(
+            reward_hint(&mut pool, addr(9), U256::from(75), false),
+            Hint::default(),
+            "resigned this round: stays out"
+        );
+        assert_eq!(pool.members(), vec![addr(1), addr(2)]);
     }
 
     /// Random pools and stake changes (with many ties): the hint is always taken as is by the

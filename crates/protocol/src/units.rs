@@ -266,6 +266,62 @@ mod tests {
         assert_eq!(format_fixed(U256::from(1), 30), "0.000000000000000001");
     }
 
+    /// Random amounts of every magnitude, 0 and `U256::MAX` included: what is shown parses back to
+    /// the same wei, and a fixed number of decimals truncates.
+    #[test]
+    fn formatting_round_trips_through_parsing() {
+        use rand::{Rng, SeedableRng, rngs::StdRng};
+        let mut rng = StdRng::seed_from_u64(18);
+        let mut values = vec![U256::ZERO, U256::from(1), U256::MAX];
+        for _ in 0..2_000 {
+            let bits = rng.gen_range(0..=256usize);
+            values.push(U256::from_limbs(rng.r#gen::<[u64; 4]>()) >> (256 - bits));
+        }
+        for wei in values {
+            let shown = format_units(wei, DECIMALS).replace(',', "");
+            assert_eq!(parse_decimal(&shown, DECIMALS), Some(wei), "{shown}");
+            let typed: Result<Amount, _> = format!("{shown} LPT").parse();
+            assert_eq!(typed.map(|a| (a.wei, a.unit)), Ok((wei, Some(Unit::Lpt))));
+            let typed: Result<Amount, _> = format!("{wei}wei").parse();
+            assert_eq!(typed.map(|a| a.wei), Ok(wei));
+            let k = rng.gen_range(0..=DECIMALS);
+            let step = U256::from(10).pow(U256::from(DECIMALS - k));
+            assert_eq!(
+                parse_decimal(&format_fixed(wei, k), DECIMALS),
+                Some(wei - wei % step),
+                "{wei} with {k} decimals"
+            );
+        }
+        for _ in 0..2_000 {
+            let share = U256::from(rng.gen_range(0..=PERC_DIVISOR));
+            assert_eq!(parse_percent(&percent_1e6(share)), Ok(share));
+            let rate = U256::from(rng.r#gen::<u64>());
+            let shown = percent_1e9(rate).replace(',', "");
+            assert_eq!(
+                parse_decimal(shown.trim_end_matches('%'), 7),
+                Some(rate),
+                "{shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn too_large_or_too_precise_amounts_are_refused() {
+        let max = format_units(U256::MAX, DECIMALS).replace(',', "");
+        assert!(
+            parse_decimal(&format!("{max}1"), DECIMALS).is_none(),
+            "above 2^256"
+        );
+        assert!(parse_decimal(&format!("1{max}"), DECIMALS).is_none());
+        assert!(
+            format!("{}1wei", U256::MAX).parse::<Amount>().is_err(),
+            "wei above 2^256"
+        );
+        assert_eq!(parse_decimal("0.", DECIMALS), Some(U256::ZERO));
+        assert!(parse_decimal(".", DECIMALS).is_none());
+        assert!(parse_decimal("1.0000000000000000001", DECIMALS).is_none());
+    }
+
     #[test]
     fn percentages() {
         assert_eq!(parse_percent("25"), Ok(U256::from(250_000)));

@@ -214,7 +214,9 @@ pub fn decide(
     .filter(|e| !e.reward.is_zero()) else {
         return Decision::NothingToMint;
     };
-    let hint = reward_hint(&mut pool(s), o.orchestrator, estimate.new_stake);
+    // An active orchestrator out of the pool was evicted (it rejoins if it fits) or resigned (the
+    // contract ignores the hint): registered either way as far as the hint goes.
+    let hint = reward_hint(&mut pool(s), o.orchestrator, estimate.new_stake, true);
     let hints = (hint.prev, hint.next);
     if let Some(since) = memory.in_flight_since {
         if block >= since.saturating_add(policy.replace_after_blocks) {

@@ -327,7 +327,7 @@ async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<(
         bail!("expected a reward decision, got {decision:?}");
     };
     let mut predicted = pool(&snapshot);
-    reward_hint(&mut predicted, o[0], estimate.new_stake);
+    reward_hint(&mut predicted, o[0], estimate.new_stake, true);
     assert_eq!(
         predicted.members(),
         vec![o[2], o[0], o[1]],
