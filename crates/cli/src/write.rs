@@ -16,12 +16,12 @@ use alloy::{
 use anyhow::{Context as _, anyhow, bail};
 use livepeer_chain::{
     blocks::Head,
-    pool::read_pool,
+    pool::{read_bond_change, read_pool},
     sender::{FeePolicy, NoEvents, NonceMode, TxSender},
 };
 use livepeer_protocol::{
     Round,
-    pool::{BondChange, bond_hints, rebond_hint, transcoder_hint, unbond_hint},
+    pool::{bond_hints, rebond_hint, transcoder_hint, unbond_hint},
     units::{Amount, Unit, eth, format_units, lpt, parse_percent, percent_1e6},
 };
 use serde_json::{Value, json};
@@ -207,20 +207,7 @@ pub async fn bond(ctx: &Ctx, args: BondArgs) -> anyhow::Result<Output> {
         );
     }
     let mut pool = read_pool(bm).await?;
-    let change = BondChange {
-        owner: me,
-        to,
-        amount,
-        bonded,
-        old_delegate,
-        old_delegate_stake: if moving {
-            bm.transcoderTotalStake(old_delegate).call().await?
-        } else {
-            U256::ZERO
-        },
-        to_stake: bm.transcoderTotalStake(to).call().await?,
-        to_registered: bm.isRegisteredTranscoder(to).call().await?,
-    };
+    let change = read_bond_change(bm, me, to, amount, bonded, old_delegate).await?;
     let h = bond_hints(&mut pool, &change);
 
     let mut plan = Plan::new("bond", me);

@@ -31,7 +31,7 @@ pub enum Support {
 
 impl Support {
     /// The code `castVote` takes.
-    pub fn code(self) -> u8 {
+    pub const fn code(self) -> u8 {
         match self {
             Self::Against => 0,
             Self::For => 1,
@@ -192,6 +192,50 @@ pub fn share(part: U256, total: U256) -> U256 {
     }
 }
 
+/// One vote as the counting sees it: the voter's weight and delegate at the proposal snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ballot {
+    /// Who voted.
+    pub voter: Address,
+    /// Its support code ([`Support::code`]).
+    pub support: u8,
+    /// `getPastVotes(voter, snapshot)`.
+    pub weight: U256,
+    /// `delegatedAt(voter, snapshot)`: the voter itself for a transcoder.
+    pub delegate: Address,
+}
+
+/// `LivepeerGovernor`'s overridable counting: the tally `[against, for, abstain]` of `ballots`, in
+/// any order: a self-delegated voter (a transcoder) counts its weight less the weights of its
+/// delegators who voted themselves; every other voter counts its full weight (so a delegator's
+/// stake moves from its transcoder's side to its own). A delegator whose delegate was not
+/// self-delegated at the snapshot takes nothing from it: that weight never included its stake.
+pub fn overridable_tally(ballots: &[Ballot]) -> [U256; 3] {
+    let mut tally = [U256::ZERO; 3];
+    for b in ballots {
+        let weight = if b.delegate == b.voter {
+            let overridden: U256 = ballots
+                .iter()
+                .filter(|c| c.voter != b.voter && c.delegate == b.voter)
+                .map(|c| c.weight)
+                .sum();
+            b.weight.saturating_sub(overridden)
+        } else {
+            b.weight
+        };
+        tally[usize::from(b.support.min(2))] += weight;
+    }
+    tally
+}
+
+/// `GovernorVotesQuorumFraction.quorum(snapshot)`: `numerator / denominator` of the votes' total
+/// supply at the snapshot, truncated (`None` for a zero denominator or an overflow).
+pub fn quorum(total_supply: U256, numerator: U256, denominator: U256) -> Option<U256> {
+    total_supply
+        .checked_mul(numerator)?
+        .checked_div(denominator)
+}
+
 /// `keccak256(description)`, what queue and execute take.
 pub fn description_hash(description: &str) -> B256 {
     keccak256(description.as_bytes())
@@ -307,5 +351,97 @@ mod tests {
             keccak256(b"x"),
             "the governor hashes the description's bytes"
         );
+    }
+    fn addr(n: u8) -> Address {
+        Address::with_last_byte(n)
+    }
+
+    fn ballot(voter: u8, support: Support, weight: u64, delegate: u8) -> Ballot {
+        Ballot {
+            voter: addr(voter),
+            support: support.code(),
+            weight: e18(weight),
+            delegate: addr(delegate),
+        }
+    }
+
+    #[test]
+    fn delegator_override_moves_its_stake_to_its_side() {
+        // O1 (135 incl. D0's 10) against, O2 (165) and O3 (220) for; D0 on O1 votes for.
+        let ballots = [
+            ballot(1, Support::Against, 135, 1),
+            ballot(2, Support::For, 165, 2),
+            ballot(3, Support::For, 220, 3),
+            ballot(10, Support::For, 10, 1),
+        ];
+        assert_eq!(
+            overridable_tally(&ballots),
+            [e18(125), e18(395), U256::ZERO],
+            "D0's 10 move from against to for"
+        );
+        // Whoever votes first: the same tally.
+        let mut reversed = ballots.clone();
+        reversed.reverse();
+        assert_eq!(
+            overridable_tally(&reversed),
+            overridable_tally(&ballots),
+            "order"
+        );
+    }
+
+    #[test]
+    fn override_on_the_same_side_changes_nothing() {
+        let alone = [ballot(1, Support::For, 135, 1)];
+        let both = [
+            ballot(1, Support::For, 135, 1),
+            ballot(10, Support::For, 10, 1),
+        ];
+        assert_eq!(
+            overridable_tally(&alone),
+            overridable_tally(&both),
+            "same side"
+        );
+    }
+
+    #[test]
+    fn delegator_of_a_silent_or_non_transcoder_counts_in_full() {
+        // D0's transcoder did not vote: D0's weight counts, nothing taken from anyone.
+        assert_eq!(
+            overridable_tally(&[
+                ballot(10, Support::Against, 10, 1),
+                ballot(2, Support::For, 165, 2)
+            ]),
+            [e18(10), e18(165), U256::ZERO]
+        );
+        // D0 is bonded to 5, which was itself bonded to 6 at the snapshot (not a transcoder):
+        // 5's weight never held D0's stake, so both count in full.
+        assert_eq!(
+            overridable_tally(&[
+                ballot(10, Support::For, 10, 5),
+                ballot(5, Support::Against, 0, 6)
+            ]),
+            [U256::ZERO, e18(10), U256::ZERO]
+        );
+        // Abstentions are counted apart.
+        assert_eq!(
+            overridable_tally(&[
+                ballot(1, Support::Abstain, 135, 1),
+                ballot(10, Support::Against, 10, 1)
+            ]),
+            [e18(10), U256::ZERO, e18(125)]
+        );
+    }
+
+    #[test]
+    fn quorum_is_a_truncated_fraction_of_the_supply() {
+        assert_eq!(
+            quorum(e18(1_000), U256::from(333_300), U256::from(PERC_DIVISOR)),
+            Some(U256::from(333_300_000_000_000_000_000u128))
+        );
+        assert_eq!(
+            quorum(U256::from(7), U256::from(1), U256::from(3)),
+            Some(U256::from(2))
+        );
+        assert_eq!(quorum(U256::from(7), U256::from(1), U256::ZERO), None);
     }
 }

@@ -302,14 +302,7 @@ mod tests {
         /// Returns whether the hint was used without a walk.
         fn insert(&mut self, id: Address, key: U256, hint: Hint) -> bool {
             assert!(self.ids.len() < self.max, "list full");
-            if self.valid(key, hint.prev, hint.next) {
-                self.link(id, key, hint.prev);
-                return true;
-            }
-            let at = self.walk(key);
-            self.ids.insert(at, id);
-            self.keys.insert(at, key);
-            false
+            self.insert_unchecked(id, key, hint)
         }
         fn update_key(&mut self, id: Address, key: U256, hint: Hint) -> bool {
             let at = self.idx(id).unwrap_or_else(|| unreachable!());

@@ -1,19 +1,14 @@
 //! The agent's decisions: pure functions of one [`Snapshot`], testable without a node.
 //!
 //! [`decide`] says what to do for one orchestrator at one block. The contract rules it applies
-//! live in `livepeer-protocol`: the stake `reward()` mints on
-//! ([`livepeer_protocol::rewards::active_stake`]), the reward with the treasury's cut
-//! ([`livepeer_protocol::rewards::reward_amount`]), so the post-reward stake (the new pool key)
-//! is known before sending, and the hints from it ([`livepeer_protocol::pool::reward_hint`]).
+//! live in `livepeer-protocol`: the reward with the treasury's cut on the stake `reward()` mints
+//! on ([`crate::lens::reward_estimate`]), so the post-reward stake (the new pool key) is known
+//! before sending, and the hints from it ([`livepeer_protocol::pool::reward_hint`]).
 
 use alloy::primitives::{Address, U256};
-use livepeer_protocol::{
-    Round,
-    pool::reward_hint,
-    rewards::{RewardEstimate, active_stake, reward_amount},
-};
+use livepeer_protocol::{Round, pool::reward_hint, rewards::RewardEstimate};
 
-use crate::lens::{LensOrchestrator, Snapshot, pool, snapshot_round};
+use crate::lens::{LensOrchestrator, Snapshot, pool, reward_estimate, snapshot_round};
 
 /// The optional profitability guard.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -198,20 +193,7 @@ pub fn decide(
             report: !memory.unauthorized_reported,
         };
     }
-    let Some(estimate) = reward_amount(
-        s.mintableTokens,
-        s.mintedTokens,
-        active_stake(
-            o.lastActiveStakeUpdateRound,
-            o.lastUpdatePoolStake,
-            o.roundPoolStake,
-            round,
-        ),
-        s.totalActiveStake,
-        s.treasuryRewardCutRate,
-        o.totalStake,
-    )
-    .filter(|e| !e.reward.is_zero()) else {
+    let Some(estimate) = reward_estimate(s, o).filter(|e| !e.reward.is_zero()) else {
         return Decision::NothingToMint;
     };
     // An active orchestrator out of the pool was evicted (it rejoins if it fits) or resigned (the

@@ -26,7 +26,11 @@ use alloy::{
     sol_types::{SolCall, SolConstructor},
 };
 use livepeer_chain::{ChainError, protocol::RewardCallerSupport, revert::RevertReason};
-use livepeer_protocol::{NotARound, Round, pool::Pool};
+use livepeer_protocol::{
+    NotARound, Round,
+    pool::Pool,
+    rewards::{RewardEstimate, active_stake, reward_amount},
+};
 
 sol!(
     #[derive(Debug, Default, PartialEq, Eq)]
@@ -112,6 +116,24 @@ pub fn snapshot_round(s: &Snapshot) -> Round {
 /// An orchestrator's `lastRewardRound` (checked by [`read_snapshot`] like [`snapshot_round`]).
 pub fn last_reward_round(o: &LensOrchestrator) -> Round {
     Round::try_from(o.lastRewardRound).unwrap_or(Round::MAX)
+}
+
+/// What `reward()` would mint for `o` now: [`reward_amount`] on the stake [`active_stake`] picks
+/// in the snapshot's round, treasury cut included; `None` where the contract would revert.
+pub fn reward_estimate(s: &Snapshot, o: &LensOrchestrator) -> Option<RewardEstimate> {
+    reward_amount(
+        s.mintableTokens,
+        s.mintedTokens,
+        active_stake(
+            o.lastActiveStakeUpdateRound,
+            o.lastUpdatePoolStake,
+            o.roundPoolStake,
+            snapshot_round(s),
+        ),
+        s.totalActiveStake,
+        s.treasuryRewardCutRate,
+        o.totalStake,
+    )
 }
 
 /// The snapshot's pool, head first. The lens does not read the pool's maximum size, so it is

@@ -10,14 +10,11 @@ use alloy::{
     rpc::types::TransactionRequest,
 };
 use anyhow::{Context as _, Result, bail, ensure};
-use livepeer_chain::pool::read_pool;
-use livepeer_protocol::{
-    pool::{
-        BondChange, Hint, Pool, bond_hints, rebond_hint, reward_hint, transcoder_hint, unbond_hint,
-    },
-    rewards::{active_stake, reward_amount},
+use livepeer_chain::pool::{read_bond_change, read_pool};
+use livepeer_protocol::pool::{
+    Hint, Pool, bond_hints, rebond_hint, reward_hint, transcoder_hint, unbond_hint,
 };
-use livepeer_reward_agent::lens::{lens_input, read_snapshot};
+use livepeer_reward_agent::lens::{lens_input, read_snapshot, reward_estimate};
 use rand::{Rng, rngs::StdRng};
 
 use super::{
@@ -199,20 +196,7 @@ async fn bond_to(
     };
     let before = read_pool(bm).await?;
     let mut simulated = before.clone();
-    let change = BondChange {
-        owner,
-        to,
-        amount,
-        bonded,
-        old_delegate,
-        old_delegate_stake: if moving {
-            bm.transcoderTotalStake(old_delegate).call().await?
-        } else {
-            U256::ZERO
-        },
-        to_stake: bm.transcoderTotalStake(to).call().await?,
-        to_registered: bm.isRegisteredTranscoder(to).call().await?,
-    };
+    let change = read_bond_change(bm, owner, to, amount, bonded, old_delegate).await?;
     let h = bond_hints(&mut simulated, &change);
     let tx = bm
         .bondWithHint(amount, to, h[0], h[1], h[2], h[3])
@@ -406,20 +390,7 @@ async fn reward(net: &Net, rng: &mut StdRng, a: &Actors, covered: &mut Covered) 
     let support = net.p.reward_caller_support().await?;
     let input = lens_input(net.controller, support, &[t], &[]);
     let s = read_snapshot(&net.provider, &input, net.block().await?).await?;
-    let o = &s.orchestrators[0];
-    let Some(estimate) = reward_amount(
-        s.mintableTokens,
-        s.mintedTokens,
-        active_stake(
-            o.lastActiveStakeUpdateRound,
-            o.lastUpdatePoolStake,
-            o.roundPoolStake,
-            round,
-        ),
-        s.totalActiveStake,
-        s.treasuryRewardCutRate,
-        o.totalStake,
-    ) else {
+    let Some(estimate) = reward_estimate(&s, &s.orchestrators[0]) else {
         bail!("{t} is active but its reward would revert");
     };
     let before = read_pool(bm).await?;

@@ -11,12 +11,10 @@ use alloy::{
 use anyhow::{Context as _, Result, ensure};
 use livepeer_bindings::IBondingManager;
 use livepeer_chain::pool::read_pool;
-use livepeer_protocol::{
-    math::PRECISE_DIVISOR,
-    pool::reward_hint,
-    rewards::{active_stake, reward_amount},
+use livepeer_protocol::{math::PRECISE_DIVISOR, pool::reward_hint};
+use livepeer_reward_agent::lens::{
+    lens_input, pool, read_snapshot, reward_estimate, snapshot_round,
 };
-use livepeer_reward_agent::lens::{lens_input, pool, read_snapshot, snapshot_round};
 use rand::{Rng, rngs::StdRng, seq::SliceRandom};
 
 use super::{
@@ -122,21 +120,8 @@ async fn one_round(
         let s = read_snapshot(&net.provider, &input, block).await?;
         ensure!(snapshot_round(&s) == round, "the lens reads round {round}");
         let lens = &s.orchestrators[i];
-        let stake_now = active_stake(
-            lens.lastActiveStakeUpdateRound,
-            lens.lastUpdatePoolStake,
-            lens.roundPoolStake,
-            round,
-        );
-        let predicted = reward_amount(
-            s.mintableTokens,
-            s.mintedTokens,
-            stake_now,
-            s.totalActiveStake,
-            s.treasuryRewardCutRate,
-            lens.totalStake,
-        )
-        .context("the prediction says reward() reverts")?;
+        let predicted =
+            reward_estimate(&s, lens).context("the prediction says reward() reverts")?;
         let mut simulated = pool(&s);
         let hint = reward_hint(&mut simulated, o, predicted.new_stake, true);
         let receipt = net

@@ -107,7 +107,7 @@ async fn one_sender(
     if !(deposit + reserve).is_zero() && case % 5 < 2 {
         net.send(sender, tb.unlock().into_transaction_request())
             .await?;
-        if case % 5 == 0 {
+        if case.is_multiple_of(5) {
             let period = tb.unlockPeriod().call().await?;
             for _ in 0..u64::try_from(period)? {
                 net.next_round().await?;
