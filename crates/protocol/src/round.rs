@@ -6,7 +6,8 @@
 //! [`NotARound`] instead of saturating, then compared and stepped without overflow checks at
 //! every use. It compares with `U256` both ways, so a round read from the chain can be checked
 //! against the contracts' stored rounds (`lastRewardRound`, a ticket's `creationRound`) as the
-//! contracts compare them.
+//! contracts compare them. To pass one to a binding, `round.to_u256()` (or `.into()`):
+//! `U256::from(round)` is ruint's own `from`, which does not take it.
 
 use std::{cmp::Ordering, fmt, str::FromStr};
 
