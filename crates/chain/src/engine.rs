@@ -163,6 +163,15 @@ impl<'a, S> Read<'a, S> {
             _ => None,
         }
     }
+
+    /// The same read of a part of the state.
+    pub fn map<T>(self, part: impl FnOnce(&'a S) -> &'a T) -> Read<'a, T> {
+        match self {
+            Self::Done(state) => Read::Done(part(state)),
+            Self::Failed(err) => Read::Failed(err),
+            Self::Skipped => Read::Skipped,
+        }
+    }
 }
 
 /// What happened, for [`Bot::observe`] (metrics, logs, journals).

@@ -220,6 +220,13 @@ pub struct EnvAlias {
     pub old: &'static str,
 }
 
+impl EnvAlias {
+    /// Option `arg` (its clap id) is also read from `old`.
+    pub const fn new(arg: &'static str, old: &'static str) -> Self {
+        Self { arg, old }
+    }
+}
+
 /// `command` reading each aliased option from its old variable when that one is set and the
 /// option's own is not (`is_set` says whether a variable is set); every aliased option's help
 /// names its old variable. Aliases of unknown options are left out ([`unknown_aliases`]).
@@ -239,7 +246,7 @@ pub fn with_env_aliases(
         let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
         let use_old = !new_is_set && is_set(alias.old);
         command = command.mut_arg(alias.arg, |a| {
-            let a = a.help(format!("{help} Also read from {}.", alias.old));
+            let a = a.help(format!("{help} (old variable: {})", alias.old));
             if use_old { a.env(alias.old) } else { a }
         });
     }
@@ -266,6 +273,8 @@ pub fn parse<P: Parser>(aliases: &[EnvAlias]) -> P {
 
 #[cfg(test)]
 mod tests {
+    use clap::CommandFactory;
+
     use super::*;
 
     #[derive(Debug, Parser)]
@@ -277,14 +286,8 @@ mod tests {
     }
 
     const ALIASES: &[EnvAlias] = &[
-        EnvAlias {
-            arg: "controller",
-            old: "BOT_CONTROLLER",
-        },
-        EnvAlias {
-            arg: "rpc_urls",
-            old: "BOT_RPC_URLS",
-        },
+        EnvAlias::new("controller", "BOT_CONTROLLER"),
+        EnvAlias::new("rpc_urls", "BOT_RPC_URLS"),
     ];
 
     fn env_of(command: &Command, id: &str) -> Option<String> {
@@ -329,16 +332,13 @@ mod tests {
     fn the_help_names_the_old_variable() {
         let mut command = with_env_aliases(Bot::command(), ALIASES, |_| false);
         let help = command.render_long_help().to_string();
-        assert!(help.contains("Also read from BOT_CONTROLLER."), "{help}");
+        assert!(help.contains("(old variable: BOT_CONTROLLER)"), "{help}");
         assert!(help.contains("LIVEPEER_CONTROLLER"), "{help}");
     }
 
     #[test]
     fn aliases_of_unknown_options_are_reported() {
-        let wrong = [EnvAlias {
-            arg: "no_such_option",
-            old: "BOT_X",
-        }];
+        let wrong = [EnvAlias::new("no_such_option", "BOT_X")];
         assert_eq!(
             unknown_aliases(&Bot::command(), &wrong),
             vec!["no_such_option"]
