@@ -9,7 +9,7 @@
 //!  heads ──► Engine::run, one tick per head (or per wake-up)
 //!  (ws or     1. flights follow the head ──► TxSender: receipt, fee-bump replacement, reorg
 //!  polling)   2. ended flights ──► Landed                        (Event::Sent/Replaced/Reorged)
-//!             3. Bot::wants_read? ──► Bot::read(head) ──► State   (Event::Read/ReadFailed,
+//!             3. Bot::wants_read? ──► Bot::read(tick) ──► State   (Event::Read/ReadFailed,
 //!                                                                 ReadHealth ok/failed)
 //!             4. Bot::decide(tick, read, memory) ──► (actions, memory)        pure
 //!             5. each action: Bot::encode ──► Tx { lane, request, mode } ──► new flight
@@ -19,7 +19,7 @@
 //!
 //! # What a bot supplies ([`Bot`])
 //!
-//! - [`Bot::read`]: one read of the chain at the head (ideally one JSON-RPC batch or one
+//! - [`Bot::read`]: one read of the chain at the tick's head (ideally one JSON-RPC batch or one
 //!   `eth_call`), with [`Bot::wants_read`] to skip it when nothing can be decided from it.
 //! - [`Bot::decide`]: a pure function of the [`Tick`] (the head, the transactions that ended,
 //!   those still in flight), the [`Read`] and the bot's memory, returning the actions and the
@@ -237,8 +237,12 @@ pub trait Bot: Send {
         true
     }
 
-    /// Reads what [`Bot::decide`] needs at `head`.
-    fn read(&mut self, head: Head) -> impl Future<Output = Result<Self::State, ChainError>> + Send;
+    /// Reads what [`Bot::decide`] needs at the tick's head (and, for the transactions that
+    /// landed, what their outcome needs: a redemption's tickets, say).
+    fn read(
+        &mut self,
+        tick: &Tick<'_, Self::Action>,
+    ) -> impl Future<Output = Result<Self::State, ChainError>> + Send;
 
     /// Decides: a pure function of the tick, the read and the memory.
     fn decide(
@@ -377,7 +381,7 @@ impl<B: Bot> Engine<B> {
                 in_flight: &flying,
             };
             let read = match self.bot.wants_read(&tick, &memory) {
-                true => Some(self.bot.read(head).await),
+                true => Some(self.bot.read(&tick).await),
                 false => None,
             };
             let view = match &read {

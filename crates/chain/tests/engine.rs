@@ -62,14 +62,14 @@ impl Bot for Payer {
         &self.health
     }
 
-    async fn read(&mut self, head: Head) -> Result<u64, ChainError> {
+    async fn read(&mut self, tick: &Tick<'_, Action>) -> Result<u64, ChainError> {
         if self.fail_reads.load(Ordering::Relaxed) {
             return Err(ChainError::Build("read failure injected".into()));
         }
         Ok(self
             .provider
             .get_transaction_count(self.me)
-            .block_id(head.number.into())
+            .block_id(tick.head.number.into())
             .await?)
     }
 
