@@ -17,17 +17,17 @@
 //! `--config` names a TOML file whose keys are the flags' names (kebab-case; `rpc-urls` for
 //! `--rpc-url`). serde cannot combine `#[serde(flatten)]` with `deny_unknown_fields`, so each
 //! options struct reads its own keys from the file and a key none of them reads is refused with
-//! its name ([`crate::config::ConfigFile`]). Precedence, in
+//! its name ([`crate::config::ConfigFile`], [`CommonArgs::merge_file`]). Precedence, in
 //! every bot: flag > environment > file > default ([`CommonArgs::or`], [`LoopArgs::or`]).
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use alloy::primitives::Address;
 use clap::{Args, Command, Parser};
-use serde::Deserialize;
+use serde::{Deserialize, de::DeserializeOwned};
 
 use crate::{
-    config::{ConfigError, FeeOptions, KeyOptions, gwei, max_failed_reads, rpc_config},
+    config::{ConfigError, ConfigFile, FeeOptions, KeyOptions, gwei, max_failed_reads, rpc_config},
     provider::RpcConfig,
     sender::FeePolicy,
     signer::KeySource,
@@ -186,6 +186,31 @@ impl CommonArgs {
     /// `--max-failed-reads`, default 3, at least 1.
     pub fn max_failed_reads(&self) -> Result<u32, ConfigError> {
         max_failed_reads(self.max_failed_reads)
+    }
+}
+
+impl CommonArgs {
+    /// Reads the `--config` file, if one is given: the shared options not given by flag or
+    /// environment are taken from it (`looping` too, for a bot that has them), and the bot's own
+    /// options `O` are returned; a key of no option is an error naming it. The file is read
+    /// once: `config` is `None` afterwards.
+    pub fn merge_file<O: DeserializeOwned>(
+        &mut self,
+        looping: Option<&mut LoopArgs>,
+    ) -> Result<Option<O>, ConfigError> {
+        let Some(path) = self.config.take() else {
+            return Ok(None);
+        };
+        let mut file = ConfigFile::read(&path)?;
+        let common: Self = file.take()?;
+        *self = std::mem::take(self).or(common);
+        if let Some(looping) = looping {
+            let from_file: LoopArgs = file.take()?;
+            *looping = std::mem::take(looping).or(from_file);
+        }
+        let own = file.take()?;
+        file.finish()?;
+        Ok(Some(own))
     }
 }
 

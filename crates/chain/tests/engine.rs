@@ -249,6 +249,13 @@ impl Run {
             .collect()
     }
 
+    /// Fails unless the log lines of `block` are `expected`.
+    fn expect(&self, block: u64, expected: &[&str]) -> Result<()> {
+        let lines = self.at(block);
+        ensure!(lines == expected, "block {block}: {lines:?}");
+        Ok(())
+    }
+
     async fn transactions_in(&self, block: u64) -> Result<usize> {
         let block = self
             .provider
@@ -272,37 +279,32 @@ async fn a_transaction_is_followed_before_the_read_and_lands_at_the_next_tick() 
     let start = run.head().await?;
     let sent_at = run.step().await?;
     ensure!(sent_at == start + 1);
-    ensure!(
-        run.at(sent_at)
-            == [
-                "saw nonce 0, landed 0, in flight 0, woken false, confirmed 0",
-                "action Pay(Next)",
-                "sent",
-            ],
-        "{:?}",
-        run.at(sent_at)
-    );
+    run.expect(
+        sent_at,
+        &[
+            "saw nonce 0, landed 0, in flight 0, woken false, confirmed 0",
+            "action Pay(Next)",
+            "sent",
+        ],
+    )?;
     let mined = run.step().await?;
     ensure!(
         run.transactions_in(mined).await? == 1,
         "mined at the next block"
     );
     // The sender saw the receipt before the read: the read already shows the new nonce.
-    ensure!(
-        run.at(mined)
-            == [
-                "landed ok after 1 hashes",
-                "saw nonce 1, landed 1, in flight 0, woken false, confirmed 1",
-            ],
-        "{:?}",
-        run.at(mined)
-    );
+    run.expect(
+        mined,
+        &[
+            "landed ok after 1 hashes",
+            "saw nonce 1, landed 1, in flight 0, woken false, confirmed 1",
+        ],
+    )?;
     let idle = run.step().await?;
-    ensure!(
-        run.at(idle) == ["saw nonce 1, landed 0, in flight 0, woken false, confirmed 1"],
-        "{:?}",
-        run.at(idle)
-    );
+    run.expect(
+        idle,
+        &["saw nonce 1, landed 0, in flight 0, woken false, confirmed 1"],
+    )?;
     run.stop().await?;
     Ok(())
 }
@@ -356,15 +358,13 @@ async fn a_dry_run_sends_nothing_and_failed_reads_turn_health_red() -> Result<()
     ensure!(run.transactions_in(next).await? == 0, "nothing sent");
     run.fail_reads.store(true, Ordering::Relaxed);
     let failed = run.step().await?;
-    ensure!(
-        run.at(failed)
-            == [
-                "read failed",
-                "saw read failed, landed 0, in flight 0, woken false, confirmed 0"
-            ],
-        "{:?}",
-        run.at(failed)
-    );
+    run.expect(
+        failed,
+        &[
+            "read failed",
+            "saw read failed, landed 0, in flight 0, woken false, confirmed 0",
+        ],
+    )?;
     run.step().await?;
     let bot = run.stop().await?;
     ensure!(bot.health.consecutive_failed() == 2);

@@ -10,7 +10,6 @@ use alloy::primitives::Address;
 use clap::Parser;
 pub use livepeer_chain::config::{ConfigError, gwei};
 use livepeer_chain::{
-    config::ConfigFile,
     options::{CommonArgs, EnvAlias, LoopArgs},
     provider::RpcConfig,
     sender::FeePolicy,
@@ -103,27 +102,18 @@ impl Cli {
 
     /// Fills every option not given by flag or env from the `--config` file (read once: the
     /// result names no file any more). A key of no option is an error naming it.
-    pub fn merge_file(self) -> Result<Self, ConfigError> {
-        let Some(path) = self.common.config.clone() else {
+    pub fn merge_file(mut self) -> Result<Self, ConfigError> {
+        let Some(own) = self.common.merge_file::<Self>(Some(&mut self.looping))? else {
             return Ok(self);
         };
-        let mut file = ConfigFile::read(&path)?;
-        let common: CommonArgs = file.take()?;
-        let looping: LoopArgs = file.take()?;
-        let own: Cli = file.take()?;
-        file.finish()?;
         Ok(Self {
-            common: CommonArgs {
-                config: None,
-                ..self.common.or(common)
-            },
-            looping: self.looping.or(looping),
             keepers: if self.keepers.is_empty() {
                 own.keepers
             } else {
                 self.keepers
             },
             turn_delay_blocks: self.turn_delay_blocks.or(own.turn_delay_blocks),
+            ..self
         })
     }
 

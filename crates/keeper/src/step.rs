@@ -154,20 +154,9 @@ mod tests {
     use livepeer_chain::ChainError;
 
     use super::*;
+    use crate::decide::tests::state;
 
     const ME: Address = Address::with_last_byte(1);
-
-    /// Round 5 (blocks 100..120) uninitialized at `block`.
-    fn state(block: u64) -> RoundState {
-        RoundState {
-            block,
-            current_round: 5,
-            last_initialized_round: 4,
-            round_start_block: 100,
-            round_length: 20,
-            base_fee: 1_000,
-        }
-    }
 
     fn initialized(block: u64) -> RoundState {
         RoundState {
@@ -194,6 +183,19 @@ mod tests {
     ) -> (Vec<Action>, Memory) {
         let read = read.map_or(Read::Skipped, Read::Done);
         step(block, landed, read, memory, &turn(), 3)
+    }
+
+    /// The actions of a fresh keeper with `turn` reading round 5 in its first block.
+    fn first_block(turn: &TurnConfig) -> Vec<Action> {
+        step(
+            100,
+            &[],
+            Read::Done(&state(100)),
+            Memory::default(),
+            turn,
+            3,
+        )
+        .0
     }
 
     fn initialize(block: u64, replacing_since: Option<u64>) -> Action {
@@ -259,37 +261,18 @@ mod tests {
         let mut config = turn();
         config.keepers = vec![ME, other];
         let rank = crate::decide::turn_rank(5, ME, &config.keepers);
-        let (actions, _) = step(
-            100,
-            &[],
-            Read::Done(&state(100)),
-            Memory::default(),
-            &config,
-            3,
-        );
-        if rank == 0 {
-            assert_eq!(actions, [initialize(100, None)]);
-        } else {
-            assert_eq!(
-                actions,
-                [Action::Wait {
-                    round: 5,
-                    turn_block: 102
-                }]
-            );
-        }
+        let expected = match rank {
+            0 => initialize(100, None),
+            _ => Action::Wait {
+                round: 5,
+                turn_block: 102,
+            },
+        };
+        assert_eq!(first_block(&config), [expected]);
         let mut config = turn();
         config.gas_ceiling = Some(999);
-        let (actions, _) = step(
-            100,
-            &[],
-            Read::Done(&state(100)),
-            Memory::default(),
-            &config,
-            3,
-        );
         assert_eq!(
-            actions,
+            first_block(&config),
             [Action::Defer {
                 round: 5,
                 base_fee: 1_000,

@@ -10,7 +10,6 @@ use alloy::{primitives::Address, signers::local::PrivateKeySigner};
 use clap::Parser;
 pub use livepeer_chain::config::{ConfigError, gwei};
 use livepeer_chain::{
-    config::ConfigFile,
     options::{CommonArgs, EnvAlias},
     provider::RpcConfig,
     sender::FeePolicy,
@@ -240,28 +239,13 @@ impl Cli {
 
     /// Fills every option not given by flag or env from the `--config` file (read once: the
     /// result names no file any more). A key of no option is an error naming it.
-    pub fn merge_file(self) -> Result<Self, ConfigError> {
-        let Some(path) = self.common.config.clone() else {
+    pub fn merge_file(mut self) -> Result<Self, ConfigError> {
+        let Some(file) = self.common.merge_file::<Self>(None)? else {
             return Ok(self);
         };
-        let mut file = ConfigFile::read(&path)?;
-        let common: CommonArgs = file.take()?;
-        let own: Cli = file.take()?;
-        file.finish()?;
-        Ok(self.or(common, own))
-    }
-
-    fn or(self, common: CommonArgs, file: Cli) -> Self {
-        Self {
-            common: CommonArgs {
-                config: None,
-                ..self.common.or(common)
-            },
-            private_key: self.private_key,
+        Ok(Self {
             state_dir: self.state_dir.or(file.state_dir),
             inbox: self.inbox.or(file.inbox),
-            once: self.once,
-            list: self.list,
             poll_interval: self.poll_interval.or(file.poll_interval),
             max_batch: self.max_batch.or(file.max_batch),
             max_attempts: self.max_attempts.or(file.max_attempts),
@@ -279,7 +263,8 @@ impl Cli {
                 self.tls_hosts
             },
             max_float_refresh: self.max_float_refresh.or(file.max_float_refresh),
-        }
+            ..self
+        })
     }
 
     /// Merges the file, validates and applies defaults.

@@ -15,7 +15,7 @@ use alloy::primitives::Address;
 use clap::Parser;
 pub use livepeer_chain::config::ConfigError;
 use livepeer_chain::{
-    config::{ConfigFile, KeyOptions},
+    config::KeyOptions,
     options::{CommonArgs, EnvAlias, LoopArgs},
     provider::RpcConfig,
     sender::FeePolicy,
@@ -229,27 +229,17 @@ impl Cli {
 
     /// Fills every option not given by flag or env from the `--config` file (read once: the
     /// result names no file any more). A key of no option is an error naming it.
-    pub fn merge_file(self) -> Result<Self, ConfigError> {
-        let Some(path) = self.common.config.clone() else {
+    pub fn merge_file(mut self) -> Result<Self, ConfigError> {
+        let Some(own) = self.common.merge_file::<Self>(Some(&mut self.looping))? else {
             return Ok(self);
         };
-        let mut file = ConfigFile::read(&path)?;
-        let common: CommonArgs = file.take()?;
-        let looping: LoopArgs = file.take()?;
-        let own: Cli = file.take()?;
-        file.finish()?;
         Ok(Self {
-            common: CommonArgs {
-                config: None,
-                ..self.common.or(common)
-            },
-            looping: self.looping.or(looping),
-            orchestrator_flags: self.orchestrator_flags,
             orchestrators: own.orchestrators,
             max_backoff_blocks: self.max_backoff_blocks.or(own.max_backoff_blocks),
             reward_gas: self.reward_gas.or(own.reward_gas),
             lpt_price_eth: self.lpt_price_eth.or(own.lpt_price_eth),
             max_gas_fraction: self.max_gas_fraction.or(own.max_gas_fraction),
+            ..self
         })
     }
 
@@ -354,6 +344,15 @@ mod tests {
             .unwrap_or_else(|e| unreachable!("{e}"))
     }
 
+    /// `text` as `agent.toml` in a fresh directory (kept while the guard lives).
+    fn config_file(text: &str) -> (tempfile::TempDir, String) {
+        let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
+        let path = dir.path().join("agent.toml");
+        std::fs::write(&path, text).unwrap_or_else(|_| unreachable!());
+        let path = path.to_str().unwrap_or_default().to_owned();
+        (dir, path)
+    }
+
     /// The operator page's examples (docs/orchestrators.md) must keep working as written.
     const ORCHESTRATORS_PAGE: &str = include_str!("../../../docs/orchestrators.md");
 
@@ -448,12 +447,8 @@ mod tests {
 
     #[test]
     fn file_lists_orchestrators() {
-        let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
-        let path = dir.path().join("agent.toml");
-        std::fs::write(
-            &path,
-            format!(
-                r#"
+        let (_dir, path) = config_file(&format!(
+            r#"
 rpc-urls = ["http://file:8545"]
 controller = "{CONTROLLER}"
 lpt-price-eth = 0.003
@@ -467,10 +462,8 @@ private-key-file = "/run/secrets/o1"
 address = "{O2}"
 private-key-env = "CALLER_KEY"
 "#
-            ),
-        )
-        .unwrap_or_else(|_| unreachable!());
-        let cfg = parse(&["--config", path.to_str().unwrap_or_default()])
+        ));
+        let cfg = parse(&["--config", &path])
             .resolve()
             .unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(cfg.orchestrators.len(), 2);
@@ -545,23 +538,12 @@ private-key-env = "CALLER_KEY"
 
     #[test]
     fn orchestrators_without_a_key_use_the_shared_key() {
-        let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
-        let path = dir.path().join("agent.toml");
-        std::fs::write(
-            &path,
-            format!(
-                r#"
-private-key-file = "/run/secrets/caller"
-
-[[orchestrators]]
-address = "{O2}"
-"#
-            ),
-        )
-        .unwrap_or_else(|_| unreachable!());
+        let (_dir, path) = config_file(&format!(
+            "private-key-file = \"/run/secrets/caller\"\n\n[[orchestrators]]\naddress = \"{O2}\"\n"
+        ));
         let cfg = parse(&[
             "--config",
-            path.to_str().unwrap_or_default(),
+            &path,
             "--rpc-url",
             "http://a",
             "--controller",
@@ -593,10 +575,8 @@ address = "{O2}"
 
     #[test]
     fn unknown_file_keys_are_named() {
-        let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
-        let path = dir.path().join("agent.toml");
-        std::fs::write(&path, "orchestrator = \"x\"\n").unwrap_or_else(|_| unreachable!());
-        let err = parse(&["--config", path.to_str().unwrap_or_default()])
+        let (_dir, path) = config_file("orchestrator = \"x\"\n");
+        let err = parse(&["--config", &path])
             .resolve()
             .err()
             .map(|e| e.to_string())
