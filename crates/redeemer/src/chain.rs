@@ -182,6 +182,11 @@ impl Broker {
         Ok(self.provider().get_gas_price().await?)
     }
 
+    /// The balance of `account` (wei).
+    pub async fn balance(&self, account: Address) -> Result<U256, ChainError> {
+        Ok(self.provider().get_balance(account).await?)
+    }
+
     /// A `redeemWinningTicket` transaction for `signed`.
     pub fn redeem_tx(&self, signed: &SignedTicket) -> TransactionRequest {
         let call = ITicketBroker::redeemWinningTicketCall {

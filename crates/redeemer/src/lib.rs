@@ -460,7 +460,11 @@ impl Redeemer {
 
         let rounds = self.broker.rounds().await?;
         self.rounds = Some(rounds);
-        let gas_price = self.broker.gas_price().await?;
+        let (gas_price, balance) = tokio::try_join!(
+            self.broker.gas_price(),
+            self.broker.balance(self.sender.address())
+        )?;
+        self.metrics.set_signer_balance(balance);
         let pending: Vec<B256> = self
             .queue
             .open_tickets()

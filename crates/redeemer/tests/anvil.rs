@@ -767,6 +767,11 @@ async fn binary_runs_until_sigterm_and_rejects_a_bad_key() -> Result<()> {
     let health = health(metrics_addr).await;
     // One pass a --poll-interval (1 s), not more.
     let passes = scrape.value("redeemer_passes_total").await;
+    // The sending account's balance, for the low-balance alert (1e22 wei: read as a float).
+    let balance = scrape
+        .samples()
+        .await
+        .map(|s| s.get("redeemer_signer_balance_wei").copied());
     let elapsed = started.elapsed().as_secs();
     // Stop the child whatever the poll found, then judge.
     let term = std::process::Command::new("kill")
@@ -783,6 +788,15 @@ async fn binary_runs_until_sigterm_and_rejects_a_bad_key() -> Result<()> {
         "{passes} passes in {elapsed} s"
     );
     ensure!(status.success(), "clean exit on SIGTERM: {status}");
+    let sender = key
+        .parse::<alloy::signers::local::PrivateKeySigner>()?
+        .address();
+    let on_chain: f64 = net.provider.get_balance(sender).await?.into();
+    let balance = balance?.context("no redeemer_signer_balance_wei")?;
+    ensure!(
+        balance > 1e18 && balance >= on_chain,
+        "signer balance {balance} (now {on_chain}: gas spent since)"
+    );
     Ok(())
 }
 
