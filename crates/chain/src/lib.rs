@@ -15,7 +15,8 @@
 //!   nonces behind a mutex, replacement of stuck transactions, confirmation depth with reorg
 //!   detection) and [`revert`], which decodes reverts into the interfaces' custom errors and the
 //!   plain `Error(string)` reasons of the live contracts.
-//! - [`hints`]: the sorted-pool hints of the `*WithHint` calls, from a simulation of the pool.
+//! - [`pool`]: reads the sorted transcoder pool, whose `*WithHint` hints `livepeer-protocol`
+//!   computes.
 //! - [`arbitrum`]: the block number contracts see (`l1BlockNumber` on Arbitrum) and the first
 //!   block that saw a given one.
 //! - [`engine`]: the block loop every bot runs on: head → the bot's read → its pure `decide` →
@@ -41,9 +42,9 @@ pub mod engine;
 pub mod error;
 pub mod failover;
 pub mod health;
-pub mod hints;
 pub mod missed;
 pub mod options;
+pub mod pool;
 pub mod protocol;
 pub mod provider;
 pub mod proxy;

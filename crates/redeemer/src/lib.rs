@@ -110,8 +110,12 @@ use tokio_util::sync::CancellationToken;
 
 use chain::{Broker, Rounds, describe, is_insufficient_funds};
 use intake::HandedOver;
-use livepeer_tickets::{
-    SenderFunds, SignedTicket, TicketError, check_ticket, is_last_round, is_live, payable_amount,
+use livepeer_protocol::{
+    Round,
+    ticket::{
+        SenderFunds, SignedTicket, TicketError, check_ticket, is_last_round, is_live,
+        payable_amount,
+    },
 };
 use max_float::MaxFloats;
 use metrics::{RedeemerMetrics, is_expiry, reason_label};
@@ -209,7 +213,7 @@ enum Verdict {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Underfunded {
     funds: SenderFunds,
-    round: U256,
+    round: Round,
 }
 
 /// A sender's funds for one recipient in a pass: as read from the chain, and what is left of them

@@ -20,7 +20,7 @@ use livepeer_chain::{
     server::Exporter,
 };
 
-use livepeer_tickets::is_last_round;
+use livepeer_protocol::ticket::is_last_round;
 
 use crate::{
     chain::Rounds,
@@ -535,7 +535,7 @@ mod tests {
     #[test]
     fn deferred_tickets_are_counted_with_their_face_value() {
         use alloy::primitives::{Address, B256, Bytes};
-        use livepeer_tickets::{AuxData, SignedTicket, Ticket};
+        use livepeer_protocol::ticket::{AuxData, SignedTicket, Ticket};
         let queued = |nonce: u64, face: u64, status: TicketStatus, why: Option<&str>| {
             let signed = SignedTicket {
                 ticket: Ticket {
@@ -581,8 +581,8 @@ mod tests {
         );
         // Created in round 1, valid for 2 rounds: round 2 is their last. Only pending ones count.
         let rounds = |current: u64| Rounds {
-            current: U256::from(current),
-            last_initialized: U256::from(current),
+            current: livepeer_protocol::Round::new(current),
+            last_initialized: livepeer_protocol::Round::new(current),
             ticket_validity_period: U256::from(2u64),
         };
         metrics.set_queue(&tickets, Some(&rounds(2)));

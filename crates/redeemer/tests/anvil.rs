@@ -19,12 +19,12 @@ use livepeer_chain::{
     proxy::{Fault, FaultProxy},
     sender::{FeePolicy, TxSender},
 };
+use livepeer_protocol::ticket::check_offline;
 use livepeer_redeemer::{
     PassReport, Redeemer, RedeemerConfig,
     chain::Broker,
     queue::{Queue, Record, TicketStatus},
 };
-use livepeer_tickets::check_offline;
 
 const ORCH: usize = 1;
 const BROADCASTER: usize = 2;
@@ -511,7 +511,7 @@ async fn invalid_tickets_die_with_their_rule_and_unpayable_ones_wait_until_expir
     }
     let report = r.process_once().await?;
     ensure!(report.transactions.is_empty(), "nothing sent: {report:?}");
-    fn dead_reason(r: &Redeemer, t: &livepeer_tickets::SignedTicket) -> String {
+    fn dead_reason(r: &Redeemer, t: &livepeer_protocol::ticket::SignedTicket) -> String {
         match status(r, t.ticket.hash()) {
             Some(TicketStatus::Dead { reason }) => reason,
             other => format!("not dead: {other:?}"),
@@ -532,7 +532,7 @@ async fn invalid_tickets_die_with_their_rule_and_unpayable_ones_wait_until_expir
         "{}",
         dead_reason(&r, &wrong_signer)
     );
-    let waiting = |r: &Redeemer, t: &livepeer_tickets::SignedTicket| {
+    let waiting = |r: &Redeemer, t: &livepeer_protocol::ticket::SignedTicket| {
         r.queue()
             .get(&t.ticket.hash())
             .map(|q| (q.status.clone(), q.last_error.clone().unwrap_or_default()))
