@@ -20,11 +20,13 @@
 //!   cost more than a fraction of their value.
 
 pub mod agent;
+pub mod bot;
 pub mod config;
 pub mod decide;
 pub mod lens;
 pub mod metrics;
 pub mod missed;
+pub mod step;
 
 pub use agent::{Agent, AgentError};
 pub use livepeer_chain::server::init_tracing;

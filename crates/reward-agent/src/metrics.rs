@@ -95,16 +95,11 @@ impl Metrics {
             .unwrap_or_default()
     }
 
-    /// Marks a successful chain read (for `/health`).
-    pub fn mark_ok(&self) {
-        self.health.ok();
-    }
-
-    /// Counts a failed chain read (`reward_agent_read_errors_total`, `/health`); returns the
-    /// consecutive failures, this one included.
-    pub fn read_failed(&self) -> u32 {
+    /// Counts a failed chain read (`reward_agent_read_errors_total`; the engine marks it for
+    /// `/health`); returns the consecutive failures, this one included.
+    pub fn count_failed_read(&self) -> u32 {
         self.lock().read_errors += 1;
-        self.health.failed()
+        self.health.consecutive_failed()
     }
 
     /// The Prometheus text exposition.
@@ -298,10 +293,14 @@ mod tests {
         )));
         let minute = Duration::from_secs(60);
         assert!(metrics.health(minute).is_err(), "nothing read yet");
-        metrics.mark_ok();
+        metrics.health.ok();
         assert_eq!(metrics.health(minute), Ok(()));
-        metrics.read_failed();
-        assert_eq!(metrics.read_failed(), 2);
+        // The engine marks each failed read for /health, the bot counts it.
+        for _ in 0..2 {
+            metrics.health.failed();
+        }
+        assert_eq!(metrics.count_failed_read(), 2);
+        metrics.count_failed_read();
         assert_eq!(
             metrics.health(minute),
             Err("2 consecutive failed chain reads (limit 2)".to_owned())

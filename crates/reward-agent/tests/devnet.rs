@@ -27,9 +27,10 @@ use livepeer_chain::{
 use livepeer_protocol::pool::reward_hint;
 use livepeer_reward_agent::{
     Agent, AgentError,
-    agent::{check_reward_callers, reward_calldata, reward_in_receipt},
+    agent::check_reward_callers,
+    bot::{reward_calldata, reward_in_receipt},
     config::{AgentConfig, OrchestratorConfig},
-    decide::{Decision, Policy, RoundMemory, decide},
+    decide::{Decision, Lane, Policy, RewardCall, RoundMemory, Standing, decide},
     lens::{lens_input, pool, read_snapshot},
     metrics::Metrics,
 };
@@ -316,14 +317,19 @@ async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<(
     // Hints: the agent's hints against zero hints, from the same state, for O1's reward.
     let input = lens_input(devnet.controller, RewardCallerSupport::Supported, &o, &[]);
     let snapshot = read_snapshot(&chain.provider, &input, chain.block().await?).await?;
+    let o1 = &snapshot.orchestrators[0];
     let decision = decide(
         &snapshot,
-        &snapshot.orchestrators[0],
-        o[0],
+        o1,
+        &Standing::of(&snapshot, o1, o[0]),
         &RoundMemory::default(),
+        Lane::Free,
         &Policy::default(),
     );
-    let Decision::Reward { hints, estimate } = decision else {
+    let Decision::Reward(RewardCall {
+        hints, estimate, ..
+    }) = decision
+    else {
         bail!("expected a reward decision, got {decision:?}");
     };
     let mut predicted = pool(&snapshot);
@@ -552,14 +558,19 @@ async fn own_keys_every_round(flavor: Flavor) -> Result<()> {
         lpt(1_500),
         "the pool key has the bond"
     );
+    let o1 = &snapshot.orchestrators[0];
     let decision = decide(
         &snapshot,
-        &snapshot.orchestrators[0],
-        o[0],
+        o1,
+        &Standing::of(&snapshot, o1, o[0]),
         &RoundMemory::default(),
+        Lane::Free,
         &Policy::default(),
     );
-    let Decision::Reward { hints, estimate } = decision else {
+    let Decision::Reward(RewardCall {
+        hints, estimate, ..
+    }) = decision
+    else {
         bail!("expected a reward decision, got {decision:?}");
     };
     let receipt = chain
