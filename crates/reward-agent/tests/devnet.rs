@@ -1,6 +1,7 @@
 //! The reward agent on a real anvil with the protocol deployed by `script/Deploy.s.sol`
-//! (`local` config, 20-block rounds): three orchestrators (one through a reward caller) over ten
-//! rounds, a restart mid-round, a revoked reward caller, and the hints' gas. On both flavors of
+//! (`local` config, 20-block rounds): three orchestrators (two through one reward caller, whose
+//! account they share) over ten rounds, a restart mid-round, a revoked reward caller, and the
+//! hints' gas. On both flavors of
 //! the protocol (ours and the fixture of the live deployment, which has no LIP-118 and writes a
 //! round's earnings pool only when something lands in it): three orchestrators with their own
 //! keys rewarded every round, the predicted reward exact after a stake change in the round; on
@@ -300,11 +301,13 @@ async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<(
     let caller = address_of(DEV_KEYS[4])?;
     // O1 below O2 by less than its reward, so its reward moves it up the pool.
     let chain = setup(&devnet, &[(o[0], 1_000), (o[1], 1_200), (o[2], 3_000)]).await?;
+    // O2 and O3 share the caller: its rewards take turns on one account.
+    chain.set_reward_caller(o[1], caller).await?;
     chain.set_reward_caller(o[2], caller).await?;
     let mut key_files = Vec::new();
     for (address, key) in [
         (o[0], DEV_KEYS[1]),
-        (o[1], DEV_KEYS[2]),
+        (o[1], DEV_KEYS[4]),
         (o[2], DEV_KEYS[4]),
     ] {
         let path = keys.path().join(format!("{address}.key"));
@@ -404,7 +407,8 @@ async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<(
                 chain.wait_rewarded(&o, round).await?;
             }
             7 => {
-                // The reward caller is revoked: reported, nothing sent for O3; re-authorized later.
+                // O3 revokes the caller: reported, nothing sent for it (O2 keeps the caller);
+                // re-authorized later.
                 chain.wait_rewarded(&o, round).await?;
                 chain.set_reward_caller(o[2], Address::ZERO).await?;
                 round = chain.next_round().await?;
