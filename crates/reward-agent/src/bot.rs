@@ -210,7 +210,7 @@ impl Bot for RewardBot {
             }
             Event::Read(snapshot) => {
                 let mut inner = metrics.lock();
-                inner.current_round = snapshot_round(snapshot).get();
+                inner.current_round = snapshot_round(snapshot);
                 for (account, balance) in self.accounts.iter().zip(&snapshot.balances) {
                     inner.signer_balances.insert(*account, *balance);
                 }
@@ -272,7 +272,7 @@ fn log_action(metrics: &Metrics, head: Head, action: &Action, dry_run: bool) {
         } => (*orchestrator, *signer, standing, decision),
     };
     metrics.orchestrator(orchestrator, |m| {
-        m.last_rewarded_round = standing.last_reward.get();
+        m.last_rewarded_round = standing.last_reward;
         m.authorized = u64::from(standing.authorized);
     });
     let round = standing.round.get();

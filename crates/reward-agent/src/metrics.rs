@@ -9,12 +9,13 @@ use std::{
 
 use alloy::primitives::{Address, U256};
 use livepeer_chain::{counter::RequestCounter, health::ReadHealth, server::Exporter};
+use livepeer_protocol::Round;
 
 /// One orchestrator's figures.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OrchestratorMetrics {
     /// Last round the orchestrator was rewarded in (by us or anyone), from the chain.
-    pub last_rewarded_round: u64,
+    pub last_rewarded_round: Round,
     /// Reward (LPT wei, after the treasury cut) of our last confirmed reward transaction.
     pub last_reward_amount: U256,
     /// Reward transactions confirmed.
@@ -56,7 +57,7 @@ pub struct Inner {
     /// Latest block fully handled: read, decided, and any reward handed to its sender.
     pub processed_block: u64,
     /// `currentRound()` at the latest read.
-    pub current_round: u64,
+    pub current_round: Round,
     /// Chain reads that failed: a head that could not be fetched, or a snapshot read that failed.
     pub read_errors: u64,
     /// Per orchestrator.
@@ -269,7 +270,7 @@ mod tests {
         let metrics = Metrics::new(RequestCounter::new(), 2);
         let a = Address::with_last_byte(1);
         metrics.orchestrator(a, |m| {
-            m.last_rewarded_round = 7;
+            m.last_rewarded_round = Round::new(7);
             m.skipped_unprofitable = 2;
         });
         metrics.lock().signer_balances.insert(a, U256::from(5));

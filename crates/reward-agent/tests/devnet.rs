@@ -726,7 +726,7 @@ async fn wait_seen(chain: &Chain, agent: &Running, o: Address, round: u64) -> Re
         Duration::from_millis(20),
         Duration::from_secs(20),
         || async {
-            chain.mine(1).await.is_ok() && agent.metrics.get(o).last_rewarded_round == round
+            chain.mine(1).await.is_ok() && agent.metrics.get(o).last_rewarded_round.get() == round
         },
     )
     .await;
