@@ -153,8 +153,13 @@ pub enum Lane {
         /// The block it was sent, or first seen pending.
         since: u64,
     },
-    /// Our reward for another orchestrator served by the same account is in flight.
-    Busy,
+    /// Our reward for another orchestrator served by the same account holds the account's next
+    /// nonce since this block: waited for, and replaced by this orchestrator's reward once stuck
+    /// (whatever became of the other's duty, the account must not stay blocked).
+    Busy {
+        /// The block it was sent (the current block when it is sent in this one).
+        since: u64,
+    },
 }
 
 /// A reward transaction: `rewardWithHint`, or `rewardForTranscoderWithHint` with a reward
@@ -197,10 +202,11 @@ pub enum Decision {
     NothingToMint,
     /// A transaction of the signer is pending ([`Lane::Pending`]), not stuck yet.
     InFlight,
-    /// The pending transaction is stuck: replace it, with hints from this block's pool.
+    /// What holds the signer's nonce is stuck: replace it with this reward, with hints from
+    /// this block's pool.
     Replace(RewardCall),
     /// The signer's account is busy with the reward of another orchestrator it serves: decide
-    /// again, with fresh hints, once it lands.
+    /// again, with fresh hints, once it lands (or replace it once stuck).
     SignerBusy,
     /// Waiting after a failure.
     Backoff {
@@ -297,11 +303,13 @@ pub fn decide(
         estimate,
     };
     match lane {
-        Lane::Pending { since } if block >= since.saturating_add(policy.replace_after_blocks) => {
+        Lane::Pending { since } | Lane::Busy { since }
+            if block >= since.saturating_add(policy.replace_after_blocks) =>
+        {
             return Decision::Replace(call);
         }
         Lane::Pending { .. } => return Decision::InFlight,
-        Lane::Busy => return Decision::SignerBusy,
+        Lane::Busy { .. } => return Decision::SignerBusy,
         Lane::Free => {}
     }
     if block < memory.retry_at {
@@ -641,7 +649,11 @@ pub(crate) mod tests {
             unreachable!("a stuck transaction is replaced")
         };
         assert_eq!(call.bonding_manager, addr(200));
-        assert_eq!(lane(Lane::Busy), Decision::SignerBusy);
+        assert_eq!(lane(Lane::Busy { since: 104 }), Decision::SignerBusy);
+        assert!(matches!(
+            lane(Lane::Busy { since: 102 }),
+            Decision::Replace(_)
+        ));
         let retry = RoundMemory {
             retry_at: 105,
             ..m.clone()

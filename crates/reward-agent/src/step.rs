@@ -8,7 +8,9 @@
 //! its [`Standing`] (owed, authorized) is computed once and goes to the missed-round accounting
 //! ([`crate::missed`]), the decision and the metrics alike. One lane per signing account: while a
 //! reward of an orchestrator holds its signer's nonce, the other orchestrators of that signer
-//! wait ([`Decision::SignerBusy`]) and decide again, with fresh hints, once it has landed.
+//! wait ([`Decision::SignerBusy`]) and decide again, with fresh hints, once it has landed; a
+//! reward stuck on the lane is replaced by the first of them that still owes one (its own, or
+//! another's: the account never stays blocked by a reward nobody needs any more).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -212,7 +214,8 @@ pub fn step(
         );
     };
     let round = snapshot_round(s);
-    let mut busy: BTreeSet<Address> = in_flight.iter().map(|f| f.lane).collect();
+    // Lanes a reward decided in this block goes out on.
+    let mut claimed = BTreeSet::new();
     let mut owing = BTreeSet::new();
     for (served, o) in ctx.served.iter().zip(&s.orchestrators) {
         let m = orchestrators.entry(served.orchestrator).or_default();
@@ -229,14 +232,10 @@ pub fn step(
             head,
             Some(observation(s, &standing)),
         );
-        let own = in_flight
-            .iter()
-            .find(|f| f.orchestrator == served.orchestrator);
-        let lane = match own {
-            Some(flight) => Lane::Pending {
-                since: flight.since,
-            },
-            None if busy.contains(&served.signer) => Lane::Busy,
+        let lane = match in_flight.iter().find(|f| f.lane == served.signer) {
+            _ if claimed.contains(&served.signer) => Lane::Busy { since: head },
+            Some(f) if f.orchestrator == served.orchestrator => Lane::Pending { since: f.since },
+            Some(f) => Lane::Busy { since: f.since },
             None => pending
                 .get(&served.signer)
                 .map_or(Lane::Free, |&since| Lane::Pending { since }),
@@ -252,7 +251,7 @@ pub fn step(
             pending.remove(&served.signer);
         }
         if decision.call().is_some() && !ctx.dry_run {
-            busy.insert(served.signer);
+            claimed.insert(served.signer);
         }
         actions.push(Action::Decided {
             orchestrator: served.orchestrator,
@@ -489,6 +488,29 @@ mod tests {
         let actions = agent.at(120, &[], &[], Read::Done(&next));
         assert!(missed(&actions).is_empty(), "{actions:?}");
         assert_eq!(names(&actions), ["Reward", "Reward", "SignerBusy"]);
+    }
+
+    #[test]
+    fn a_stuck_reward_on_a_shared_lane_is_replaced_by_whoever_still_owes() {
+        let mut agent = Agent::new();
+        agent.names(105, &[], &[]);
+        let flying = [flight(1, 1, 105), flight(2, C, 105)];
+        // Stuck at 108: O2 replaces its own reward first; O3 waits for the replacement.
+        assert_eq!(
+            agent.names(108, &[], &flying),
+            ["Replace", "Replace", "SignerBusy"]
+        );
+        // The same, but O2 rewarded meanwhile by someone else (its own key): its stuck reward is
+        // no use, and O3's reward takes its nonce.
+        let mut agent = Agent::new();
+        agent.names(105, &[], &[]);
+        let s = with(108, 2, |o| o.lastRewardRound = U256::from(5));
+        let actions = agent.at(108, &[], &flying[1..], Read::Done(&s));
+        assert_eq!(names(&actions), ["Reward", "Rewarded", "Replace"]);
+        let Action::Decided { signer, .. } = &actions[2] else {
+            unreachable!()
+        };
+        assert_eq!(*signer, addr(C), "on C's lane");
     }
 
     #[test]
