@@ -53,8 +53,10 @@
 //!
 //! The keeper (`livepeer-keeper`): reads the round state and the signer's balance in one batch,
 //! skips the read while its transaction is in flight, decides with the turn order and a
-//! [`crate::missed::RoundDuty`] in its memory. The reward agent and the redeemer keep their own
-//! loops for now; `docs/architecture.md` says how they fit.
+//! [`crate::missed::RoundDuty`] in its memory. The reward agent (`livepeer-reward-agent`): reads
+//! one `RewardLens` snapshot every block, decides for every orchestrator it serves with a
+//! [`crate::missed::RoundDuty`] each in its memory, one lane per signing account (orchestrators
+//! sharing a reward caller take turns on it). `docs/architecture.md` says how every bot fits.
 
 use std::{
     collections::BTreeMap,
