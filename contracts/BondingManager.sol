@@ -3,13 +3,13 @@ pragma solidity 0.8.37;
 
 import {ManagerUpgradeable} from "./ManagerUpgradeable.sol";
 import {ActiveSetLib} from "./bonding/ActiveSetLib.sol";
-import {BondingState, Delegator, Transcoder, UnbondingLock} from "./bonding/BondingTypes.sol";
+import {BondingState, Delegator, EarningsPool, Transcoder, UnbondingLock} from "./bonding/BondingTypes.sol";
 import {EarningsClaimLib} from "./bonding/EarningsClaimLib.sol";
+import {EarningsPoolLib} from "./bonding/EarningsPoolLib.sol";
 import {IBondingManager} from "./interfaces/IBondingManager.sol";
 import {IBondingVotes} from "./interfaces/IBondingVotes.sol";
 import {IMinter} from "./interfaces/IMinter.sol";
 import {IRoundsManager} from "./interfaces/IRoundsManager.sol";
-import {EarningsPoolLib} from "./libraries/EarningsPoolLib.sol";
 import {MathLib} from "./libraries/MathLib.sol";
 import {SortedListLib} from "./libraries/SortedListLib.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -32,7 +32,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     using ActiveSetLib for BondingState;
     using ActiveSetLib for Transcoder;
     using EarningsClaimLib for BondingState;
-    using EarningsPoolLib for EarningsPoolLib.EarningsPool;
+    using EarningsPoolLib for Transcoder;
     using SafeCast for uint256;
     using SafeERC20 for IERC20;
     using SortedListLib for SortedListLib.List;
@@ -152,36 +152,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         Transcoder storage t = _storage().transcoders[transcoder_];
         // Fees need an active pool to be shared over: a non-active recipient gets nothing.
         require(t.isActive(round), TranscoderNotActive(transcoder_));
-
-        EarningsPoolLib.EarningsPool storage pool = t.earningsPoolPerRound[round];
-        uint256 totalStake = t.activeStake(_storage().delegators[transcoder_].delegatedAmount, round);
-        uint256 feeShare = t.commissionChangeRound == round ? t.roundFeeShare : t.feeShare;
-        uint256 lastRewardRound = t.lastRewardRound;
-        // The fees of round r are shared over the stake as it stood before round r's reward.
-        uint256 prevCrf;
-        uint256 activeCumulativeRewards;
-        if (lastRewardRound == round) {
-            prevCrf = t.earningsPoolPerRound[t.prevRewardRound].cumulativeRewardFactor;
-            activeCumulativeRewards = t.activeCumulativeRewards;
-        } else {
-            prevCrf = t.earningsPoolPerRound[lastRewardRound].cumulativeRewardFactor;
-            // reward() would make cumulativeRewards the active figure for this round.
-            activeCumulativeRewards = t.cumulativeRewards;
-        }
-        uint256 lastFeeRound = t.lastFeeRound;
-        uint256 prevCff = lastFeeRound < round ? t.earningsPoolPerRound[lastFeeRound].cumulativeFeeFactor : 0;
-        // The round's first earnings record its shares; a reward later in the round keeps them.
-        if (lastFeeRound != round && lastRewardRound != round) {
-            pool.setShares(totalStake, t.commissionChangeRound == round ? t.roundRewardCut : t.rewardCut, feeShare);
-        }
-
-        uint256 delegatorsFees = MathLib.percOf(fees, feeShare, MathLib.PERC_DIVISOR);
-        uint256 transcoderCommission = fees - delegatorsFees;
-        // The transcoder's unclaimed rewards earn fees too; delegators never claim that part.
-        uint256 rewardStakeFees = EarningsPoolLib.preciseShare(delegatorsFees, activeCumulativeRewards, totalStake);
-        t.cumulativeFees = (t.cumulativeFees + rewardStakeFees + transcoderCommission).toUint128();
-        pool.addFees(prevCff, prevCrf, delegatorsFees, totalStake);
-        t.lastFeeRound = round.toUint64();
+        t.shareFees(fees, t.activeStake(_storage().delegators[transcoder_].delegatedAmount, round), round);
     }
 
     /// @inheritdoc IBondingManager
@@ -492,7 +463,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     {
         BondingState storage $ = _storage();
         Transcoder storage t = $.transcoders[transcoder_];
-        EarningsPoolLib.EarningsPool storage pool = t.earningsPoolPerRound[round];
+        EarningsPool storage pool = t.earningsPoolPerRound[round];
         (totalStake, transcoderRewardCut, transcoderFeeShare) =
         (pool.totalStake, pool.transcoderRewardCut, pool.transcoderFeeShare);
         uint256 updateRound = t.lastActiveStakeUpdateRound;
@@ -626,50 +597,31 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         require(t.isActive(round), TranscoderNotActive(transcoder_));
         require(t.lastRewardRound != round, AlreadyRewarded(transcoder_, round));
 
-        uint256 stake = t.activeStake(_storage().delegators[transcoder_].delegatedAmount, round);
+        BondingState storage $ = _storage();
+        uint256 stake = t.activeStake($.delegators[transcoder_].delegatedAmount, round);
         _report(IBondingVotes.Phase.Before, round, transcoder_, address(0), address(0));
-        uint256 rewards = _mintRewards(transcoder_, stake);
-        _shareRewards(t, stake, rewards, round);
-        _storage().increaseTotalStake(transcoder_, rewards, round, newPosPrev, newPosNext);
+        IMinter minter = _minter();
+        uint256 minted = minter.createReward(stake, $.currentRoundTotalActiveStake);
+        uint256 rewards = minted - _payTreasuryCut(transcoder_, minted, minter);
+        t.shareRewards(rewards, stake, round);
+        $.increaseTotalStake(transcoder_, rewards, round, newPosPrev, newPosNext);
         emit Reward(transcoder_, rewards);
         _report(IBondingVotes.Phase.After, round, transcoder_, address(0), address(0));
     }
 
-    /// @dev Mints the pro-rata share of `stake` and pays the treasury its cut. Returns the rest.
-    function _mintRewards(address transcoder_, uint256 stake) internal returns (uint256 rewards) {
+    /// @dev Pays the Treasury its cut of `minted` (minted by `minter` for `transcoder_`) and returns it.
+    /// The cut is paid this round; once the Treasury holds the ceiling the rate drops to 0 from the next.
+    function _payTreasuryCut(address transcoder_, uint256 minted, IMinter minter) internal returns (uint256 cut) {
         BondingState storage $ = _storage();
-        IMinter minter = _minter();
-        rewards = minter.createReward(stake, $.currentRoundTotalActiveStake);
-        uint256 treasuryRewards = MathLib.percOf(rewards, $.treasuryRewardCutRate, MathLib.PRECISE_DIVISOR);
-        if (treasuryRewards == 0) return rewards;
+        cut = EarningsPoolLib.treasuryCut(minted, $.treasuryRewardCutRate);
+        if (cut == 0) return 0;
 
         address treasury = _contract(TREASURY);
-        // The cut is paid this round; once the ceiling is reached it stops from the next round.
         if ($.nextRoundTreasuryRewardCutRate != 0 && _lpt.balanceOf(treasury) >= $.treasuryBalanceCeiling) {
             _setNextRoundTreasuryRewardCutRate(0);
         }
-        emit TreasuryReward(transcoder_, treasury, treasuryRewards);
-        minter.trustedTransferTokens(treasury, treasuryRewards);
-        return rewards - treasuryRewards;
-    }
-
-    /// @dev Commission to the transcoder, the rest over the pool through the reward factor.
-    function _shareRewards(Transcoder storage t, uint256 totalStake, uint256 rewards, uint256 round) internal {
-        uint256 activeCumulativeRewards = t.cumulativeRewards;
-        uint256 commission = MathLib.percOf(rewards, t.rewardCut, MathLib.PERC_DIVISOR);
-        uint256 delegatorsRewards = rewards - commission;
-        // The transcoder's unclaimed rewards are stake too; delegators never claim that part.
-        uint256 rewardStakeRewards =
-            EarningsPoolLib.preciseShare(delegatorsRewards, activeCumulativeRewards, totalStake);
-        t.activeCumulativeRewards = activeCumulativeRewards.toUint128();
-        t.cumulativeRewards = (activeCumulativeRewards + rewardStakeRewards + commission).toUint128();
-        uint256 lastRewardRound = t.lastRewardRound;
-        EarningsPoolLib.EarningsPool storage pool = t.earningsPoolPerRound[round];
-        // Fees earlier in the round recorded the same shares (the commission cannot change before reward).
-        if (t.lastFeeRound != round) pool.setShares(totalStake, t.rewardCut, t.feeShare);
-        pool.addRewards(t.earningsPoolPerRound[lastRewardRound].cumulativeRewardFactor, delegatorsRewards, totalStake);
-        t.prevRewardRound = lastRewardRound.toUint32();
-        t.lastRewardRound = round.toUint64();
+        emit TreasuryReward(transcoder_, treasury, cut);
+        minter.trustedTransferTokens(treasury, cut);
     }
 
     /* INTERNAL: BONDS */

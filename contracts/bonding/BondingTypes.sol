@@ -1,8 +1,19 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.27;
 
-import {EarningsPoolLib} from "../libraries/EarningsPoolLib.sol";
 import {SortedListLib} from "../libraries/SortedListLib.sol";
+
+/// @dev Round `r` of a transcoder: factors cumulative since the transcoder's first reward, and the
+/// stake and commission the round was shared with. Those are written once a round is rewarded or
+/// paid fees (and the stake when the transcoder leaves the pool) and kept forever, as clients of the
+/// live contracts read them from past rounds.
+struct EarningsPool {
+    uint256 cumulativeRewardFactor;
+    uint256 cumulativeFeeFactor;
+    uint128 totalStake;
+    uint32 transcoderRewardCut;
+    uint32 transcoderFeeShare;
+}
 
 /// @dev A transcoder's record. Slots: rounds | commission + stake checkpoint | reward counters |
 /// fee counter + bookkeeping | per-round factors.
@@ -26,7 +37,7 @@ struct Transcoder {
     uint32 roundRewardCut;
     uint32 roundFeeShare;
     uint32 commissionChangeRound;
-    mapping(uint256 round => EarningsPoolLib.EarningsPool) earningsPoolPerRound;
+    mapping(uint256 round => EarningsPool) earningsPoolPerRound;
 }
 
 struct UnbondingLock {
