@@ -27,7 +27,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 ///   what the reference would have stored for those rounds.
 /// - Fees after a reward in the same round use the exact previous reward factor
 ///   (`prevRewardRound`) instead of the reference's retroactive estimate.
-/// - Records are packed (amounts in uint128, rounds in uint48/uint64) to cut storage traffic.
+/// - Records are packed (amounts in uint96, rounds in uint32; see BondingTypes) to cut storage traffic.
 contract BondingManager is IBondingManager, ManagerUpgradeable {
     using ActiveSetLib for BondingState;
     using ActiveSetLib for Transcoder;
@@ -278,7 +278,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         require(del.bondedAmount == 0, DelegatorNotUnbonded(msg.sender));
         _report(IBondingVotes.Phase.Before, round, msg.sender, to, address(0));
         _storage().claim(msg.sender, round, false);
-        del.startRound = (round + 1).toUint48();
+        del.startRound = (round + 1).toUint32();
         del.delegateAddress = to;
         // Without this a later claim would start from an empty pool (a past reference bug).
         _storage().initPoolFactors(to, round);
@@ -315,7 +315,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
             // An unbonded receiver takes the sender's delegate, but is never made to self-delegate.
             require(delegate != delegator, InvalidDelegate(delegator, delegate));
             newDel.delegateAddress = delegate;
-            newDel.startRound = (round + 1).toUint48();
+            newDel.startRound = (round + 1).toUint32();
             _storage().initPoolFactors(delegate, round);
         }
         _rebond(delegator, newLockId, round, newDelegateNewPosPrev, newDelegateNewPosNext);
@@ -345,7 +345,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         Delegator storage del = _storage().delegators[msg.sender];
         uint256 fees = del.fees;
         require(amount <= fees, InsufficientFees(amount, fees));
-        del.fees = (fees - amount).toUint128();
+        del.fees = (fees - amount).toUint96();
         emit WithdrawFees(msg.sender, recipient, amount);
         _minter().trustedWithdrawETH(recipient, amount);
     }
@@ -639,7 +639,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         Delegator storage del = _storage().delegators[owner];
         uint256 bonded = del.bondedAmount;
         if (bonded != 0 && oldDelegate == to) return 0;
-        del.startRound = (round + 1).toUint48();
+        del.startRound = (round + 1).toUint32();
         if (bonded == 0) return 0;
         require(!isRegisteredTranscoder(owner), TranscoderCannotDelegate(owner));
         _storage().decreaseTotalStake(oldDelegate, bonded, round, prev, next);
@@ -658,7 +658,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         Delegator storage del = _storage().delegators[owner];
         del.delegateAddress = to;
         newBonded = del.bondedAmount + amount;
-        del.bondedAmount = newBonded.toUint128();
+        del.bondedAmount = newBonded.toUint96();
         _storage().increaseTotalStake(to, delegationAmount, round, prev, next);
     }
 
@@ -677,9 +677,9 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         address delegate = del.delegateAddress;
         uint256 withdrawRound = round + $.unbondingPeriod;
         lockId = del.nextUnbondingLockId;
-        del.unbondingLocks[lockId] = UnbondingLock(amount.toUint128(), withdrawRound.toUint64());
-        del.nextUnbondingLockId = (lockId + 1).toUint128();
-        del.bondedAmount = (bonded - amount).toUint128();
+        del.unbondingLocks[lockId] = UnbondingLock(amount.toUint96(), withdrawRound.toUint32());
+        del.nextUnbondingLockId = (lockId + 1).toUint64();
+        del.bondedAmount = (bonded - amount).toUint96();
 
         if (bonded == amount) {
             del.delegateAddress = address(0);
@@ -697,7 +697,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         Delegator storage newDel = $.delegators[to];
         newLockId = newDel.nextUnbondingLockId;
         newDel.unbondingLocks[newLockId] = oldDel.unbondingLocks[lockId];
-        newDel.nextUnbondingLockId = (newLockId + 1).toUint128();
+        newDel.nextUnbondingLockId = (newLockId + 1).toUint64();
         delete oldDel.unbondingLocks[lockId];
     }
 
@@ -708,7 +708,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         uint256 amount = del.unbondingLocks[lockId].amount;
         require(del.unbondingLocks[lockId].withdrawRound != 0, UnknownUnbondingLock(delegator, lockId));
         delete del.unbondingLocks[lockId];
-        del.bondedAmount = (del.bondedAmount + amount).toUint128();
+        del.bondedAmount = (del.bondedAmount + amount).toUint96();
         address delegate = del.delegateAddress;
         _storage().increaseTotalStake(delegate, amount, round, newPosPrev, newPosNext);
         emit Rebond(delegate, delegator, lockId, amount);
@@ -763,7 +763,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
 
     function _setUnbondingPeriod(uint64 period) internal {
         require(period != 0, ZeroUnbondingPeriod());
-        _storage().unbondingPeriod = period;
+        _storage().unbondingPeriod = uint256(period).toUint32();
         emit UnbondingPeriodSet(period);
     }
 

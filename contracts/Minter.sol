@@ -22,6 +22,8 @@ contract Minter is IMinter, Manager {
     uint64 internal _inflationChange;
     uint64 internal _targetBondingRate;
 
+    // Amounts are uint96 elsewhere (contracts/bonding/BondingTypes.sol); these two fill their slot as
+    // uint128, so the round's start writes it without reading it first.
     uint128 internal _currentMintableTokens;
     uint128 internal _currentMintedTokens;
 

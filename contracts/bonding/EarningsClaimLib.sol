@@ -48,8 +48,8 @@ library EarningsClaimLib {
         emit IBondingManager.EarningsClaimed(
             delegate, delegator, stake - bonded, newFees - fees, lastClaimRound + 1, round
         );
-        del.lastClaimRound = round.toUint48();
-        (del.bondedAmount, del.fees) = (stake.toUint128(), newFees.toUint128());
+        del.lastClaimRound = round.toUint32();
+        (del.bondedAmount, del.fees) = (stake.toUint96(), newFees.toUint96());
     }
 
     function pendingStakeAndFees(BondingState storage $, address delegator, uint256 round)
@@ -107,7 +107,7 @@ library EarningsClaimLib {
         (uint256 rewards, uint256 fees) = (t.cumulativeRewards, t.cumulativeFees);
         if (rewards == 0 && fees == 0) return;
         (t.cumulativeRewards, t.cumulativeFees) = (0, 0);
-        (del.bondedAmount, del.fees) = ((del.bondedAmount + rewards).toUint128(), (del.fees + fees).toUint128());
+        (del.bondedAmount, del.fees) = ((del.bondedAmount + rewards).toUint96(), (del.fees + fees).toUint96());
         emit IBondingManager.EarningsClaimed(transcoder, transcoder, rewards, fees, round, round);
     }
 }

@@ -63,11 +63,11 @@ library EarningsPoolLib {
         uint256 delegatorsRewards = rewards - commission;
         uint256 own = t.cumulativeRewards;
         // Fees later in the round are shared over the stake as it stood before this reward.
-        t.activeCumulativeRewards = own.toUint128();
-        t.cumulativeRewards = (own + _transcoderPart(commission, delegatorsRewards, own, totalStake)).toUint128();
+        t.activeCumulativeRewards = own.toUint96();
+        t.cumulativeRewards = (own + _transcoderPart(commission, delegatorsRewards, own, totalStake)).toUint96();
         uint256 lastRewardRound = t.lastRewardRound;
         addRewards(pool, t.earningsPoolPerRound[lastRewardRound].cumulativeRewardFactor, delegatorsRewards, totalStake);
-        (t.prevRewardRound, t.lastRewardRound) = (lastRewardRound.toUint32(), round.toUint64());
+        (t.prevRewardRound, t.lastRewardRound) = (lastRewardRound.toUint32(), round.toUint32());
     }
 
     /// @notice Shares `fees` of `round` over `totalStake`: the delegators' part `pct(fees, feeShare, 1e6)`
@@ -81,13 +81,13 @@ library EarningsPoolLib {
         bool rewarded = t.lastRewardRound == round;
         uint256 own = rewarded ? t.activeCumulativeRewards : t.cumulativeRewards;
         t.cumulativeFees =
-            (t.cumulativeFees + _transcoderPart(fees - delegatorsFees, delegatorsFees, own, totalStake)).toUint128();
+            (t.cumulativeFees + _transcoderPart(fees - delegatorsFees, delegatorsFees, own, totalStake)).toUint96();
         uint256 prevCrf =
             t.earningsPoolPerRound[rewarded ? t.prevRewardRound : t.lastRewardRound].cumulativeRewardFactor;
         uint256 lastFeeRound = t.lastFeeRound;
         uint256 prevCff = lastFeeRound < round ? t.earningsPoolPerRound[lastFeeRound].cumulativeFeeFactor : 0;
         addFees(pool, prevCff, prevCrf, delegatorsFees, totalStake);
-        t.lastFeeRound = round.toUint64();
+        t.lastFeeRound = round.toUint32();
     }
 
     /* FACTORS */
@@ -104,9 +104,9 @@ library EarningsPoolLib {
 
     /// @notice Records the stake and commission round `r` is shared with.
     function setShares(EarningsPool storage pool, uint256 totalStake, uint256 rewardCut, uint256 feeShare) internal {
-        // A stake (a uint128 delegatedAmount) and two percentages (<= 1e6).
+        // A stake (a uint96 delegatedAmount) and two percentages (<= 1e6).
         // forge-lint: disable-next-line(unsafe-typecast)
-        (uint128 stake, uint32 cut, uint32 share) = (uint128(totalStake), uint32(rewardCut), uint32(feeShare));
+        (uint96 stake, uint32 cut, uint32 share) = (uint96(totalStake), uint32(rewardCut), uint32(feeShare));
         (pool.totalStake, pool.transcoderRewardCut, pool.transcoderFeeShare) = (stake, cut, share);
     }
 
