@@ -678,7 +678,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         uint256 withdrawRound = round + $.unbondingPeriod;
         lockId = del.nextUnbondingLockId;
         del.unbondingLocks[lockId] = UnbondingLock(amount.toUint96(), withdrawRound.toUint32());
-        del.nextUnbondingLockId = (lockId + 1).toUint64();
+        del.nextUnbondingLockId = (lockId + 1).toUint96();
         del.bondedAmount = (bonded - amount).toUint96();
 
         if (bonded == amount) {
@@ -697,7 +697,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         Delegator storage newDel = $.delegators[to];
         newLockId = newDel.nextUnbondingLockId;
         newDel.unbondingLocks[newLockId] = oldDel.unbondingLocks[lockId];
-        newDel.nextUnbondingLockId = (newLockId + 1).toUint64();
+        newDel.nextUnbondingLockId = (newLockId + 1).toUint96();
         delete oldDel.unbondingLocks[lockId];
     }
 

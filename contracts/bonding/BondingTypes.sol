@@ -15,7 +15,7 @@ import {SortedListLib} from "../libraries/SortedListLib.sol";
 // The same widths hold in the RoundsManager's clock and the TicketBroker's accounts. Wider on purpose:
 // the Minter's two per-round amounts (uint128: they fill their slot, so the round's start writes it
 // without reading it), the TicketBroker's periods (uint64, the range their setters accept, alone in
-// their slot), block numbers and the unbonding lock counter (uint64).
+// their slot) and block numbers (uint64). The unbonding lock counter is a uint96, the rest of its slot.
 // Every narrowing write goes through SafeCast: a value beyond its width reverts, never wraps.
 
 /// @dev Round `r` of a transcoder: factors cumulative since the transcoder's first reward, and the
@@ -71,7 +71,7 @@ struct Delegator {
     uint96 fees;
     uint32 startRound;
     uint32 lastClaimRound;
-    uint64 nextUnbondingLockId;
+    uint96 nextUnbondingLockId;
     uint96 delegatedAmount;
     mapping(uint256 id => UnbondingLock) unbondingLocks;
 }

@@ -3,12 +3,13 @@ pragma solidity ^0.8.27;
 
 import {MathLib} from "../libraries/MathLib.sol";
 import {EarningsPool, Transcoder} from "./BondingTypes.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title EarningsPoolLib
 /// @notice How a transcoder's rewards and fees are shared (LIP-36 cumulative factors) and what a
 /// delegator earns between two rounds. The two-step 1e27 rounding is the reference's, to the wei:
-/// `preciseShare(a, b, c) = a * (b * 1e27 / c) / 1e27`.
+/// `preciseShare(a, b, c) = a * (b * 1e27 / c) / 1e27`, with both products taken in 512 bits.
 ///
 /// Every earnings rule of the protocol and its one home (formulas: docs/protocol.md):
 ///
@@ -97,9 +98,13 @@ library EarningsPoolLib {
         return factor == 0 ? ONE : factor;
     }
 
-    /// @dev `a * (b / c)` with the ratio truncated to 1e27 points first.
+    /// @dev `a * (b / c)` with the ratio truncated to 1e27 points first (`MathLib.percOf`'s two steps),
+    /// each product taken in 512 bits (OpenZeppelin's `Math.mulDiv`). Factors grow without bound: one
+    /// times 1e27 overflows 256 bits past ~1.2e50, which a pool that started with 1 wei of stake reaches
+    /// in about 19 rounds of inflation, and a plain product would then freeze the pool's delegators.
+    /// The results equal the plain formula's to the wei wherever that one does not overflow.
     function preciseShare(uint256 a, uint256 b, uint256 c) internal pure returns (uint256) {
-        return MathLib.percOf(a, b, c, ONE);
+        return Math.mulDiv(a, Math.mulDiv(b, ONE, c), ONE);
     }
 
     /// @notice Records the stake and commission round `r` is shared with.
