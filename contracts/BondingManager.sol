@@ -44,16 +44,24 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     IERC20 private immutable _lpt;
     /// @dev BondingVotes sits behind its own proxy, so its address is as fixed as the token's.
     IBondingVotes private immutable _votes;
+    /// @dev So does the RoundsManager: holding it saves a registry lookup on every operation (each one
+    /// checks the round). Registering another RoundsManager takes an upgrade of this contract.
+    IRoundsManager private immutable _rounds;
 
     /// @custom:oz-upgrades-unsafe-allow constructor state-variable-immutable
-    constructor(address token, address votes) {
-        require(token != address(0) && votes != address(0), ZeroAddress());
-        (_lpt, _votes) = (IERC20(token), IBondingVotes(votes));
+    constructor(address token, address votes, address rounds) {
+        require(token != address(0) && votes != address(0) && rounds != address(0), ZeroAddress());
+        (_lpt, _votes, _rounds) = (IERC20(token), IBondingVotes(votes), IRoundsManager(rounds));
     }
 
     /// @notice The BondingVotes every change of bonding state is reported to.
     function bondingVotes() external view returns (address) {
         return address(_votes);
+    }
+
+    /// @notice The RoundsManager whose rounds this contract follows.
+    function roundsManager() external view returns (address) {
+        return address(_rounds);
     }
 
     /// @notice Wires the proxy to `controller_` and sets the parameters (see the setters).
@@ -148,7 +156,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
             _storage().pool.contains(transcoder_) || isRegisteredTranscoder(transcoder_),
             TranscoderNotRegistered(transcoder_)
         );
-        uint256 round = _roundsManager().currentRound();
+        uint256 round = _currentRound();
         Transcoder storage t = _storage().transcoders[transcoder_];
         // Fees need an active pool to be shared over: a non-active recipient gets nothing.
         require(t.isActive(round), TranscoderNotActive(transcoder_));
@@ -157,7 +165,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
 
     /// @inheritdoc IBondingManager
     function setCurrentRoundTotalActiveStake() external {
-        _requireCaller(ROUNDS_MANAGER);
+        require(msg.sender == address(_rounds), UnauthorizedCaller(msg.sender, ROUNDS_MANAGER));
         BondingState storage $ = _storage();
         ($.currentRoundTotalActiveStake, $.currentRoundActivePoolSize) = ($.nextRoundTotalActiveStake, $.pool.size);
         uint96 nextRate = $.nextRoundTreasuryRewardCutRate;
@@ -330,7 +338,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         UnbondingLock memory lock = del.unbondingLocks[unbondingLockId];
         require(lock.withdrawRound != 0, UnknownUnbondingLock(msg.sender, unbondingLockId));
         require(lock.withdrawRound <= round, UnbondingLockNotWithdrawable(unbondingLockId, lock.withdrawRound, round));
-        delete del.unbondingLocks[unbondingLockId];
+        _clearLock(del.unbondingLocks[unbondingLockId]);
         emit WithdrawStake(msg.sender, unbondingLockId, lock.amount, lock.withdrawRound);
         _minter().trustedTransferTokens(msg.sender, lock.amount);
     }
@@ -389,13 +397,13 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     /// @inheritdoc IBondingManager
     function pendingStake(address delegator, uint256) external view returns (uint256 stake) {
         // slither-disable-next-line unused-return (only the stake is asked for)
-        (stake,) = _storage().pendingStakeAndFees(delegator, _roundsManager().currentRound());
+        (stake,) = _storage().pendingStakeAndFees(delegator, _currentRound());
     }
 
     /// @inheritdoc IBondingManager
     function pendingFees(address delegator, uint256) external view returns (uint256 fees) {
         // slither-disable-next-line unused-return (only the fees are asked for)
-        (, fees) = _storage().pendingStakeAndFees(delegator, _roundsManager().currentRound());
+        (, fees) = _storage().pendingStakeAndFees(delegator, _currentRound());
     }
 
     /// @inheritdoc IBondingManager
@@ -412,7 +420,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     function delegatorStatus(address delegator) public view returns (DelegatorStatus) {
         Delegator storage del = _storage().delegators[delegator];
         if (del.bondedAmount == 0) return DelegatorStatus.Unbonded;
-        if (del.startRound > _roundsManager().currentRound()) return DelegatorStatus.Pending;
+        if (del.startRound > _currentRound()) return DelegatorStatus.Pending;
         return DelegatorStatus.Bonded;
     }
 
@@ -541,7 +549,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
 
     /// @inheritdoc IBondingManager
     function isActiveTranscoder(address transcoder_) external view returns (bool) {
-        return _storage().transcoders[transcoder_].isActive(_roundsManager().currentRound());
+        return _storage().transcoders[transcoder_].isActive(_currentRound());
     }
 
     /// @inheritdoc IBondingManager
@@ -698,7 +706,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         newLockId = newDel.nextUnbondingLockId;
         newDel.unbondingLocks[newLockId] = oldDel.unbondingLocks[lockId];
         newDel.nextUnbondingLockId = (newLockId + 1).toUint96();
-        delete oldDel.unbondingLocks[lockId];
+        _clearLock(oldDel.unbondingLocks[lockId]);
     }
 
     function _rebond(address delegator, uint256 lockId, uint256 round, address newPosPrev, address newPosNext)
@@ -707,11 +715,18 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         Delegator storage del = _storage().delegators[delegator];
         uint256 amount = del.unbondingLocks[lockId].amount;
         require(del.unbondingLocks[lockId].withdrawRound != 0, UnknownUnbondingLock(delegator, lockId));
-        delete del.unbondingLocks[lockId];
+        _clearLock(del.unbondingLocks[lockId]);
         del.bondedAmount = (del.bondedAmount + amount).toUint96();
         address delegate = del.delegateAddress;
         _storage().increaseTotalStake(delegate, amount, round, newPosPrev, newPosNext);
         emit Rebond(delegate, delegator, lockId, amount);
+    }
+
+    /// @dev Clears the lock's whole slot at once (`delete` would read it again to keep its unused bits).
+    function _clearLock(UnbondingLock storage lock) private {
+        assembly ("memory-safe") {
+            sstore(lock.slot, 0)
+        }
     }
 
     /* INTERNAL: VOTES */
@@ -788,11 +803,19 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
 
     /* INTERNAL: PEERS */
 
+    function _roundsManager() internal view override returns (IRoundsManager) {
+        return _rounds;
+    }
+
+    function _currentRound() internal view returns (uint256) {
+        return _rounds.currentRound();
+    }
+
     /// @dev Common preamble: not paused, round initialized. Returns the current round.
     function _requireRunningRound() internal view returns (uint256 round) {
         _requireNotPaused();
         IRoundsManager rm = _roundsManager();
-        round = rm.currentRound();
+        round = _currentRound();
         require(rm.lastInitializedRound() == round, RoundNotInitialized(round));
     }
 

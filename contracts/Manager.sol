@@ -58,7 +58,7 @@ abstract contract Manager is IManager {
         return controller().getContract(id);
     }
 
-    function _roundsManager() internal view returns (IRoundsManager) {
+    function _roundsManager() internal view virtual returns (IRoundsManager) {
         return IRoundsManager(_contract(ROUNDS_MANAGER));
     }
 
