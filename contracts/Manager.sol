@@ -66,7 +66,7 @@ abstract contract Manager is IManager {
         return IBondingManager(_contract(BONDING_MANAGER));
     }
 
-    function _minter() internal view returns (IMinter) {
+    function _minter() internal view virtual returns (IMinter) {
         return IMinter(_contract(MINTER));
     }
 

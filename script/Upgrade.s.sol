@@ -80,7 +80,7 @@ contract Upgrade is DeployBase {
         bytes32 h = keccak256(bytes(name));
         if (h == keccak256("RoundsManager")) return address(new RoundsManager());
         if (h == keccak256("BondingManager")) {
-            return address(new BondingManager(d.token, d.bondingVotes, d.roundsManager));
+            return address(new BondingManager(d.token, d.bondingVotes, d.roundsManager, d.minter));
         }
         if (h == keccak256("TicketBroker")) return address(new TicketBroker());
         if (h == keccak256("BondingVotes")) return address(new BondingVotes());
