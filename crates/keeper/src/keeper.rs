@@ -78,6 +78,8 @@ impl SendEvents for MetricEvents {
 struct InFlight {
     handle: JoinHandle<Result<Confirmed, ChainError>>,
     round_start: u64,
+    /// First block of the round after the one it initializes.
+    next_round_start: u64,
     progress: watch::Receiver<u64>,
 }
 
@@ -177,12 +179,15 @@ impl Keeper {
                     );
                     if confirmed {
                         // Our initializeRound() is confirmed at this head: the round is
-                        // initialized, no need to read it back. The next block reads as usual.
+                        // initialized, no need to read it back. The next block reads as usual,
+                        // unless this head is already in the next round, which is due now.
                         let round = Metrics::get(&metrics.current_round);
                         Metrics::set(&metrics.last_initialized_round, round);
                         duty.done(round);
                         metrics.mark_ok();
-                        break 'step;
+                        if head.number < task.next_round_start {
+                            break 'step;
+                        }
                     }
                 }
                 let state = match read_state(&rpc.provider, rounds_manager, me, head).await {
@@ -286,6 +291,9 @@ impl Keeper {
                                     .await
                             }),
                             round_start: state.round_start_block,
+                            next_round_start: state
+                                .round_start_block
+                                .saturating_add(state.round_length),
                             progress: progress_rx,
                         });
                         // The block is handled once the transaction is out (or the attempt ended).

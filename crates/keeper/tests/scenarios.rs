@@ -175,6 +175,38 @@ async fn the_next_keeper_steps_in_when_the_first_is_down() -> Result<()> {
     Ok(())
 }
 
+/// Heads that jump (a slow poll, a node catching up) can show the keeper its confirmation and
+/// the next round's first block at once: that round is initialized from that head, not a block
+/// later.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_confirmation_seen_in_the_next_round_does_not_delay_that_round() -> Result<()> {
+    let net = Net::start().await?;
+    let keeper = net.spawn(net.config(1, &[1], false)?);
+    settle_first_round(&net, &[&keeper]).await?;
+    let start = net.to_block_before_next_round(&[&keeper]).await?;
+    net.step(1, &[&keeper]).await?; // sent at the round's first block
+    let sent = Metrics::get(&keeper.metrics.txs_sent);
+    let confirmed = Metrics::get(&keeper.metrics.txs_confirmed);
+    // It lands in the next block; the next head the keeper sees is the next round's first.
+    net.step(ROUND_LENGTH, &[&keeper]).await?;
+    ensure!(
+        Metrics::get(&keeper.metrics.txs_confirmed) == confirmed + 1,
+        "the first round's transaction confirmed"
+    );
+    ensure!(
+        Metrics::get(&keeper.metrics.txs_sent) == sent + 1,
+        "the next round's initializeRound() sent from that same head"
+    );
+    net.step(1, &[&keeper]).await?;
+    let next = start + ROUND_LENGTH;
+    let events = net.new_round_blocks(next, net.head().await?).await?;
+    ensure!(
+        events.len() == 1 && events[0].1 == next + 1,
+        "initialized in its first block: {events:?}"
+    );
+    keeper.stop().await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reverts_decode_into_the_interface_errors() -> Result<()> {
     use alloy::{rpc::types::TransactionRequest, sol_types::SolCall};
