@@ -2,9 +2,11 @@
 //! inject them on, the bots' binaries as child processes, and the scenario each fault runs for
 //! any bot.
 //!
-//! - [`net::FaultNet`]: anvil started from a state saved once per test process (the protocol
-//!   deployed by `script/Deploy.s.sol`, 10-block rounds, an active orchestrator, a funded
-//!   broadcaster), automine off: the test mines, block by block, and every fault is a method.
+//! - [`anvil::Anvil`]: mining and one method per fault, on any anvil (the matrix's and the
+//!   soak's).
+//! - [`net::FaultNet`]: a test's anvil, started from a state saved once per test process (the
+//!   protocol deployed by `script/Deploy.s.sol`, 10-block rounds, an active orchestrator, a funded
+//!   broadcaster), automine off: the test mines, block by block.
 //! - [`process::BotProcess`]: a bot binary run by its documented flags, its log kept, its
 //!   `/metrics` and `/health` read, killed with SIGKILL or stopped with SIGTERM, restarted, or
 //!   doubled by a rival with the same configuration.
@@ -23,13 +25,13 @@
 //! | fault | what the harness does |
 //! |---|---|
 //! | [`Fault::Outage`] | The bot has two RPC URLs, each a [`crate::proxy::FaultProxy`] in front of the node. The first answers HTTP 503 to everything while a duty falls due: the bot fails over to the second. Then both do while the next duty falls due and its last block passes (a full outage): the bot counts failed reads, `/health` turns 503, and the duty counts as missed once the node answers again. |
-//! | [`Fault::Reorg`] | The bot's transaction is mined, then, before it reaches the bot's confirmation depth (`--confirmations 2`), the block holding it is replaced by an empty one ([`net::FaultNet::reorg_out`], `anvil_reorg` of depth 1). The transaction is in neither the chain nor the pool. |
-//! | [`Fault::BaseFeeSpike`] | While the bot's transaction waits in the pool, the next block's base fee is set to four times its `maxFeePerGas`; mining that block evicts it from the pool ([`net::FaultNet::spike_evict`]; anvil drops transactions that can no longer pay the base fee). |
-//! | [`Fault::Stuck`] | The bot's transaction stays in the pool, valid and able to pay, but every block is filled by a better-paying transaction of another account ([`net::FaultNet::mine_congested`]) for longer than `--replace-after-blocks`; then blocks have room again. |
-//! | [`Fault::NonceGap`] | A transaction of the bot's key with nonce n+1 sits in the pool while n, the account's next nonce, is missing ([`net::FaultNet::nonce_gap`]: another tool of the operator sent it). |
+//! | [`Fault::Reorg`] | The bot's transaction is mined, then, before it reaches the bot's confirmation depth (`--confirmations 2`), the block holding it is replaced by an empty one ([`anvil::Anvil::reorg_out`], `anvil_reorg` of depth 1). The transaction is in neither the chain nor the pool. |
+//! | [`Fault::BaseFeeSpike`] | While the bot's transaction waits in the pool, the next block's base fee is set to four times its `maxFeePerGas`; mining that block evicts it from the pool ([`anvil::Anvil::spike_evict`]; anvil drops transactions that can no longer pay the base fee). |
+//! | [`Fault::Stuck`] | The bot's transaction stays in the pool, valid and able to pay, but every block is filled by a better-paying transaction of another account ([`anvil::Anvil::mine_congested`]) for longer than `--replace-after-blocks`; then blocks have room again. |
+//! | [`Fault::NonceGap`] | A transaction of the bot's key with nonce n+1 sits in the pool while n, the account's next nonce, is missing ([`anvil::Anvil::nonce_gap`]: another tool of the operator sent it). |
 //! | [`Fault::CrashAfterSend`] | The bot is killed (SIGKILL) as soon as its transaction is in the pool, before it is mined, and started again with the same configuration. |
 //! | [`Fault::Rival`] | A second instance of the same bot runs with the same key and configuration (its own metrics address; for the redeemer the same state directory and inbox). |
-//! | [`Fault::GasAboveCeiling`] | The base fee is held above the bot's ceiling ([`net::FaultNet::set_base_fee`]) while a duty falls due, then falls back. The ceiling is `--gas-ceiling-gwei` for the keeper and the reward agent; the redeemer has none, so its fee cap `--max-fee-gwei` stands in. |
+//! | [`Fault::GasAboveCeiling`] | The base fee is held above the bot's ceiling ([`anvil::Anvil::set_base_fee`]) while a duty falls due, then falls back. The ceiling is `--gas-ceiling-gwei` for the keeper and the reward agent; the redeemer has none, so its fee cap `--max-fee-gwei` stands in. |
 //!
 //! # The matrix
 //!
@@ -52,6 +54,7 @@
 //! would not: several keepers taking turns, the first keeper down, `--dry-run`, reads failing
 //! while heads arrive.
 
+pub mod anvil;
 pub mod net;
 pub mod process;
 pub mod scenario;

@@ -67,7 +67,8 @@ pub trait Duty {
     async fn make_due(&mut self, net: &FaultNet) -> Result<u64, ChainError>;
     /// Whether the chain shows the duty last made due done.
     async fn done(&self, net: &FaultNet) -> Result<bool, ChainError>;
-    /// Mines past the last block at which the duty last made due could be done.
+    /// Mines past the last block at which the duty last made due could be done, leaving no
+    /// duty of the bot due.
     async fn pass_deadline(&self, net: &FaultNet) -> Result<(), ChainError>;
 }
 
@@ -87,6 +88,9 @@ pub struct Outcome {
     pub during: Samples,
     /// `/health` while the fault was in force.
     pub health_during: (u16, String),
+    /// The bot's metrics once it read the chain again after a full outage and counted the duty
+    /// it missed ([`Fault::Outage`]).
+    pub recovered: Samples,
     /// The bot's metrics at the end (of the restarted process after a crash).
     pub after: Samples,
     /// The rival's metrics at the end ([`Fault::Rival`]).
@@ -182,7 +186,8 @@ async fn one_success<D: Duty>(
     }
 }
 
-/// Makes the duty due, waits for it done, checks its one transaction.
+/// Makes the duty due, waits for the bot's transaction and the duty done, checks that it was the
+/// one transaction.
 async fn duty_done<D: Duty>(
     net: &FaultNet,
     duty: &mut D,
@@ -190,6 +195,11 @@ async fn duty_done<D: Duty>(
     max_blocks: u64,
 ) -> Result<(u64, TxHash, usize), ChainError> {
     let due = duty.make_due(net).await?;
+    // Mined once the bot has sent (it may mark a head handled before its sender broadcasts).
+    if let Err(e) = net.wait_in_pool(duty.actor().address()?, TO_POOL).await {
+        let logs: Vec<String> = bots.iter().map(|b| tail(&b.log(), 40)).collect();
+        return Err(fail(format!("{e}; log ends:\n{}", logs.join("\n---\n"))));
+    }
     let done_at = until_done(net, duty, bots, max_blocks).await?;
     let (landed, reverted) = one_success(net, duty, due).await?;
     Ok((done_at - due, landed, reverted))
@@ -237,6 +247,8 @@ async fn outage<D: Duty>(net: &FaultNet, duty: &mut D) -> Result<Outcome, ChainE
     first.set(ProxyFault::Pass);
     second.set(ProxyFault::Pass);
     bot.wait_for(&missed_key, missed + 1.0, SETTLE).await?;
+    settle(&mut bot, duty.progress(), net.head().await?).await?;
+    let recovered = bot.samples().await?;
 
     // Back: the next duty is done.
     duty_done(net, duty, &mut [&mut bot], 12).await?;
@@ -246,6 +258,7 @@ async fn outage<D: Duty>(net: &FaultNet, duty: &mut D) -> Result<Outcome, ChainE
         reverted,
         during,
         health_during,
+        recovered,
         after: after(net, duty, &mut bot).await?,
         log: bot.log(),
         ..Outcome::default()
@@ -304,7 +317,7 @@ async fn stuck<D: Duty>(net: &FaultNet, duty: &mut D) -> Result<Outcome, ChainEr
     // Congested until a replacement of the same nonce takes its place in the pool.
     let mut replaced = false;
     for _ in 0..8 {
-        let head = net.mine_congested().await?;
+        let head = net.mine_congested(Actor::Congestion.address()?).await?;
         settle(&mut bot, duty.progress(), head).await?;
         if net.receipt(hit).await?.is_some() {
             return Err(fail(format!("{hit} landed in a congested block")));
@@ -349,7 +362,7 @@ async fn stuck<D: Duty>(net: &FaultNet, duty: &mut D) -> Result<Outcome, ChainEr
 
 async fn nonce_gap<D: Duty>(net: &FaultNet, duty: &mut D) -> Result<Outcome, ChainError> {
     let mut bot = start(net, duty, &net.http_url(), &[]).await?;
-    let gap = net.nonce_gap(duty.actor()).await?;
+    let gap = net.nonce_gap(duty.actor().address()?).await?;
     let during = bot.samples().await?;
     let (blocks_to_done, landed, reverted) = duty_done(net, duty, &mut [&mut bot], 10).await?;
     if net.receipt(gap).await?.is_none() {
