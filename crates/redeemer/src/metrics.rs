@@ -557,6 +557,8 @@ mod tests {
             current: U256::from(current),
             last_initialized: U256::from(current),
             ticket_validity_period: U256::from(2u64),
+            head: 0,
+            next_round_start: U256::from(100u64),
         };
         metrics.set_queue(&tickets, Some(&rounds(2)));
         let text = metrics.render();
