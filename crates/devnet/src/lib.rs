@@ -25,7 +25,8 @@
 //!
 //! Modules: `economy` (dev accounts and their set-up), `net` (chain access), `bots` (the child
 //! processes), `rounds` (driving each round), `governance` (the treasury grant and its check),
-//! `report` (per-round figures and table), `checks` (the final consistency check).
+//! `report` (per-round figures and table), `checks` (the final consistency check); [`soak`]
+//! (`livepeer-soak`: the economy over many short rounds with faults injected at random).
 
 mod bots;
 mod checks;
@@ -34,22 +35,14 @@ mod governance;
 mod net;
 mod report;
 mod rounds;
+pub mod soak;
 
 use std::{path::PathBuf, str::FromStr, time::Instant};
 
-use alloy::{
-    eips::BlockId,
-    network::EthereumWallet,
-    primitives::Address,
-    providers::{Provider, ProviderBuilder},
-    signers::local::PrivateKeySigner,
-};
+use alloy::{eips::BlockId, primitives::Address, signers::local::PrivateKeySigner};
 use anyhow::{Context as _, Result, ensure};
 use clap::Parser;
-use livepeer_chain::{
-    devnet::{DEV_KEYS, Devnet},
-    protocol::Protocol,
-};
+use livepeer_chain::devnet::{DEV_KEYS, Devnet};
 
 use crate::{
     bots::BotSetup,
@@ -143,31 +136,13 @@ pub async fn run(args: Args) -> Result<bool> {
     let keeper = dev_signer("keeper", 0)?;
     let redeemer = dev_signer("redeemer", 0)?;
 
-    let mut wallet = EthereumWallet::from(deployer.clone());
-    for s in orchs
+    let signers: Vec<&PrivateKeySigner> = orchs
         .iter()
         .map(|o| &o.signer)
         .chain(dels.iter().map(|d| &d.signer))
         .chain([&broadcaster])
-    {
-        wallet.register_signer(s.clone());
-    }
-    let provider = ProviderBuilder::new()
-        .wallet(wallet)
-        .connect(&http_url)
-        .await
-        .context("connecting")?
-        .erased();
-    let p = Protocol::discover(provider.clone(), controller)
-        .await
-        .context("discovering the protocol")?;
-    let round_length = p.rounds_manager.roundLength().call().await?.to::<u64>();
-    let net = Net {
-        provider,
-        p,
-        deployer: deployer.address(),
-        round_length,
-    };
+        .collect();
+    let net = Net::connect(&http_url, controller, &deployer, &signers).await?;
 
     // 2. The economy.
     economy::set_up(
