@@ -70,11 +70,11 @@ impl Actor {
     }
 }
 
-/// The state every [`FaultNet`] starts from, made once per process.
+/// The state every [`FaultNet`] starts from, made once per process (kept in memory: nothing
+/// left on disk).
 #[derive(Debug)]
 struct Base {
-    _dir: tempfile::TempDir,
-    state: PathBuf,
+    state: Vec<u8>,
     controller: Address,
 }
 
@@ -129,16 +129,12 @@ fn wallet_provider(url: &str) -> Result<DynProvider, ChainError> {
 
 async fn base() -> Result<&'static Base, ChainError> {
     BASE.get_or_try_init(|| async {
-        let dir = tempfile::tempdir().map_err(|e| fail(e.to_string()))?;
         let mut devnet = Devnet::start().await?;
         let provider = wallet_provider(&devnet.http_url())?;
         let protocol = Protocol::discover(provider.clone(), devnet.controller).await?;
         set_up(&provider, &protocol).await?;
-        let state = dir.path().join("base-state.json");
-        devnet.save_state(&state).await?;
         Ok(Base {
-            _dir: dir,
-            state,
+            state: devnet.save_state().await?,
             controller: devnet.controller,
         })
     })
