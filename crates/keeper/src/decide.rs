@@ -164,7 +164,7 @@ pub fn decide(state: &RoundState, turn: &TurnConfig) -> Decision {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use alloy::primitives::address;
 
@@ -172,7 +172,8 @@ mod tests {
     const B: Address = address!("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC");
     const C: Address = address!("0x90F79bf6EB2c4f870365E785982E1f101E93b906");
 
-    fn state(block: u64) -> RoundState {
+    /// Round 5 (blocks 100..120, 20 blocks) uninitialized at `block`, base fee 1000 wei.
+    pub(crate) fn state(block: u64) -> RoundState {
         RoundState {
             block,
             current_round: 5,

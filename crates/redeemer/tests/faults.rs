@@ -17,7 +17,7 @@ use livepeer_chain::{
         scenario::{Duty, Outcome, Progress, run},
     },
 };
-use livepeer_tickets::{AuxData, SignedTicket, Ticket, recipient_rand_hash};
+use livepeer_protocol::ticket::{AuxData, SignedTicket, Ticket, recipient_rand_hash};
 
 /// The redeemer with an inbox, and the tickets handed to it.
 #[derive(Default)]

@@ -28,13 +28,14 @@ use livepeer_chain::{
     server,
     signer::load_signer,
 };
+use livepeer_protocol::rewards::RewardEstimate;
 use tokio::{sync::watch, task::JoinHandle};
 use tokio_util::sync::CancellationToken;
 
 use crate::{
     config::AgentConfig,
-    decide::{Decision, RewardEstimate, RoundMemory, decide},
-    lens::{Snapshot, lens_input, read_snapshot},
+    decide::{Decision, RoundMemory, decide},
+    lens::{Snapshot, last_reward_round, lens_input, read_snapshot, snapshot_round},
     metrics::Metrics,
     missed::{decision_name, observation},
 };
@@ -309,10 +310,10 @@ impl Agent {
                     continue;
                 }
             };
-            let round = u64::try_from(snapshot.currentRound).unwrap_or(u64::MAX);
+            let round = snapshot_round(&snapshot);
             {
                 let mut inner = metrics.lock();
-                inner.current_round = round;
+                inner.current_round = round.get();
                 for (account, balance) in accounts.iter().zip(&snapshot.balances) {
                     inner.signer_balances.insert(*account, *balance);
                 }
@@ -335,9 +336,9 @@ impl Agent {
                 count_missed(s, &missed, &metrics, head.number);
                 finish_task(s, &metrics, head.number, config.policy.max_backoff_blocks).await;
                 let authorized = signer == s.address || o.rewardCaller == signer;
-                let last_reward = u64::try_from(o.lastRewardRound).unwrap_or(u64::MAX);
+                let last_reward = last_reward_round(o);
                 metrics.orchestrator(s.address, |m| {
-                    m.last_rewarded_round = last_reward;
+                    m.last_rewarded_round = last_reward.get();
                     m.authorized = u64::from(authorized);
                 });
                 s.owed = o.active
@@ -479,7 +480,7 @@ async fn act(
     cancel: &CancellationToken,
 ) {
     let orchestrator = s.address;
-    let round = s.memory.round;
+    let round = s.memory.round.get();
     let (hints, estimate, mode) = match decision {
         Decision::Reward { hints, estimate } => (hints, estimate, NonceMode::Next),
         Decision::Replace { hints, estimate } => {

@@ -1,110 +1,14 @@
 //! The agent's decisions: pure functions of one [`Snapshot`], testable without a node.
 //!
-//! - [`active_stake`] picks the stake `reward()` mints on, as the live contract does: the earnings
-//!   pool of `lastActiveStakeUpdateRound` when that round is not in the future, else the current
-//!   round's pool (the live contract writes the current round's pool only when a stake change,
-//!   a reward or fees land in it, so reading it alone gives 0 for most of a round).
-//! - [`reward_amount`] reproduces `BondingManager._mintRewards` and `Minter.createReward`
-//!   exactly, treasury cut included, so the post-reward stake (the new pool key) is known
-//!   before sending.
-//! - [`hints`] uses `livepeer_chain::hints` to reproduce `SortedListLib.updateKey`: a member whose neighbours still bracket its
-//!   new key stays put (hints = its neighbours), otherwise it moves before the first member whose
-//!   key is not above the new key.
-//! - [`decide`] says what to do for one orchestrator at one block.
+//! [`decide`] says what to do for one orchestrator at one block. The contract rules it applies
+//! live in `livepeer-protocol`: the reward with the treasury's cut on the stake `reward()` mints
+//! on ([`crate::lens::reward_estimate`]), so the post-reward stake (the new pool key) is known
+//! before sending, and the hints from it ([`livepeer_protocol::pool::reward_hint`]).
 
 use alloy::primitives::{Address, U256};
+use livepeer_protocol::{Round, pool::reward_hint, rewards::RewardEstimate};
 
-use crate::lens::{LensOrchestrator, PoolMember, Snapshot};
-
-/// 100% for inflation and the stake fraction of `Minter.createReward` (`MathLib.INFLATION_DIVISOR`).
-pub const INFLATION_DIVISOR: u64 = 1_000_000_000;
-
-/// 100% for the treasury reward cut rate (`MathLib.PRECISE_DIVISOR`, 1e27).
-pub fn precise_divisor() -> U256 {
-    U256::from(10u64).pow(U256::from(27u64))
-}
-
-/// What one `reward` call mints and where it goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RewardEstimate {
-    /// LPT minted by `Minter.createReward` (wei).
-    pub minted: U256,
-    /// The treasury's cut of it (wei).
-    pub treasury: U256,
-    /// What stays with the orchestrator and its delegators (wei): added to the pool key.
-    pub reward: U256,
-    /// The orchestrator's pool key after the reward (`transcoderTotalStake + reward`).
-    pub new_stake: U256,
-}
-
-/// The stake `reward()` mints on for `o` in `round`: `pool[lastActiveStakeUpdateRound].totalStake`
-/// when `lastActiveStakeUpdateRound <= round`, else `pool[round].totalStake` (a change in this
-/// round wrote the next round's pool and kept this round's stake in this round's pool). The same
-/// stake go-livepeer's reward service computes its expected reward with.
-pub fn active_stake(o: &LensOrchestrator, round: U256) -> U256 {
-    if o.lastActiveStakeUpdateRound <= round {
-        o.lastUpdatePoolStake
-    } else {
-        o.roundPoolStake
-    }
-}
-
-/// The reward of an orchestrator with `active_stake` of `total_active_stake`, as the contracts
-/// compute it (`percOf(mintable, stake, total, 1e9)`, then the treasury's `percOf(rewards, rate,
-/// 1e27)`), added to its current pool key `total_stake`.
-///
-/// `None` when the contract would revert: no active stake in the round (`ZeroDenominator`) or
-/// more than the round's mintable tokens left (`MintableExceeded`).
-pub fn reward_amount(
-    mintable: U256,
-    minted: U256,
-    active_stake: U256,
-    total_active_stake: U256,
-    treasury_rate: U256,
-    total_stake: U256,
-) -> Option<RewardEstimate> {
-    if total_active_stake.is_zero() {
-        return None;
-    }
-    let divisor = U256::from(INFLATION_DIVISOR);
-    let points = active_stake.checked_mul(divisor)? / total_active_stake;
-    let mint = mintable.checked_mul(points)? / divisor;
-    if minted.checked_add(mint)? > mintable {
-        return None;
-    }
-    let treasury = mint.checked_mul(treasury_rate)? / precise_divisor();
-    let reward = mint.checked_sub(treasury)?;
-    Some(RewardEstimate {
-        minted: mint,
-        treasury,
-        reward,
-        new_stake: total_stake.checked_add(reward)?,
-    })
-}
-
-/// The `(newPosPrev, newPosNext)` hints for `id` taking key `new_key` in `pool` (descending by
-/// key, as the lens reads it), from the chain layer's simulation of `SortedListLib`. The lens does
-/// not read the pool's maximum size, so a non-member is assumed to fit (reward only goes to
-/// active transcoders, which are members but for an evicted one).
-pub fn hints(pool: &[PoolMember], id: Address, new_key: U256) -> (Address, Address) {
-    let hint = simulated(pool).update(id, new_key, true);
-    (hint.prev, hint.next)
-}
-
-/// The pool as it will be after `id`'s key becomes `new_key` (tests and the benchmark compare
-/// it with the chain).
-pub fn pool_after(pool: &[PoolMember], id: Address, new_key: U256) -> Vec<Address> {
-    let mut pool = simulated(pool);
-    pool.update(id, new_key, true);
-    pool.entries().iter().map(|(member, _)| *member).collect()
-}
-
-fn simulated(pool: &[PoolMember]) -> livepeer_chain::hints::Pool {
-    livepeer_chain::hints::Pool::new(
-        pool.iter().map(|m| (m.member, m.stake)).collect(),
-        usize::MAX,
-    )
-}
+use crate::lens::{LensOrchestrator, Snapshot, pool, reward_estimate, snapshot_round};
 
 /// The optional profitability guard.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -150,7 +54,7 @@ impl Default for Policy {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RoundMemory {
     /// The round this memory is about.
-    pub round: u64,
+    pub round: Round,
     /// Failed attempts this round.
     pub failures: u32,
     /// No new attempt before this block.
@@ -167,7 +71,7 @@ pub struct RoundMemory {
 
 impl RoundMemory {
     /// Resets the memory when `round` is a new round; returns the previous round's memory then.
-    pub fn enter(&mut self, round: u64) -> Option<RoundMemory> {
+    pub fn enter(&mut self, round: Round) -> Option<RoundMemory> {
         if self.round == round {
             return None;
         }
@@ -198,12 +102,12 @@ pub enum Decision {
     /// The current round is not initialized yet (a keeper's job); reward would revert.
     RoundNotInitialized {
         /// The current round.
-        round: u64,
+        round: Round,
     },
     /// Already rewarded this round.
     Rewarded {
         /// The round.
-        round: u64,
+        round: Round,
     },
     /// Not in the active set this round.
     NotActive,
@@ -257,7 +161,7 @@ pub enum Decision {
     },
 }
 
-fn round_u64(value: U256) -> u64 {
+fn block_u64(value: U256) -> u64 {
     u64::try_from(value).unwrap_or(u64::MAX)
 }
 
@@ -269,8 +173,8 @@ pub fn decide(
     memory: &RoundMemory,
     policy: &Policy,
 ) -> Decision {
-    let block = round_u64(s.blockNumber);
-    let round = round_u64(s.currentRound);
+    let block = block_u64(s.blockNumber);
+    let round = snapshot_round(s);
     if s.paused {
         return Decision::Paused;
     }
@@ -289,18 +193,13 @@ pub fn decide(
             report: !memory.unauthorized_reported,
         };
     }
-    let Some(estimate) = reward_amount(
-        s.mintableTokens,
-        s.mintedTokens,
-        active_stake(o, s.currentRound),
-        s.totalActiveStake,
-        s.treasuryRewardCutRate,
-        o.totalStake,
-    )
-    .filter(|e| !e.reward.is_zero()) else {
+    let Some(estimate) = reward_estimate(s, o).filter(|e| !e.reward.is_zero()) else {
         return Decision::NothingToMint;
     };
-    let hints = hints(&s.pool, o.orchestrator, estimate.new_stake);
+    // An active orchestrator out of the pool was evicted (it rejoins if it fits) or resigned (the
+    // contract ignores the hint): registered either way as far as the hint goes.
+    let hint = reward_hint(&mut pool(s), o.orchestrator, estimate.new_stake, true);
+    let hints = (hint.prev, hint.next);
     if let Some(since) = memory.in_flight_since {
         if block >= since.saturating_add(policy.replace_after_blocks) {
             return Decision::Replace { hints, estimate };
@@ -340,6 +239,8 @@ pub fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lens::PoolMember;
+    use livepeer_protocol::math::PRECISE_DIVISOR;
 
     fn addr(n: u8) -> Address {
         Address::with_last_byte(n)
@@ -349,7 +250,7 @@ mod tests {
         U256::from(n) * U256::from(10u64).pow(U256::from(18u64))
     }
 
-    fn pool(members: &[(u8, u64)]) -> Vec<PoolMember> {
+    fn members(members: &[(u8, u64)]) -> Vec<PoolMember> {
         members
             .iter()
             .map(|&(a, s)| PoolMember {
@@ -386,137 +287,11 @@ mod tests {
             mintableTokens: lpt(1_000),
             mintedTokens: U256::ZERO,
             totalActiveStake: lpt(4_000),
-            treasuryRewardCutRate: precise_divisor() / U256::from(10),
+            treasuryRewardCutRate: PRECISE_DIVISOR / U256::from(10),
             orchestrators,
             pool,
             balances: vec![],
         }
-    }
-
-    #[test]
-    fn reward_amount_matches_the_contract_formula() {
-        // 1000 of 4000 active: 25% of 1000 mintable = 250, treasury 10% = 25.
-        let e = reward_amount(
-            lpt(1_000),
-            U256::ZERO,
-            lpt(1_000),
-            lpt(4_000),
-            precise_divisor() / U256::from(10),
-            lpt(1_100),
-        )
-        .unwrap_or_else(|| unreachable!());
-        assert_eq!(e.minted, lpt(250));
-        assert_eq!(e.treasury, lpt(25));
-        assert_eq!(e.reward, lpt(225));
-        assert_eq!(
-            e.new_stake,
-            lpt(1_325),
-            "added to the current key, not the active stake"
-        );
-    }
-
-    #[test]
-    fn reward_amount_truncates_the_fraction_first() {
-        // percPoints(1, 3, 1e9) = 333333333; 10 * 333333333 / 1e9 = 3 (not 3.33).
-        let e = reward_amount(
-            U256::from(10),
-            U256::ZERO,
-            U256::from(1),
-            U256::from(3),
-            U256::ZERO,
-            U256::ZERO,
-        )
-        .unwrap_or_else(|| unreachable!());
-        assert_eq!(e.minted, U256::from(3));
-        // 1e18 mintable: 1e18 * 333333333 / 1e9 = 333333333000000000.
-        let e = reward_amount(
-            lpt(1),
-            U256::ZERO,
-            U256::from(1),
-            U256::from(3),
-            U256::ZERO,
-            U256::ZERO,
-        )
-        .unwrap_or_else(|| unreachable!());
-        assert_eq!(e.minted, U256::from(333_333_333_000_000_000u64));
-    }
-
-    #[test]
-    fn reward_amount_none_when_the_contract_reverts() {
-        assert_eq!(
-            reward_amount(
-                lpt(1),
-                U256::ZERO,
-                lpt(1),
-                U256::ZERO,
-                U256::ZERO,
-                U256::ZERO
-            ),
-            None,
-            "zero denominator"
-        );
-        assert_eq!(
-            reward_amount(lpt(10), lpt(9), lpt(1), lpt(2), U256::ZERO, U256::ZERO),
-            None,
-            "mintable exceeded"
-        );
-    }
-
-    #[test]
-    fn hints_keep_a_member_in_place_when_its_neighbours_still_bracket_it() {
-        let p = pool(&[(1, 100), (2, 50), (3, 10)]);
-        assert_eq!(hints(&p, addr(2), U256::from(60)), (addr(1), addr(3)));
-        assert_eq!(
-            hints(&p, addr(2), U256::from(100)),
-            (addr(1), addr(3)),
-            "tie with prev stays"
-        );
-        assert_eq!(
-            hints(&p, addr(1), U256::from(500)),
-            (Address::ZERO, addr(2)),
-            "head stays head"
-        );
-        assert_eq!(
-            hints(&p, addr(3), U256::from(11)),
-            (addr(2), Address::ZERO),
-            "tail stays tail"
-        );
-    }
-
-    #[test]
-    fn hints_move_a_member_above_the_first_key_it_reaches() {
-        let p = pool(&[(1, 100), (2, 50), (3, 10)]);
-        assert_eq!(hints(&p, addr(3), U256::from(70)), (addr(1), addr(2)));
-        assert_eq!(
-            hints(&p, addr(3), U256::from(50)),
-            (addr(2), Address::ZERO),
-            "a tie with the predecessor stays put"
-        );
-        let p4 = pool(&[(1, 100), (2, 50), (3, 10), (4, 5)]);
-        assert_eq!(
-            hints(&p4, addr(4), U256::from(50)),
-            (addr(1), addr(2)),
-            "a mover goes before the members it ties with"
-        );
-        assert_eq!(
-            hints(&p, addr(2), U256::from(101)),
-            (Address::ZERO, addr(1))
-        );
-        assert_eq!(
-            pool_after(&p, addr(3), U256::from(101)),
-            vec![addr(3), addr(1), addr(2)]
-        );
-    }
-
-    #[test]
-    fn hints_for_a_non_member_insert_it() {
-        let p = pool(&[(1, 100), (2, 50)]);
-        assert_eq!(hints(&p, addr(9), U256::from(75)), (addr(1), addr(2)));
-        assert_eq!(hints(&p, addr(9), U256::from(1)), (addr(2), Address::ZERO));
-        assert_eq!(
-            hints(&[], addr(9), U256::from(1)),
-            (Address::ZERO, Address::ZERO)
-        );
     }
 
     #[test]
@@ -548,40 +323,13 @@ mod tests {
     }
 
     #[test]
-    fn active_stake_follows_the_last_stake_update_round() {
-        let o = orchestrator(3, lpt(1_000));
-        let round = U256::from(5);
-        assert_eq!(
-            active_stake(&o, round),
-            lpt(1_000),
-            "older update: its pool"
-        );
-        let mut now = o.clone();
-        now.lastActiveStakeUpdateRound = round;
-        assert_eq!(
-            active_stake(&now, round),
-            lpt(1_000),
-            "updated for this round"
-        );
-        let mut next = o.clone();
-        next.lastActiveStakeUpdateRound = round + U256::from(1);
-        next.lastUpdatePoolStake = lpt(1_500);
-        next.roundPoolStake = lpt(1_000);
-        assert_eq!(
-            active_stake(&next, round),
-            lpt(1_000),
-            "a change this round counts from the next round"
-        );
-    }
-
-    #[test]
     fn decide_rewards_on_the_last_update_pool_when_the_round_pool_is_empty() {
         // The live contract: round 5's pool is written only when the reward lands, so its stake
         // reads 0 before; the stake is in the pool of round 3, the last update. 1000 of 4000
         // active: 250 minted, 25 to the treasury.
         let o = orchestrator(3, lpt(1_000));
         assert_eq!(o.roundPoolStake, U256::ZERO);
-        let s = snapshot(vec![o.clone()], pool(&[(3, 1)]));
+        let s = snapshot(vec![o.clone()], members(&[(3, 1)]));
         let d = decide(&s, &o, addr(3), &RoundMemory::default(), &Policy::default());
         let Decision::Reward { estimate, .. } = d else {
             unreachable!("{d:?}")
@@ -612,13 +360,15 @@ mod tests {
     #[test]
     fn decide_checks_round_activity_and_reward_state() {
         let o = orchestrator(3, lpt(1_000));
-        let mut s = snapshot(vec![o.clone()], pool(&[(3, 1)]));
+        let mut s = snapshot(vec![o.clone()], members(&[(3, 1)]));
         let m = RoundMemory::default();
         let policy = Policy::default();
         s.lastInitializedRound = U256::from(4);
         assert_eq!(
             decide(&s, &o, addr(3), &m, &policy),
-            Decision::RoundNotInitialized { round: 5 }
+            Decision::RoundNotInitialized {
+                round: Round::new(5)
+            }
         );
         s.lastInitializedRound = U256::from(5);
         s.paused = true;
@@ -634,7 +384,9 @@ mod tests {
         done.lastRewardRound = U256::from(5);
         assert_eq!(
             decide(&s, &done, addr(3), &m, &policy),
-            Decision::Rewarded { round: 5 }
+            Decision::Rewarded {
+                round: Round::new(5)
+            }
         );
         s.totalActiveStake = U256::ZERO;
         assert_eq!(
@@ -646,7 +398,7 @@ mod tests {
     #[test]
     fn decide_needs_the_reward_caller_authorization() {
         let mut o = orchestrator(3, lpt(1_000));
-        let s = snapshot(vec![o.clone()], pool(&[(3, 1)]));
+        let s = snapshot(vec![o.clone()], members(&[(3, 1)]));
         let caller = addr(77);
         let mut m = RoundMemory::default();
         let policy = Policy::default();
@@ -675,10 +427,10 @@ mod tests {
     #[test]
     fn decide_backs_off_and_replaces() {
         let o = orchestrator(3, lpt(1_000));
-        let s = snapshot(vec![o.clone()], pool(&[(3, 1)]));
+        let s = snapshot(vec![o.clone()], members(&[(3, 1)]));
         let policy = Policy::default();
         let mut m = RoundMemory {
-            round: 5,
+            round: Round::new(5),
             ..RoundMemory::default()
         };
         m.failed(104, policy.max_backoff_blocks);
@@ -708,17 +460,17 @@ mod tests {
     #[test]
     fn memory_resets_on_a_new_round() {
         let mut m = RoundMemory {
-            round: 5,
+            round: Round::new(5),
             failures: 3,
             ..RoundMemory::default()
         };
-        assert_eq!(m.enter(5), None);
-        let previous = m.enter(6).unwrap_or_else(|| unreachable!());
+        assert_eq!(m.enter(Round::new(5)), None);
+        let previous = m.enter(Round::new(6)).unwrap_or_else(|| unreachable!());
         assert_eq!(previous.failures, 3);
         assert_eq!(
             m,
             RoundMemory {
-                round: 6,
+                round: Round::new(6),
                 ..RoundMemory::default()
             }
         );
@@ -727,7 +479,7 @@ mod tests {
     #[test]
     fn decide_defers_above_the_gas_ceiling() {
         let o = orchestrator(3, lpt(1_000));
-        let s = snapshot(vec![o.clone()], pool(&[(3, 1)]));
+        let s = snapshot(vec![o.clone()], members(&[(3, 1)]));
         let policy = Policy {
             gas_ceiling: Some(500_000_000),
             ..Policy::default()
@@ -745,7 +497,7 @@ mod tests {
     #[test]
     fn profitability_guard_compares_gas_cost_with_a_fraction_of_the_reward() {
         let o = orchestrator(3, lpt(1_000));
-        let s = snapshot(vec![o.clone()], pool(&[(3, 1)]));
+        let s = snapshot(vec![o.clone()], members(&[(3, 1)]));
         // Gas: 400k x (1 gwei + 0.01 gwei) = 4.04e14 wei. Reward 225 LPT.
         let guard = |price: f64| Policy {
             profitability: Some(Profitability {

@@ -4,8 +4,9 @@
 //! figures, each orchestrator's reward state and reward caller, and the whole sorted pool with
 //! stakes. The pure [`decide::decide`] then says, per orchestrator, whether to send
 //! `rewardWithHint` (own key) or `rewardForTranscoderWithHint` (a reward caller's key, LIP-118),
-//! with hints computed from the post-reward stake ([`decide::reward_amount`], treasury cut
-//! included, and [`decide::hints`], which follow `SortedListLib` exactly).
+//! with hints computed from the post-reward stake ([`livepeer_protocol::rewards::reward_amount`],
+//! treasury cut included, and [`livepeer_protocol::pool::reward_hint`], which follow
+//! `SortedListLib` exactly).
 //!
 //! - The chain is the only truth: the decision is re-taken every block, not on `NewRound`
 //!   events, so a missed event or a restart never skips a round.

@@ -14,17 +14,18 @@ use livepeer_chain::missed::Observation;
 
 use crate::{
     decide::Decision,
-    lens::{LensOrchestrator, Snapshot},
+    lens::{LensOrchestrator, Snapshot, last_reward_round, snapshot_round},
 };
 
+/// A block number or round length (the lens reads them as `uint256`).
 fn to_u64(value: alloy::primitives::U256) -> u64 {
     u64::try_from(value).unwrap_or(u64::MAX)
 }
 
 /// What snapshot `s` says about orchestrator `o`'s reward in the current round.
 pub fn observation(s: &Snapshot, o: &LensOrchestrator) -> Observation {
-    let round = to_u64(s.currentRound);
-    let last_reward = to_u64(o.lastRewardRound);
+    let round = snapshot_round(s).get();
+    let last_reward = last_reward_round(o).get();
     Observation {
         round,
         round_start: to_u64(s.roundStartBlock),

@@ -24,12 +24,13 @@ use livepeer_chain::{
     sender::{FeePolicy, poll_until},
     signer::KeySource,
 };
+use livepeer_protocol::pool::reward_hint;
 use livepeer_reward_agent::{
     Agent, AgentError,
     agent::{check_reward_callers, reward_calldata, reward_in_receipt},
     config::{AgentConfig, OrchestratorConfig},
-    decide::{Decision, Policy, RoundMemory, decide, pool_after},
-    lens::{lens_input, read_snapshot},
+    decide::{Decision, Policy, RoundMemory, decide},
+    lens::{lens_input, pool, read_snapshot},
     metrics::Metrics,
 };
 use tokio::task::JoinHandle;
@@ -325,8 +326,13 @@ async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<(
     let Decision::Reward { hints, estimate } = decision else {
         bail!("expected a reward decision, got {decision:?}");
     };
-    let predicted = pool_after(&snapshot.pool, o[0], estimate.new_stake);
-    assert_eq!(predicted, vec![o[2], o[0], o[1]], "O1 moves above O2");
+    let mut predicted = pool(&snapshot);
+    reward_hint(&mut predicted, o[0], estimate.new_stake, true);
+    assert_eq!(
+        predicted.members(),
+        vec![o[2], o[0], o[1]],
+        "O1 moves above O2"
+    );
     let bm = chain.protocol.addresses.bonding_manager;
     let snap: U256 = chain
         .provider
@@ -352,7 +358,7 @@ async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<(
         .await?;
     let after = read_snapshot(&chain.provider, &input, chain.block().await?).await?;
     let order: Vec<Address> = after.pool.iter().map(|m| m.member).collect();
-    assert_eq!(order, predicted, "pool after the reward");
+    assert_eq!(order, predicted.members(), "pool after the reward");
     assert_eq!(
         after.orchestrators[0].totalStake, estimate.new_stake,
         "post-reward stake predicted exactly"

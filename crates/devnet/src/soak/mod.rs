@@ -33,7 +33,7 @@ use livepeer_chain::{
     faults::{anvil::Anvil, process::BotProcess},
     proxy::{Fault as ProxyFault, FaultProxy},
 };
-use livepeer_tickets::AuxData;
+use livepeer_protocol::ticket::AuxData;
 use rand::{SeedableRng, rngs::StdRng};
 use serde_json::json;
 
@@ -192,8 +192,8 @@ pub async fn run(args: SoakArgs) -> Result<bool> {
     )
     .await?;
     net.rpc("evm_setAutomine", json!([false])).await?;
-    let first_round = net.current_round().await? + 1;
-    let first_start = net.round_start(first_round).await?;
+    let first_round = net.current_round().await?.get() + 1;
+    let first_start = net.round_start(first_round.into()).await?;
     println!(
         "set-up done; the soak runs rounds {first_round}..={} from block {first_start} ({} orchestrators, fault rate {}, seed {})",
         first_round + args.rounds - 1,
@@ -455,7 +455,7 @@ impl Soak {
 
     /// Pays each orchestrator one winning ticket of `round` once the round is initialized.
     async fn write_tickets(&mut self, round: u64) -> Result<()> {
-        if self.written >= round || self.net.last_initialized().await? < round {
+        if self.written >= round || self.net.last_initialized().await?.get() < round {
             return Ok(());
         }
         let block_hash = self
