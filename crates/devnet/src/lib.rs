@@ -100,19 +100,7 @@ pub async fn run(args: Args) -> Result<bool> {
     ensure!(args.block_time >= 1, "--block-time must be at least 1");
     let started = Instant::now();
 
-    let work_dir = match &args.work_dir {
-        Some(d) => d.clone(),
-        None => std::env::temp_dir().join(format!("livepeer-devnet-{}", std::process::id())),
-    };
-    std::fs::create_dir_all(&work_dir)
-        .with_context(|| format!("creating {}", work_dir.display()))?;
-    let bin_dir = match &args.bin_dir {
-        Some(d) => d.clone(),
-        None => std::env::current_exe()?
-            .parent()
-            .context("binary directory")?
-            .to_path_buf(),
-    };
+    let (work_dir, bin_dir) = dirs("livepeer-devnet", &args.work_dir, &args.bin_dir)?;
 
     // 1. The chain.
     let (_devnet, http_url, ws_url, controller) = match (&args.rpc_url, args.controller) {
@@ -219,4 +207,27 @@ pub async fn run(args: Args) -> Result<bool> {
     let ok = grant.check(&net).await? && finished.is_ok() && ok;
     println!("total time {:.0} s", started.elapsed().as_secs_f64());
     Ok(ok)
+}
+
+/// The work directory (`work`, or a new one named after `name` and this process under the
+/// system temp dir), created, and the bots' directory (`bin`, or this binary's).
+pub(crate) fn dirs(
+    name: &str,
+    work: &Option<PathBuf>,
+    bin: &Option<PathBuf>,
+) -> Result<(PathBuf, PathBuf)> {
+    let work_dir = match work {
+        Some(d) => d.clone(),
+        None => std::env::temp_dir().join(format!("{name}-{}", std::process::id())),
+    };
+    std::fs::create_dir_all(&work_dir)
+        .with_context(|| format!("creating {}", work_dir.display()))?;
+    let bin_dir = match bin {
+        Some(d) => d.clone(),
+        None => std::env::current_exe()?
+            .parent()
+            .context("binary directory")?
+            .to_path_buf(),
+    };
+    Ok((work_dir, bin_dir))
 }

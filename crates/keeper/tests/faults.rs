@@ -28,25 +28,15 @@ impl Duty for Keeper {
         PathBuf::from(env!("CARGO_BIN_EXE_livepeer-keeper"))
     }
 
-    fn flags(&self, net: &FaultNet, rpc_urls: &str) -> Result<Vec<String>, ChainError> {
+    fn flags(&self, net: &FaultNet) -> Result<Vec<String>, ChainError> {
         let key = net.key_file(Actor::Keeper)?;
         Ok([
-            "--rpc-url",
-            rpc_urls,
-            "--controller",
-            &net.devnet.controller.to_string(),
             "--private-key-file",
             &key.display().to_string(),
             "--keepers",
             &Actor::Keeper.address()?.to_string(),
             "--poll-interval-ms",
             "20",
-            "--replace-after-blocks",
-            "2",
-            "--rpc-retries",
-            "0",
-            "--max-failed-reads",
-            "2",
         ]
         .map(str::to_owned)
         .to_vec())

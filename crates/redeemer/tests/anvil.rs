@@ -1756,42 +1756,6 @@ async fn a_redemption_stuck_since_before_a_restart_is_taken_over() -> Result<()>
     Ok(())
 }
 
-/// A winning ticket of the current round on a [`FaultNet`] (broadcaster to orchestrator).
-async fn fault_net_ticket(
-    net: &livepeer_chain::faults::net::FaultNet,
-    nonce: u64,
-) -> Result<livepeer_protocol::ticket::SignedTicket> {
-    use livepeer_chain::faults::net::Actor;
-    use livepeer_protocol::ticket::{AuxData, SignedTicket, Ticket, recipient_rand_hash};
-    let round = net.round().await?.current;
-    let block_hash = net
-        .protocol
-        .rounds_manager
-        .blockHashForRound(U256::from(round))
-        .call()
-        .await?;
-    let rand = U256::from(0x5eed_0000u64 + nonce);
-    let ticket = Ticket {
-        recipient: Actor::Orchestrator.address()?,
-        sender: Actor::Broadcaster.address()?,
-        face_value: U256::from(ETH / 10),
-        win_prob: U256::MAX,
-        sender_nonce: U256::from(nonce),
-        recipient_rand_hash: recipient_rand_hash(rand),
-        aux_data: AuxData {
-            creation_round: U256::from(round),
-            creation_round_block_hash: block_hash,
-        }
-        .encode(),
-    };
-    let signature = ticket.sign(&Actor::Broadcaster.signer()?).await?;
-    Ok(SignedTicket {
-        ticket,
-        signature,
-        recipient_rand: rand,
-    })
-}
-
 /// A redemption is not sent in a round's last block (it would land in the next round's first,
 /// which no keeper can have initialized yet), and one that lands before its round's
 /// initialization all the same (here the round's last block is full) costs its tickets no
@@ -1814,7 +1778,7 @@ async fn a_redemption_never_lands_before_its_rounds_initialization_at_the_ticket
     // At the round's last block the ticket waits.
     let start = net.mine_to_next_round().await?;
     net.initialize_round().await?;
-    let a = fault_net_ticket(&net, 1).await?;
+    let a = common::fault_net_ticket(&net, 1).await?;
     r.submit(a.clone())?;
     net.mine(start + ROUND_LENGTH - 1 - net.head().await?)
         .await?;
@@ -1841,8 +1805,8 @@ async fn a_redemption_never_lands_before_its_rounds_initialization_at_the_ticket
 
     // Sent two blocks before the round ends, kept out of its full last block: it lands in the
     // next round's first block, before the initialization, and redeems nothing.
-    let b = fault_net_ticket(&net, 2).await?;
-    let c = fault_net_ticket(&net, 3).await?;
+    let b = common::fault_net_ticket(&net, 2).await?;
+    let c = common::fault_net_ticket(&net, 3).await?;
     r.submit(b.clone())?;
     r.submit(c.clone())?;
     net.mine(start + ROUND_LENGTH - 2 - net.head().await?)

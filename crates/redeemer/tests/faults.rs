@@ -5,9 +5,11 @@
 //! redeemed after the fault by exactly one successful transaction; each test checks what an
 //! operator sees.
 
+mod common;
+
 use std::{io::Write, path::PathBuf};
 
-use alloy::primitives::{Address, B256, U256};
+use alloy::primitives::{Address, B256};
 use anyhow::{Result, ensure};
 use livepeer_chain::{
     ChainError,
@@ -17,7 +19,6 @@ use livepeer_chain::{
         scenario::{Duty, Outcome, Progress, run},
     },
 };
-use livepeer_protocol::ticket::{AuxData, SignedTicket, Ticket, recipient_rand_hash};
 
 /// The redeemer with an inbox, and the tickets handed to it.
 #[derive(Default)]
@@ -36,42 +37,6 @@ fn fail(e: impl std::fmt::Display) -> ChainError {
     ChainError::Devnet(e.to_string())
 }
 
-impl Redeemer {
-    /// A winning ticket of the current round (0.1 ETH), signed by the broadcaster.
-    async fn ticket(&mut self, net: &FaultNet) -> Result<SignedTicket, ChainError> {
-        let round = net.round().await?.current;
-        let block_hash = net
-            .protocol
-            .rounds_manager
-            .blockHashForRound(U256::from(round))
-            .call()
-            .await?;
-        self.written += 1;
-        let rand = U256::from(0x5eed_0000u64 + self.written);
-        let ticket = Ticket {
-            recipient: Actor::Orchestrator.address()?,
-            sender: Actor::Broadcaster.address()?,
-            face_value: U256::from(100_000_000_000_000_000u64),
-            win_prob: U256::MAX,
-            sender_nonce: U256::from(self.written),
-            recipient_rand_hash: recipient_rand_hash(rand),
-            aux_data: AuxData {
-                creation_round: U256::from(round),
-                creation_round_block_hash: block_hash,
-            }
-            .encode(),
-        };
-        let signature = ticket
-            .sign_sync(&Actor::Broadcaster.signer()?)
-            .map_err(fail)?;
-        Ok(SignedTicket {
-            ticket,
-            signature,
-            recipient_rand: rand,
-        })
-    }
-}
-
 impl Duty for Redeemer {
     fn name(&self) -> &'static str {
         "redeemer"
@@ -81,13 +46,9 @@ impl Duty for Redeemer {
         PathBuf::from(env!("CARGO_BIN_EXE_livepeer-redeemer"))
     }
 
-    fn flags(&self, net: &FaultNet, rpc_urls: &str) -> Result<Vec<String>, ChainError> {
+    fn flags(&self, net: &FaultNet) -> Result<Vec<String>, ChainError> {
         let key = net.key_file(Actor::Redeemer)?;
         Ok([
-            "--rpc-url",
-            rpc_urls,
-            "--controller",
-            &net.devnet.controller.to_string(),
             "--private-key-file",
             &key.display().to_string(),
             "--state-dir",
@@ -100,12 +61,6 @@ impl Duty for Redeemer {
             "50",
             "--receipt-timeout",
             "1",
-            "--replace-after-blocks",
-            "2",
-            "--rpc-retries",
-            "0",
-            "--max-failed-reads",
-            "2",
         ]
         .map(str::to_owned)
         .to_vec())
@@ -139,7 +94,10 @@ impl Duty for Redeemer {
     /// A winning ticket of the current round (initialized first if need be) in the inbox.
     async fn make_due(&mut self, net: &FaultNet) -> Result<u64, ChainError> {
         net.initialize_round().await?;
-        let signed = self.ticket(net).await?;
+        self.written += 1;
+        let signed = common::fault_net_ticket(net, self.written)
+            .await
+            .map_err(fail)?;
         self.last = signed.ticket.hash();
         let line = serde_json::to_string(&signed).map_err(fail)?;
         std::fs::OpenOptions::new()

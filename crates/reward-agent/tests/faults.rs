@@ -33,24 +33,14 @@ impl Duty for RewardAgent {
         PathBuf::from(env!("CARGO_BIN_EXE_livepeer-reward-agent"))
     }
 
-    fn flags(&self, net: &FaultNet, rpc_urls: &str) -> Result<Vec<String>, ChainError> {
+    fn flags(&self, net: &FaultNet) -> Result<Vec<String>, ChainError> {
         let key = net.key_file(Actor::Orchestrator)?;
         Ok([
-            "--rpc-url",
-            rpc_urls,
-            "--controller",
-            &net.devnet.controller.to_string(),
             "--orchestrator",
             &format!("{}=file:{}", orchestrator()?, key.display()),
             "--poll-interval-ms",
             "20",
-            "--replace-after-blocks",
-            "2",
             "--max-backoff-blocks",
-            "2",
-            "--rpc-retries",
-            "0",
-            "--max-failed-reads",
             "2",
         ]
         .map(str::to_owned)

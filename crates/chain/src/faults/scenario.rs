@@ -48,9 +48,10 @@ pub trait Duty {
     fn name(&self) -> &'static str;
     /// Its binary (`env!("CARGO_BIN_EXE_…")` in the bot's own tests).
     fn binary(&self) -> PathBuf;
-    /// Its flags against `rpc_urls` (comma-separated), as documented for operators; the harness
-    /// adds `--metrics-addr`.
-    fn flags(&self, net: &FaultNet, rpc_urls: &str) -> Result<Vec<String>, ChainError>;
+    /// Its own flags, as documented for operators (its key, its polling). The harness adds the
+    /// options every bot shares: `--rpc-url`, `--controller`, `--replace-after-blocks 2`,
+    /// `--rpc-retries 0`, `--max-failed-reads 2` and `--metrics-addr`.
+    fn flags(&self, net: &FaultNet) -> Result<Vec<String>, ChainError>;
     /// The account that signs its transactions.
     fn actor(&self) -> Actor;
     /// The contract its duty's transactions call.
@@ -122,7 +123,22 @@ async fn start<D: Duty>(
     urls: &str,
     extra: &[&str],
 ) -> Result<BotProcess, ChainError> {
-    let mut args = duty.flags(net, urls)?;
+    let controller = net.devnet.controller.to_string();
+    let mut args: Vec<String> = [
+        "--rpc-url",
+        urls,
+        "--controller",
+        &controller,
+        "--replace-after-blocks",
+        "2",
+        "--rpc-retries",
+        "0",
+        "--max-failed-reads",
+        "2",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    args.extend(duty.flags(net)?);
     args.extend(extra.iter().map(|a| (*a).to_owned()));
     let mut bot = BotProcess::spawn(duty.name(), &duty.binary(), &args, &[], net.dir())?;
     settle(&mut bot, duty.progress(), net.head().await?).await?;
@@ -184,6 +200,32 @@ async fn one_success<D: Duty>(
             other.len()
         ))),
     }
+}
+
+/// Mines until the duty is done (within `max_blocks`), checks its one transaction, lets the bot
+/// confirm it, and reads what the bot shows.
+#[allow(clippy::too_many_arguments)]
+async fn finish<D: Duty>(
+    net: &FaultNet,
+    duty: &D,
+    bot: &mut BotProcess,
+    due: u64,
+    max_blocks: u64,
+    hit: Option<TxHash>,
+    during: Samples,
+) -> Result<Outcome, ChainError> {
+    let done_at = until_done(net, duty, &mut [&mut *bot], max_blocks).await?;
+    let (landed, reverted) = one_success(net, duty, due).await?;
+    Ok(Outcome {
+        blocks_to_done: done_at - due,
+        landed,
+        hit,
+        reverted,
+        during,
+        after: after(net, duty, bot).await?,
+        log: bot.log(),
+        ..Outcome::default()
+    })
 }
 
 /// Makes the duty due, waits for the bot's transaction and the duty done, checks that it was the
@@ -275,18 +317,7 @@ async fn reorg<D: Duty>(net: &FaultNet, duty: &mut D) -> Result<Outcome, ChainEr
         .await?;
     net.reorg_out(hit).await?;
     let during = bot.samples().await?;
-    let done_at = until_done(net, duty, &mut [&mut bot], 10).await?;
-    let (landed, reverted) = one_success(net, duty, due).await?;
-    Ok(Outcome {
-        blocks_to_done: done_at - due,
-        landed,
-        hit: Some(hit),
-        reverted,
-        during,
-        after: after(net, duty, &mut bot).await?,
-        log: bot.log(),
-        ..Outcome::default()
-    })
+    finish(net, duty, &mut bot, due, 10, Some(hit), during).await
 }
 
 async fn spike<D: Duty>(net: &FaultNet, duty: &mut D) -> Result<Outcome, ChainError> {
@@ -295,18 +326,7 @@ async fn spike<D: Duty>(net: &FaultNet, duty: &mut D) -> Result<Outcome, ChainEr
     let (hit, _) = net.wait_in_pool(duty.actor().address()?, TO_POOL).await?;
     net.spike_evict(hit).await?;
     let during = bot.samples().await?;
-    let done_at = until_done(net, duty, &mut [&mut bot], 12).await?;
-    let (landed, reverted) = one_success(net, duty, due).await?;
-    Ok(Outcome {
-        blocks_to_done: done_at - due,
-        landed,
-        hit: Some(hit),
-        reverted,
-        during,
-        after: after(net, duty, &mut bot).await?,
-        log: bot.log(),
-        ..Outcome::default()
-    })
+    finish(net, duty, &mut bot, due, 12, Some(hit), during).await
 }
 
 async fn stuck<D: Duty>(net: &FaultNet, duty: &mut D) -> Result<Outcome, ChainError> {
@@ -343,21 +363,11 @@ async fn stuck<D: Duty>(net: &FaultNet, duty: &mut D) -> Result<Outcome, ChainEr
     }
     let during = bot.samples().await?;
     net.relieve().await?;
-    let done_at = until_done(net, duty, &mut [&mut bot], 10).await?;
-    let (landed, reverted) = one_success(net, duty, due).await?;
-    if landed == hit {
+    let out = finish(net, duty, &mut bot, due, 10, Some(hit), during).await?;
+    if out.landed == hit {
         return Err(fail(format!("the stuck {hit} landed, not its replacement")));
     }
-    Ok(Outcome {
-        blocks_to_done: done_at - due,
-        landed,
-        hit: Some(hit),
-        reverted,
-        during,
-        after: after(net, duty, &mut bot).await?,
-        log: bot.log(),
-        ..Outcome::default()
-    })
+    Ok(out)
 }
 
 async fn nonce_gap<D: Duty>(net: &FaultNet, duty: &mut D) -> Result<Outcome, ChainError> {
@@ -388,23 +398,14 @@ async fn crash<D: Duty>(net: &FaultNet, duty: &mut D) -> Result<Outcome, ChainEr
     let during = Samples::default();
     bot.restart()?;
     settle(&mut bot, duty.progress(), net.head().await?).await?;
-    let done_at = until_done(net, duty, &mut [&mut bot], 10).await?;
-    let (landed, reverted) = one_success(net, duty, due).await?;
-    if landed != hit {
+    let out = finish(net, duty, &mut bot, due, 10, Some(hit), during).await?;
+    if out.landed != hit {
         return Err(fail(format!(
-            "{landed} landed, not {hit} sent before the crash"
+            "{} landed, not {hit} sent before the crash",
+            out.landed
         )));
     }
-    Ok(Outcome {
-        blocks_to_done: done_at - due,
-        landed,
-        hit: Some(hit),
-        reverted,
-        during,
-        after: after(net, duty, &mut bot).await?,
-        log: bot.log(),
-        ..Outcome::default()
-    })
+    Ok(out)
 }
 
 async fn rival<D: Duty>(net: &FaultNet, duty: &mut D) -> Result<Outcome, ChainError> {
@@ -449,16 +450,8 @@ async fn ceiling<D: Duty>(net: &FaultNet, duty: &mut D) -> Result<Outcome, Chain
     let health_during = bot.health().await?;
     let during = bot.samples().await?;
     net.set_base_fee(LOW_BASE_FEE).await?;
-    let done_at = until_done(net, duty, &mut [&mut bot], 10).await?;
-    let (landed, reverted) = one_success(net, duty, due).await?;
     Ok(Outcome {
-        blocks_to_done: done_at - due,
-        landed,
-        reverted,
-        during,
         health_during,
-        after: after(net, duty, &mut bot).await?,
-        log: bot.log(),
-        ..Outcome::default()
+        ..finish(net, duty, &mut bot, due, 10, None, during).await?
     })
 }

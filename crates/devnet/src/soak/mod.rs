@@ -139,19 +139,7 @@ pub async fn run(args: SoakArgs) -> Result<bool> {
         "--fault-rate is a probability, from 0 to 1"
     );
     let started = Instant::now();
-    let work_dir = match &args.work_dir {
-        Some(d) => d.clone(),
-        None => std::env::temp_dir().join(format!("livepeer-soak-{}", std::process::id())),
-    };
-    std::fs::create_dir_all(&work_dir)
-        .with_context(|| format!("creating {}", work_dir.display()))?;
-    let bin_dir = match &args.bin_dir {
-        Some(d) => d.clone(),
-        None => std::env::current_exe()?
-            .parent()
-            .context("binary directory")?
-            .to_path_buf(),
-    };
+    let (work_dir, bin_dir) = crate::dirs("livepeer-soak", &args.work_dir, &args.bin_dir)?;
 
     println!("starting anvil and deploying the protocol (script/Deploy.s.sol, local)…");
     let devnet = Devnet::start().await.context("starting the devnet")?;
@@ -292,50 +280,37 @@ pub async fn run(args: SoakArgs) -> Result<bool> {
 }
 
 /// Flags the soak adds to the devnet's: block-by-block handling, two confirmations (a reorg of
-/// depth 1 never undoes a duty a bot counted done), and the ceilings the gas fault crosses.
-fn soak_flags(bot: &str) -> &'static [&'static str] {
-    match bot {
-        "keeper" => &[
-            "--poll-interval-ms",
-            "20",
-            "--replace-after-blocks",
-            "2",
-            "--confirmations",
-            "2",
-            "--gas-ceiling-gwei",
-            "1",
-            "--rpc-retries",
-            "0",
-        ],
+/// depth 1 never undoes a duty a bot counted done), and the ceilings the gas fault crosses (the
+/// redeemer has none: its fee cap).
+fn soak_flags(bot: &str) -> Vec<&'static str> {
+    let mut flags = vec![
+        "--replace-after-blocks",
+        "2",
+        "--confirmations",
+        "2",
+        "--rpc-retries",
+        "0",
+    ];
+    flags.extend_from_slice(match bot {
+        "keeper" => &["--poll-interval-ms", "20", "--gas-ceiling-gwei", "1"][..],
         "reward-agent" => &[
             "--poll-interval-ms",
             "20",
-            "--replace-after-blocks",
-            "2",
-            "--confirmations",
-            "2",
             "--gas-ceiling-gwei",
             "1",
             "--max-backoff-blocks",
             "2",
-            "--rpc-retries",
-            "0",
         ],
         _ => &[
             "--head-poll-interval-ms",
             "50",
             "--receipt-timeout",
             "1",
-            "--replace-after-blocks",
-            "2",
-            "--confirmations",
-            "2",
             "--max-fee-gwei",
             "1",
-            "--rpc-retries",
-            "0",
         ],
-    }
+    });
+    flags
 }
 
 impl Soak {
