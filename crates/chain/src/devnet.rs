@@ -101,6 +101,12 @@ fn spawn_anvil(port: u16, state: &Path, load: bool) -> Result<Child, ChainError>
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     cmd.arg("--dump-state").arg(state);
+    // Anvil writes the states of old blocks to disk (about 1 MB a block with the protocol
+    // deployed); kept next to the state file, they go with the temp dir instead of piling up in
+    // ~/.foundry/anvil/tmp when a test kills its chain.
+    if let Some(dir) = state.parent() {
+        cmd.arg("--cache-path").arg(dir.join("anvil-cache"));
+    }
     if load {
         cmd.arg("--load-state").arg(state);
     }
