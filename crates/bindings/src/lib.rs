@@ -138,6 +138,35 @@ sol!(
     "abi/vendor/TimelockController.json"
 );
 
+// The protocol crate's ticket is the contract's `Ticket` struct with Rust names.
+impl From<livepeer_protocol::ticket::Ticket> for ITicketBroker::Ticket {
+    fn from(t: livepeer_protocol::ticket::Ticket) -> Self {
+        Self {
+            recipient: t.recipient,
+            sender: t.sender,
+            faceValue: t.face_value,
+            winProb: t.win_prob,
+            senderNonce: t.sender_nonce,
+            recipientRandHash: t.recipient_rand_hash,
+            auxData: t.aux_data,
+        }
+    }
+}
+
+impl From<ITicketBroker::Ticket> for livepeer_protocol::ticket::Ticket {
+    fn from(t: ITicketBroker::Ticket) -> Self {
+        Self {
+            recipient: t.recipient,
+            sender: t.sender,
+            face_value: t.faceValue,
+            win_prob: t.winProb,
+            sender_nonce: t.senderNonce,
+            recipient_rand_hash: t.recipientRandHash,
+            aux_data: t.auxData,
+        }
+    }
+}
+
 /// Registry key of a protocol contract: `keccak256(name)`, as passed to
 /// `Controller.getContract` / `setContractInfo`.
 pub fn contract_id(name: &str) -> B256 {
@@ -196,6 +225,23 @@ mod tests {
             b256!("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470")
         );
         assert_eq!(contract_id(names::MINTER), keccak256(b"Minter"));
+    }
+
+    #[test]
+    fn ticket_converts_to_and_from_the_protocol_crate() {
+        use alloy::primitives::{Address, B256, U256};
+        let t = livepeer_protocol::ticket::Ticket {
+            recipient: Address::repeat_byte(1),
+            sender: Address::repeat_byte(2),
+            face_value: U256::from(3),
+            win_prob: U256::from(4),
+            sender_nonce: U256::from(5),
+            recipient_rand_hash: B256::repeat_byte(6),
+            aux_data: vec![7u8; 64].into(),
+        };
+        let binding = ITicketBroker::Ticket::from(t.clone());
+        assert_eq!(binding.faceValue, U256::from(3));
+        assert_eq!(livepeer_protocol::ticket::Ticket::from(binding), t);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 use crate::{ChainError, provider::Rpc};
 
 /// What the bots need of a block head.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Head {
     /// Block number.
     pub number: u64,

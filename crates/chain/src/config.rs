@@ -1,12 +1,7 @@
-//! What the bots' configurations share once their flags are parsed: reading the `--config`
-//! TOML file, gwei amounts, the RPC connection, the sender's fee policy and the choice of one
-//! key source, with the same defaults and error messages in every bot.
-//!
-//! The flags themselves stay in each bot's own `Cli`: their environment variables carry the
-//! bot's prefix (`KEEPER_*`, `REWARD_AGENT_*`; clap's `env = "…"` is a literal), several doc
-//! texts and defaults differ between the bots, and the config file is parsed with
-//! `deny_unknown_fields`, which serde does not support together with a `#[serde(flatten)]`
-//! shared struct.
+//! What the bots' configurations share once their flags are parsed: the `--config` TOML file
+//! ([`ConfigFile`]), gwei amounts, the RPC connection, the sender's fee policy and the choice of
+//! one key source, with the same defaults and error messages in every bot. The shared flags
+//! themselves are [`crate::options`].
 
 use std::path::{Path, PathBuf};
 
@@ -37,14 +32,102 @@ pub enum ConfigError {
     Invalid(String),
 }
 
-/// Reads and parses the TOML file at `path` (a bot's `--config`).
-pub fn read_file<T: DeserializeOwned>(path: &Path) -> Result<T, ConfigError> {
-    let file_error = |reason: String| ConfigError::File {
-        path: path.to_path_buf(),
-        reason,
-    };
-    let text = std::fs::read_to_string(path).map_err(|e| file_error(e.to_string()))?;
-    toml::from_str(&text).map_err(|e| file_error(e.to_string()))
+/// A bot's `--config` file. Each options struct reads its own keys from it
+/// ([`ConfigFile::take`]; the structs do not deny unknown fields, since serde's
+/// `deny_unknown_fields` does not work through `#[serde(flatten)]`), and
+/// [`ConfigFile::finish`] refuses the keys no struct reads, naming them.
+#[derive(Debug)]
+pub struct ConfigFile {
+    path: PathBuf,
+    text: String,
+    keys: Vec<String>,
+    known: Vec<&'static str>,
+}
+
+impl ConfigFile {
+    /// Reads and parses the TOML file at `path`.
+    pub fn read(path: &Path) -> Result<Self, ConfigError> {
+        let mut file = Self {
+            path: path.to_path_buf(),
+            text: String::new(),
+            keys: Vec::new(),
+            known: Vec::new(),
+        };
+        file.text = std::fs::read_to_string(path).map_err(|e| file.error(e.to_string()))?;
+        let table: toml::Table =
+            toml::from_str(&file.text).map_err(|e| file.error(e.to_string()))?;
+        file.keys = table.keys().cloned().collect();
+        Ok(file)
+    }
+
+    /// `T`'s keys (its serde field names) of the file, deserialized; an error points at the
+    /// value in the file.
+    pub fn take<T: DeserializeOwned>(&mut self) -> Result<T, ConfigError> {
+        self.known.extend(field_names::<T>());
+        toml::from_str(&self.text).map_err(|e| self.error(e.to_string()))
+    }
+
+    /// Refuses the keys no [`ConfigFile::take`] read, naming them and the keys there are.
+    pub fn finish(self) -> Result<(), ConfigError> {
+        let unknown: Vec<String> = self
+            .keys
+            .iter()
+            .filter(|k| !self.known.contains(&k.as_str()))
+            .map(|k| format!("`{k}`"))
+            .collect();
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        let mut known = self.known.clone();
+        known.sort_unstable();
+        Err(self.error(format!(
+            "unknown key {}; the keys are {}",
+            unknown.join(", "),
+            known.join(", ")
+        )))
+    }
+
+    fn error(&self, reason: String) -> ConfigError {
+        ConfigError::File {
+            path: self.path.clone(),
+            reason,
+        }
+    }
+}
+
+/// The serde field names of `T` (the keys it reads), from the list serde hands to
+/// `deserialize_struct`.
+fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    let mut names: &'static [&'static str] = &[];
+    let _ = T::deserialize(FieldNames(&mut names));
+    names
+}
+
+/// A deserializer that only records the field names of the struct asked for.
+struct FieldNames<'a>(&'a mut &'static [&'static str]);
+
+impl<'de> serde::Deserializer<'de> for FieldNames<'_> {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(serde::de::Error::custom("field names only"))
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        *self.0 = fields;
+        Err(serde::de::Error::custom("field names only"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
 }
 
 /// Gwei (decimal) to wei; an error names the value if it is negative or not finite.
@@ -250,10 +333,79 @@ mod tests {
     #[test]
     fn unreadable_file_names_the_path() {
         let path = Path::new("/nonexistent/bot.toml");
-        let err = read_file::<toml::Table>(path);
+        let err = ConfigFile::read(path);
         assert!(
             matches!(err, Err(ConfigError::File { path: p, .. }) if p == path),
             "file error"
         );
+    }
+
+    #[derive(Debug, Default, serde::Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    struct Shared {
+        rpc_urls: Option<Vec<String>>,
+        #[serde(skip)]
+        _secret: Option<String>,
+    }
+
+    #[derive(Debug, Default, serde::Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    struct Own {
+        turn_delay_blocks: Option<u64>,
+    }
+
+    fn file(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
+        let path = dir.path().join("bot.toml");
+        std::fs::write(&path, text).unwrap_or_else(|_| unreachable!());
+        (dir, path)
+    }
+
+    #[test]
+    fn each_part_takes_its_keys_and_the_rest_is_refused_by_name() -> Result<(), ConfigError> {
+        assert_eq!(
+            field_names::<Shared>(),
+            ["rpc-urls"],
+            "skipped fields are no keys"
+        );
+        let (_dir, path) = file("rpc-urls = [\"http://a\"]\nturn-delay-blocks = 4\n");
+        let mut config = ConfigFile::read(&path)?;
+        let shared: Shared = config.take()?;
+        let own: Own = config.take()?;
+        config.finish()?;
+        assert_eq!(shared.rpc_urls, Some(vec!["http://a".to_owned()]));
+        assert_eq!(own.turn_delay_blocks, Some(4));
+
+        let (_dir, path) = file("rpc-url = 3\n_secret = \"x\"\n");
+        let mut config = ConfigFile::read(&path)?;
+        let _: Shared = config.take()?;
+        let _: Own = config.take()?;
+        let err = config
+            .finish()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("unknown key `_secret`, `rpc-url`"), "{err}");
+        assert!(
+            err.contains("the keys are rpc-urls, turn-delay-blocks"),
+            "{err}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_bad_value_names_the_file_and_the_key() -> Result<(), ConfigError> {
+        let (_dir, path) = file("turn-delay-blocks = \"soon\"\n");
+        let mut config = ConfigFile::read(&path)?;
+        let err = config
+            .take::<Own>()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("bot.toml") && err.contains("turn-delay-blocks = \"soon\""),
+            "{err}"
+        );
+        Ok(())
     }
 }

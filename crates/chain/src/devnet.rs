@@ -114,17 +114,24 @@ const DEPLOY_TIMEOUT: Duration = Duration::from_secs(600);
 impl Devnet {
     /// Starts anvil (automining) on a free port and deploys the protocol with the `local` config.
     pub async fn start() -> Result<Self, ChainError> {
+        let mut devnet = Self::start_bare().await?;
+        devnet.controller = devnet.deploy().await?;
+        Ok(devnet)
+    }
+
+    /// Starts anvil (automining) on a free port, without the protocol (`controller` is zero):
+    /// for tests of the chain layer alone.
+    pub async fn start_bare() -> Result<Self, ChainError> {
         let port = free_port()?;
         let dir = tempfile::tempdir().map_err(|e| ChainError::Devnet(e.to_string()))?;
         let child = spawn_anvil(port, &dir.path().join("state.json"), false)?;
-        let mut devnet = Self {
+        let devnet = Self {
             child: Some(child),
             port,
             dir,
             controller: Address::ZERO,
         };
         devnet.wait_ready().await?;
-        devnet.controller = devnet.deploy().await?;
         Ok(devnet)
     }
 

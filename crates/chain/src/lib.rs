@@ -4,8 +4,9 @@
 //!   ([`failover::FailoverService`]), retries with exponential backoff
 //!   ([`alloy::transports::layers::RetryBackoffLayer`]) and a request counter
 //!   ([`counter::CountingLayer`]).
-//! - [`config`]: what the bots' configurations share after parsing (config file, gwei, RPC,
-//!   fee policy, key source).
+//! - [`options`]: the flags, environment variables (`LIVEPEER_*`, with each bot's old names as
+//!   aliases) and config-file keys every bot shares; [`config`]: their resolution (config file,
+//!   gwei, RPC, fee policy, key source).
 //! - [`protocol`]: discovery of every protocol contract from the Controller address alone,
 //!   through `Controller.getContract(keccak256(name))`, exactly as the live network is configured.
 //! - [`signer`]: a local signer from a keystore + password file, a private-key file or an
@@ -14,9 +15,12 @@
 //!   nonces behind a mutex, replacement of stuck transactions, confirmation depth with reorg
 //!   detection) and [`revert`], which decodes reverts into the interfaces' custom errors and the
 //!   plain `Error(string)` reasons of the live contracts.
-//! - [`hints`]: the sorted-pool hints of the `*WithHint` calls, from a simulation of the pool.
+//! - [`pool`]: reads the sorted transcoder pool, whose `*WithHint` hints `livepeer-protocol`
+//!   computes.
 //! - [`arbitrum`]: the block number contracts see (`l1BlockNumber` on Arbitrum) and the first
 //!   block that saw a given one.
+//! - [`engine`]: the block loop every bot runs on: head → the bot's read → its pure `decide` →
+//!   transactions sent and followed (one in flight per account), health and metrics hooks.
 //! - [`blocks`]: a stream of new block heads, pushed over WebSocket when available, polled
 //!   otherwise.
 //! - [`server`]: the `/metrics` + `/health` HTTP server and the `tracing` set-up of every bot;
@@ -34,11 +38,13 @@ pub mod blocks;
 pub mod config;
 pub mod counter;
 pub mod devnet;
+pub mod engine;
 pub mod error;
 pub mod failover;
 pub mod health;
-pub mod hints;
 pub mod missed;
+pub mod options;
+pub mod pool;
 pub mod protocol;
 pub mod provider;
 pub mod proxy;

@@ -191,6 +191,10 @@ impl TxSender {
         events: &dyn SendEvents,
     ) -> Result<Confirmed, ChainError> {
         let _guard = self.lock.lock().await;
+        // The head the attempt starts at, marked seen before anything is sent: a head that
+        // arrives while the transaction goes out is then a change, handled at once (once it is
+        // out, a caller may wait for the sender to have handled the next head).
+        let mut waiting_since = heads.borrow_and_update().number;
         // Nonces and simulation in one batch request.
         let mut batch = BatchRequest::new(self.provider.client());
         let latest = batch.add_call::<_, U64>(
@@ -251,7 +255,6 @@ impl TxSender {
         events.sent(first.hash, nonce);
         tracing::info!(hash = %first.hash, nonce, max_fee, tip, gas_limit, "transaction sent");
 
-        let mut waiting_since = heads.borrow_and_update().number;
         let mut mined: Option<TxHash> = None;
         loop {
             tokio::select! {

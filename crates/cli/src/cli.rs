@@ -4,11 +4,9 @@ use std::path::PathBuf;
 
 use alloy::primitives::{Address, U256};
 use clap::{Args, Parser, Subcommand};
+use livepeer_protocol::{Round, governor::Support, units::Amount};
 
-use crate::{
-    gov::{CallSpec, Support},
-    units::Amount,
-};
+use crate::gov::CallSpec;
 
 /// `lpt`: read and operate the Livepeer protocol from the command line.
 #[derive(Debug, Parser)]
@@ -135,7 +133,7 @@ pub struct VotesArgs {
     /// A finished round: the power and delegate as of its end (default: now, i.e. the power
     /// at the start of the next round).
     #[arg(long)]
-    pub round: Option<u64>,
+    pub round: Option<Round>,
 }
 
 /// Where to look for the governor's `ProposalCreated` events.
@@ -321,7 +319,7 @@ mod tests {
         match parse(&["votes", TO, "--round", "7"])? {
             Command::Votes(a) => {
                 assert_eq!(a.address.map(|a| a.to_string()), Some(TO.to_owned()));
-                assert_eq!(a.round, Some(7));
+                assert_eq!(a.round, Some(Round::new(7)));
             }
             other => return Err(format!("{other:?}")),
         }

@@ -14,8 +14,8 @@ use livepeer_bindings::{
 };
 use livepeer_chain::{ChainError, revert::RevertReason};
 
-use crate::{
-    gov::{expected_states, state_name},
+use livepeer_protocol::{
+    governor::{expected_states, state_name},
     units::{eth, lpt},
 };
 

@@ -10,7 +10,7 @@
 use std::str::FromStr;
 
 use alloy::{
-    primitives::{Address, B256, Bytes, U256, address, keccak256},
+    primitives::{Address, B256, Bytes, U256, address},
     providers::{DynProvider, Provider},
     rpc::types::{Filter, Log},
     sol_types::{SolCall, SolEvent},
@@ -22,68 +22,13 @@ use livepeer_bindings::{
 
 use livepeer_chain::arbitrum;
 
-use crate::{Ctx, units::lpt};
+use livepeer_protocol::{
+    Round,
+    governor::{ProposalState, Tally, description_hash},
+    units::lpt,
+};
 
-/// A vote's support, with OpenZeppelin's (bravo) codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Support {
-    /// 0.
-    Against,
-    /// 1.
-    For,
-    /// 2.
-    Abstain,
-}
-
-impl Support {
-    /// The code `castVote` takes.
-    pub fn code(self) -> u8 {
-        match self {
-            Self::Against => 0,
-            Self::For => 1,
-            Self::Abstain => 2,
-        }
-    }
-
-    /// The support of a code, if it is one.
-    pub fn from_code(code: u8) -> Option<Self> {
-        match code {
-            0 => Some(Self::Against),
-            1 => Some(Self::For),
-            2 => Some(Self::Abstain),
-            _ => None,
-        }
-    }
-
-    /// `for`, `against` or `abstain`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Against => "against",
-            Self::For => "for",
-            Self::Abstain => "abstain",
-        }
-    }
-}
-
-impl FromStr for Support {
-    type Err = String;
-
-    fn from_str(raw: &str) -> Result<Self, Self::Err> {
-        match raw.trim().to_ascii_lowercase().as_str() {
-            "for" | "yes" => Ok(Self::For),
-            "against" | "no" => Ok(Self::Against),
-            "abstain" => Ok(Self::Abstain),
-            _ => Err(format!(
-                "`{raw}` is not a vote: write for, against or abstain"
-            )),
-        }
-    }
-}
-
-/// The name of a vote code as the events carry it (`support 7` for a code that is none).
-pub fn support_name(code: u8) -> String {
-    Support::from_code(code).map_or_else(|| format!("support {code}"), |s| s.name().to_owned())
-}
+use crate::{Ctx, round_of};
 
 /// One `--call <target>:<calldata hex>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,122 +67,6 @@ impl FromStr for CallSpec {
             target,
             data: bytes.into(),
         })
-    }
-}
-
-/// OpenZeppelin's `IGovernor.ProposalState`, in its order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProposalState {
-    /// Created; voting opens after the snapshot round.
-    Pending,
-    /// Voting is open.
-    Active,
-    /// Canceled by its proposer.
-    Canceled,
-    /// Voting closed without quorum or without enough `for` votes.
-    Defeated,
-    /// Voting closed and it passed: it can be queued.
-    Succeeded,
-    /// Queued in the Treasury: executable once the delay is over.
-    Queued,
-    /// Not executed in time.
-    Expired,
-    /// Executed.
-    Executed,
-}
-
-impl ProposalState {
-    /// Every state, by code.
-    pub const ALL: [Self; 8] = [
-        Self::Pending,
-        Self::Active,
-        Self::Canceled,
-        Self::Defeated,
-        Self::Succeeded,
-        Self::Queued,
-        Self::Expired,
-        Self::Executed,
-    ];
-
-    /// The state of a code, if it is one.
-    pub fn from_code(code: u8) -> Option<Self> {
-        Self::ALL.get(usize::from(code)).copied()
-    }
-
-    /// OpenZeppelin's name (`Pending`, `Active`, …).
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Pending => "Pending",
-            Self::Active => "Active",
-            Self::Canceled => "Canceled",
-            Self::Defeated => "Defeated",
-            Self::Succeeded => "Succeeded",
-            Self::Queued => "Queued",
-            Self::Expired => "Expired",
-            Self::Executed => "Executed",
-        }
-    }
-}
-
-/// The name of a state code (`state 9` for a code that is none).
-pub fn state_name(code: u8) -> String {
-    ProposalState::from_code(code).map_or_else(|| format!("state {code}"), |s| s.name().to_owned())
-}
-
-/// The states of OpenZeppelin's `expectedStates` bitmap (bit `i` = state `i`).
-pub fn expected_states(bitmap: B256) -> Vec<&'static str> {
-    let bits = U256::from_be_bytes(bitmap.0);
-    ProposalState::ALL
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| bits.bit(*i))
-        .map(|(_, s)| s.name())
-        .collect()
-}
-
-/// A proposal's votes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Tally {
-    /// Against.
-    pub against: U256,
-    /// For.
-    pub for_votes: U256,
-    /// Abstain.
-    pub abstain: U256,
-}
-
-/// The 1e6 scale of quota, quorum numerator and shares.
-pub const PERC_DIVISOR: u64 = 1_000_000;
-
-impl Tally {
-    /// For + against + abstain (what quorum counts).
-    pub fn total(&self) -> U256 {
-        self.for_votes + self.against + self.abstain
-    }
-
-    /// `part` as a share of all votes, over 1e6 (0 when nobody voted).
-    pub fn share(&self, part: U256) -> U256 {
-        share(part, self.total())
-    }
-
-    /// Quorum counts all three: for + against + abstain ≥ quorum.
-    pub fn quorum_reached(&self, quorum: U256) -> bool {
-        self.total() >= quorum
-    }
-
-    /// The governor's rule: `for >= percOf(for + against, quota)` (quota over 1e6, truncated;
-    /// abstain ignored).
-    pub fn passing(&self, quota: U256) -> bool {
-        self.for_votes >= (self.for_votes + self.against) * quota / U256::from(PERC_DIVISOR)
-    }
-}
-
-/// `part / total` over 1e6, truncated (0 for an empty total).
-pub fn share(part: U256, total: U256) -> U256 {
-    if total.is_zero() {
-        U256::ZERO
-    } else {
-        part * U256::from(PERC_DIVISOR) / total
     }
 }
 
@@ -321,27 +150,6 @@ pub fn describe_action(token: Address, target: Address, value: U256, data: &Byte
     with_value(format!("call {target} with {data}"))
 }
 
-/// `keccak256(description)`, what queue and execute take.
-pub fn description_hash(description: &str) -> B256 {
-    keccak256(description.as_bytes())
-}
-
-/// OpenZeppelin 5's `GovernorTimelockControl` salt of a proposal's Treasury operation (ours):
-/// `bytes20(governor) ^ descriptionHash` (the address in the high 20 bytes).
-pub fn timelock_salt(governor: Address, description_hash: B256) -> B256 {
-    let mut salt = description_hash;
-    for (byte, g) in salt.0.iter_mut().zip(governor.0.iter()) {
-        *byte ^= g;
-    }
-    salt
-}
-
-/// The salts a proposal's Treasury operation may be scheduled with: OpenZeppelin 5's (ours, see
-/// [`timelock_salt`]), then 4.x's (the live governor), which is the description hash itself.
-pub fn timelock_salts(governor: Address, description_hash: B256) -> [B256; 2] {
-    [timelock_salt(governor, description_hash), description_hash]
-}
-
 /// The first line of a description, trimmed, cut to `max` characters (with `…`).
 pub fn first_line(description: &str, max: usize) -> String {
     let line = description
@@ -361,11 +169,11 @@ pub fn first_line(description: &str, max: usize) -> String {
 /// When voting opens and closes, in words (after "voting"), for a refusal or a summary.
 pub fn voting_window(
     state: Option<ProposalState>,
-    snapshot: u64,
-    deadline: u64,
-    round: u64,
+    snapshot: Round,
+    deadline: Round,
+    round: Round,
 ) -> String {
-    let opens = snapshot + 1;
+    let opens = snapshot.next();
     match state {
         Some(ProposalState::Pending) => format!(
             "opens in round {opens} (current round {round}) and closes at the end of round {deadline}"
@@ -377,9 +185,14 @@ pub fn voting_window(
     }
 }
 
-/// A round from the governor's or BondingVotes' uint256 timepoints (saturating).
-pub fn round_u64(v: U256) -> u64 {
-    u64::try_from(v).unwrap_or(u64::MAX)
+/// BondingVotes' ERC-6372 clock (a `uint48`, so always a round).
+pub fn clock_round(clock: alloy::primitives::aliases::U48) -> Round {
+    Round::new(clock.to::<u64>())
+}
+
+/// A count of rounds or blocks the contracts answered (`what` names the call), checked.
+pub fn count_of(value: U256, what: &str) -> anyhow::Result<u64> {
+    u64::try_from(value).map_err(|_| anyhow!("{what} answered {value}, above 2^64"))
 }
 
 /// The governance contracts.
@@ -437,20 +250,22 @@ impl Governance {
     }
 
     /// The current round (the governor's clock).
-    pub async fn clock(&self) -> anyhow::Result<u64> {
-        let clock = self.votes.clock().call().await?;
-        Ok(clock.to::<u64>())
+    pub async fn clock(&self) -> anyhow::Result<Round> {
+        Ok(clock_round(self.votes.clock().call().await?))
     }
 
     /// Fails with `there is no proposal <id>` unless the governor knows `id`; its snapshot and
     /// deadline rounds.
-    pub async fn require_proposal(&self, id: U256) -> anyhow::Result<(u64, u64)> {
+    pub async fn require_proposal(&self, id: U256) -> anyhow::Result<(Round, Round)> {
         let snapshot = self.governor.proposalSnapshot(id).call().await?;
         if snapshot.is_zero() {
             bail!("there is no proposal {id} (see `lpt proposals`)");
         }
         let deadline = self.governor.proposalDeadline(id).call().await?;
-        Ok((round_u64(snapshot), round_u64(deadline)))
+        Ok((
+            round_of(snapshot, "LivepeerGovernor.proposalSnapshot()")?,
+            round_of(deadline, "LivepeerGovernor.proposalDeadline()")?,
+        ))
     }
 
     /// A proposal's state.
@@ -481,9 +296,9 @@ pub struct Proposal {
     /// What the Treasury will run.
     pub actions: Actions,
     /// The snapshot round (`voteStart`).
-    pub snapshot: u64,
+    pub snapshot: Round,
     /// The deadline round (`voteEnd`).
-    pub deadline: u64,
+    pub deadline: Round,
     /// The full description.
     pub description: String,
     /// The block it was created in.
@@ -491,6 +306,7 @@ pub struct Proposal {
 }
 
 impl Proposal {
+    /// The proposal of a `ProposalCreated` log (`None` for another log, or rounds that are none).
     fn from_log(log: &Log) -> Option<Self> {
         let decoded = log
             .log_decode::<ILivepeerGovernor::ProposalCreated>()
@@ -504,8 +320,8 @@ impl Proposal {
                 values: e.values,
                 calldatas: e.calldatas,
             },
-            snapshot: round_u64(e.voteStart),
-            deadline: round_u64(e.voteEnd),
+            snapshot: Round::try_from(e.voteStart).ok()?,
+            deadline: Round::try_from(e.voteEnd).ok()?,
             description: e.description,
             block: log.block_number.unwrap_or_default(),
         })
@@ -696,12 +512,21 @@ pub async fn find_proposal(
     }
     let rm = &ctx.protocol.rounds_manager;
     let round = gov.clock().await?;
-    let delay = round_u64(gov.governor.votingDelay().call().await?);
-    let length = round_u64(rm.roundLength().call().await?);
-    let start = round_u64(rm.currentRoundStartBlock().call().await?);
+    let delay = count_of(
+        gov.governor.votingDelay().call().await?,
+        "LivepeerGovernor.votingDelay()",
+    )?;
+    let length = count_of(
+        rm.roundLength().call().await?,
+        "RoundsManager.roundLength()",
+    )?;
+    let start = count_of(
+        rm.currentRoundStartBlock().call().await?,
+        "RoundsManager.currentRoundStartBlock()",
+    )?;
     let created = snapshot.saturating_sub(delay);
     // One round of margin: round lengths may have changed since.
-    let rounds_back = round.saturating_sub(created).saturating_add(1);
+    let rounds_back = round.since(created).saturating_add(1);
     // Round start blocks are the block numbers contracts see (L1 blocks on Arbitrum): the scan
     // starts at the first block that saw the estimate.
     let seen = start.saturating_sub(rounds_back.saturating_mul(length));
@@ -775,33 +600,12 @@ pub async fn vote_of(
 
 #[cfg(test)]
 mod tests {
-    use alloy::primitives::{address, b256, hex};
+    use alloy::primitives::{address, hex};
 
     use super::*;
 
     fn e18(n: u64) -> U256 {
         U256::from(n) * U256::from(10).pow(U256::from(18))
-    }
-
-    #[test]
-    fn support_parses_words_and_codes_round_trip() {
-        for (text, support, code) in [
-            ("for", Support::For, 1),
-            ("FOR", Support::For, 1),
-            (" against ", Support::Against, 0),
-            ("abstain", Support::Abstain, 2),
-            ("yes", Support::For, 1),
-            ("no", Support::Against, 0),
-        ] {
-            assert_eq!(text.parse::<Support>(), Ok(support), "{text}");
-            assert_eq!(support.code(), code);
-            assert_eq!(Support::from_code(code), Some(support));
-        }
-        let err = "maybe".parse::<Support>().err().unwrap_or_default();
-        assert_eq!(err, "`maybe` is not a vote: write for, against or abstain");
-        assert!("1".parse::<Support>().is_err(), "codes are not typed");
-        assert_eq!(support_name(2), "abstain");
-        assert_eq!(support_name(7), "support 7");
     }
 
     #[test]
@@ -832,29 +636,6 @@ mod tests {
             assert!(err.contains(needle), "{bad}: {err}");
         }
         Ok(())
-    }
-
-    #[test]
-    fn state_names_follow_openzeppelin_order() {
-        let names: Vec<String> = (0..8).map(state_name).collect();
-        assert_eq!(
-            names,
-            [
-                "Pending",
-                "Active",
-                "Canceled",
-                "Defeated",
-                "Succeeded",
-                "Queued",
-                "Expired",
-                "Executed"
-            ]
-        );
-        assert_eq!(state_name(8), "state 8");
-        // Succeeded | Queued, as OZ encodes the states `execute` accepts.
-        let bitmap = B256::from(U256::from((1u64 << 4) | (1u64 << 5)));
-        assert_eq!(expected_states(bitmap), ["Succeeded", "Queued"]);
-        assert!(expected_states(B256::ZERO).is_empty());
     }
 
     #[test]
@@ -906,58 +687,17 @@ mod tests {
     }
 
     #[test]
-    fn tally_quorum_and_quota() {
-        let t = Tally {
-            against: e18(400),
-            for_votes: e18(600),
-            abstain: e18(1000),
-        };
-        assert_eq!(t.total(), e18(2000));
-        assert_eq!(t.share(t.for_votes), U256::from(300_000), "30%");
-        assert!(t.quorum_reached(e18(2000)));
-        assert!(!t.quorum_reached(e18(2000) + U256::from(1)));
-        // 600 of 1000 for/against: passes a 50% and a 60% quota, not 60.0001%.
-        assert!(t.passing(U256::from(500_000)));
-        assert!(t.passing(U256::from(600_000)));
-        assert!(!t.passing(U256::from(600_001)));
-        // Nobody voted: passing by the rule (0 >= 0), but no quorum.
-        let none = Tally::default();
-        assert!(none.passing(U256::from(500_000)));
-        assert!(!none.quorum_reached(U256::from(1)));
-        assert_eq!(none.share(U256::ZERO), U256::ZERO);
-    }
-
-    #[test]
-    fn timelock_salt_xors_the_governor_into_the_high_bytes() {
-        let governor = address!("ffffffffffffffffffffffffffffffffffffffff");
-        let hash = b256!("00000000000000000000000000000000000000000000000000000000000000aa");
-        assert_eq!(
-            timelock_salt(governor, hash),
-            b256!("ffffffffffffffffffffffffffffffffffffffff0000000000000000000000aa")
-        );
-        assert_eq!(
-            timelock_salts(governor, hash),
-            [timelock_salt(governor, hash), hash],
-            "OpenZeppelin 5's salt first, then 4.x's (the live governor)"
-        );
-        assert_eq!(
-            description_hash("x"),
-            keccak256(b"x"),
-            "the governor hashes the description's bytes"
-        );
-    }
-
-    #[test]
     fn first_lines_and_windows() {
+        let r = Round::new;
         assert_eq!(first_line("\n# Grant\nbody", 40), "Grant");
         assert_eq!(first_line("abcdefghij", 5), "abcd…");
         assert_eq!(first_line("", 5), "");
         assert_eq!(
-            voting_window(Some(ProposalState::Pending), 5, 15, 5),
+            voting_window(Some(ProposalState::Pending), r(5), r(15), r(5)),
             "opens in round 6 (current round 5) and closes at the end of round 15"
         );
         assert_eq!(
-            voting_window(Some(ProposalState::Defeated), 5, 15, 20),
+            voting_window(Some(ProposalState::Defeated), r(5), r(15), r(20)),
             "was open from round 6 through round 15"
         );
     }

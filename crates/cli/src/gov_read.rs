@@ -5,18 +5,19 @@ use alloy::{
     providers::Provider,
 };
 use anyhow::bail;
+use livepeer_protocol::{
+    Round,
+    governor::{ProposalState, Tally, share, state_name, support_name},
+    units::{lpt, percent_1e6},
+};
 use serde_json::{Value, json};
 
 use crate::{
     Ctx, Output,
     cli::ScanArgs,
-    gov::{
-        self, CastVote, Governance, ProposalState, Tally, bonding_votes, first_line, state_name,
-        support_name, voting_window,
-    },
+    gov::{self, CastVote, Governance, bonding_votes, first_line, voting_window},
     key_source,
     output::{kv, table},
-    units::{lpt, percent_1e6},
 };
 
 fn s(v: U256) -> String {
@@ -34,24 +35,24 @@ fn delegate_text(account: Address, delegate: Address) -> String {
 }
 
 /// `votes [addr] [--round R]`.
-pub async fn votes(ctx: &Ctx, addr: Address, round: Option<u64>) -> anyhow::Result<Output> {
+pub async fn votes(ctx: &Ctx, addr: Address, round: Option<Round>) -> anyhow::Result<Output> {
     let bv = bonding_votes(ctx).await?;
-    let clock = bv.clock().call().await?.to::<u64>();
+    let clock = gov::clock_round(bv.clock().call().await?);
     let (votes, delegate, total, as_of) = match round {
         None => (
             bv.getVotes(addr).call().await?,
             bv.delegates(addr).call().await?,
             bv.totalSupply().call().await?,
-            format!("the start of round {} (the next round)", clock + 1),
+            format!("the start of round {} (the next round)", clock.next()),
         ),
         Some(r) => {
             if r >= clock {
-                if clock == 0 {
+                let Some(latest) = clock.prev() else {
                     bail!("round {r} has not finished; no round has finished yet");
-                }
-                bail!("round {r} has not finished; latest is {}", clock - 1);
+                };
+                bail!("round {r} has not finished; latest is {latest}");
             }
-            let r256 = U256::from(r);
+            let r256 = r.to_u256();
             (
                 bv.getPastVotes(addr, r256).call().await?,
                 bv.delegatedAt(addr, r256).call().await?,
@@ -60,7 +61,7 @@ pub async fn votes(ctx: &Ctx, addr: Address, round: Option<u64>) -> anyhow::Resu
             )
         }
     };
-    let share = gov::share(votes, total);
+    let share = share(votes, total);
     let json = json!({
         "address": addr,
         "round": round.map(|r| r.to_string()),
@@ -120,7 +121,7 @@ pub async fn proposals(ctx: &Ctx, scan: &ScanArgs) -> anyhow::Result<Output> {
             p.id.to_string(),
             state,
             p.proposer.to_string(),
-            format!("{}–{}", p.snapshot + 1, p.deadline),
+            format!("{}–{}", p.snapshot.next(), p.deadline),
             lpt(t.for_votes),
             lpt(t.against),
             lpt(t.abstain),
@@ -182,7 +183,7 @@ pub async fn proposal(ctx: &Ctx, id: U256, scan: &ScanArgs) -> anyhow::Result<Ou
     let code = gov.governor.state(id).call().await?;
     let state = ProposalState::from_code(code);
     let t: Tally = gov.tally(id).await?;
-    let snapshot = U256::from(p.snapshot);
+    let snapshot = p.snapshot.to_u256();
     // Quorum is a fraction of the active stake at the snapshot: known once the round is over.
     let quorum = if p.snapshot < round {
         Some(gov.governor.quorum(snapshot).call().await?)
@@ -200,7 +201,7 @@ pub async fn proposal(ctx: &Ctx, id: U256, scan: &ScanArgs) -> anyhow::Result<Ou
         "description": p.description,
         "snapshot": p.snapshot.to_string(),
         "deadline": p.deadline.to_string(),
-        "votingOpensRound": (p.snapshot + 1).to_string(),
+        "votingOpensRound": p.snapshot.next().to_string(),
         "votingClosesRound": p.deadline.to_string(),
         "currentRound": round.to_string(),
         "votes": {

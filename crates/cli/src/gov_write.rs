@@ -9,13 +9,17 @@ use alloy::{
     providers::Provider,
 };
 use anyhow::{anyhow, bail};
+use livepeer_protocol::{
+    Round,
+    governor::{ProposalState, description_hash, state_name, timelock_salts},
+    units::{Unit, lpt},
+};
 use serde_json::json;
 
 use crate::{
     Ctx, Output,
     cli::{ProposalArgs, ProposeArgs, VoteArgs},
-    gov::{self, Actions, Governance, ProposalState, first_line, state_name, voting_window},
-    units::{Unit, lpt},
+    gov::{self, Actions, Governance, first_line, voting_window},
     write::{Plan, execute as send},
 };
 
@@ -27,7 +31,7 @@ fn s(v: U256) -> String {
 async fn proposal_state(
     gov: &Governance,
     id: U256,
-) -> anyhow::Result<(Option<ProposalState>, u8, u64, u64)> {
+) -> anyhow::Result<(Option<ProposalState>, u8, Round, Round)> {
     let (snapshot, deadline) = gov.require_proposal(id).await?;
     let code = gov.governor.state(id).call().await?;
     Ok((ProposalState::from_code(code), code, snapshot, deadline))
@@ -51,7 +55,7 @@ pub async fn vote(ctx: &Ctx, args: VoteArgs) -> anyhow::Result<Output> {
     if gov.governor.hasVoted(id, me).call().await? {
         bail!("{me} already voted on proposal {id}: a vote cannot be changed");
     }
-    let at = U256::from(snapshot);
+    let at = snapshot.to_u256();
     let weight = gov.governor.getVotes(me, at).call().await?;
     if weight.is_zero() {
         bail!(
@@ -137,10 +141,10 @@ pub async fn propose(ctx: &Ctx, args: ProposeArgs) -> anyhow::Result<Output> {
     // OpenZeppelin's propose checks the proposer's votes at the end of the last round.
     let threshold = governor.proposalThreshold().call().await?;
     let past = round.saturating_sub(1);
-    let power = if round == 0 {
+    let power = if round.is_zero() {
         U256::ZERO
     } else {
-        governor.getVotes(me, U256::from(past)).call().await?
+        governor.getVotes(me, past.to_u256()).call().await?
     };
     if power < threshold {
         bail!(
@@ -150,7 +154,7 @@ pub async fn propose(ctx: &Ctx, args: ProposeArgs) -> anyhow::Result<Output> {
             lpt(threshold - power)
         );
     }
-    let hash = gov::description_hash(&description);
+    let hash = description_hash(&description);
     let id = governor
         .hashProposal(
             actions.targets.clone(),
@@ -167,10 +171,16 @@ pub async fn propose(ctx: &Ctx, args: ProposeArgs) -> anyhow::Result<Output> {
             state_name(code)
         );
     }
-    let delay = gov::round_u64(governor.votingDelay().call().await?);
-    let period = gov::round_u64(governor.votingPeriod().call().await?);
-    let snapshot = round + delay;
-    let deadline = snapshot + period;
+    let delay = gov::count_of(
+        governor.votingDelay().call().await?,
+        "LivepeerGovernor.votingDelay()",
+    )?;
+    let period = gov::count_of(
+        governor.votingPeriod().call().await?,
+        "LivepeerGovernor.votingPeriod()",
+    )?;
+    let snapshot = round.saturating_add(delay);
+    let deadline = snapshot.saturating_add(period);
 
     let mut plan = Plan::new("propose", me);
     plan.item("proposal id", id.to_string(), s(id));
@@ -183,7 +193,7 @@ pub async fn propose(ctx: &Ctx, args: ProposeArgs) -> anyhow::Result<Output> {
     );
     plan.item(
         "voting",
-        format!("from round {} through round {deadline}", snapshot + 1),
+        format!("from round {} through round {deadline}", snapshot.next()),
         json!({ "snapshot": snapshot.to_string(), "deadline": deadline.to_string() }),
     );
     plan.item(
@@ -221,20 +231,20 @@ pub async fn propose(ctx: &Ctx, args: ProposeArgs) -> anyhow::Result<Output> {
     out.json["proposalId"] = json!(s(id));
     out.human.push_str(&format!(
         "proposal {id}: voting from round {} through round {deadline}\n",
-        snapshot + 1
+        snapshot.next()
     ));
     Ok(out)
 }
 
 /// The Treasury's operation id of a proposal queued for `eta`: a batch with no predecessor and
-/// one of the governor's salts ([`gov::timelock_salts`]), the one scheduled for `eta`.
+/// one of the governor's salts ([`timelock_salts`]), the one scheduled for `eta`.
 async fn operation_id(
     gov: &Governance,
     actions: &Actions,
     hash: B256,
     eta: U256,
 ) -> anyhow::Result<Option<B256>> {
-    for salt in gov::timelock_salts(*gov.governor.address(), hash) {
+    for salt in timelock_salts(*gov.governor.address(), hash) {
         let op = gov
             .treasury
             .hashOperationBatch(
@@ -268,8 +278,8 @@ fn not_ready(
     id: U256,
     state: Option<ProposalState>,
     code: u8,
-    deadline: u64,
-    round: u64,
+    deadline: Round,
+    round: Round,
 ) -> String {
     let why = match state {
         Some(ProposalState::Pending | ProposalState::Active) => {
@@ -422,16 +432,24 @@ mod tests {
     #[test]
     fn refusals_say_the_state_and_what_to_do() {
         let id = U256::from(42);
+        let r = Round::new;
         assert_eq!(
-            not_ready("queue", id, Some(ProposalState::Active), 1, 15, 12),
+            not_ready("queue", id, Some(ProposalState::Active), 1, r(15), r(12)),
             "proposal 42 is Active: only a Succeeded proposal can be queued; voting closes at the end of round 15 (current round 12)"
         );
         assert_eq!(
-            not_ready("execute", id, Some(ProposalState::Succeeded), 4, 15, 16),
+            not_ready(
+                "execute",
+                id,
+                Some(ProposalState::Succeeded),
+                4,
+                r(15),
+                r(16)
+            ),
             "proposal 42 is Succeeded: only a Queued proposal can be executed; queue it first: `lpt queue 42`"
         );
         assert!(
-            not_ready("queue", id, Some(ProposalState::Defeated), 3, 15, 16)
+            not_ready("queue", id, Some(ProposalState::Defeated), 3, r(15), r(16))
                 .contains("did not pass")
         );
     }

@@ -5,7 +5,7 @@
 //! `rebond`, `withdraw-stake`, `withdraw-fees`, `claim`, `set-commission`, `set-reward-caller`,
 //! `fund`, `unlock`, `withdraw`) and governance (`votes`, `proposals`, `proposal`, `vote`,
 //! `propose`, `queue`, `execute`: [`gov`]) go through the shared chain layer (`livepeer-chain`): contracts
-//! discovered from the Controller, sorted-pool hints from [`livepeer_chain::hints`], transactions
+//! discovered from the Controller, sorted-pool hints from [`livepeer_protocol::pool`], transactions
 //! simulated before they are sent and reverts decoded into the contracts' custom errors.
 
 pub mod cli;
@@ -15,13 +15,12 @@ pub mod gov_read;
 pub mod gov_write;
 pub mod output;
 pub mod read;
-pub mod units;
 pub mod write;
 
 use std::path::Path;
 
 use alloy::{
-    primitives::Address,
+    primitives::{Address, U256},
     providers::{DynProvider, Provider},
     signers::local::PrivateKeySigner,
 };
@@ -32,6 +31,8 @@ use livepeer_chain::{
     provider::{Rpc, RpcConfig, connect, redact},
     signer::{KeySource, load_signer},
 };
+
+use livepeer_protocol::Round;
 
 use crate::cli::{Cli, Command, Global};
 
@@ -94,6 +95,12 @@ impl Ctx {
             },
         }
     }
+}
+
+/// A round a contract answered (`what` names the call), checked: a value that cannot be a
+/// round is an error, not a saturated number.
+pub fn round_of(value: U256, what: &str) -> anyhow::Result<Round> {
+    Round::try_from(value).with_context(|| format!("{what} did not answer a round"))
 }
 
 /// The key source from the options (`None` if no key option is given).

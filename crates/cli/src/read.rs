@@ -4,14 +4,18 @@ use alloy::{
     primitives::{Address, U256},
     providers::Provider,
 };
-use livepeer_chain::hints::read_pool;
-use livepeer_tickets::SenderFunds;
+use livepeer_chain::pool::read_pool;
+use livepeer_protocol::{
+    rewards::bonding_rate,
+    ticket::SenderFunds,
+    units::{eth, lpt, percent_1e6, percent_1e9},
+};
 use serde_json::json;
 
 use crate::{
     Ctx, Output,
     output::{kv, table},
-    units::{eth, lpt, percent_1e6, percent_1e9},
+    round_of,
 };
 
 fn s(v: U256) -> String {
@@ -45,12 +49,7 @@ pub async fn status(ctx: &Ctx) -> anyhow::Result<Output> {
     let pool_max = p.bonding_manager.getTranscoderPoolMaxSize().call().await?;
     let next_round_block = start + length;
     let blocks_left = next_round_block.saturating_sub(U256::from(block));
-    // The Minter's bonding rate: this round's active stake over the supply (1e9 scale).
-    let bonding_rate = if supply.is_zero() {
-        U256::ZERO
-    } else {
-        active * U256::from(1_000_000_000u64) / supply
-    };
+    let bonding_rate = bonding_rate(active, supply);
     let json = json!({
         "chainId": chain_id,
         "block": block,
@@ -325,7 +324,10 @@ pub async fn sender(
 ) -> anyhow::Result<Output> {
     let p = &ctx.protocol;
     let tb = &p.ticket_broker;
-    let round = p.rounds_manager.currentRound().call().await?;
+    let round = round_of(
+        p.rounds_manager.currentRound().call().await?,
+        "RoundsManager.currentRound()",
+    )?;
     let info = tb.getSenderInfo(addr).call().await?;
     let eth_balance = ctx.provider().get_balance(addr).await?;
     let withdraw_round = info.sender_.withdrawRound;
@@ -338,7 +340,7 @@ pub async fn sender(
     };
     let mut json = json!({
         "address": addr,
-        "round": s(round),
+        "round": round.to_string(),
         "deposit": s(info.sender_.deposit),
         "reserve": s(info.reserve.fundsRemaining),
         "reserveClaimedThisRound": s(info.reserve.claimedInCurrentRound),
@@ -364,15 +366,13 @@ pub async fn sender(
     ];
     if let Some(recipient) = recipient {
         let claimable_reserve = tb.claimableReserve(addr, recipient).call().await?;
-        let payable = payable_now(
-            &SenderFunds {
-                deposit: info.sender_.deposit,
-                reserve: info.reserve.fundsRemaining,
-                withdraw_round,
-                claimable_reserve,
-            },
-            round,
-        );
+        let payable = SenderFunds {
+            deposit: info.sender_.deposit,
+            reserve: info.reserve.fundsRemaining,
+            withdraw_round,
+            claimable_reserve,
+        }
+        .payable_now(round);
         json["recipient"] = json!(recipient);
         json["claimableReserve"] = json!(s(claimable_reserve));
         json["payableNow"] = json!(s(payable));
@@ -390,35 +390,4 @@ pub async fn sender(
     rows.push(("ETH balance", eth(eth_balance)));
     let human = kv(&rows);
     Ok(Output { json, human })
-}
-
-/// The most one ticket can be paid now: deposit + the recipient's claimable reserve slice
-/// ([`SenderFunds::available`], the TicketBroker's rule), nothing once the sender is unlocked.
-pub fn payable_now(funds: &SenderFunds, round: U256) -> U256 {
-    if !funds.withdraw_round.is_zero() && round >= funds.withdraw_round {
-        U256::ZERO
-    } else {
-        funds.available()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn payable_now_is_deposit_plus_slice_while_locked() {
-        let funds = |withdraw_round: u64| SenderFunds {
-            deposit: U256::from(40u64),
-            reserve: U256::from(20u64),
-            withdraw_round: U256::from(withdraw_round),
-            claimable_reserve: U256::from(300u64),
-        };
-        let round = U256::from(10u64);
-        // The slice is capped by the reserve left.
-        assert_eq!(payable_now(&funds(0), round), U256::from(60u64));
-        // Unlocking: still pays until the withdraw round.
-        assert_eq!(payable_now(&funds(11), round), U256::from(60u64));
-        assert_eq!(payable_now(&funds(10), round), U256::ZERO);
-    }
 }

@@ -16,8 +16,13 @@ use alloy::{
 use anyhow::{Context as _, anyhow, bail};
 use livepeer_chain::{
     blocks::Head,
-    hints::{self, BondChange, read_pool},
+    pool::{read_bond_change, read_pool},
     sender::{FeePolicy, NoEvents, NonceMode, TxSender},
+};
+use livepeer_protocol::{
+    Round,
+    pool::{bond_hints, rebond_hint, transcoder_hint, unbond_hint},
+    units::{Amount, Unit, eth, format_units, lpt, parse_percent, percent_1e6},
 };
 use serde_json::{Value, json};
 use tokio::sync::watch;
@@ -31,7 +36,7 @@ use crate::{
     },
     explain::chain_error,
     output::kv,
-    units::{Amount, Unit, eth, format_units, lpt, parse_percent, percent_1e6},
+    round_of,
 };
 
 /// One transaction of a plan.
@@ -129,10 +134,13 @@ fn gwei(value: f64, flag: &str) -> anyhow::Result<u128> {
 }
 
 /// Not paused and the round initialized: every BondingManager action needs both.
-async fn running_round(ctx: &Ctx) -> anyhow::Result<U256> {
+async fn running_round(ctx: &Ctx) -> anyhow::Result<Round> {
     not_paused(ctx).await?;
     let rm = &ctx.protocol.rounds_manager;
-    let round = rm.currentRound().call().await?;
+    let round = round_of(
+        rm.currentRound().call().await?,
+        "RoundsManager.currentRound()",
+    )?;
     if !rm.currentRoundInitialized().call().await? {
         bail!(
             "round {round} is not initialized yet (anyone may call RoundsManager.initializeRound()); try again after it is"
@@ -179,7 +187,7 @@ pub async fn bond(ctx: &Ctx, args: BondArgs) -> anyhow::Result<Output> {
     let round = running_round(ctx).await?;
     let p = &ctx.protocol;
     let bm = &p.bonding_manager;
-    let bonded = bm.pendingStake(me, round).call().await?;
+    let bonded = bm.pendingStake(me, round.to_u256()).call().await?;
     let old_delegate = bm.getDelegator(me).call().await?.delegateAddress;
     let moving = !bonded.is_zero() && old_delegate != to;
     if amount.is_zero() && !moving {
@@ -199,21 +207,8 @@ pub async fn bond(ctx: &Ctx, args: BondArgs) -> anyhow::Result<Output> {
         );
     }
     let mut pool = read_pool(bm).await?;
-    let change = BondChange {
-        owner: me,
-        to,
-        amount,
-        bonded,
-        old_delegate,
-        old_delegate_stake: if moving {
-            bm.transcoderTotalStake(old_delegate).call().await?
-        } else {
-            U256::ZERO
-        },
-        to_stake: bm.transcoderTotalStake(to).call().await?,
-        to_registered: bm.isRegisteredTranscoder(to).call().await?,
-    };
-    let h = hints::bond_hints(&mut pool, &change);
+    let change = read_bond_change(bm, me, to, amount, bonded, old_delegate).await?;
+    let h = bond_hints(&mut pool, &change);
 
     let mut plan = Plan::new("bond", me);
     plan.item("amount", lpt(amount), s(amount));
@@ -272,7 +267,7 @@ pub async fn unbond(ctx: &Ctx, args: UnbondArgs) -> anyhow::Result<Output> {
     };
     let round = running_round(ctx).await?;
     let bm = &ctx.protocol.bonding_manager;
-    let bonded = bm.pendingStake(me, round).call().await?;
+    let bonded = bm.pendingStake(me, round.to_u256()).call().await?;
     if bonded.is_zero() {
         bail!("{me} has nothing bonded");
     }
@@ -295,7 +290,7 @@ pub async fn unbond(ctx: &Ctx, args: UnbondArgs) -> anyhow::Result<Output> {
         let round = running_round(ctx)
             .await
             .context("the unbond was mined but a bond is left")?;
-        let rest = bm.pendingStake(me, round).call().await?;
+        let rest = bm.pendingStake(me, round.to_u256()).call().await?;
         if rest.is_zero() {
             break;
         }
@@ -330,7 +325,7 @@ pub async fn unbond(ctx: &Ctx, args: UnbondArgs) -> anyhow::Result<Output> {
 async fn unbond_plan(
     ctx: &Ctx,
     me: Address,
-    round: U256,
+    round: Round,
     amount: U256,
     bonded: U256,
 ) -> anyhow::Result<Plan> {
@@ -345,8 +340,8 @@ async fn unbond_plan(
     let delegate = d.delegateAddress;
     let delegate_stake = bm.transcoderTotalStake(delegate).call().await?;
     let mut pool = read_pool(bm).await?;
-    let h = hints::unbond_hint(&mut pool, me, delegate, amount, bonded, delegate_stake);
-    let withdraw_round = round + U256::from(bm.unbondingPeriod().call().await?);
+    let h = unbond_hint(&mut pool, me, delegate, amount, bonded, delegate_stake);
+    let withdraw_round = round.saturating_add(bm.unbondingPeriod().call().await?);
 
     let mut plan = Plan::new("unbond", me);
     plan.item("amount", lpt(amount), s(amount));
@@ -362,7 +357,7 @@ async fn unbond_plan(
     plan.item(
         "withdraw round",
         withdraw_round.to_string(),
-        s(withdraw_round),
+        withdraw_round.to_string(),
     );
     if delegate == me && amount == bonded {
         plan.item(
@@ -420,7 +415,7 @@ pub async fn rebond(ctx: &Ctx, args: RebondArgs) -> anyhow::Result<Output> {
     let stake = bm.transcoderTotalStake(delegate).call().await?;
     let registered = bm.isRegisteredTranscoder(delegate).call().await?;
     let mut pool = read_pool(bm).await?;
-    let h = hints::rebond_hint(&mut pool, me, delegate, amount, stake, registered);
+    let h = rebond_hint(&mut pool, me, delegate, amount, stake, registered);
     let lock = U256::from(args.lock);
 
     let mut plan = Plan::new("rebond", me);
@@ -430,8 +425,8 @@ pub async fn rebond(ctx: &Ctx, args: RebondArgs) -> anyhow::Result<Output> {
     if !has_bond {
         plan.item(
             "bond starts",
-            format!("round {}", round + U256::from(1)),
-            s(round + U256::from(1)),
+            format!("round {}", round.next()),
+            round.next().to_string(),
         );
     }
     plan.item("hint", hint_text(h.prev, h.next), json!([h.prev, h.next]));
@@ -489,7 +484,7 @@ pub async fn withdraw_fees(ctx: &Ctx, args: WithdrawFeesArgs) -> anyhow::Result<
     let typed = args.amount.as_ref().map(eth_amount).transpose()?;
     let round = running_round(ctx).await?;
     let bm = &ctx.protocol.bonding_manager;
-    let fees = bm.pendingFees(me, round).call().await?;
+    let fees = bm.pendingFees(me, round.to_u256()).call().await?;
     if fees.is_zero() {
         bail!("{me} has no fees to withdraw");
     }
@@ -529,8 +524,8 @@ pub async fn claim(ctx: &Ctx) -> anyhow::Result<Output> {
     if d.bondedAmount.is_zero() {
         bail!("{me} has nothing bonded, so nothing to claim");
     }
-    let stake = bm.pendingStake(me, round).call().await?;
-    let fees = bm.pendingFees(me, round).call().await?;
+    let stake = bm.pendingStake(me, round.to_u256()).call().await?;
+    let fees = bm.pendingFees(me, round.to_u256()).call().await?;
     let mut plan = Plan::new("claim", me);
     plan.item(
         "rewards",
@@ -542,10 +537,10 @@ pub async fn claim(ctx: &Ctx) -> anyhow::Result<Output> {
         eth(fees.saturating_sub(d.fees)),
         s(fees.saturating_sub(d.fees)),
     );
-    plan.item("through round", round.to_string(), s(round));
+    plan.item("through round", round.to_string(), round.to_string());
     plan.tx(
         "claimEarnings",
-        bm.claimEarnings(round).into_transaction_request(),
+        bm.claimEarnings(round.to_u256()).into_transaction_request(),
     );
     execute(ctx, signer, plan).await
 }
@@ -572,7 +567,7 @@ pub async fn set_commission(ctx: &Ctx, args: CommissionArgs) -> anyhow::Result<O
     let stake = bm.transcoderTotalStake(me).call().await?;
     let mut pool = read_pool(bm).await?;
     let joins = pool.position(me).is_none();
-    let h = hints::transcoder_hint(&mut pool, me, stake);
+    let h = transcoder_hint(&mut pool, me, stake);
     let mut plan = Plan::new("set-commission", me);
     plan.item("reward cut", percent_1e6(reward_cut), s(reward_cut));
     plan.item("fee share", percent_1e6(fee_share), s(fee_share));
@@ -580,7 +575,7 @@ pub async fn set_commission(ctx: &Ctx, args: CommissionArgs) -> anyhow::Result<O
         let text = if pool.position(me).is_some() {
             format!(
                 "joins the pool from round {} ({})",
-                round + U256::from(1),
+                round.next(),
                 hint_text(h.prev, h.next)
             )
         } else {

@@ -8,11 +8,12 @@ use alloy::{
 };
 use anyhow::Result;
 use livepeer_bindings::{IBondingManager, ITicketBroker};
+use livepeer_protocol::units::format_fixed;
 
 use crate::{
     economy::{Delegator, Orchestrator},
     net::Net,
-    report::{RoundRow, fmt_units},
+    report::RoundRow,
 };
 
 /// Runs every check at block `b_final` (the run started after block `b0`, with LPT supply
@@ -39,7 +40,7 @@ pub(crate) async fn check(
     let missing: Vec<u64> = rows
         .iter()
         .filter(|r| !r.initialized)
-        .map(|r| r.round)
+        .map(|r| r.round.get())
         .collect();
     results.push((
         missing.is_empty(),
@@ -73,7 +74,7 @@ pub(crate) async fn check(
     let bad_rounds: Vec<u64> = rows
         .iter()
         .filter(|r| r.minted != r.rewards.iter().flatten().copied().sum::<U256>() + r.treasury)
-        .map(|r| r.round)
+        .map(|r| r.round.get())
         .collect();
     results.push((
         bad_rounds.is_empty(),
@@ -99,9 +100,9 @@ pub(crate) async fn check(
         supply == supply0 + minted,
         format!(
             "LPT: supply {} = supply before the run {} + Σ minted {}",
-            fmt_units(supply, 6),
-            fmt_units(supply0, 6),
-            fmt_units(minted, 6)
+            format_fixed(supply, 6),
+            format_fixed(supply0, 6),
+            format_fixed(minted, 6)
         ),
     ));
 
@@ -138,8 +139,8 @@ pub(crate) async fn check(
         minter_lpt >= owed && minter_lpt - owed <= dust,
         format!(
             "LPT: Minter {} = bonded + unbonding {} up to rounding (uncredited {} wei, at most {dust})",
-            fmt_units(minter_lpt, 6),
-            fmt_units(owed, 6),
+            format_fixed(minter_lpt, 6),
+            format_fixed(owed, 6),
             minter_lpt.saturating_sub(owed)
         ),
     ));
@@ -200,20 +201,20 @@ pub(crate) async fn check(
         minter_eth + fees_withdrawn + withdrawn == funded,
         format!(
             "ETH: Minter {} = funded {} - withdrawn {} - fees withdrawn {}",
-            fmt_units(minter_eth, 6),
-            fmt_units(funded, 6),
-            fmt_units(withdrawn, 6),
-            fmt_units(fees_withdrawn, 6)
+            format_fixed(minter_eth, 6),
+            format_fixed(funded, 6),
+            format_fixed(withdrawn, 6),
+            format_fixed(fees_withdrawn, 6)
         ),
     ));
     results.push((
         held + paid + withdrawn == funded,
         format!(
             "ETH: deposit + reserve left {} = funded {} - paid on tickets {} - withdrawn {}",
-            fmt_units(held, 6),
-            fmt_units(funded, 6),
-            fmt_units(paid, 6),
-            fmt_units(withdrawn, 6)
+            format_fixed(held, 6),
+            format_fixed(funded, 6),
+            format_fixed(paid, 6),
+            format_fixed(withdrawn, 6)
         ),
     ));
     // Every account's unwithdrawn fees are backed, exactly up to rounding (as for LPT).
@@ -225,9 +226,9 @@ pub(crate) async fn check(
         minter_eth >= held + fees && minter_eth - (held + fees) <= dust,
         format!(
             "ETH: Minter {} = deposit + reserve {} + unwithdrawn fees {} up to rounding (uncredited {} wei, at most {dust})",
-            fmt_units(minter_eth, 6),
-            fmt_units(held, 6),
-            fmt_units(fees, 6),
+            format_fixed(minter_eth, 6),
+            format_fixed(held, 6),
+            format_fixed(fees, 6),
             minter_eth.saturating_sub(held + fees)
         ),
     ));

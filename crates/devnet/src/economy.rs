@@ -7,7 +7,9 @@ use alloy::{
 };
 use anyhow::{Context as _, Result};
 
-use crate::{net::Net, report::fmt_units};
+use livepeer_protocol::units::format_fixed;
+
+use crate::net::Net;
 
 pub(crate) const E18: u64 = 1_000_000_000_000_000_000;
 
@@ -128,7 +130,7 @@ pub(crate) async fn set_up(
         .await?;
         println!(
             "  orchestrator O{i} {a}: {} LPT self-bonded, reward cut {}%, fee share {}%",
-            fmt_units(o.stake, 0),
+            format_fixed(o.stake, 0),
             o.reward_cut / U256::from(10_000),
             o.fee_share / U256::from(10_000)
         );
@@ -161,7 +163,7 @@ pub(crate) async fn set_up(
         .await?;
         println!(
             "  delegator D{j} {a}: {} LPT bonded to O{}",
-            fmt_units(d.stake, 0),
+            format_fixed(d.stake, 0),
             d.first_delegate
         );
     }
@@ -180,8 +182,8 @@ pub(crate) async fn set_up(
     println!(
         "  broadcaster {}: deposit {} ETH, reserve {} ETH",
         broadcaster.address(),
-        fmt_units(deposit, 0),
-        fmt_units(reserve, 0)
+        format_fixed(deposit, 0),
+        format_fixed(reserve, 0)
     );
     Ok(())
 }

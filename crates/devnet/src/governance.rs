@@ -27,80 +27,20 @@ use livepeer_bindings::{
     ILivepeerToken, contract_id, names,
 };
 
+use livepeer_protocol::{
+    Round,
+    governor::{self, Ballot, ProposalState, Support, overridable_tally, state_name, support_name},
+    units::format_fixed,
+};
+
 use crate::{
     economy::{Delegator, Orchestrator, dev_signer},
     net::Net,
-    report::fmt_units,
 };
 
-/// Governor Bravo's support values (`proposalVotes` returns them in this order).
-pub(crate) const AGAINST: u8 = 0;
-pub(crate) const FOR: u8 = 1;
-
-/// OpenZeppelin's `ProposalState` codes used here.
-const PENDING: u8 = 0;
-const ACTIVE: u8 = 1;
-const SUCCEEDED: u8 = 4;
-const QUEUED: u8 = 5;
-const EXECUTED: u8 = 7;
-
-fn state_name(code: u8) -> &'static str {
-    [
-        "Pending",
-        "Active",
-        "Canceled",
-        "Defeated",
-        "Succeeded",
-        "Queued",
-        "Expired",
-        "Executed",
-    ]
-    .get(usize::from(code))
-    .copied()
-    .unwrap_or("unknown")
-}
-
-fn support_name(support: u8) -> &'static str {
-    match support {
-        AGAINST => "against",
-        FOR => "for",
-        _ => "abstain",
-    }
-}
-
-/// One vote as the counting sees it: the voter's weight and delegate at the proposal snapshot.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Ballot {
-    pub(crate) voter: Address,
-    pub(crate) support: u8,
-    /// `getPastVotes(voter, snapshot)`.
-    pub(crate) weight: U256,
-    /// `delegatedAt(voter, snapshot)`: the voter itself for a transcoder.
-    pub(crate) delegate: Address,
-}
-
-/// The tally `[against, for, abstain]` the overridable counting must reach for `ballots`, in any
-/// order: a self-delegated voter (a transcoder) counts its weight less the weights of its
-/// delegators who voted themselves; every other voter counts its full weight (so a delegator's
-/// stake moves from its transcoder's side to its own). A delegator whose delegate was not
-/// self-delegated at the snapshot takes nothing from it: that weight never included its stake.
-pub(crate) fn expected_tally(ballots: &[Ballot]) -> [U256; 3] {
-    let mut tally = [U256::ZERO; 3];
-    for b in ballots {
-        let weight = if b.delegate == b.voter {
-            let overridden: U256 = ballots
-                .iter()
-                .filter(|c| c.voter != b.voter && c.delegate == b.voter)
-                .map(|c| c.weight)
-                .sum();
-            b.weight.saturating_sub(overridden)
-        } else {
-            b.weight
-        };
-        tally[usize::from(b.support.min(2))] += weight;
-    }
-    tally
-}
+/// The support codes the devnet's voters cast.
+pub(crate) const AGAINST: u8 = Support::Against.code();
+pub(crate) const FOR: u8 = Support::For.code();
 
 /// Who votes how: orchestrator O0 against and the others for (O0 for when it is alone), so the
 /// proposal passes whatever the stakes; then one delegator whose delegate at the snapshot is a
@@ -142,14 +82,14 @@ struct Cast {
 struct Proposal {
     id: U256,
     proposer: usize,
-    round: u64,
+    round: Round,
     grant: U256,
     targets: Vec<Address>,
     values: Vec<U256>,
     calldatas: Vec<Bytes>,
     description_hash: B256,
-    snapshot: u64,
-    deadline: u64,
+    snapshot: Round,
+    deadline: Round,
 }
 
 /// The grant's progress through the governor.
@@ -211,11 +151,13 @@ impl Grant {
         let Some(p) = &self.proposal else {
             return self.propose(net, orchs).await;
         };
-        let state = self.governor.state(p.id).call().await?;
+        let state = ProposalState::from_code(self.governor.state(p.id).call().await?);
         match state {
-            ACTIVE if self.casts.is_empty() => self.vote(net, orchs, dels).await.map(Some),
-            SUCCEEDED if !self.queued => self.queue(net).await.map(Some),
-            QUEUED => self.execute(net).await.map(Some),
+            Some(ProposalState::Active) if self.casts.is_empty() => {
+                self.vote(net, orchs, dels).await.map(Some)
+            }
+            Some(ProposalState::Succeeded) if !self.queued => self.queue(net).await.map(Some),
+            Some(ProposalState::Queued) => self.execute(net).await.map(Some),
             _ => Ok(None),
         }
     }
@@ -233,20 +175,20 @@ impl Grant {
         };
         let (id, snapshot, deadline) = (p.id, p.snapshot, p.deadline);
         while self.executed_in.is_none() {
-            let state = self.governor.state(id).call().await?;
+            let code = self.governor.state(id).call().await?;
             let voted = !self.casts.is_empty();
-            let target = match state {
-                PENDING => snapshot + 1,
-                ACTIVE if voted => deadline + 1,
-                ACTIVE | SUCCEEDED | QUEUED => {
+            let target = match ProposalState::from_code(code) {
+                Some(ProposalState::Pending) => snapshot.next(),
+                Some(ProposalState::Active) if voted => deadline.next(),
+                Some(ProposalState::Active | ProposalState::Succeeded | ProposalState::Queued) => {
                     if let Some(done) = self.step(net, orchs, dels).await? {
                         println!("governance: {done}");
                     }
                     continue;
                 }
-                other => bail!(
+                _ => bail!(
                     "grant proposal is {} in round {}",
-                    state_name(other),
+                    state_name(code),
                     net.current_round().await?
                 ),
             };
@@ -269,7 +211,7 @@ impl Grant {
         for (i, o) in orchs.iter().enumerate() {
             let v = self
                 .votes
-                .getPastVotes(o.signer.address(), U256::from(round - 1))
+                .getPastVotes(o.signer.address(), round.saturating_sub(1).to_u256())
                 .call()
                 .await?;
             if v >= threshold {
@@ -292,7 +234,7 @@ impl Grant {
         let calldatas = vec![calldata];
         let description = format!(
             "Devnet grant: {} LPT from the Treasury to {} (round {round})",
-            fmt_units(grant, 6),
+            format_fixed(grant, 6),
             self.recipient
         );
         let description_hash = keccak256(description.as_bytes());
@@ -322,8 +264,10 @@ impl Grant {
             )
             .call()
             .await?;
-        let snapshot = self.governor.proposalSnapshot(id).call().await?.to::<u64>();
-        let deadline = self.governor.proposalDeadline(id).call().await?.to::<u64>();
+        let snapshot = Round::try_from(self.governor.proposalSnapshot(id).call().await?)
+            .context("LivepeerGovernor.proposalSnapshot()")?;
+        let deadline = Round::try_from(self.governor.proposalDeadline(id).call().await?)
+            .context("LivepeerGovernor.proposalDeadline()")?;
         self.proposal = Some(Proposal {
             id,
             proposer,
@@ -338,8 +282,8 @@ impl Grant {
         });
         Ok(Some(format!(
             "O{proposer} proposes a grant of {} LPT (Treasury holds {}): snapshot round {snapshot}, voting until round {deadline}",
-            fmt_units(grant, 2),
-            fmt_units(balance, 2)
+            format_fixed(grant, 2),
+            format_fixed(balance, 2)
         )))
     }
 
@@ -350,7 +294,7 @@ impl Grant {
         dels: &[Delegator],
     ) -> Result<String> {
         let (id, snapshot) = match &self.proposal {
-            Some(p) => (p.id, U256::from(p.snapshot)),
+            Some(p) => (p.id, p.snapshot.to_u256()),
             None => bail!("voting without a proposal"),
         };
         let mut delegate_at = Vec::with_capacity(dels.len());
@@ -449,7 +393,7 @@ impl Grant {
         self.executed_in = Some(block);
         Ok(format!(
             "grant executed in block {block}: {} LPT to {}",
-            fmt_units(p.grant, 2),
+            format_fixed(p.grant, 2),
             self.recipient
         ))
     }
@@ -464,7 +408,7 @@ impl Grant {
             println!("governance check: [FAIL] no grant proposed");
             return Ok(false);
         };
-        let snap = U256::from(p.snapshot);
+        let snap = p.snapshot.to_u256();
 
         // The snapshot's weights and delegates, and the BondingManager's stakes at the end of
         // that round (a transcoder's delegated stake, a delegator's pending stake).
@@ -489,8 +433,8 @@ impl Grant {
                 mismatched.push(format!(
                     "{}: votes {} stake {}",
                     c.label,
-                    fmt_units(weight, 6),
-                    fmt_units(stake, 6)
+                    format_fixed(weight, 6),
+                    format_fixed(stake, 6)
                 ));
             }
             ballots.push(Ballot {
@@ -509,7 +453,7 @@ impl Grant {
             ),
         ));
 
-        let model = expected_tally(&ballots);
+        let model = overridable_tally(&ballots);
         let (against, for_, abstain) = {
             let v = self.governor.proposalVotes(p.id).call().await?;
             (v.againstVotes, v.forVotes, v.abstainVotes)
@@ -518,12 +462,12 @@ impl Grant {
             [against, for_, abstain] == model,
             format!(
                 "governance: tally against {} / for {} / abstain {} = model {} / {} / {}",
-                fmt_units(against, 6),
-                fmt_units(for_, 6),
-                fmt_units(abstain, 6),
-                fmt_units(model[0], 6),
-                fmt_units(model[1], 6),
-                fmt_units(model[2], 6)
+                format_fixed(against, 6),
+                format_fixed(for_, 6),
+                format_fixed(abstain, 6),
+                format_fixed(model[0], 6),
+                format_fixed(model[1], 6),
+                format_fixed(model[2], 6)
             ),
         ));
 
@@ -539,7 +483,7 @@ impl Grant {
                     format!(
                         "{} ({} LPT) voted {}, out of {}'s {}",
                         c.label,
-                        fmt_units(b.weight, 2),
+                        format_fixed(b.weight, 2),
                         support_name(b.support),
                         o.label,
                         support_name(theirs.support)
@@ -556,21 +500,21 @@ impl Grant {
         let total = self.votes.getPastTotalSupply(snap).call().await?;
         let numerator = self.governor.quorumNumerator().call().await?;
         let denominator = self.governor.quorumDenominator().call().await?;
-        let quorum_model = total * numerator / denominator;
+        let quorum_model = governor::quorum(total, numerator, denominator).unwrap_or_default();
         let counted = against + for_ + abstain;
         results.push((
             quorum == quorum_model && counted >= quorum,
             format!(
                 "governance: quorum reached: counted {} >= quorum {} ({numerator}/{denominator} of active stake {})",
-                fmt_units(counted, 2),
-                fmt_units(quorum, 2),
-                fmt_units(total, 2)
+                format_fixed(counted, 2),
+                format_fixed(quorum, 2),
+                format_fixed(total, 2)
             ),
         ));
 
         let state = self.governor.state(p.id).call().await?;
         results.push((
-            state == EXECUTED,
+            ProposalState::from_code(state) == Some(ProposalState::Executed),
             format!(
                 "governance: proposal by O{} in round {} is {} (deadline round {})",
                 p.proposer,
@@ -593,11 +537,11 @@ impl Grant {
                     t0 >= t1 && t0 - t1 == p.grant && r1 >= r0 && r1 - r0 == p.grant,
                     format!(
                         "governance: Treasury {} -> {} LPT, grantee {} -> {} LPT in block {b} (grant {})",
-                        fmt_units(t0, 6),
-                        fmt_units(t1, 6),
-                        fmt_units(r0, 6),
-                        fmt_units(r1, 6),
-                        fmt_units(p.grant, 6)
+                        format_fixed(t0, 6),
+                        format_fixed(t1, 6),
+                        format_fixed(r0, 6),
+                        format_fixed(r1, 6),
+                        format_fixed(p.grant, 6)
                     ),
                 ));
             }
@@ -618,67 +562,6 @@ impl Grant {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::economy::lpt;
-
-    fn addr(n: u8) -> Address {
-        Address::with_last_byte(n)
-    }
-
-    fn ballot(voter: u8, support: u8, weight: u64, delegate: u8) -> Ballot {
-        Ballot {
-            voter: addr(voter),
-            support,
-            weight: lpt(weight),
-            delegate: addr(delegate),
-        }
-    }
-
-    #[test]
-    fn delegator_override_moves_its_stake_to_its_side() {
-        // O1 (135 incl. D0's 10) against, O2 (165) and O3 (220) for; D0 on O1 votes for.
-        let ballots = [
-            ballot(1, AGAINST, 135, 1),
-            ballot(2, FOR, 165, 2),
-            ballot(3, FOR, 220, 3),
-            ballot(10, FOR, 10, 1),
-        ];
-        assert_eq!(
-            expected_tally(&ballots),
-            [lpt(125), lpt(395), U256::ZERO],
-            "D0's 10 move from against to for"
-        );
-        // Whoever votes first: the same tally.
-        let mut reversed = ballots.clone();
-        reversed.reverse();
-        assert_eq!(expected_tally(&reversed), expected_tally(&ballots), "order");
-    }
-
-    #[test]
-    fn override_on_the_same_side_changes_nothing() {
-        let alone = [ballot(1, FOR, 135, 1)];
-        let both = [ballot(1, FOR, 135, 1), ballot(10, FOR, 10, 1)];
-        assert_eq!(expected_tally(&alone), expected_tally(&both), "same side");
-    }
-
-    #[test]
-    fn delegator_of_a_silent_or_non_transcoder_counts_in_full() {
-        // D0's transcoder did not vote: D0's weight counts, nothing taken from anyone.
-        assert_eq!(
-            expected_tally(&[ballot(10, AGAINST, 10, 1), ballot(2, FOR, 165, 2)]),
-            [lpt(10), lpt(165), U256::ZERO]
-        );
-        // D0 is bonded to 5, which was itself bonded to 6 at the snapshot (not a transcoder):
-        // 5's weight never held D0's stake, so both count in full.
-        assert_eq!(
-            expected_tally(&[ballot(10, FOR, 10, 5), ballot(5, AGAINST, 0, 6)]),
-            [U256::ZERO, lpt(10), U256::ZERO]
-        );
-        // Abstentions are counted apart.
-        assert_eq!(
-            expected_tally(&[ballot(1, 2, 135, 1), ballot(10, AGAINST, 10, 1)]),
-            [lpt(10), U256::ZERO, lpt(125)]
-        );
-    }
 
     #[test]
     fn plan_always_has_an_override_and_a_passing_majority_of_orchestrators() {

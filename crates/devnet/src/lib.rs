@@ -7,7 +7,7 @@
 //!    commissions, delegators bonded to them, one broadcaster with a deposit and a reserve.
 //! 3. Runs the keeper, the reward agent (for every orchestrator) and the ticket redeemer as
 //!    real child processes, and switches anvil to interval mining (`--block-time`).
-//! 4. Every round the broadcaster signs tickets to every orchestrator with `livepeer-tickets`
+//! 4. Every round the broadcaster signs tickets to every orchestrator with `livepeer-protocol`
 //!    (winning ones go to the redeemer's inbox) and one delegator unbonds, rebonds or moves its
 //!    stake to another orchestrator.
 //!    At the same point of each round the treasury grant moves on: once the Treasury holds LPT
@@ -50,6 +50,7 @@ use livepeer_chain::{
     devnet::{DEV_KEYS, Devnet},
     protocol::Protocol,
 };
+use livepeer_protocol::units::format_fixed;
 
 use crate::{
     bots::BotSetup,
@@ -58,7 +59,6 @@ use crate::{
     net::Net,
     rounds::drive,
 };
-pub use report::fmt_units;
 
 /// Runs a local devnet: protocol, economy, keeper, reward agent and redeemer, round by round.
 #[derive(Debug, Clone, Parser)]
@@ -189,7 +189,7 @@ pub async fn run(args: Args) -> Result<bool> {
         .await?;
     println!(
         "set-up done in round {setup_round} (block {b0}); LPT supply {}",
-        fmt_units(supply0, 2)
+        format_fixed(supply0, 2)
     );
 
     let mut grant = Grant::discover(&net)

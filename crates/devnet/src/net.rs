@@ -11,6 +11,7 @@ use alloy::{
 };
 use anyhow::{Context as _, Result, ensure};
 use livepeer_chain::protocol::Protocol;
+use livepeer_protocol::Round;
 
 /// The chain the devnet runs on, with a provider holding every dev account's key.
 pub(crate) struct Net {
@@ -91,28 +92,18 @@ impl Net {
         Ok(self.provider.get_block_number().await?)
     }
 
-    pub(crate) async fn current_round(&self) -> Result<u64> {
-        Ok(self
-            .p
-            .rounds_manager
-            .currentRound()
-            .call()
-            .await?
-            .to::<u64>())
+    pub(crate) async fn current_round(&self) -> Result<Round> {
+        let round = self.p.rounds_manager.currentRound().call().await?;
+        Round::try_from(round).context("RoundsManager.currentRound()")
     }
 
-    pub(crate) async fn last_initialized(&self) -> Result<u64> {
-        Ok(self
-            .p
-            .rounds_manager
-            .lastInitializedRound()
-            .call()
-            .await?
-            .to::<u64>())
+    pub(crate) async fn last_initialized(&self) -> Result<Round> {
+        let round = self.p.rounds_manager.lastInitializedRound().call().await?;
+        Round::try_from(round).context("RoundsManager.lastInitializedRound()")
     }
 
     /// First block of `round` (rounds of `round_length` blocks since the current one started).
-    pub(crate) async fn round_start(&self, round: u64) -> Result<u64> {
+    pub(crate) async fn round_start(&self, round: Round) -> Result<u64> {
         let current = self.current_round().await?;
         let start = self
             .p
@@ -121,14 +112,14 @@ impl Net {
             .call()
             .await?
             .to::<u64>();
-        let back = current.saturating_sub(round) * self.round_length;
-        let ahead = round.saturating_sub(current) * self.round_length;
+        let back = current.since(round) * self.round_length;
+        let ahead = round.since(current) * self.round_length;
         Ok(start + ahead - back)
     }
 
     /// Mines blocks at once (`anvil_mine`) up to the first block of `round`, if not there yet;
     /// returns how many.
-    pub(crate) async fn mine_to_round(&self, round: u64) -> Result<u64> {
+    pub(crate) async fn mine_to_round(&self, round: Round) -> Result<u64> {
         let target = self.round_start(round).await?;
         let n = target.saturating_sub(self.block().await?);
         if n > 0 {

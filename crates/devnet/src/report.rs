@@ -5,25 +5,14 @@ use alloy::{eips::BlockId, primitives::U256};
 use anyhow::Result;
 use livepeer_bindings::{IBondingManager, IRoundsManager, ITicketBroker};
 
-use crate::{economy::E18, economy::Orchestrator, net::Net};
+use livepeer_protocol::{Round, units::format_fixed};
 
-/// `amount` (wei) as a decimal with `decimals` fractional digits of 18.
-pub fn fmt_units(amount: U256, decimals: usize) -> String {
-    let unit = U256::from(E18);
-    let int = amount / unit;
-    let frac = amount % unit;
-    let frac = format!("{frac:0>18}");
-    if decimals == 0 {
-        int.to_string()
-    } else {
-        format!("{int}.{}", &frac[..decimals.min(18)])
-    }
-}
+use crate::{economy::Orchestrator, net::Net};
 
 /// One round's figures, read when the round's last block is mined.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct RoundRow {
-    pub(crate) round: u64,
+    pub(crate) round: Round,
     pub(crate) initialized: bool,
     pub(crate) inflation: U256,
     pub(crate) mintable: U256,
@@ -44,7 +33,7 @@ pub(crate) struct RoundRow {
 pub(crate) async fn read_row(
     net: &Net,
     orchs: &[Orchestrator],
-    r: u64,
+    r: Round,
     start: u64,
     end: u64,
 ) -> Result<RoundRow> {
@@ -70,8 +59,8 @@ pub(crate) async fn read_row(
         .await?;
     let mut row = RoundRow {
         round: r,
-        initialized: rm.lastInitializedRound().block(at).call().await? >= U256::from(r)
-            && new_round.iter().any(|e| e.round == U256::from(r)),
+        initialized: rm.lastInitializedRound().block(at).call().await? >= r
+            && new_round.iter().any(|e| e.round == r),
         inflation: minter.inflation().block(at).call().await?,
         mintable: minter.currentMintableTokens().block(at).call().await?,
         minted: minter.currentMintedTokens().block(at).call().await?,
@@ -131,21 +120,21 @@ pub(crate) fn print_table(rows: &[RoundRow], n: usize) {
             "{:>5} {:>8.4}% {:>10} {:>10}",
             r.round,
             r.inflation.to::<u64>() as f64 / 10_000_000.0,
-            fmt_units(r.mintable, 2),
-            fmt_units(r.minted, 2)
+            format_fixed(r.mintable, 2),
+            format_fixed(r.minted, 2)
         );
         for reward in &r.rewards {
             line.push_str(&format!(
                 " {:>10}",
-                reward.map_or_else(|| "-".to_string(), |a| fmt_units(a, 2))
+                reward.map_or_else(|| "-".to_string(), |a| format_fixed(a, 2))
             ));
         }
         line.push_str(&format!(
             " {:>8} {:>9} {:>8} {:>12} {:>8}  {}",
-            fmt_units(r.treasury, 2),
+            format_fixed(r.treasury, 2),
             format!("{}/{}", r.won, r.redeemed),
-            fmt_units(r.fees, 3),
-            fmt_units(r.active_stake, 0),
+            format_fixed(r.fees, 3),
+            format_fixed(r.active_stake, 0),
             rate(r.bonded, r.supply),
             r.action
         ));
@@ -162,10 +151,10 @@ mod tests {
     #[test]
     fn units_and_rates_format() {
         assert_eq!(
-            fmt_units(lpt(12) + U256::from(345) * U256::from(10u64.pow(13)), 3),
+            format_fixed(lpt(12) + U256::from(345) * U256::from(10u64.pow(13)), 3),
             "12.003"
         );
-        assert_eq!(fmt_units(lpt(7), 0), "7");
+        assert_eq!(format_fixed(lpt(7), 0), "7");
         assert_eq!(rate(U256::from(1), U256::from(4)), "25.00%");
         assert_eq!(rate(U256::from(1), U256::ZERO), "-");
     }

@@ -16,8 +16,10 @@ use alloy::{
 };
 use anyhow::{Result, ensure};
 use livepeer_bindings::IBondingManager;
-use livepeer_tickets::{
-    AuxData, SignedTicket, Ticket, generate_recipient_rand, recipient_rand_hash,
+use livepeer_protocol::{
+    Round,
+    ticket::{AuxData, SignedTicket, Ticket, generate_recipient_rand, recipient_rand_hash},
+    units::format_fixed,
 };
 
 use crate::{
@@ -27,7 +29,7 @@ use crate::{
     economy::{Delegator, Orchestrator, eth_milli},
     governance::Grant,
     net::Net,
-    report::{fmt_units, print_table, read_row},
+    report::{print_table, read_row},
 };
 
 /// Drives rounds `setup_round + 1 ..= setup_round + args.rounds`, then prints the table and runs
@@ -42,12 +44,12 @@ pub(crate) async fn drive(
     inbox: &Path,
     bots: &mut [Bot],
     grant: &mut Grant,
-    setup_round: u64,
+    setup_round: Round,
     b0: u64,
     supply0: U256,
 ) -> Result<bool> {
-    let first = setup_round + 1;
-    let last = setup_round + args.rounds;
+    let first = setup_round.next();
+    let last = setup_round.saturating_add(args.rounds);
     let block_secs = args.block_time;
     // Generous: a round takes round_length blocks; allow three rounds for anything to happen.
     let round_timeout = Duration::from_secs(3 * net.round_length * block_secs + 30);
@@ -59,7 +61,7 @@ pub(crate) async fn drive(
     let mut last_unbond: Option<(usize, U256)> = None;
     let mut delegate_of: Vec<usize> = dels.iter().map(|d| d.first_delegate).collect();
 
-    for r in first..=last {
+    for r in (first.get()..=last.get()).map(Round::new) {
         // Wait for the keeper to initialize round r.
         let deadline = Instant::now() + round_timeout;
         while net.last_initialized().await? < r {
@@ -86,11 +88,11 @@ pub(crate) async fn drive(
         let block_hash = net
             .p
             .rounds_manager
-            .blockHashForRound(U256::from(r))
+            .blockHashForRound(r.to_u256())
             .call()
             .await?;
         let aux = AuxData {
-            creation_round: U256::from(r),
+            creation_round: r.to_u256(),
             creation_round_block_hash: block_hash,
         }
         .encode();
@@ -166,7 +168,7 @@ pub(crate) async fn drive(
                     net,
                     orchs,
                     dels,
-                    (r - first) as usize,
+                    r.since(first) as usize,
                     &mut last_unbond,
                     &mut delegate_of,
                 )
@@ -196,9 +198,9 @@ pub(crate) async fn drive(
         row.action = action.unwrap_or_default();
         println!(
             "round {r}: done: minted {} LPT, {} redeemed, fees {} ETH",
-            fmt_units(row.minted, 2),
+            format_fixed(row.minted, 2),
             row.redeemed,
-            fmt_units(row.fees, 3)
+            format_fixed(row.fees, 3)
         );
         rows.push(row);
     }
@@ -264,7 +266,7 @@ async fn delegator_acts(
             )
             .await?;
             *last_unbond = Some((j, d.nextUnbondingLockId));
-            format!("D{j} unbonds {} LPT", fmt_units(amount, 0))
+            format!("D{j} unbonds {} LPT", format_fixed(amount, 0))
         }
         1 => match last_unbond.take() {
             Some((j, lock)) => {

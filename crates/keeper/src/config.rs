@@ -1,13 +1,16 @@
 //! Configuration: command-line flags, each with an environment variable, over an optional TOML
-//! file (`--config`). Precedence: flag > environment > file > default.
+//! file (`--config`). Precedence: flag > environment > file > default. The options every bot
+//! shares are [`CommonArgs`] and [`LoopArgs`] (`LIVEPEER_*` variables; the keeper's old
+//! `KEEPER_*` names still read, [`ENV_ALIASES`]); the keeper's own are `--keepers` and
+//! `--turn-delay-blocks`.
 
-use std::{net::SocketAddr, path::PathBuf, time::Duration};
+use std::{net::SocketAddr, time::Duration};
 
 use alloy::primitives::Address;
 use clap::Parser;
 pub use livepeer_chain::config::{ConfigError, gwei};
 use livepeer_chain::{
-    config::{FeeOptions, KeyOptions, max_failed_reads, read_file, rpc_config},
+    options::{CommonArgs, EnvAlias, LoopArgs},
     provider::RpcConfig,
     sender::FeePolicy,
     signer::KeySource,
@@ -21,31 +24,16 @@ use serde::Deserialize;
     version,
     about = "Initializes every Livepeer round at its first block"
 )]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub struct Cli {
-    /// TOML file with any of the options below (kebab-case keys); flags and env override it.
-    #[arg(long, env = "KEEPER_CONFIG")]
+    /// The options every bot shares.
+    #[command(flatten)]
     #[serde(skip)]
-    pub config: Option<PathBuf>,
-    /// RPC URLs (http(s):// or ws(s)://), comma-separated; ws heads are subscribed to.
-    #[arg(long = "rpc-url", env = "KEEPER_RPC_URLS", value_delimiter = ',')]
-    #[serde(default)]
-    pub rpc_urls: Vec<String>,
-    /// The Controller address; every other contract is discovered from it.
-    #[arg(long, env = "KEEPER_CONTROLLER")]
-    pub controller: Option<Address>,
-    /// Encrypted JSON keystore of the signing account (needs --password-file).
-    #[arg(long, env = "KEEPER_KEYSTORE")]
-    pub keystore: Option<PathBuf>,
-    /// File holding the keystore password.
-    #[arg(long, env = "KEEPER_PASSWORD_FILE")]
-    pub password_file: Option<PathBuf>,
-    /// File holding the hex private key.
-    #[arg(long, env = "KEEPER_PRIVATE_KEY_FILE")]
-    pub private_key_file: Option<PathBuf>,
-    /// Name of an environment variable holding the hex private key (e.g. KEEPER_PRIVATE_KEY).
-    #[arg(long, env = "KEEPER_PRIVATE_KEY_ENV")]
-    pub private_key_env: Option<String>,
+    pub common: CommonArgs,
+    /// The options of a bot driven block by block.
+    #[command(flatten)]
+    #[serde(skip)]
+    pub looping: LoopArgs,
     /// Addresses of every coordinated keeper, comma-separated (see the turn order in the docs).
     #[arg(long, env = "KEEPER_KEEPERS", value_delimiter = ',')]
     #[serde(default)]
@@ -53,45 +41,30 @@ pub struct Cli {
     /// Blocks between consecutive keepers' turns [default: 2].
     #[arg(long, env = "KEEPER_TURN_DELAY_BLOCKS")]
     pub turn_delay_blocks: Option<u64>,
-    /// Base fee (gwei) above which sending waits and the alert metric is set [default: none].
-    #[arg(long, env = "KEEPER_GAS_CEILING_GWEI")]
-    pub gas_ceiling_gwei: Option<f64>,
-    /// Cap on maxFeePerGas (gwei), replacements included [default: 100].
-    #[arg(long, env = "KEEPER_MAX_FEE_GWEI")]
-    pub max_fee_gwei: Option<f64>,
-    /// Priority fee (gwei) [default: 0.01].
-    #[arg(long, env = "KEEPER_PRIORITY_FEE_GWEI")]
-    pub priority_fee_gwei: Option<f64>,
-    /// Fee bump of a replacement, percent, at least 10 [default: 12].
-    #[arg(long, env = "KEEPER_BUMP_PERCENT")]
-    pub bump_percent: Option<u64>,
-    /// Blocks without a receipt before a transaction is replaced [default: 3].
-    #[arg(long, env = "KEEPER_REPLACE_AFTER_BLOCKS")]
-    pub replace_after_blocks: Option<u64>,
-    /// Confirmation depth (1 = the inclusion block) [default: 1].
-    #[arg(long, env = "KEEPER_CONFIRMATIONS")]
-    pub confirmations: Option<u64>,
-    /// Head polling interval in milliseconds when no ws URL is given [default: 1000].
-    #[arg(long, env = "KEEPER_POLL_INTERVAL_MS")]
-    pub poll_interval_ms: Option<u64>,
-    /// Retries of a failed RPC request (with exponential backoff, across URLs) [default: 5].
-    #[arg(long, env = "KEEPER_RPC_RETRIES")]
-    pub rpc_retries: Option<u32>,
-    /// Address of the /metrics and /health server [default: 127.0.0.1:9464].
-    #[arg(long, env = "KEEPER_METRICS_ADDR")]
-    pub metrics_addr: Option<SocketAddr>,
-    /// Consecutive failed chain reads after which /health answers 503 [default: 3].
-    #[arg(long, env = "KEEPER_MAX_FAILED_READS")]
-    pub max_failed_reads: Option<u32>,
-    /// Decide and log, never send.
-    #[arg(long, env = "KEEPER_DRY_RUN")]
-    #[serde(default)]
-    pub dry_run: bool,
-    /// Logs as JSON lines instead of text.
-    #[arg(long, env = "KEEPER_LOG_JSON")]
-    #[serde(default)]
-    pub log_json: bool,
 }
+
+/// The keeper's environment variables from before the shared `LIVEPEER_*` names, still read.
+pub const ENV_ALIASES: &[EnvAlias] = &[
+    EnvAlias::new("config", "KEEPER_CONFIG"),
+    EnvAlias::new("rpc_urls", "KEEPER_RPC_URLS"),
+    EnvAlias::new("rpc_retries", "KEEPER_RPC_RETRIES"),
+    EnvAlias::new("controller", "KEEPER_CONTROLLER"),
+    EnvAlias::new("keystore", "KEEPER_KEYSTORE"),
+    EnvAlias::new("password_file", "KEEPER_PASSWORD_FILE"),
+    EnvAlias::new("private_key_file", "KEEPER_PRIVATE_KEY_FILE"),
+    EnvAlias::new("private_key_env", "KEEPER_PRIVATE_KEY_ENV"),
+    EnvAlias::new("max_fee_gwei", "KEEPER_MAX_FEE_GWEI"),
+    EnvAlias::new("priority_fee_gwei", "KEEPER_PRIORITY_FEE_GWEI"),
+    EnvAlias::new("bump_percent", "KEEPER_BUMP_PERCENT"),
+    EnvAlias::new("replace_after_blocks", "KEEPER_REPLACE_AFTER_BLOCKS"),
+    EnvAlias::new("confirmations", "KEEPER_CONFIRMATIONS"),
+    EnvAlias::new("metrics_addr", "KEEPER_METRICS_ADDR"),
+    EnvAlias::new("max_failed_reads", "KEEPER_MAX_FAILED_READS"),
+    EnvAlias::new("log_json", "KEEPER_LOG_JSON"),
+    EnvAlias::new("poll_interval_ms", "KEEPER_POLL_INTERVAL_MS"),
+    EnvAlias::new("gas_ceiling_gwei", "KEEPER_GAS_CEILING_GWEI"),
+    EnvAlias::new("dry_run", "KEEPER_DRY_RUN"),
+];
 
 /// The resolved configuration.
 #[derive(Debug, Clone)]
@@ -121,84 +94,45 @@ pub struct KeeperConfig {
 }
 
 impl Cli {
-    /// Fills every option not given by flag or env from the `--config` file.
-    pub fn merge_file(self) -> Result<Self, ConfigError> {
-        let Some(path) = self.config.clone() else {
-            return Ok(self);
-        };
-        let file: Cli = read_file(&path)?;
-        Ok(self.or(file))
+    /// The process's flags and environment ([`ENV_ALIASES`] included); exits with clap's
+    /// message on an error or for `--help`.
+    pub fn parse_args() -> Self {
+        livepeer_chain::options::parse(ENV_ALIASES)
     }
 
-    fn or(self, file: Cli) -> Self {
-        let list = |a: Vec<String>, b: Vec<String>| if a.is_empty() { b } else { a };
-        Self {
-            config: self.config,
-            rpc_urls: list(self.rpc_urls, file.rpc_urls),
-            controller: self.controller.or(file.controller),
-            keystore: self.keystore.or(file.keystore),
-            password_file: self.password_file.or(file.password_file),
-            private_key_file: self.private_key_file.or(file.private_key_file),
-            private_key_env: self.private_key_env.or(file.private_key_env),
+    /// Fills every option not given by flag or env from the `--config` file (read once: the
+    /// result names no file any more). A key of no option is an error naming it.
+    pub fn merge_file(mut self) -> Result<Self, ConfigError> {
+        let Some(own) = self.common.merge_file::<Self>(Some(&mut self.looping))? else {
+            return Ok(self);
+        };
+        Ok(Self {
             keepers: if self.keepers.is_empty() {
-                file.keepers
+                own.keepers
             } else {
                 self.keepers
             },
-            turn_delay_blocks: self.turn_delay_blocks.or(file.turn_delay_blocks),
-            gas_ceiling_gwei: self.gas_ceiling_gwei.or(file.gas_ceiling_gwei),
-            max_fee_gwei: self.max_fee_gwei.or(file.max_fee_gwei),
-            priority_fee_gwei: self.priority_fee_gwei.or(file.priority_fee_gwei),
-            bump_percent: self.bump_percent.or(file.bump_percent),
-            replace_after_blocks: self.replace_after_blocks.or(file.replace_after_blocks),
-            confirmations: self.confirmations.or(file.confirmations),
-            poll_interval_ms: self.poll_interval_ms.or(file.poll_interval_ms),
-            rpc_retries: self.rpc_retries.or(file.rpc_retries),
-            metrics_addr: self.metrics_addr.or(file.metrics_addr),
-            max_failed_reads: self.max_failed_reads.or(file.max_failed_reads),
-            dry_run: self.dry_run || file.dry_run,
-            log_json: self.log_json || file.log_json,
-        }
+            turn_delay_blocks: self.turn_delay_blocks.or(own.turn_delay_blocks),
+            ..self
+        })
     }
 
     /// Validates and applies defaults.
     pub fn resolve(self) -> Result<KeeperConfig, ConfigError> {
         let cli = self.merge_file()?;
-        let rpc = rpc_config(cli.rpc_urls, cli.rpc_retries)?;
-        let controller = cli.controller.ok_or(ConfigError::Missing("--controller"))?;
-        let key = KeyOptions {
-            keystore: cli.keystore,
-            password_file: cli.password_file,
-            private_key_file: cli.private_key_file,
-            private_key_env: cli.private_key_env,
-        }
-        .resolve()?
-        .ok_or(ConfigError::Missing(
-            "a key: --keystore + --password-file, --private-key-file or --private-key-env",
-        ))?;
-        let fees = FeeOptions {
-            max_fee_gwei: cli.max_fee_gwei,
-            priority_fee_gwei: cli.priority_fee_gwei,
-            bump_percent: cli.bump_percent,
-            replace_after_blocks: cli.replace_after_blocks,
-            confirmations: cli.confirmations,
-        }
-        .resolve()?;
+        let common = &cli.common;
         Ok(KeeperConfig {
-            rpc,
-            controller,
-            key,
+            rpc: common.rpc()?,
+            controller: common.controller()?,
+            key: common.required_key()?,
+            fees: common.fees()?,
             keepers: cli.keepers,
             turn_delay_blocks: cli.turn_delay_blocks.unwrap_or(2),
-            gas_ceiling: cli.gas_ceiling_gwei.map(gwei).transpose()?,
-            fees,
-            poll_interval: Duration::from_millis(cli.poll_interval_ms.unwrap_or(1000)),
-            metrics_addr: Some(
-                cli.metrics_addr
-                    .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 9464))),
-            ),
-            max_failed_reads: max_failed_reads(cli.max_failed_reads)?,
-            dry_run: cli.dry_run,
+            gas_ceiling: cli.looping.gas_ceiling()?,
+            poll_interval: cli.looping.poll_interval(),
+            metrics_addr: Some(common.metrics_addr_or(9464)),
+            max_failed_reads: common.max_failed_reads()?,
+            dry_run: cli.looping.dry_run,
         })
     }
 }
@@ -391,11 +325,26 @@ dry-run = true
     }
 
     #[test]
+    fn every_old_variable_names_an_option() {
+        use clap::CommandFactory;
+        let command = Cli::command();
+        assert!(livepeer_chain::options::unknown_aliases(&command, ENV_ALIASES).is_empty());
+        assert_eq!(
+            ENV_ALIASES.len(),
+            19,
+            "every shared option had a KEEPER_ name"
+        );
+    }
+
+    #[test]
     fn unknown_file_key_is_an_error() {
         let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
         let path = dir.path().join("keeper.toml");
         std::fs::write(&path, "rpc-url = 3\n").unwrap_or_else(|_| unreachable!());
         let err = parse(&["--config", path.to_str().unwrap_or_default()]).resolve();
-        assert!(matches!(err, Err(ConfigError::File { .. })));
+        assert!(
+            matches!(&err, Err(ConfigError::File { reason, .. }) if reason.contains("unknown key `rpc-url`")),
+            "{err:?}"
+        );
     }
 }

@@ -1,10 +1,15 @@
-//! The round-initializing keeper.
+//! The round-initializing keeper, a bot on the engine ([`livepeer_chain::engine`]).
 //!
-//! Each new block the keeper reads `currentRound()`, `lastInitializedRound()` and
-//! `currentRoundStartBlock()` (one JSON-RPC batch, at that block) and calls the pure
-//! [`decide::decide`]. When the round needs initializing and it is this keeper's turn, it sends
-//! `RoundsManager.initializeRound()` through the shared [`livepeer_chain::sender::TxSender`]
-//! (simulation first, EIP-1559 under a cap, replacement when stuck, reorg-aware confirmation).
+//! Each new block the keeper reads `currentRound()`, `lastInitializedRound()`,
+//! `currentRoundStartBlock()`, `roundLength()` and its balance (one JSON-RPC batch, at that
+//! block; [`bot::read_state`]), and the pure [`step::step`] decides, with the turn order of
+//! [`decide`] and the keeper's [`step::Memory`]. When the round needs initializing and it is this
+//! keeper's turn, the engine sends `RoundsManager.initializeRound()` through the shared
+//! [`livepeer_chain::sender::TxSender`] (simulation first, EIP-1559 under a cap, replacement when
+//! stuck, reorg-aware confirmation); while it is in flight the keeper reads nothing.
+//!
+//! - [`config`]: flags, environment and config file; [`keeper`]: the set-up;
+//!   [`bot`]: the keeper's read, encoding, metrics and logs; [`metrics`]: `/metrics`.
 //!
 //! # Coordinating several keepers
 //!
@@ -23,10 +28,12 @@
 //! ahead of `latest`), so it is waited for rather than duplicated, and replaced at the fee cap
 //! if it is still stuck after `--replace-after-blocks`.
 
+pub mod bot;
 pub mod config;
 pub mod decide;
 pub mod keeper;
 pub mod metrics;
+pub mod step;
 
 pub use keeper::{Keeper, KeeperError};
 

@@ -100,6 +100,11 @@ impl Metrics {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Adds to a counter.
+    pub fn add(counter: &AtomicU64, value: u64) {
+        counter.fetch_add(value, Ordering::Relaxed);
+    }
+
     /// Sets a gauge.
     pub fn set(gauge: &AtomicU64, value: u64) {
         gauge.store(value, Ordering::Relaxed);
@@ -117,12 +122,11 @@ impl Metrics {
         self.health.ok();
     }
 
-    /// Counts a failed chain read (`keeper_read_errors_total`, `keeper_rpc_errors_total`,
-    /// `/health`); returns the consecutive failures, this one included.
-    pub fn read_failed(&self) -> u32 {
+    /// Counts a failed chain read (`keeper_read_errors_total`, `keeper_rpc_errors_total`; the
+    /// engine marks it for `/health`).
+    pub fn count_failed_read(&self) {
         Self::inc(&self.rpc_errors);
         Self::inc(&self.read_errors);
-        self.health.failed()
     }
 
     /// `Ok` when healthy (see [`ReadHealth::verdict`]), otherwise why not.

@@ -14,7 +14,10 @@ use alloy::{
 use livepeer_bindings::ITicketBroker;
 use livepeer_chain::{ChainError, protocol::Protocol, revert::RevertReason};
 
-use livepeer_tickets::{ChainState, SenderFunds, SignedTicket};
+use livepeer_protocol::{
+    Round,
+    ticket::{ChainState, SenderFunds, SignedTicket},
+};
 
 /// The reason string the live TicketBroker reverts with where ours reverts `InsufficientFunds`.
 pub const LIVE_INSUFFICIENT_FUNDS: &str =
@@ -58,9 +61,9 @@ pub fn describe(revert: &RevertReason) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rounds {
     /// `currentRound()`.
-    pub current: U256,
+    pub current: Round,
     /// `lastInitializedRound()`.
-    pub last_initialized: U256,
+    pub last_initialized: Round,
     /// `ticketValidityPeriod()`.
     pub ticket_validity_period: U256,
 }
@@ -97,7 +100,8 @@ impl Broker {
         self.protocol.ticket_broker.provider()
     }
 
-    /// Current round, last initialized round and the ticket validity period.
+    /// Current round, last initialized round and the ticket validity period (a round that is
+    /// none is an [`ChainError::UnexpectedAnswer`]).
     pub async fn rounds(&self) -> Result<Rounds, ChainError> {
         let rm = &self.protocol.rounds_manager;
         let tb = &self.protocol.ticket_broker;
@@ -106,9 +110,15 @@ impl Broker {
             async { rm.lastInitializedRound().call().await },
             async { tb.ticketValidityPeriod().call().await },
         )?;
+        let round = |call, value: U256| {
+            Round::try_from(value).map_err(|err| ChainError::UnexpectedAnswer {
+                call,
+                reason: err.to_string(),
+            })
+        };
         Ok(Rounds {
-            current,
-            last_initialized,
+            current: round("RoundsManager.currentRound", current)?,
+            last_initialized: round("RoundsManager.lastInitializedRound", last_initialized)?,
             ticket_validity_period,
         })
     }
@@ -170,6 +180,11 @@ impl Broker {
     /// Current gas price (wei).
     pub async fn gas_price(&self) -> Result<u128, ChainError> {
         Ok(self.provider().get_gas_price().await?)
+    }
+
+    /// The balance of `account` (wei).
+    pub async fn balance(&self, account: Address) -> Result<U256, ChainError> {
+        Ok(self.provider().get_balance(account).await?)
     }
 
     /// A `redeemWinningTicket` transaction for `signed`.

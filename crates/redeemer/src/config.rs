@@ -1,7 +1,8 @@
 //! Configuration of `livepeer-redeemer`: command-line flags, most with an environment variable,
 //! over an optional TOML file (`--config`, kebab-case keys). Precedence: flag > environment >
-//! file > default. The chain options (RPC failover, key sources, fee policy) are the ones every
-//! bot shares ([`livepeer_chain::config`]).
+//! file > default. The options every bot shares (RPC failover, Controller, key sources, fee
+//! policy, metrics, logs) are [`CommonArgs`] (`LIVEPEER_*` variables; the redeemer's old
+//! `REDEEMER_*` names still read, [`ENV_ALIASES`]).
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
@@ -9,7 +10,7 @@ use alloy::{primitives::Address, signers::local::PrivateKeySigner};
 use clap::Parser;
 pub use livepeer_chain::config::{ConfigError, gwei};
 use livepeer_chain::{
-    config::{FeeOptions, KeyOptions, max_failed_reads, read_file, rpc_config},
+    options::{CommonArgs, EnvAlias},
     provider::RpcConfig,
     sender::FeePolicy,
     signer::{KeySource, load_signer},
@@ -29,28 +30,13 @@ pub const DEFAULT_METRICS_ADDR: SocketAddr =
     version,
     about = "Redeems winning Livepeer tickets (TicketBroker.redeemWinningTicket / batchRedeemWinningTickets)"
 )]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub struct Cli {
-    /// TOML file with any of the options below (kebab-case keys, e.g. `rpc-urls = [...]`,
-    /// `state-dir = "..."`), except the private key itself, --once and --list; flags and
-    /// environment variables override it.
-    #[arg(long, env = "REDEEMER_CONFIG")]
+    /// The options every bot shares (the config file takes any option but the private key
+    /// itself, --once and --list).
+    #[command(flatten)]
     #[serde(skip)]
-    pub config: Option<PathBuf>,
-
-    /// JSON-RPC endpoints of the chain (Arbitrum One, or a devnet), comma-separated, http(s):// or
-    /// ws(s)://: later ones take over when one fails; failed requests are retried with backoff.
-    #[arg(long = "rpc-url", env = "LIVEPEER_RPC_URL", value_delimiter = ',')]
-    #[serde(default)]
-    pub rpc_urls: Vec<String>,
-
-    /// Retries of a failed RPC request (with exponential backoff, across URLs) [default: 5].
-    #[arg(long, env = "REDEEMER_RPC_RETRIES")]
-    pub rpc_retries: Option<u32>,
-
-    /// Controller address; every other contract is looked up in it.
-    #[arg(long, env = "LIVEPEER_CONTROLLER")]
-    pub controller: Option<Address>,
+    pub common: CommonArgs,
 
     /// Hex private key of the account that sends redemptions (pays gas; fees always go to each
     /// ticket's recipient). Prefer the environment variable, a key file or a keystore to the
@@ -58,22 +44,6 @@ pub struct Cli {
     #[arg(long, env = "REDEEMER_PRIVATE_KEY", hide_env_values = true)]
     #[serde(skip)]
     pub private_key: Option<String>,
-
-    /// File holding the hex private key of the sending account.
-    #[arg(long, env = "REDEEMER_PRIVATE_KEY_FILE")]
-    pub private_key_file: Option<PathBuf>,
-
-    /// Name of an environment variable holding the hex private key.
-    #[arg(long, env = "REDEEMER_PRIVATE_KEY_ENV")]
-    pub private_key_env: Option<String>,
-
-    /// Encrypted JSON keystore of the sending account (needs --password-file).
-    #[arg(long, env = "REDEEMER_KEYSTORE")]
-    pub keystore: Option<PathBuf>,
-
-    /// File holding the keystore password.
-    #[arg(long, env = "REDEEMER_PASSWORD_FILE")]
-    pub password_file: Option<PathBuf>,
 
     /// Directory of the persistent queue (`journal.jsonl`); created if missing. Required.
     #[arg(long, env = "REDEEMER_STATE_DIR")]
@@ -119,43 +89,10 @@ pub struct Cli {
     #[arg(long, env = "REDEEMER_GAS_MARGIN_PERCENT")]
     pub gas_margin_percent: Option<u64>,
 
-    /// Cap on maxFeePerGas (gwei), replacements included [default: 100].
-    #[arg(long, env = "REDEEMER_MAX_FEE_GWEI")]
-    pub max_fee_gwei: Option<f64>,
-
-    /// Priority fee (gwei) [default: 0.01].
-    #[arg(long, env = "REDEEMER_PRIORITY_FEE_GWEI")]
-    pub priority_fee_gwei: Option<f64>,
-
-    /// Fee bump of a replacement, percent, at least 10 [default: 12].
-    #[arg(long, env = "REDEEMER_BUMP_PERCENT")]
-    pub bump_percent: Option<u64>,
-
-    /// Blocks without a receipt before a transaction is replaced [default: 3].
-    #[arg(long, env = "REDEEMER_REPLACE_AFTER_BLOCKS")]
-    pub replace_after_blocks: Option<u64>,
-
-    /// Confirmation depth (1 = the inclusion block) [default: 1].
-    #[arg(long, env = "REDEEMER_CONFIRMATIONS")]
-    pub confirmations: Option<u64>,
-
     /// Head polling interval in milliseconds while a transaction is followed, when no ws URL is
     /// given [default: 1000].
     #[arg(long, env = "REDEEMER_HEAD_POLL_INTERVAL_MS")]
     pub head_poll_interval_ms: Option<u64>,
-
-    /// Address of the /metrics and /health server (not with --once) [default: 127.0.0.1:9466].
-    #[arg(long, env = "REDEEMER_METRICS_ADDR")]
-    pub metrics_addr: Option<SocketAddr>,
-
-    /// Passes in a row failing on chain reads after which /health answers 503 [default: 3].
-    #[arg(long, env = "REDEEMER_MAX_FAILED_READS")]
-    pub max_failed_reads: Option<u32>,
-
-    /// Logs as JSON lines instead of text (on stderr).
-    #[arg(long, env = "REDEEMER_LOG_JSON")]
-    #[serde(default)]
-    pub log_json: bool,
 
     /// Serve go-livepeer's Ticket Redemption Service (gRPC over TLS) at this address, for an
     /// orchestrator started with `-redeemerAddr <host:port>`. Off unless given; not with --once.
@@ -187,6 +124,25 @@ pub struct Cli {
     #[arg(long, env = "REDEEMER_MAX_FLOAT_REFRESH")]
     pub max_float_refresh: Option<u64>,
 }
+
+/// The redeemer's environment variables from before the shared `LIVEPEER_*` names, still read
+/// (`--rpc-url` and `--controller` had theirs already).
+pub const ENV_ALIASES: &[EnvAlias] = &[
+    EnvAlias::new("config", "REDEEMER_CONFIG"),
+    EnvAlias::new("rpc_retries", "REDEEMER_RPC_RETRIES"),
+    EnvAlias::new("keystore", "REDEEMER_KEYSTORE"),
+    EnvAlias::new("password_file", "REDEEMER_PASSWORD_FILE"),
+    EnvAlias::new("private_key_file", "REDEEMER_PRIVATE_KEY_FILE"),
+    EnvAlias::new("private_key_env", "REDEEMER_PRIVATE_KEY_ENV"),
+    EnvAlias::new("max_fee_gwei", "REDEEMER_MAX_FEE_GWEI"),
+    EnvAlias::new("priority_fee_gwei", "REDEEMER_PRIORITY_FEE_GWEI"),
+    EnvAlias::new("bump_percent", "REDEEMER_BUMP_PERCENT"),
+    EnvAlias::new("replace_after_blocks", "REDEEMER_REPLACE_AFTER_BLOCKS"),
+    EnvAlias::new("confirmations", "REDEEMER_CONFIRMATIONS"),
+    EnvAlias::new("metrics_addr", "REDEEMER_METRICS_ADDR"),
+    EnvAlias::new("max_failed_reads", "REDEEMER_MAX_FAILED_READS"),
+    EnvAlias::new("log_json", "REDEEMER_LOG_JSON"),
+];
 
 /// The gRPC Ticket Redemption Service's settings (`--grpc-addr` given).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -275,50 +231,28 @@ pub struct Settings {
 }
 
 impl Cli {
-    /// Fills every option not given by flag or env from the `--config` file (read once: the
-    /// result names no file any more).
-    pub fn merge_file(self) -> Result<Self, ConfigError> {
-        let Some(path) = self.config.clone() else {
-            return Ok(self);
-        };
-        let file: Cli = read_file(&path)?;
-        Ok(self.or(file))
+    /// The process's flags and environment ([`ENV_ALIASES`] included); exits with clap's
+    /// message on an error or for `--help`.
+    pub fn parse_args() -> Self {
+        livepeer_chain::options::parse(ENV_ALIASES)
     }
 
-    fn or(self, file: Cli) -> Self {
-        Self {
-            config: None,
-            rpc_urls: if self.rpc_urls.is_empty() {
-                file.rpc_urls
-            } else {
-                self.rpc_urls
-            },
-            rpc_retries: self.rpc_retries.or(file.rpc_retries),
-            controller: self.controller.or(file.controller),
-            private_key: self.private_key,
-            private_key_file: self.private_key_file.or(file.private_key_file),
-            private_key_env: self.private_key_env.or(file.private_key_env),
-            keystore: self.keystore.or(file.keystore),
-            password_file: self.password_file.or(file.password_file),
+    /// Fills every option not given by flag or env from the `--config` file (read once: the
+    /// result names no file any more). A key of no option is an error naming it.
+    pub fn merge_file(mut self) -> Result<Self, ConfigError> {
+        let Some(file) = self.common.merge_file::<Self>(None)? else {
+            return Ok(self);
+        };
+        Ok(Self {
             state_dir: self.state_dir.or(file.state_dir),
             inbox: self.inbox.or(file.inbox),
-            once: self.once,
-            list: self.list,
             poll_interval: self.poll_interval.or(file.poll_interval),
             max_batch: self.max_batch.or(file.max_batch),
             max_attempts: self.max_attempts.or(file.max_attempts),
             min_profit_percent: self.min_profit_percent.or(file.min_profit_percent),
             receipt_timeout: self.receipt_timeout.or(file.receipt_timeout),
             gas_margin_percent: self.gas_margin_percent.or(file.gas_margin_percent),
-            max_fee_gwei: self.max_fee_gwei.or(file.max_fee_gwei),
-            priority_fee_gwei: self.priority_fee_gwei.or(file.priority_fee_gwei),
-            bump_percent: self.bump_percent.or(file.bump_percent),
-            replace_after_blocks: self.replace_after_blocks.or(file.replace_after_blocks),
-            confirmations: self.confirmations.or(file.confirmations),
             head_poll_interval_ms: self.head_poll_interval_ms.or(file.head_poll_interval_ms),
-            metrics_addr: self.metrics_addr.or(file.metrics_addr),
-            max_failed_reads: self.max_failed_reads.or(file.max_failed_reads),
-            log_json: self.log_json || file.log_json,
             grpc_addr: self.grpc_addr.or(file.grpc_addr),
             recipient: self.recipient.or(file.recipient),
             tls_cert: self.tls_cert.or(file.tls_cert),
@@ -329,7 +263,8 @@ impl Cli {
                 self.tls_hosts
             },
             max_float_refresh: self.max_float_refresh.or(file.max_float_refresh),
-        }
+            ..self
+        })
     }
 
     /// Merges the file, validates and applies defaults.
@@ -342,16 +277,10 @@ impl Cli {
         if cli.list {
             return Ok(Mode::List { state_dir });
         }
-        let rpc = rpc_config(cli.rpc_urls, cli.rpc_retries)?;
-        let controller = cli.controller.ok_or(ConfigError::Missing("--controller"))?;
-        let shared = KeyOptions {
-            keystore: cli.keystore,
-            password_file: cli.password_file,
-            private_key_file: cli.private_key_file,
-            private_key_env: cli.private_key_env,
-        }
-        .resolve()?;
-        let key = match (cli.private_key, shared) {
+        let common = &cli.common;
+        let rpc = common.rpc()?;
+        let controller = common.controller()?;
+        let key = match (cli.private_key.clone(), common.key()?) {
             (Some(hex), None) => Key::Hex(hex),
             (None, Some(source)) => Key::Source(source),
             (None, None) => {
@@ -365,14 +294,7 @@ impl Cli {
                 ));
             }
         };
-        let fees = FeeOptions {
-            max_fee_gwei: cli.max_fee_gwei,
-            priority_fee_gwei: cli.priority_fee_gwei,
-            bump_percent: cli.bump_percent,
-            replace_after_blocks: cli.replace_after_blocks,
-            confirmations: cli.confirmations,
-        }
-        .resolve()?;
+        let fees = common.fees()?;
         let service = match cli.grpc_addr {
             None => None,
             Some(_) if cli.once => {
@@ -425,8 +347,8 @@ impl Cli {
             once: cli.once,
             redeemer,
             fees,
-            metrics_addr: cli.metrics_addr.unwrap_or(DEFAULT_METRICS_ADDR),
-            max_failed_reads: max_failed_reads(cli.max_failed_reads)?,
+            metrics_addr: common.metrics_addr.unwrap_or(DEFAULT_METRICS_ADDR),
+            max_failed_reads: common.max_failed_reads()?,
             service,
         })))
     }
@@ -644,6 +566,13 @@ metrics-addr = "0.0.0.0:9999"
     }
 
     #[test]
+    fn every_old_variable_names_an_option() {
+        use clap::CommandFactory;
+        let command = Cli::command();
+        assert!(livepeer_chain::options::unknown_aliases(&command, ENV_ALIASES).is_empty());
+    }
+
+    #[test]
     fn unknown_or_secret_file_keys_are_errors() {
         let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
         let path = dir.path().join("redeemer.toml");
@@ -651,7 +580,7 @@ metrics-addr = "0.0.0.0:9999"
             std::fs::write(&path, text).unwrap_or_else(|_| unreachable!());
             let err = parse(&["--config", path.to_str().unwrap_or_default()]).resolve();
             assert!(
-                matches!(err, Err(ConfigError::File { .. })),
+                matches!(&err, Err(ConfigError::File { reason, .. }) if reason.contains("unknown key")),
                 "{text}: {err:?}"
             );
         }

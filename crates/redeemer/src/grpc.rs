@@ -13,7 +13,7 @@
 use std::{net::SocketAddr, pin::Pin, sync::Arc, time::Duration};
 
 use alloy::primitives::Address;
-use livepeer_tickets::check_offline;
+use livepeer_protocol::ticket::check_offline;
 use tokio::{net::TcpListener, sync::Notify, task::JoinHandle};
 use tokio_stream::{Stream, StreamExt, wrappers::BroadcastStream, wrappers::TcpListenerStream};
 use tokio_util::sync::CancellationToken;

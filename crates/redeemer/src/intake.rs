@@ -13,7 +13,7 @@ use std::{
     sync::mpsc,
 };
 
-use livepeer_tickets::SignedTicket;
+use livepeer_protocol::ticket::SignedTicket;
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 

@@ -110,8 +110,12 @@ use tokio_util::sync::CancellationToken;
 
 use chain::{Broker, Rounds, describe, is_insufficient_funds};
 use intake::HandedOver;
-use livepeer_tickets::{
-    SenderFunds, SignedTicket, TicketError, check_ticket, is_last_round, is_live, payable_amount,
+use livepeer_protocol::{
+    Round,
+    ticket::{
+        SenderFunds, SignedTicket, TicketError, check_ticket, is_last_round, is_live,
+        payable_amount,
+    },
 };
 use max_float::MaxFloats;
 use metrics::{RedeemerMetrics, is_expiry, reason_label};
@@ -209,7 +213,7 @@ enum Verdict {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Underfunded {
     funds: SenderFunds,
-    round: U256,
+    round: Round,
 }
 
 /// A sender's funds for one recipient in a pass: as read from the chain, and what is left of them
@@ -456,7 +460,11 @@ impl Redeemer {
 
         let rounds = self.broker.rounds().await?;
         self.rounds = Some(rounds);
-        let gas_price = self.broker.gas_price().await?;
+        let (gas_price, balance) = tokio::try_join!(
+            self.broker.gas_price(),
+            self.broker.balance(self.sender.address())
+        )?;
+        self.metrics.set_signer_balance(balance);
         let pending: Vec<B256> = self
             .queue
             .open_tickets()

@@ -8,7 +8,6 @@ use std::{path::Path, sync::Arc, time::Duration};
 
 use alloy::primitives::Address;
 use anyhow::{Context, Result};
-use clap::Parser;
 use livepeer_chain::{counter::RequestCounter, provider::connect, sender::TxSender, server};
 use livepeer_redeemer::{
     Redeemer,
@@ -27,12 +26,14 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let cli = Cli::parse().merge_file().context("invalid configuration")?;
+    let cli = Cli::parse_args()
+        .merge_file()
+        .context("invalid configuration")?;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
-    if cli.log_json {
+    if cli.common.log_json {
         logs.json().init();
     } else {
         logs.init();

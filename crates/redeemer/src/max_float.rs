@@ -23,6 +23,7 @@ use alloy::{
 };
 use futures::future::try_join_all;
 use livepeer_bindings::{IBondingManager, ITicketBroker};
+use livepeer_protocol::ticket::reserve_slice;
 use tokio::sync::{Notify, broadcast};
 
 /// Values a slow subscriber may fall behind by before it skips to newer ones.
@@ -48,13 +49,16 @@ pub struct FloatFunds {
     pub pool_size: U256,
 }
 
-/// The recipient's share of the sender's reserve still unclaimed this round.
+/// The recipient's share of the sender's reserve still unclaimed this round: the TicketBroker's
+/// slice ([`reserve_slice`]) over the live pool size, as go-livepeer divides it, minus what the
+/// recipient claimed this round.
 pub fn reserve_alloc(funds: &FloatFunds) -> U256 {
-    if funds.pool_size.is_zero() {
-        return U256::ZERO;
-    }
-    ((funds.funds_remaining + funds.claimed_in_current_round) / funds.pool_size)
-        .saturating_sub(funds.claimed_reserve)
+    reserve_slice(
+        funds.funds_remaining,
+        funds.claimed_in_current_round,
+        funds.pool_size,
+    )
+    .saturating_sub(funds.claimed_reserve)
 }
 
 /// Max float of a sender with `funds` and `pending` face value in unredeemed tickets.

@@ -20,7 +20,7 @@ use livepeer_chain::{
     server::Exporter,
 };
 
-use livepeer_tickets::is_last_round;
+use livepeer_protocol::ticket::is_last_round;
 
 use crate::{
     chain::Rounds,
@@ -178,6 +178,8 @@ pub struct RedeemerMetrics {
     inner: Mutex<(Counters, QueueCounts)>,
     /// Max float per watched sender, when the gRPC service runs.
     max_floats: OnceLock<Arc<MaxFloats>>,
+    /// The sending account's balance (wei), as of the last pass that read it.
+    signer_balance: Mutex<Option<U256>>,
     /// Each pass, ok or failed on a chain read, for `/health`.
     pub health: ReadHealth,
     /// JSON-RPC traffic.
@@ -197,6 +199,7 @@ impl RedeemerMetrics {
         Self {
             inner: Mutex::new((Counters::default(), QueueCounts::of(&[], None))),
             max_floats: OnceLock::new(),
+            signer_balance: Mutex::new(None),
             health: ReadHealth::new(max_failed_reads),
             rpc,
         }
@@ -234,6 +237,22 @@ impl RedeemerMetrics {
     /// Copies the queue's state (`rounds`: the last pass's, for the tickets in their last round).
     pub fn set_queue(&self, tickets: &[QueuedTicket], rounds: Option<&Rounds>) {
         self.lock().1 = QueueCounts::of(tickets, rounds);
+    }
+
+    /// Records the sending account's balance.
+    pub fn set_signer_balance(&self, wei: U256) {
+        *self
+            .signer_balance
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(wei);
+    }
+
+    /// The sending account's balance, once a pass has read it.
+    pub fn signer_balance(&self) -> Option<U256> {
+        *self
+            .signer_balance
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 
     /// A copy of the queue's state, as of the last pass.
@@ -401,6 +420,14 @@ impl RedeemerMetrics {
             "Passes in a row that failed on chain reads (/health is 503 from --max-failed-reads).",
             single(self.health.consecutive_failed().to_string()),
         );
+        if let Some(balance) = self.signer_balance() {
+            family(
+                "redeemer_signer_balance_wei",
+                "gauge",
+                "Balance of the sending account (ETH for gas), as of the last pass.",
+                single(balance.to_string()),
+            );
+        }
         family(
             "redeemer_rpc_requests_total",
             "counter",
@@ -508,7 +535,7 @@ mod tests {
     #[test]
     fn deferred_tickets_are_counted_with_their_face_value() {
         use alloy::primitives::{Address, B256, Bytes};
-        use livepeer_tickets::{AuxData, SignedTicket, Ticket};
+        use livepeer_protocol::ticket::{AuxData, SignedTicket, Ticket};
         let queued = |nonce: u64, face: u64, status: TicketStatus, why: Option<&str>| {
             let signed = SignedTicket {
                 ticket: Ticket {
@@ -554,8 +581,8 @@ mod tests {
         );
         // Created in round 1, valid for 2 rounds: round 2 is their last. Only pending ones count.
         let rounds = |current: u64| Rounds {
-            current: U256::from(current),
-            last_initialized: U256::from(current),
+            current: livepeer_protocol::Round::new(current),
+            last_initialized: livepeer_protocol::Round::new(current),
             ticket_validity_period: U256::from(2u64),
         };
         metrics.set_queue(&tickets, Some(&rounds(2)));

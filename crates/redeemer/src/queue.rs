@@ -30,7 +30,7 @@ use std::{
 use alloy::primitives::B256;
 use serde::{Deserialize, Serialize};
 
-use livepeer_tickets::SignedTicket;
+use livepeer_protocol::ticket::SignedTicket;
 
 /// Name of the journal file inside the state directory.
 pub const JOURNAL_FILE: &str = "journal.jsonl";
@@ -139,7 +139,7 @@ pub struct QueuedTicket {
 #[cfg(test)]
 pub(crate) mod tests_support {
     use alloy::primitives::{Address, B256, Bytes, U256};
-    use livepeer_tickets::{AuxData, SignedTicket, Ticket};
+    use livepeer_protocol::ticket::{AuxData, SignedTicket, Ticket};
 
     use super::{QueuedTicket, TicketStatus};
 
@@ -569,7 +569,7 @@ fn io(path: &Path, source: std::io::Error) -> QueueError {
 mod tests {
     use super::*;
     use alloy::primitives::{Address, Bytes, U256};
-    use livepeer_tickets::{AuxData, Ticket};
+    use livepeer_protocol::ticket::{AuxData, Ticket};
 
     fn ticket(nonce: u64) -> SignedTicket {
         SignedTicket {

@@ -2,7 +2,7 @@
 //! types: integers as big-endian bytes without leading zeros, addresses as 20 bytes.
 
 use alloy::primitives::{Address, B256, Bytes, U256};
-use livepeer_tickets::{AuxData, SIGNATURE_LEN, SignedTicket, Ticket};
+use livepeer_protocol::ticket::{AuxData, SIGNATURE_LEN, SignedTicket, Ticket};
 
 use crate::proto;
 

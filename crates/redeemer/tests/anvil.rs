@@ -19,12 +19,12 @@ use livepeer_chain::{
     proxy::{Fault, FaultProxy},
     sender::{FeePolicy, TxSender},
 };
+use livepeer_protocol::ticket::check_offline;
 use livepeer_redeemer::{
     PassReport, Redeemer, RedeemerConfig,
     chain::Broker,
     queue::{Queue, Record, TicketStatus},
 };
-use livepeer_tickets::check_offline;
 
 const ORCH: usize = 1;
 const BROADCASTER: usize = 2;
@@ -511,7 +511,7 @@ async fn invalid_tickets_die_with_their_rule_and_unpayable_ones_wait_until_expir
     }
     let report = r.process_once().await?;
     ensure!(report.transactions.is_empty(), "nothing sent: {report:?}");
-    fn dead_reason(r: &Redeemer, t: &livepeer_tickets::SignedTicket) -> String {
+    fn dead_reason(r: &Redeemer, t: &livepeer_protocol::ticket::SignedTicket) -> String {
         match status(r, t.ticket.hash()) {
             Some(TicketStatus::Dead { reason }) => reason,
             other => format!("not dead: {other:?}"),
@@ -532,7 +532,7 @@ async fn invalid_tickets_die_with_their_rule_and_unpayable_ones_wait_until_expir
         "{}",
         dead_reason(&r, &wrong_signer)
     );
-    let waiting = |r: &Redeemer, t: &livepeer_tickets::SignedTicket| {
+    let waiting = |r: &Redeemer, t: &livepeer_protocol::ticket::SignedTicket| {
         r.queue()
             .get(&t.ticket.hash())
             .map(|q| (q.status.clone(), q.last_error.clone().unwrap_or_default()))
@@ -767,6 +767,11 @@ async fn binary_runs_until_sigterm_and_rejects_a_bad_key() -> Result<()> {
     let health = health(metrics_addr).await;
     // One pass a --poll-interval (1 s), not more.
     let passes = scrape.value("redeemer_passes_total").await;
+    // The sending account's balance, for the low-balance alert (1e22 wei: read as a float).
+    let balance = scrape
+        .samples()
+        .await
+        .map(|s| s.get("redeemer_signer_balance_wei").copied());
     let elapsed = started.elapsed().as_secs();
     // Stop the child whatever the poll found, then judge.
     let term = std::process::Command::new("kill")
@@ -783,6 +788,15 @@ async fn binary_runs_until_sigterm_and_rejects_a_bad_key() -> Result<()> {
         "{passes} passes in {elapsed} s"
     );
     ensure!(status.success(), "clean exit on SIGTERM: {status}");
+    let sender = key
+        .parse::<alloy::signers::local::PrivateKeySigner>()?
+        .address();
+    let on_chain: f64 = net.provider.get_balance(sender).await?.into();
+    let balance = balance?.context("no redeemer_signer_balance_wei")?;
+    ensure!(
+        balance > 1e18 && balance >= on_chain,
+        "signer balance {balance} (now {on_chain}: gas spent since)"
+    );
     Ok(())
 }
 

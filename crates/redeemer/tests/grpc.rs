@@ -24,12 +24,12 @@ use alloy::{
 use anyhow::{Context, Result, bail, ensure};
 use common::{Devnet, ETH, Flavor};
 use livepeer_bindings::ITicketBroker;
+use livepeer_protocol::ticket::SignedTicket;
 use livepeer_redeemer::{
     max_float::{FloatFunds, max_float},
     proto::{MaxFloatReq, ticket_redeemer_client::TicketRedeemerClient},
     wire,
 };
-use livepeer_tickets::SignedTicket;
 use tokio_stream::StreamExt;
 use tonic::{Code, transport::Channel};
 

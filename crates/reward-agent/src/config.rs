@@ -1,9 +1,13 @@
 //! Configuration: command-line flags, each with an environment variable, over an optional TOML
-//! file (`--config`). Precedence: flag > environment > file > default.
+//! file (`--config`). Precedence: flag > environment > file > default. The options every bot
+//! shares are [`CommonArgs`] and [`LoopArgs`] (`LIVEPEER_*` variables; the agent's old
+//! `REWARD_AGENT_*` names still read, [`ENV_ALIASES`]).
 //!
 //! Orchestrators are listed with `--orchestrator ADDRESS=KEY` (repeatable) or as
 //! `[[orchestrators]]` tables in the file. The key is the orchestrator's own key or the key of its
-//! reward caller (LIP-118); the agent tells which from the key's address.
+//! reward caller (LIP-118); the agent tells which from the key's address. An orchestrator listed
+//! without a key (`--orchestrator ADDRESS`, a table with only `address`) uses the shared key
+//! options (`--private-key-file`, `--private-key-env`, `--keystore` + `--password-file`).
 
 use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
 
@@ -11,7 +15,8 @@ use alloy::primitives::Address;
 use clap::Parser;
 pub use livepeer_chain::config::ConfigError;
 use livepeer_chain::{
-    config::{FeeOptions, KeyOptions, gwei, max_failed_reads, read_file, rpc_config},
+    config::KeyOptions,
+    options::{CommonArgs, EnvAlias, LoopArgs},
     provider::RpcConfig,
     sender::FeePolicy,
     signer::KeySource,
@@ -27,22 +32,19 @@ use crate::decide::{Policy, Profitability};
     version,
     about = "Calls reward every round for one or more Livepeer orchestrators"
 )]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub struct Cli {
-    /// TOML file with any of the options below (kebab-case keys, `[[orchestrators]]` tables);
-    /// flags and env override it.
-    #[arg(long, env = "REWARD_AGENT_CONFIG")]
+    /// The options every bot shares.
+    #[command(flatten)]
     #[serde(skip)]
-    pub config: Option<PathBuf>,
-    /// RPC URLs (http(s):// or ws(s)://), comma-separated; ws heads are subscribed to.
-    #[arg(long = "rpc-url", env = "REWARD_AGENT_RPC_URLS", value_delimiter = ',')]
-    #[serde(default)]
-    pub rpc_urls: Vec<String>,
-    /// The Controller address; every other contract is discovered from it.
-    #[arg(long, env = "REWARD_AGENT_CONTROLLER")]
-    pub controller: Option<Address>,
+    pub common: CommonArgs,
+    /// The options of a bot driven block by block.
+    #[command(flatten)]
+    #[serde(skip)]
+    pub looping: LoopArgs,
     /// An orchestrator and the key that calls reward for it: `ADDRESS=env:VAR`,
-    /// `ADDRESS=file:PATH` or `ADDRESS=keystore:PATH:PASSWORD_FILE`. Repeatable.
+    /// `ADDRESS=file:PATH` or `ADDRESS=keystore:PATH:PASSWORD_FILE`; `ADDRESS` alone uses the
+    /// shared key options. Repeatable.
     #[arg(
         long = "orchestrator",
         env = "REWARD_AGENT_ORCHESTRATORS",
@@ -54,24 +56,9 @@ pub struct Cli {
     #[arg(skip)]
     #[serde(default)]
     pub orchestrators: Vec<OrchestratorEntry>,
-    /// Base fee (gwei) above which sending waits (until the round ends) [default: none].
-    #[arg(long, env = "REWARD_AGENT_GAS_CEILING_GWEI")]
-    pub gas_ceiling_gwei: Option<f64>,
-    /// Cap on maxFeePerGas (gwei), replacements included [default: 100].
-    #[arg(long, env = "REWARD_AGENT_MAX_FEE_GWEI")]
-    pub max_fee_gwei: Option<f64>,
-    /// Priority fee (gwei) [default: 0.01].
-    #[arg(long, env = "REWARD_AGENT_PRIORITY_FEE_GWEI")]
-    pub priority_fee_gwei: Option<f64>,
-    /// Blocks without a receipt before a reward is replaced with fresh hints [default: 3].
-    #[arg(long, env = "REWARD_AGENT_REPLACE_AFTER_BLOCKS")]
-    pub replace_after_blocks: Option<u64>,
     /// Longest wait between attempts after failures, in blocks (waits double from 1) [default: 8].
     #[arg(long, env = "REWARD_AGENT_MAX_BACKOFF_BLOCKS")]
     pub max_backoff_blocks: Option<u64>,
-    /// Confirmation depth (1 = the inclusion block) [default: 1].
-    #[arg(long, env = "REWARD_AGENT_CONFIRMATIONS")]
-    pub confirmations: Option<u64>,
     /// Gas a reward is expected to use, for the profitability guard [default: 400000].
     #[arg(long, env = "REWARD_AGENT_REWARD_GAS")]
     pub reward_gas: Option<u64>,
@@ -81,29 +68,28 @@ pub struct Cli {
     /// Skip a reward whose gas cost exceeds this fraction of the reward's value (e.g. 0.5).
     #[arg(long, env = "REWARD_AGENT_MAX_GAS_FRACTION")]
     pub max_gas_fraction: Option<f64>,
-    /// Head polling interval in milliseconds when no ws URL is given [default: 1000].
-    #[arg(long, env = "REWARD_AGENT_POLL_INTERVAL_MS")]
-    pub poll_interval_ms: Option<u64>,
-    /// Retries of a failed RPC request (with exponential backoff, across URLs) [default: 5].
-    #[arg(long, env = "REWARD_AGENT_RPC_RETRIES")]
-    pub rpc_retries: Option<u32>,
-    /// Address of the /metrics and /health server [default: 127.0.0.1:9465].
-    #[arg(long, env = "REWARD_AGENT_METRICS_ADDR")]
-    pub metrics_addr: Option<SocketAddr>,
-    /// Consecutive failed chain reads after which /health answers 503 [default: 3].
-    #[arg(long, env = "REWARD_AGENT_MAX_FAILED_READS")]
-    pub max_failed_reads: Option<u32>,
-    /// Decide and log, never send.
-    #[arg(long, env = "REWARD_AGENT_DRY_RUN")]
-    #[serde(default)]
-    pub dry_run: bool,
-    /// Logs as JSON lines instead of text.
-    #[arg(long, env = "REWARD_AGENT_LOG_JSON")]
-    #[serde(default)]
-    pub log_json: bool,
 }
 
-/// An `[[orchestrators]]` table of the config file: the address and exactly one key source.
+/// The agent's environment variables from before the shared `LIVEPEER_*` names, still read.
+pub const ENV_ALIASES: &[EnvAlias] = &[
+    EnvAlias::new("config", "REWARD_AGENT_CONFIG"),
+    EnvAlias::new("rpc_urls", "REWARD_AGENT_RPC_URLS"),
+    EnvAlias::new("rpc_retries", "REWARD_AGENT_RPC_RETRIES"),
+    EnvAlias::new("controller", "REWARD_AGENT_CONTROLLER"),
+    EnvAlias::new("max_fee_gwei", "REWARD_AGENT_MAX_FEE_GWEI"),
+    EnvAlias::new("priority_fee_gwei", "REWARD_AGENT_PRIORITY_FEE_GWEI"),
+    EnvAlias::new("replace_after_blocks", "REWARD_AGENT_REPLACE_AFTER_BLOCKS"),
+    EnvAlias::new("confirmations", "REWARD_AGENT_CONFIRMATIONS"),
+    EnvAlias::new("metrics_addr", "REWARD_AGENT_METRICS_ADDR"),
+    EnvAlias::new("max_failed_reads", "REWARD_AGENT_MAX_FAILED_READS"),
+    EnvAlias::new("log_json", "REWARD_AGENT_LOG_JSON"),
+    EnvAlias::new("poll_interval_ms", "REWARD_AGENT_POLL_INTERVAL_MS"),
+    EnvAlias::new("gas_ceiling_gwei", "REWARD_AGENT_GAS_CEILING_GWEI"),
+    EnvAlias::new("dry_run", "REWARD_AGENT_DRY_RUN"),
+];
+
+/// An `[[orchestrators]]` table of the config file: the address and at most one key source
+/// (none: the shared key options).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct OrchestratorEntry {
@@ -119,42 +105,53 @@ pub struct OrchestratorEntry {
     pub private_key_env: Option<String>,
 }
 
-/// `--orchestrator ADDRESS=KEY`.
+/// `--orchestrator ADDRESS=KEY` (or `ADDRESS` alone: `key` is `None`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrchestratorFlag(pub OrchestratorConfig);
+pub struct OrchestratorFlag {
+    /// The orchestrator.
+    pub address: Address,
+    /// Its key, if given.
+    pub key: Option<KeySource>,
+}
 
 impl FromStr for OrchestratorFlag {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (address, key) = s.split_once('=').ok_or(
-            "expected ADDRESS=env:VAR, ADDRESS=file:PATH or ADDRESS=keystore:PATH:PASSWORD_FILE",
-        )?;
+        let (address, key) = match s.split_once('=') {
+            Some((address, key)) => (address, Some(key)),
+            None => (s, None),
+        };
         let address: Address = address
             .trim()
             .parse()
             .map_err(|e| format!("orchestrator address `{address}`: {e}"))?;
-        let key = match key.split_once(':') {
-            Some(("env", var)) if !var.is_empty() => KeySource::PrivateKeyEnv(var.to_owned()),
-            Some(("file", path)) if !path.is_empty() => KeySource::PrivateKeyFile(path.into()),
-            Some(("keystore", rest)) => match rest.split_once(':') {
+        let key = match key.map(|k| (k, k.split_once(':'))) {
+            None => None,
+            Some((_, Some(("env", var)))) if !var.is_empty() => {
+                Some(KeySource::PrivateKeyEnv(var.to_owned()))
+            }
+            Some((_, Some(("file", path)))) if !path.is_empty() => {
+                Some(KeySource::PrivateKeyFile(path.into()))
+            }
+            Some((_, Some(("keystore", rest)))) => match rest.split_once(':') {
                 Some((keystore, password_file))
                     if !keystore.is_empty() && !password_file.is_empty() =>
                 {
-                    KeySource::Keystore {
+                    Some(KeySource::Keystore {
                         keystore: keystore.into(),
                         password_file: password_file.into(),
-                    }
+                    })
                 }
                 _ => return Err("keystore key: expected keystore:PATH:PASSWORD_FILE".into()),
             },
-            _ => {
+            Some((key, _)) => {
                 return Err(format!(
                     "unknown key `{key}`: use env:VAR, file:PATH or keystore:PATH:PASSWORD_FILE"
                 ));
             }
         };
-        Ok(Self(OrchestratorConfig { address, key }))
+        Ok(Self { address, key })
     }
 }
 
@@ -191,17 +188,19 @@ pub struct AgentConfig {
 }
 
 impl OrchestratorEntry {
-    fn resolve(self) -> Result<OrchestratorConfig, ConfigError> {
-        let key = match (KeyOptions {
+    /// The table's key: its own, or `shared` when it names none.
+    fn resolve(self, shared: Option<&KeySource>) -> Result<OrchestratorConfig, ConfigError> {
+        let own = KeyOptions {
             keystore: self.keystore,
             password_file: self.password_file,
             private_key_file: self.private_key_file,
             private_key_env: self.private_key_env,
-        })
-        .resolve()
-        {
+        }
+        .resolve();
+        let key = match own {
             Ok(Some(key)) => key,
-            _ => {
+            Ok(None) => shared.cloned().ok_or_else(|| no_key(self.address))?,
+            Err(_) => {
                 return Err(ConfigError::Invalid(format!(
                     "orchestrator {}: give exactly one key: keystore + password-file, private-key-file or private-key-env",
                     self.address
@@ -215,54 +214,55 @@ impl OrchestratorEntry {
     }
 }
 
+fn no_key(orchestrator: Address) -> ConfigError {
+    ConfigError::Invalid(format!(
+        "orchestrator {orchestrator} has no key: give it one (--orchestrator {orchestrator}=env:VAR, or a key in its [[orchestrators]] table) or give the shared key options (--private-key-file, --private-key-env, or --keystore with --password-file)"
+    ))
+}
+
 impl Cli {
-    /// Fills every option not given by flag or env from the `--config` file.
-    pub fn merge_file(self) -> Result<Self, ConfigError> {
-        let Some(path) = self.config.clone() else {
-            return Ok(self);
-        };
-        let file: Cli = read_file(&path)?;
-        Ok(self.or(file))
+    /// The process's flags and environment ([`ENV_ALIASES`] included); exits with clap's
+    /// message on an error or for `--help`.
+    pub fn parse_args() -> Self {
+        livepeer_chain::options::parse(ENV_ALIASES)
     }
 
-    fn or(self, file: Cli) -> Self {
-        Self {
-            config: self.config,
-            rpc_urls: if self.rpc_urls.is_empty() {
-                file.rpc_urls
-            } else {
-                self.rpc_urls
-            },
-            controller: self.controller.or(file.controller),
-            orchestrator_flags: self.orchestrator_flags,
-            orchestrators: file.orchestrators,
-            gas_ceiling_gwei: self.gas_ceiling_gwei.or(file.gas_ceiling_gwei),
-            max_fee_gwei: self.max_fee_gwei.or(file.max_fee_gwei),
-            priority_fee_gwei: self.priority_fee_gwei.or(file.priority_fee_gwei),
-            replace_after_blocks: self.replace_after_blocks.or(file.replace_after_blocks),
-            max_backoff_blocks: self.max_backoff_blocks.or(file.max_backoff_blocks),
-            confirmations: self.confirmations.or(file.confirmations),
-            reward_gas: self.reward_gas.or(file.reward_gas),
-            lpt_price_eth: self.lpt_price_eth.or(file.lpt_price_eth),
-            max_gas_fraction: self.max_gas_fraction.or(file.max_gas_fraction),
-            poll_interval_ms: self.poll_interval_ms.or(file.poll_interval_ms),
-            rpc_retries: self.rpc_retries.or(file.rpc_retries),
-            metrics_addr: self.metrics_addr.or(file.metrics_addr),
-            max_failed_reads: self.max_failed_reads.or(file.max_failed_reads),
-            dry_run: self.dry_run || file.dry_run,
-            log_json: self.log_json || file.log_json,
-        }
+    /// Fills every option not given by flag or env from the `--config` file (read once: the
+    /// result names no file any more). A key of no option is an error naming it.
+    pub fn merge_file(mut self) -> Result<Self, ConfigError> {
+        let Some(own) = self.common.merge_file::<Self>(Some(&mut self.looping))? else {
+            return Ok(self);
+        };
+        Ok(Self {
+            orchestrators: own.orchestrators,
+            max_backoff_blocks: self.max_backoff_blocks.or(own.max_backoff_blocks),
+            reward_gas: self.reward_gas.or(own.reward_gas),
+            lpt_price_eth: self.lpt_price_eth.or(own.lpt_price_eth),
+            max_gas_fraction: self.max_gas_fraction.or(own.max_gas_fraction),
+            ..self
+        })
     }
 
     /// Validates and applies defaults.
     pub fn resolve(self) -> Result<AgentConfig, ConfigError> {
         let cli = self.merge_file()?;
-        let rpc = rpc_config(cli.rpc_urls, cli.rpc_retries)?;
-        let controller = cli.controller.ok_or(ConfigError::Missing("--controller"))?;
-        let mut orchestrators: Vec<OrchestratorConfig> =
-            cli.orchestrator_flags.into_iter().map(|f| f.0).collect();
+        let common = &cli.common;
+        let rpc = common.rpc()?;
+        let controller = common.controller()?;
+        let shared_key = common.key()?;
+        let mut orchestrators = Vec::new();
+        for flag in cli.orchestrator_flags {
+            let key = match flag.key {
+                Some(key) => key,
+                None => shared_key.clone().ok_or_else(|| no_key(flag.address))?,
+            };
+            orchestrators.push(OrchestratorConfig {
+                address: flag.address,
+                key,
+            });
+        }
         for entry in cli.orchestrators {
-            orchestrators.push(entry.resolve()?);
+            orchestrators.push(entry.resolve(shared_key.as_ref())?);
         }
         if orchestrators.is_empty() {
             return Err(ConfigError::Missing(
@@ -277,19 +277,17 @@ impl Cli {
                 )));
             }
         }
-        let fees = FeeOptions {
-            max_fee_gwei: cli.max_fee_gwei,
-            priority_fee_gwei: cli.priority_fee_gwei,
-            confirmations: cli.confirmations,
-            ..FeeOptions::default()
+        if common.bump_percent.is_some() {
+            tracing::warn!(
+                "--bump-percent is not used by the reward agent: it replaces a stuck reward at the fee cap, with hints from the current pool"
+            );
         }
-        .resolve()?;
         let fees = FeePolicy {
             // The agent replaces stuck rewards itself, with hints recomputed from the new pool.
             replace_after_blocks: u64::MAX,
-            ..fees
+            ..common.fees()?
         };
-        let replace_after_blocks = cli.replace_after_blocks.unwrap_or(3).max(1);
+        let replace_after_blocks = common.replace_after_blocks.unwrap_or(3).max(1);
         let profitability = match (cli.lpt_price_eth, cli.max_gas_fraction) {
             (Some(lpt_price_eth), Some(max_gas_fraction)) => {
                 let positive = |v: f64| v.is_finite() && v > 0.0;
@@ -312,7 +310,7 @@ impl Cli {
             }
         };
         let policy = Policy {
-            gas_ceiling: cli.gas_ceiling_gwei.map(gwei).transpose()?,
+            gas_ceiling: cli.looping.gas_ceiling()?,
             priority_fee: fees.priority_fee_per_gas,
             gas_estimate: cli.reward_gas.unwrap_or(400_000),
             profitability,
@@ -325,13 +323,10 @@ impl Cli {
             orchestrators,
             fees,
             policy,
-            poll_interval: Duration::from_millis(cli.poll_interval_ms.unwrap_or(1000)),
-            metrics_addr: Some(
-                cli.metrics_addr
-                    .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 9465))),
-            ),
-            max_failed_reads: max_failed_reads(cli.max_failed_reads)?,
-            dry_run: cli.dry_run,
+            poll_interval: cli.looping.poll_interval(),
+            metrics_addr: Some(common.metrics_addr_or(9465)),
+            max_failed_reads: common.max_failed_reads()?,
+            dry_run: cli.looping.dry_run,
         })
     }
 }
@@ -347,6 +342,15 @@ mod tests {
     fn parse(args: &[&str]) -> Cli {
         Cli::try_parse_from(std::iter::once("livepeer-reward-agent").chain(args.iter().copied()))
             .unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    /// `text` as `agent.toml` in a fresh directory (kept while the guard lives).
+    fn config_file(text: &str) -> (tempfile::TempDir, String) {
+        let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
+        let path = dir.path().join("agent.toml");
+        std::fs::write(&path, text).unwrap_or_else(|_| unreachable!());
+        let path = path.to_str().unwrap_or_default().to_owned();
+        (dir, path)
     }
 
     /// The operator page's examples (docs/orchestrators.md) must keep working as written.
@@ -443,12 +447,8 @@ mod tests {
 
     #[test]
     fn file_lists_orchestrators() {
-        let dir = tempfile::tempdir().unwrap_or_else(|_| unreachable!());
-        let path = dir.path().join("agent.toml");
-        std::fs::write(
-            &path,
-            format!(
-                r#"
+        let (_dir, path) = config_file(&format!(
+            r#"
 rpc-urls = ["http://file:8545"]
 controller = "{CONTROLLER}"
 lpt-price-eth = 0.003
@@ -462,10 +462,8 @@ private-key-file = "/run/secrets/o1"
 address = "{O2}"
 private-key-env = "CALLER_KEY"
 "#
-            ),
-        )
-        .unwrap_or_else(|_| unreachable!());
-        let cfg = parse(&["--config", path.to_str().unwrap_or_default()])
+        ));
+        let cfg = parse(&["--config", &path])
             .resolve()
             .unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(cfg.orchestrators.len(), 2);
@@ -524,5 +522,65 @@ private-key-env = "CALLER_KEY"
         );
         assert!("0x01=env:A".parse::<OrchestratorFlag>().is_err());
         assert!(format!("{O1}=vault:x").parse::<OrchestratorFlag>().is_err());
+        assert!(
+            err(&[
+                "--rpc-url",
+                "http://a",
+                "--controller",
+                CONTROLLER,
+                "--orchestrator",
+                O1
+            ])
+            .contains("has no key"),
+            "an orchestrator without a key needs the shared key options"
+        );
+    }
+
+    #[test]
+    fn orchestrators_without_a_key_use_the_shared_key() {
+        let (_dir, path) = config_file(&format!(
+            "private-key-file = \"/run/secrets/caller\"\n\n[[orchestrators]]\naddress = \"{O2}\"\n"
+        ));
+        let cfg = parse(&[
+            "--config",
+            &path,
+            "--rpc-url",
+            "http://a",
+            "--controller",
+            CONTROLLER,
+            "--orchestrator",
+            O1,
+        ])
+        .resolve()
+        .unwrap_or_else(|e| unreachable!("{e}"));
+        let shared = KeySource::PrivateKeyFile("/run/secrets/caller".into());
+        assert_eq!(cfg.orchestrators.len(), 2);
+        assert_eq!(cfg.orchestrators[0].key, shared, "flag without a key");
+        assert_eq!(cfg.orchestrators[1].key, shared, "table without a key");
+        assert_eq!(
+            format!("{O1}=env:O1_KEY").parse::<OrchestratorFlag>(),
+            Ok(OrchestratorFlag {
+                address: O1.parse().unwrap_or_default(),
+                key: Some(KeySource::PrivateKeyEnv("O1_KEY".into()))
+            })
+        );
+    }
+
+    #[test]
+    fn every_old_variable_names_an_option() {
+        use clap::CommandFactory;
+        let command = Cli::command();
+        assert!(livepeer_chain::options::unknown_aliases(&command, ENV_ALIASES).is_empty());
+    }
+
+    #[test]
+    fn unknown_file_keys_are_named() {
+        let (_dir, path) = config_file("orchestrator = \"x\"\n");
+        let err = parse(&["--config", &path])
+            .resolve()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("unknown key `orchestrator`"), "{err}");
     }
 }

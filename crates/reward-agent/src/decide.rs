@@ -1,110 +1,16 @@
 //! The agent's decisions: pure functions of one [`Snapshot`], testable without a node.
 //!
-//! - [`active_stake`] picks the stake `reward()` mints on, as the live contract does: the earnings
-//!   pool of `lastActiveStakeUpdateRound` when that round is not in the future, else the current
-//!   round's pool (the live contract writes the current round's pool only when a stake change,
-//!   a reward or fees land in it, so reading it alone gives 0 for most of a round).
-//! - [`reward_amount`] reproduces `BondingManager._mintRewards` and `Minter.createReward`
-//!   exactly, treasury cut included, so the post-reward stake (the new pool key) is known
-//!   before sending.
-//! - [`hints`] uses `livepeer_chain::hints` to reproduce `SortedListLib.updateKey`: a member whose neighbours still bracket its
-//!   new key stays put (hints = its neighbours), otherwise it moves before the first member whose
-//!   key is not above the new key.
-//! - [`decide`] says what to do for one orchestrator at one block.
+//! [`decide`] says what to do for one orchestrator at one block. The contract rules it applies
+//! live in `livepeer-protocol`: the reward with the treasury's cut on the stake `reward()` mints
+//! on ([`crate::lens::reward_estimate`]), so the post-reward stake (the new pool key) is known
+//! before sending, and the hints from it ([`livepeer_protocol::pool::reward_hint`]).
 
 use alloy::primitives::{Address, U256};
+use livepeer_protocol::{Round, pool::reward_hint, rewards::RewardEstimate};
 
-use crate::lens::{LensOrchestrator, PoolMember, Snapshot};
-
-/// 100% for inflation and the stake fraction of `Minter.createReward` (`MathLib.INFLATION_DIVISOR`).
-pub const INFLATION_DIVISOR: u64 = 1_000_000_000;
-
-/// 100% for the treasury reward cut rate (`MathLib.PRECISE_DIVISOR`, 1e27).
-pub fn precise_divisor() -> U256 {
-    U256::from(10u64).pow(U256::from(27u64))
-}
-
-/// What one `reward` call mints and where it goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RewardEstimate {
-    /// LPT minted by `Minter.createReward` (wei).
-    pub minted: U256,
-    /// The treasury's cut of it (wei).
-    pub treasury: U256,
-    /// What stays with the orchestrator and its delegators (wei): added to the pool key.
-    pub reward: U256,
-    /// The orchestrator's pool key after the reward (`transcoderTotalStake + reward`).
-    pub new_stake: U256,
-}
-
-/// The stake `reward()` mints on for `o` in `round`: `pool[lastActiveStakeUpdateRound].totalStake`
-/// when `lastActiveStakeUpdateRound <= round`, else `pool[round].totalStake` (a change in this
-/// round wrote the next round's pool and kept this round's stake in this round's pool). The same
-/// stake go-livepeer's reward service computes its expected reward with.
-pub fn active_stake(o: &LensOrchestrator, round: U256) -> U256 {
-    if o.lastActiveStakeUpdateRound <= round {
-        o.lastUpdatePoolStake
-    } else {
-        o.roundPoolStake
-    }
-}
-
-/// The reward of an orchestrator with `active_stake` of `total_active_stake`, as the contracts
-/// compute it (`percOf(mintable, stake, total, 1e9)`, then the treasury's `percOf(rewards, rate,
-/// 1e27)`), added to its current pool key `total_stake`.
-///
-/// `None` when the contract would revert: no active stake in the round (`ZeroDenominator`) or
-/// more than the round's mintable tokens left (`MintableExceeded`).
-pub fn reward_amount(
-    mintable: U256,
-    minted: U256,
-    active_stake: U256,
-    total_active_stake: U256,
-    treasury_rate: U256,
-    total_stake: U256,
-) -> Option<RewardEstimate> {
-    if total_active_stake.is_zero() {
-        return None;
-    }
-    let divisor = U256::from(INFLATION_DIVISOR);
-    let points = active_stake.checked_mul(divisor)? / total_active_stake;
-    let mint = mintable.checked_mul(points)? / divisor;
-    if minted.checked_add(mint)? > mintable {
-        return None;
-    }
-    let treasury = mint.checked_mul(treasury_rate)? / precise_divisor();
-    let reward = mint.checked_sub(treasury)?;
-    Some(RewardEstimate {
-        minted: mint,
-        treasury,
-        reward,
-        new_stake: total_stake.checked_add(reward)?,
-    })
-}
-
-/// The `(newPosPrev, newPosNext)` hints for `id` taking key `new_key` in `pool` (descending by
-/// key, as the lens reads it), from the chain layer's simulation of `SortedListLib`. The lens does
-/// not read the pool's maximum size, so a non-member is assumed to fit (reward only goes to
-/// active transcoders, which are members but for an evicted one).
-pub fn hints(pool: &[PoolMember], id: Address, new_key: U256) -> (Address, Address) {
-    let hint = simulated(pool).update(id, new_key, true);
-    (hint.prev, hint.next)
-}
-
-/// The pool as it will be after `id`'s key becomes `new_key` (tests and the benchmark compare
-/// it with the chain).
-pub fn pool_after(pool: &[PoolMember], id: Address, new_key: U256) -> Vec<Address> {
-    let mut pool = simulated(pool);
-    pool.update(id, new_key, true);
-    pool.entries().iter().map(|(member, _)| *member).collect()
-}
-
-fn simulated(pool: &[PoolMember]) -> livepeer_chain::hints::Pool {
-    livepeer_chain::hints::Pool::new(
-        pool.iter().map(|m| (m.member, m.stake)).collect(),
-        usize::MAX,
-    )
-}
+use crate::lens::{
+    LensOrchestrator, Snapshot, last_reward_round, pool, reward_estimate, snapshot_round,
+};
 
 /// The optional profitability guard.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -150,13 +56,11 @@ impl Default for Policy {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RoundMemory {
     /// The round this memory is about.
-    pub round: u64,
+    pub round: Round,
     /// Failed attempts this round.
     pub failures: u32,
     /// No new attempt before this block.
     pub retry_at: u64,
-    /// Block at which the transaction in flight was sent.
-    pub in_flight_since: Option<u64>,
     /// The unauthorized reward caller was already reported this round.
     pub unauthorized_reported: bool,
     /// The unprofitable skip was already counted this round.
@@ -167,7 +71,7 @@ pub struct RoundMemory {
 
 impl RoundMemory {
     /// Resets the memory when `round` is a new round; returns the previous round's memory then.
-    pub fn enter(&mut self, round: u64) -> Option<RoundMemory> {
+    pub fn enter(&mut self, round: Round) -> Option<RoundMemory> {
         if self.round == round {
             return None;
         }
@@ -179,8 +83,18 @@ impl RoundMemory {
     /// Records a failed attempt at `block`: the next one waits `backoff_blocks(failures)`.
     pub fn failed(&mut self, block: u64, max_backoff_blocks: u64) {
         self.failures = self.failures.saturating_add(1);
-        self.in_flight_since = None;
         self.retry_at = block.saturating_add(backoff_blocks(self.failures, max_backoff_blocks));
+    }
+
+    /// Records what `decision` reports or counts once a round, so the next block's decision
+    /// does not report or count it again.
+    pub fn note(&mut self, decision: &Decision) {
+        match decision {
+            Decision::NotAuthorized { report: true, .. } => self.unauthorized_reported = true,
+            Decision::Defer { count: true, .. } => self.deferral_counted = true,
+            Decision::Unprofitable { count: true, .. } => self.unprofitable_counted = true,
+            _ => {}
+        }
     }
 }
 
@@ -188,6 +102,76 @@ impl RoundMemory {
 pub fn backoff_blocks(failures: u32, max: u64) -> u64 {
     let exp = failures.saturating_sub(1).min(63);
     (1u64 << exp).min(max.max(1))
+}
+
+/// Where one orchestrator stands in a snapshot, computed once a block: what the decision, the
+/// missed-round accounting ([`crate::missed`]) and the metrics all go by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    /// The snapshot's current round.
+    pub round: Round,
+    /// The orchestrator's `lastRewardRound`.
+    pub last_reward: Round,
+    /// In the active set this round.
+    pub active: bool,
+    /// The signing key may call reward for it: its own key, or its reward caller's (LIP-118).
+    pub authorized: bool,
+}
+
+impl Standing {
+    /// Orchestrator `o` of snapshot `s`, served with the key of `signer`.
+    pub fn of(s: &Snapshot, o: &LensOrchestrator, signer: Address) -> Self {
+        Self {
+            round: snapshot_round(s),
+            last_reward: last_reward_round(o),
+            active: o.active,
+            authorized: signer == o.orchestrator || o.rewardCaller == signer,
+        }
+    }
+
+    /// Rewarded in the current round.
+    pub fn rewarded(&self) -> bool {
+        self.last_reward == self.round
+    }
+
+    /// The round's reward is owed: active and not rewarded yet (initialized round or not).
+    pub fn owed(&self) -> bool {
+        self.active && !self.rewarded()
+    }
+}
+
+/// The orchestrator's signing account, as the decision sees it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Lane {
+    /// Nothing of this account is pending: a reward may be sent.
+    #[default]
+    Free,
+    /// A transaction holds the account's next nonce since this block: our reward for this
+    /// orchestrator, or one the agent does not follow (sent before a restart, or by a rival
+    /// with the same key). Replaced once stuck.
+    Pending {
+        /// The block it was sent, or first seen pending.
+        since: u64,
+    },
+    /// Our reward for another orchestrator served by the same account holds the account's next
+    /// nonce since this block: waited for, and replaced by this orchestrator's reward once stuck
+    /// (whatever became of the other's duty, the account must not stay blocked).
+    Busy {
+        /// The block it was sent (the current block when it is sent in this one).
+        since: u64,
+    },
+}
+
+/// A reward transaction: `rewardWithHint`, or `rewardForTranscoderWithHint` with a reward
+/// caller's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RewardCall {
+    /// The BondingManager it calls.
+    pub bonding_manager: Address,
+    /// `(newPosPrev, newPosNext)`, for the post-reward stake in this block's pool.
+    pub hints: (Address, Address),
+    /// The reward.
+    pub estimate: RewardEstimate,
 }
 
 /// What to do for one orchestrator at one block.
@@ -198,12 +182,12 @@ pub enum Decision {
     /// The current round is not initialized yet (a keeper's job); reward would revert.
     RoundNotInitialized {
         /// The current round.
-        round: u64,
+        round: Round,
     },
     /// Already rewarded this round.
     Rewarded {
         /// The round.
-        round: u64,
+        round: Round,
     },
     /// Not in the active set this round.
     NotActive,
@@ -216,19 +200,20 @@ pub enum Decision {
     },
     /// Nothing would be minted (no active stake, or the round's mintable tokens are used up).
     NothingToMint,
-    /// A transaction is in flight.
+    /// A transaction of the signer is pending ([`Lane::Pending`]), not stuck yet.
     InFlight,
-    /// The transaction in flight is stuck: replace it, with hints from this block's pool.
-    Replace {
-        /// `(newPosPrev, newPosNext)`.
-        hints: (Address, Address),
-        /// The reward.
-        estimate: RewardEstimate,
-    },
+    /// What holds the signer's nonce is stuck: replace it with this reward, with hints from
+    /// this block's pool.
+    Replace(RewardCall),
+    /// The signer's account is busy with the reward of another orchestrator it serves: decide
+    /// again, with fresh hints, once it lands (or replace it once stuck).
+    SignerBusy,
     /// Waiting after a failure.
     Backoff {
         /// Next attempt at this block.
         until: u64,
+        /// Failed attempts this round.
+        failures: u32,
     },
     /// Base fee above the ceiling.
     Defer {
@@ -249,67 +234,88 @@ pub enum Decision {
         count: bool,
     },
     /// Send `reward` now.
-    Reward {
-        /// `(newPosPrev, newPosNext)`.
-        hints: (Address, Address),
-        /// The reward.
-        estimate: RewardEstimate,
-    },
+    Reward(RewardCall),
 }
 
-fn round_u64(value: U256) -> u64 {
+impl Decision {
+    /// The reward it sends, if it sends one.
+    pub fn call(&self) -> Option<&RewardCall> {
+        match self {
+            Self::Reward(call) | Self::Replace(call) => Some(call),
+            _ => None,
+        }
+    }
+
+    /// The variant's name (`Unprofitable`, `NothingToMint`, …): the cause a missed round's log
+    /// line gives.
+    pub fn name(&self) -> String {
+        let text = format!("{self:?}");
+        text.split([' ', '{', '('])
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+fn block_u64(value: U256) -> u64 {
     u64::try_from(value).unwrap_or(u64::MAX)
 }
 
-/// Decides for orchestrator `o` of snapshot `s`, sending as `signer`.
+/// Decides for orchestrator `o` of snapshot `s`, which stands as `standing` says, with its
+/// signing account as `lane` says.
 pub fn decide(
     s: &Snapshot,
     o: &LensOrchestrator,
-    signer: Address,
+    standing: &Standing,
     memory: &RoundMemory,
+    lane: Lane,
     policy: &Policy,
 ) -> Decision {
-    let block = round_u64(s.blockNumber);
-    let round = round_u64(s.currentRound);
+    let block = block_u64(s.blockNumber);
+    let round = standing.round;
     if s.paused {
         return Decision::Paused;
     }
     if s.lastInitializedRound < s.currentRound {
         return Decision::RoundNotInitialized { round };
     }
-    if o.lastRewardRound == s.currentRound {
+    if standing.rewarded() {
         return Decision::Rewarded { round };
     }
-    if !o.active {
+    if !standing.active {
         return Decision::NotActive;
     }
-    if signer != o.orchestrator && o.rewardCaller != signer {
+    if !standing.authorized {
         return Decision::NotAuthorized {
             authorized: o.rewardCaller,
             report: !memory.unauthorized_reported,
         };
     }
-    let Some(estimate) = reward_amount(
-        s.mintableTokens,
-        s.mintedTokens,
-        active_stake(o, s.currentRound),
-        s.totalActiveStake,
-        s.treasuryRewardCutRate,
-        o.totalStake,
-    )
-    .filter(|e| !e.reward.is_zero()) else {
+    let Some(estimate) = reward_estimate(s, o).filter(|e| !e.reward.is_zero()) else {
         return Decision::NothingToMint;
     };
-    let hints = hints(&s.pool, o.orchestrator, estimate.new_stake);
-    if let Some(since) = memory.in_flight_since {
-        if block >= since.saturating_add(policy.replace_after_blocks) {
-            return Decision::Replace { hints, estimate };
+    // An active orchestrator out of the pool was evicted (it rejoins if it fits) or resigned (the
+    // contract ignores the hint): registered either way as far as the hint goes.
+    let hint = reward_hint(&mut pool(s), o.orchestrator, estimate.new_stake, true);
+    let call = RewardCall {
+        bonding_manager: s.bondingManager,
+        hints: (hint.prev, hint.next),
+        estimate,
+    };
+    match lane {
+        Lane::Pending { since } | Lane::Busy { since }
+            if block >= since.saturating_add(policy.replace_after_blocks) =>
+        {
+            return Decision::Replace(call);
         }
-        return Decision::InFlight;
+        Lane::Pending { .. } => return Decision::InFlight,
+        Lane::Busy { .. } => return Decision::SignerBusy,
+        Lane::Free => {}
     }
     if block < memory.retry_at {
         return Decision::Backoff {
             until: memory.retry_at,
+            failures: memory.failures,
         };
     }
     let base_fee = u128::try_from(s.baseFee).unwrap_or(u128::MAX);
@@ -334,22 +340,35 @@ pub fn decide(
             };
         }
     }
-    Decision::Reward { hints, estimate }
+    Decision::Reward(call)
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::lens::PoolMember;
+    use livepeer_protocol::math::PRECISE_DIVISOR;
 
-    fn addr(n: u8) -> Address {
+    pub(crate) fn addr(n: u8) -> Address {
         Address::with_last_byte(n)
     }
 
-    fn lpt(n: u64) -> U256 {
+    /// The decision with `signer`'s key and the lane free.
+    fn at(
+        s: &Snapshot,
+        o: &LensOrchestrator,
+        signer: Address,
+        m: &RoundMemory,
+        policy: &Policy,
+    ) -> Decision {
+        decide(s, o, &Standing::of(s, o, signer), m, Lane::Free, policy)
+    }
+
+    pub(crate) fn lpt(n: u64) -> U256 {
         U256::from(n) * U256::from(10u64).pow(U256::from(18u64))
     }
 
-    fn pool(members: &[(u8, u64)]) -> Vec<PoolMember> {
+    pub(crate) fn members(members: &[(u8, u64)]) -> Vec<PoolMember> {
         members
             .iter()
             .map(|&(a, s)| PoolMember {
@@ -360,7 +379,7 @@ mod tests {
     }
 
     /// Stake last changed in round 3 (so round 5's pool is unwritten on the live contract).
-    fn orchestrator(n: u8, stake: U256) -> LensOrchestrator {
+    pub(crate) fn orchestrator(n: u8, stake: U256) -> LensOrchestrator {
         LensOrchestrator {
             orchestrator: addr(n),
             rewardCaller: Address::ZERO,
@@ -373,7 +392,10 @@ mod tests {
         }
     }
 
-    fn snapshot(orchestrators: Vec<LensOrchestrator>, pool: Vec<PoolMember>) -> Snapshot {
+    pub(crate) fn snapshot(
+        orchestrators: Vec<LensOrchestrator>,
+        pool: Vec<PoolMember>,
+    ) -> Snapshot {
         Snapshot {
             blockNumber: U256::from(105),
             baseFee: U256::from(1_000_000_000u64),
@@ -386,137 +408,11 @@ mod tests {
             mintableTokens: lpt(1_000),
             mintedTokens: U256::ZERO,
             totalActiveStake: lpt(4_000),
-            treasuryRewardCutRate: precise_divisor() / U256::from(10),
+            treasuryRewardCutRate: PRECISE_DIVISOR / U256::from(10),
             orchestrators,
             pool,
             balances: vec![],
         }
-    }
-
-    #[test]
-    fn reward_amount_matches_the_contract_formula() {
-        // 1000 of 4000 active: 25% of 1000 mintable = 250, treasury 10% = 25.
-        let e = reward_amount(
-            lpt(1_000),
-            U256::ZERO,
-            lpt(1_000),
-            lpt(4_000),
-            precise_divisor() / U256::from(10),
-            lpt(1_100),
-        )
-        .unwrap_or_else(|| unreachable!());
-        assert_eq!(e.minted, lpt(250));
-        assert_eq!(e.treasury, lpt(25));
-        assert_eq!(e.reward, lpt(225));
-        assert_eq!(
-            e.new_stake,
-            lpt(1_325),
-            "added to the current key, not the active stake"
-        );
-    }
-
-    #[test]
-    fn reward_amount_truncates_the_fraction_first() {
-        // percPoints(1, 3, 1e9) = 333333333; 10 * 333333333 / 1e9 = 3 (not 3.33).
-        let e = reward_amount(
-            U256::from(10),
-            U256::ZERO,
-            U256::from(1),
-            U256::from(3),
-            U256::ZERO,
-            U256::ZERO,
-        )
-        .unwrap_or_else(|| unreachable!());
-        assert_eq!(e.minted, U256::from(3));
-        // 1e18 mintable: 1e18 * 333333333 / 1e9 = 333333333000000000.
-        let e = reward_amount(
-            lpt(1),
-            U256::ZERO,
-            U256::from(1),
-            U256::from(3),
-            U256::ZERO,
-            U256::ZERO,
-        )
-        .unwrap_or_else(|| unreachable!());
-        assert_eq!(e.minted, U256::from(333_333_333_000_000_000u64));
-    }
-
-    #[test]
-    fn reward_amount_none_when_the_contract_reverts() {
-        assert_eq!(
-            reward_amount(
-                lpt(1),
-                U256::ZERO,
-                lpt(1),
-                U256::ZERO,
-                U256::ZERO,
-                U256::ZERO
-            ),
-            None,
-            "zero denominator"
-        );
-        assert_eq!(
-            reward_amount(lpt(10), lpt(9), lpt(1), lpt(2), U256::ZERO, U256::ZERO),
-            None,
-            "mintable exceeded"
-        );
-    }
-
-    #[test]
-    fn hints_keep_a_member_in_place_when_its_neighbours_still_bracket_it() {
-        let p = pool(&[(1, 100), (2, 50), (3, 10)]);
-        assert_eq!(hints(&p, addr(2), U256::from(60)), (addr(1), addr(3)));
-        assert_eq!(
-            hints(&p, addr(2), U256::from(100)),
-            (addr(1), addr(3)),
-            "tie with prev stays"
-        );
-        assert_eq!(
-            hints(&p, addr(1), U256::from(500)),
-            (Address::ZERO, addr(2)),
-            "head stays head"
-        );
-        assert_eq!(
-            hints(&p, addr(3), U256::from(11)),
-            (addr(2), Address::ZERO),
-            "tail stays tail"
-        );
-    }
-
-    #[test]
-    fn hints_move_a_member_above_the_first_key_it_reaches() {
-        let p = pool(&[(1, 100), (2, 50), (3, 10)]);
-        assert_eq!(hints(&p, addr(3), U256::from(70)), (addr(1), addr(2)));
-        assert_eq!(
-            hints(&p, addr(3), U256::from(50)),
-            (addr(2), Address::ZERO),
-            "a tie with the predecessor stays put"
-        );
-        let p4 = pool(&[(1, 100), (2, 50), (3, 10), (4, 5)]);
-        assert_eq!(
-            hints(&p4, addr(4), U256::from(50)),
-            (addr(1), addr(2)),
-            "a mover goes before the members it ties with"
-        );
-        assert_eq!(
-            hints(&p, addr(2), U256::from(101)),
-            (Address::ZERO, addr(1))
-        );
-        assert_eq!(
-            pool_after(&p, addr(3), U256::from(101)),
-            vec![addr(3), addr(1), addr(2)]
-        );
-    }
-
-    #[test]
-    fn hints_for_a_non_member_insert_it() {
-        let p = pool(&[(1, 100), (2, 50)]);
-        assert_eq!(hints(&p, addr(9), U256::from(75)), (addr(1), addr(2)));
-        assert_eq!(hints(&p, addr(9), U256::from(1)), (addr(2), Address::ZERO));
-        assert_eq!(
-            hints(&[], addr(9), U256::from(1)),
-            (Address::ZERO, Address::ZERO)
-        );
     }
 
     #[test]
@@ -539,39 +435,15 @@ mod tests {
             },
         ];
         let s = snapshot(vec![o.clone()], p);
-        let d = decide(&s, &o, addr(3), &RoundMemory::default(), &Policy::default());
-        let Decision::Reward { hints, estimate } = d else {
+        let d = at(&s, &o, addr(3), &RoundMemory::default(), &Policy::default());
+        let Decision::Reward(RewardCall {
+            hints, estimate, ..
+        }) = d
+        else {
             unreachable!("{d:?}")
         };
         assert_eq!(estimate.new_stake, lpt(1_225));
         assert_eq!(hints, (addr(1), addr(2)));
-    }
-
-    #[test]
-    fn active_stake_follows_the_last_stake_update_round() {
-        let o = orchestrator(3, lpt(1_000));
-        let round = U256::from(5);
-        assert_eq!(
-            active_stake(&o, round),
-            lpt(1_000),
-            "older update: its pool"
-        );
-        let mut now = o.clone();
-        now.lastActiveStakeUpdateRound = round;
-        assert_eq!(
-            active_stake(&now, round),
-            lpt(1_000),
-            "updated for this round"
-        );
-        let mut next = o.clone();
-        next.lastActiveStakeUpdateRound = round + U256::from(1);
-        next.lastUpdatePoolStake = lpt(1_500);
-        next.roundPoolStake = lpt(1_000);
-        assert_eq!(
-            active_stake(&next, round),
-            lpt(1_000),
-            "a change this round counts from the next round"
-        );
     }
 
     #[test]
@@ -581,9 +453,9 @@ mod tests {
         // active: 250 minted, 25 to the treasury.
         let o = orchestrator(3, lpt(1_000));
         assert_eq!(o.roundPoolStake, U256::ZERO);
-        let s = snapshot(vec![o.clone()], pool(&[(3, 1)]));
-        let d = decide(&s, &o, addr(3), &RoundMemory::default(), &Policy::default());
-        let Decision::Reward { estimate, .. } = d else {
+        let s = snapshot(vec![o.clone()], members(&[(3, 1)]));
+        let d = at(&s, &o, addr(3), &RoundMemory::default(), &Policy::default());
+        let Decision::Reward(RewardCall { estimate, .. }) = d else {
             unreachable!("{d:?}")
         };
         assert_eq!(estimate.minted, lpt(250));
@@ -595,14 +467,14 @@ mod tests {
         grown.lastUpdatePoolStake = lpt(2_000);
         grown.roundPoolStake = lpt(1_000);
         grown.totalStake = lpt(2_000);
-        let d = decide(
+        let d = at(
             &s,
             &grown,
             addr(3),
             &RoundMemory::default(),
             &Policy::default(),
         );
-        let Decision::Reward { estimate, .. } = d else {
+        let Decision::Reward(RewardCall { estimate, .. }) = d else {
             unreachable!("{d:?}")
         };
         assert_eq!(estimate.reward, lpt(225));
@@ -610,48 +482,125 @@ mod tests {
     }
 
     #[test]
+    fn standing_says_owed_and_authorized_once() {
+        let mut o = orchestrator(3, lpt(1_000));
+        let s = snapshot(vec![o.clone()], members(&[(3, 1)]));
+        let own = Standing::of(&s, &o, addr(3));
+        assert!(own.owed() && own.authorized && !own.rewarded());
+        assert!(!Standing::of(&s, &o, addr(77)).authorized);
+        o.rewardCaller = addr(77);
+        assert!(Standing::of(&s, &o, addr(77)).authorized);
+        o.lastRewardRound = U256::from(5);
+        let done = Standing::of(&s, &o, addr(77));
+        assert!(done.rewarded() && !done.owed());
+        o.lastRewardRound = U256::from(4);
+        o.active = false;
+        assert!(
+            !Standing::of(&s, &o, addr(3)).owed(),
+            "inactive: nothing owed"
+        );
+    }
+
+    #[test]
+    fn memory_notes_what_is_reported_or_counted_once_a_round() {
+        let mut m = RoundMemory::default();
+        m.note(&Decision::Defer {
+            base_fee: 2,
+            ceiling: 1,
+            count: false,
+        });
+        assert_eq!(m, RoundMemory::default(), "nothing to note");
+        m.note(&Decision::NotAuthorized {
+            authorized: Address::ZERO,
+            report: true,
+        });
+        m.note(&Decision::Defer {
+            base_fee: 2,
+            ceiling: 1,
+            count: true,
+        });
+        m.note(&Decision::Unprofitable {
+            gas_cost_wei: 2,
+            reward_value_wei: 1,
+            count: true,
+        });
+        assert!(m.unauthorized_reported && m.deferral_counted && m.unprofitable_counted);
+    }
+
+    #[test]
+    fn decision_names_are_the_variants() {
+        assert_eq!(Decision::NothingToMint.name(), "NothingToMint");
+        assert_eq!(
+            Decision::Unprofitable {
+                gas_cost_wei: 1,
+                reward_value_wei: 0,
+                count: true
+            }
+            .name(),
+            "Unprofitable"
+        );
+        assert_eq!(
+            Decision::Backoff {
+                until: 3,
+                failures: 1
+            }
+            .name(),
+            "Backoff"
+        );
+        let call = RewardCall {
+            bonding_manager: Address::ZERO,
+            hints: (Address::ZERO, Address::ZERO),
+            estimate: RewardEstimate {
+                minted: U256::ZERO,
+                treasury: U256::ZERO,
+                reward: U256::ZERO,
+                new_stake: U256::ZERO,
+            },
+        };
+        assert_eq!(Decision::Replace(call).name(), "Replace");
+    }
+
+    #[test]
     fn decide_checks_round_activity_and_reward_state() {
         let o = orchestrator(3, lpt(1_000));
-        let mut s = snapshot(vec![o.clone()], pool(&[(3, 1)]));
+        let mut s = snapshot(vec![o.clone()], members(&[(3, 1)]));
         let m = RoundMemory::default();
         let policy = Policy::default();
         s.lastInitializedRound = U256::from(4);
         assert_eq!(
-            decide(&s, &o, addr(3), &m, &policy),
-            Decision::RoundNotInitialized { round: 5 }
+            at(&s, &o, addr(3), &m, &policy),
+            Decision::RoundNotInitialized {
+                round: Round::new(5)
+            }
         );
         s.lastInitializedRound = U256::from(5);
         s.paused = true;
-        assert_eq!(decide(&s, &o, addr(3), &m, &policy), Decision::Paused);
+        assert_eq!(at(&s, &o, addr(3), &m, &policy), Decision::Paused);
         s.paused = false;
         let mut inactive = o.clone();
         inactive.active = false;
-        assert_eq!(
-            decide(&s, &inactive, addr(3), &m, &policy),
-            Decision::NotActive
-        );
+        assert_eq!(at(&s, &inactive, addr(3), &m, &policy), Decision::NotActive);
         let mut done = o.clone();
         done.lastRewardRound = U256::from(5);
         assert_eq!(
-            decide(&s, &done, addr(3), &m, &policy),
-            Decision::Rewarded { round: 5 }
+            at(&s, &done, addr(3), &m, &policy),
+            Decision::Rewarded {
+                round: Round::new(5)
+            }
         );
         s.totalActiveStake = U256::ZERO;
-        assert_eq!(
-            decide(&s, &o, addr(3), &m, &policy),
-            Decision::NothingToMint
-        );
+        assert_eq!(at(&s, &o, addr(3), &m, &policy), Decision::NothingToMint);
     }
 
     #[test]
     fn decide_needs_the_reward_caller_authorization() {
         let mut o = orchestrator(3, lpt(1_000));
-        let s = snapshot(vec![o.clone()], pool(&[(3, 1)]));
+        let s = snapshot(vec![o.clone()], members(&[(3, 1)]));
         let caller = addr(77);
         let mut m = RoundMemory::default();
         let policy = Policy::default();
         assert_eq!(
-            decide(&s, &o, caller, &m, &policy),
+            at(&s, &o, caller, &m, &policy),
             Decision::NotAuthorized {
                 authorized: Address::ZERO,
                 report: true
@@ -659,7 +608,7 @@ mod tests {
         );
         m.unauthorized_reported = true;
         assert_eq!(
-            decide(&s, &o, caller, &m, &policy),
+            at(&s, &o, caller, &m, &policy),
             Decision::NotAuthorized {
                 authorized: Address::ZERO,
                 report: false
@@ -667,35 +616,49 @@ mod tests {
         );
         o.rewardCaller = caller;
         assert!(matches!(
-            decide(&s, &o, caller, &m, &policy),
-            Decision::Reward { .. }
+            at(&s, &o, caller, &m, &policy),
+            Decision::Reward(_)
         ));
     }
 
     #[test]
-    fn decide_backs_off_and_replaces() {
+    fn decide_backs_off_waits_for_the_signer_and_replaces() {
         let o = orchestrator(3, lpt(1_000));
-        let s = snapshot(vec![o.clone()], pool(&[(3, 1)]));
+        let s = snapshot(vec![o.clone()], members(&[(3, 1)]));
+        let standing = Standing::of(&s, &o, addr(3));
         let policy = Policy::default();
         let mut m = RoundMemory {
-            round: 5,
+            round: Round::new(5),
             ..RoundMemory::default()
         };
         m.failed(104, policy.max_backoff_blocks);
         m.failed(104, policy.max_backoff_blocks);
         assert_eq!(m.retry_at, 106, "second failure waits 2 blocks");
+        let at_lane = |m: &RoundMemory, lane| decide(&s, &o, &standing, m, lane, &policy);
+        let lane = |lane| at_lane(&m, lane);
         assert_eq!(
-            decide(&s, &o, addr(3), &m, &policy),
-            Decision::Backoff { until: 106 }
+            lane(Lane::Free),
+            Decision::Backoff {
+                until: 106,
+                failures: 2
+            }
         );
-        m.retry_at = 0;
-        m.in_flight_since = Some(104);
-        assert_eq!(decide(&s, &o, addr(3), &m, &policy), Decision::InFlight);
-        m.in_flight_since = Some(102);
+        // Block 105: pending since 104 is not stuck yet (3 blocks); since 102 it is.
+        assert_eq!(lane(Lane::Pending { since: 104 }), Decision::InFlight);
+        let Decision::Replace(call) = lane(Lane::Pending { since: 102 }) else {
+            unreachable!("a stuck transaction is replaced")
+        };
+        assert_eq!(call.bonding_manager, addr(200));
+        assert_eq!(lane(Lane::Busy { since: 104 }), Decision::SignerBusy);
         assert!(matches!(
-            decide(&s, &o, addr(3), &m, &policy),
-            Decision::Replace { .. }
+            lane(Lane::Busy { since: 102 }),
+            Decision::Replace(_)
         ));
+        let retry = RoundMemory {
+            retry_at: 105,
+            ..m.clone()
+        };
+        assert!(matches!(at_lane(&retry, Lane::Free), Decision::Reward(_)));
     }
 
     #[test]
@@ -708,17 +671,17 @@ mod tests {
     #[test]
     fn memory_resets_on_a_new_round() {
         let mut m = RoundMemory {
-            round: 5,
+            round: Round::new(5),
             failures: 3,
             ..RoundMemory::default()
         };
-        assert_eq!(m.enter(5), None);
-        let previous = m.enter(6).unwrap_or_else(|| unreachable!());
+        assert_eq!(m.enter(Round::new(5)), None);
+        let previous = m.enter(Round::new(6)).unwrap_or_else(|| unreachable!());
         assert_eq!(previous.failures, 3);
         assert_eq!(
             m,
             RoundMemory {
-                round: 6,
+                round: Round::new(6),
                 ..RoundMemory::default()
             }
         );
@@ -727,13 +690,13 @@ mod tests {
     #[test]
     fn decide_defers_above_the_gas_ceiling() {
         let o = orchestrator(3, lpt(1_000));
-        let s = snapshot(vec![o.clone()], pool(&[(3, 1)]));
+        let s = snapshot(vec![o.clone()], members(&[(3, 1)]));
         let policy = Policy {
             gas_ceiling: Some(500_000_000),
             ..Policy::default()
         };
         assert_eq!(
-            decide(&s, &o, addr(3), &RoundMemory::default(), &policy),
+            at(&s, &o, addr(3), &RoundMemory::default(), &policy),
             Decision::Defer {
                 base_fee: 1_000_000_000,
                 ceiling: 500_000_000,
@@ -745,7 +708,7 @@ mod tests {
     #[test]
     fn profitability_guard_compares_gas_cost_with_a_fraction_of_the_reward() {
         let o = orchestrator(3, lpt(1_000));
-        let s = snapshot(vec![o.clone()], pool(&[(3, 1)]));
+        let s = snapshot(vec![o.clone()], members(&[(3, 1)]));
         // Gas: 400k x (1 gwei + 0.01 gwei) = 4.04e14 wei. Reward 225 LPT.
         let guard = |price: f64| Policy {
             profitability: Some(Profitability {
@@ -755,7 +718,7 @@ mod tests {
             ..Policy::default()
         };
         // 225 LPT at 1e-6 ETH = 2.25e14 wei; half is 1.125e14 < 4.04e14: skip.
-        let d = decide(&s, &o, addr(3), &RoundMemory::default(), &guard(1e-6));
+        let d = at(&s, &o, addr(3), &RoundMemory::default(), &guard(1e-6));
         assert!(
             matches!(
                 d,
@@ -768,7 +731,7 @@ mod tests {
             "{d:?}"
         );
         // At 1e-5 ETH: 2.25e15, half 1.125e15 > 4.04e14: send.
-        let d = decide(&s, &o, addr(3), &RoundMemory::default(), &guard(1e-5));
-        assert!(matches!(d, Decision::Reward { .. }), "{d:?}");
+        let d = at(&s, &o, addr(3), &RoundMemory::default(), &guard(1e-5));
+        assert!(matches!(d, Decision::Reward(_)), "{d:?}");
     }
 }

@@ -17,7 +17,7 @@ use livepeer_bindings::{
 };
 pub use livepeer_chain::devnet::Flavor;
 use livepeer_chain::devnet::{self, DEV_KEYS};
-use livepeer_tickets::{AuxData, SignedTicket, Ticket, recipient_rand_hash};
+use livepeer_protocol::ticket::{AuxData, SignedTicket, Ticket, recipient_rand_hash};
 
 /// One ether.
 pub const ETH: u128 = 1_000_000_000_000_000_000;
@@ -330,7 +330,7 @@ pub async fn grpc_client(
     }
 }
 
-#[path = "../../../tickets/tests/common/vectors.rs"]
+#[path = "../../../protocol/tests/common/vectors.rs"]
 mod vectors;
 #[allow(unused_imports)] // only the anvil tests read the vectors
 pub use vectors::load_vectors;

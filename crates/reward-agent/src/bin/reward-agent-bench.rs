@@ -40,8 +40,9 @@ use livepeer_chain::{
     protocol::Protocol,
     provider::{RpcConfig, connect},
 };
+use livepeer_protocol::Round;
 use livepeer_reward_agent::{
-    decide::{Decision, Policy, RoundMemory, decide},
+    decide::{Decision, Lane, Policy, RoundMemory, Standing, decide},
     lens::{lens_input, read_snapshot},
 };
 
@@ -146,11 +147,12 @@ async fn per_decision(devnet: &Devnet) -> Result<DecisionFigures> {
         let decision = decide(
             &snapshot,
             state,
-            *o,
+            &Standing::of(&snapshot, state, *o),
             &RoundMemory::default(),
+            Lane::Free,
             &Policy::default(),
         );
-        rewards += usize::from(matches!(decision, Decision::Reward { .. }));
+        rewards += usize::from(matches!(decision, Decision::Reward(_)));
     }
     let requests = counter.requests() - before.0;
     let calls = counter.calls() - before.1;
@@ -248,11 +250,11 @@ impl Chain {
     }
 
     /// `(currentRound, lastInitializedRound)`.
-    async fn rounds(&self) -> Result<(u64, u64)> {
+    async fn rounds(&self) -> Result<(Round, Round)> {
         let rm = &self.protocol.rounds_manager;
         Ok((
-            rm.currentRound().call().await?.to::<u64>(),
-            rm.lastInitializedRound().call().await?.to::<u64>(),
+            Round::try_from(rm.currentRound().call().await?)?,
+            Round::try_from(rm.lastInitializedRound().call().await?)?,
         ))
     }
 
@@ -361,7 +363,7 @@ async fn bench_agent(
         for o in &orchestrators {
             let last = bm.getTranscoder(*o).call().await?.lastRewardRound;
             ensure!(
-                last == U256::from(current),
+                last == current,
                 "{mode}: {o} not rewarded in round {current} before the measurement"
             );
         }

@@ -3,6 +3,8 @@
 
 use alloy::primitives::{Address, B256, U256};
 
+use crate::round::Round;
+
 /// A broken validity or redemption rule.
 ///
 /// Each variant has the name of the `ITicketBroker` custom error the contract reverts with for the
@@ -14,7 +16,7 @@ pub enum TicketError {
     #[error("round {round} is not initialized")]
     RoundNotInitialized {
         /// The current round.
-        round: U256,
+        round: Round,
     },
     /// The ticket names no recipient.
     #[error("the ticket names no recipient")]
@@ -50,7 +52,7 @@ pub enum TicketError {
         /// The round named by `auxData`.
         creation_round: U256,
         /// The current round.
-        current_round: U256,
+        current_round: Round,
     },
     /// `keccak256(abi.encodePacked(recipientRand)) != recipientRandHash`.
     #[error("recipientRand does not match recipientRandHash")]

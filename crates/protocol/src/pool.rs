@@ -1,10 +1,14 @@
-//! Hints for the BondingManager's sorted transcoder pool.
+//! The BondingManager's sorted transcoder pool and the hints of its `*WithHint` calls:
+//! `SortedListLib` (`insert`, `updateKey`, `remove`) and `ActiveSetLib` (`increaseTotalStake`,
+//! `decreaseTotalStake`, `tryToJoin`, the tail's eviction), as `bondWithHint`, `unbondWithHint`,
+//! `rebondWithHint`, `rebondFromUnbondedWithHint`, `transcoderWithHint` and `rewardWithHint` apply
+//! them.
 //!
 //! Every stake-changing call has a `*WithHint` variant taking the new position's neighbours
 //! (`newPosPrev`, `newPosNext`). A correct hint makes the list update O(1); a wrong one costs a
-//! walk. The hints here are computed off-chain by simulating, on a snapshot of the pool, exactly
-//! what `SortedListLib` and `ActiveSetLib` will do (the same rules as `script/actions/ActionBase.sol`,
-//! whose hints are fuzz-tested against the contract):
+//! walk. The hints here come from simulating, on a snapshot of the pool, exactly what the
+//! contract will do (the same rules as `script/actions/ActionBase.sol`, whose hints are
+//! fuzz-tested against the contract):
 //!
 //! - a member whose current neighbours still bracket its new stake stays where it is (ties
 //!   included), and its hint is those neighbours;
@@ -14,17 +18,11 @@
 //!   the tail, which is evicted first;
 //! - anyone else is not in the pool and needs no hint (zero addresses).
 //!
-//! [`Pool`] is a pure value (unit-tested without a node); [`read_pool`] fills it from the chain.
-//! Apply changes in the order the contract makes them (an old delegate before the new one) on the
-//! same [`Pool`], so the second hint sees the first change.
+//! [`Pool`] is a pure value; `livepeer_chain::pool::read_pool` fills it from the chain. Apply
+//! changes in the order the contract makes them (an old delegate before the new one) on the same
+//! [`Pool`], so the second hint sees the first change.
 
-use alloy::{
-    primitives::{Address, U256},
-    providers::DynProvider,
-};
-use livepeer_bindings::IBondingManager::IBondingManagerInstance;
-
-use crate::ChainError;
+use alloy::primitives::{Address, U256};
 
 /// The neighbours of a new position (`Address::ZERO` = none: head or tail).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -48,9 +46,20 @@ impl Pool {
         Self { entries, max_size }
     }
 
+    /// A pool whose maximum size is unknown (e.g. a snapshot that does not carry it): a non-member
+    /// is assumed to fit.
+    pub fn unbounded(entries: Vec<(Address, U256)>) -> Self {
+        Self::new(entries, usize::MAX)
+    }
+
     /// The members and their stakes, head first.
     pub fn entries(&self) -> &[(Address, U256)] {
         &self.entries
+    }
+
+    /// The members, head first.
+    pub fn members(&self) -> Vec<Address> {
+        self.entries.iter().map(|(member, _)| *member).collect()
     }
 
     /// The maximum size (`numActiveTranscoders`).
@@ -207,6 +216,20 @@ pub fn rebond_hint(
     )
 }
 
+/// Hint of `rewardWithHint` / `rewardForTranscoderWithHint`: `transcoder`'s key becomes
+/// `new_stake` (its stake plus the reward, [`crate::rewards::RewardEstimate::new_stake`]). A
+/// transcoder still active but out of the pool this round rejoins if it fits and is `registered`
+/// (`isRegisteredTranscoder`: evicted, not resigned); the contract ignores the hint of one that
+/// does not join.
+pub fn reward_hint(
+    pool: &mut Pool,
+    transcoder: Address,
+    new_stake: U256,
+    registered: bool,
+) -> Hint {
+    pool.update(transcoder, new_stake, registered)
+}
+
 /// Hint of `transcoderWithHint` by a registered `transcoder` with total stake `stake`: a member
 /// does not move (zero hint), a non-member tries to join.
 pub fn transcoder_hint(pool: &mut Pool, transcoder: Address, stake: U256) -> Hint {
@@ -214,29 +237,6 @@ pub fn transcoder_hint(pool: &mut Pool, transcoder: Address, stake: U256) -> Hin
         return Hint::default();
     }
     pool.update(transcoder, stake, true)
-}
-
-/// Reads the pool: the list is walked with `getNextTranscoderInPool` (one request a member), the
-/// stakes are then read concurrently.
-pub async fn read_pool(bm: &IBondingManagerInstance<DynProvider>) -> Result<Pool, ChainError> {
-    let size = bm.getTranscoderPoolSize().call().await?;
-    let max_size = bm.getTranscoderPoolMaxSize().call().await?;
-    let size = usize::try_from(size).unwrap_or(usize::MAX);
-    let mut ids = Vec::with_capacity(size.min(1024));
-    let mut id = bm.getFirstTranscoderInPool().call().await?;
-    while id != Address::ZERO && ids.len() < size {
-        ids.push(id);
-        id = bm.getNextTranscoderInPool(id).call().await?;
-    }
-    let stakes = futures::future::try_join_all(
-        ids.iter()
-            .map(|id| async move { bm.transcoderTotalStake(*id).call().await }),
-    )
-    .await?;
-    Ok(Pool::new(
-        ids.into_iter().zip(stakes).collect(),
-        usize::try_from(max_size).unwrap_or(usize::MAX),
-    ))
 }
 
 #[cfg(test)]
@@ -302,14 +302,7 @@ mod tests {
         /// Returns whether the hint was used without a walk.
         fn insert(&mut self, id: Address, key: U256, hint: Hint) -> bool {
             assert!(self.ids.len() < self.max, "list full");
-            if self.valid(key, hint.prev, hint.next) {
-                self.link(id, key, hint.prev);
-                return true;
-            }
-            let at = self.walk(key);
-            self.ids.insert(at, id);
-            self.keys.insert(at, key);
-            false
+            self.insert_unchecked(id, key, hint)
         }
         fn update_key(&mut self, id: Address, key: U256, hint: Hint) -> bool {
             let at = self.idx(id).unwrap_or_else(|| unreachable!());
@@ -476,6 +469,78 @@ mod tests {
         assert_eq!(hints, [addr(1), addr(2), Address::ZERO, addr(1)]);
         let order: Vec<Address> = pool.entries().iter().map(|(a, _)| *a).collect();
         assert_eq!(order, vec![addr(2), addr(1), addr(0)]);
+    }
+
+    /// `(prev, next)` of [`reward_hint`] in an unbounded pool of `(member, key)`.
+    fn reward(members: &[(u8, u64)], id: u8, key: u64) -> (Address, Address) {
+        let mut pool = unbounded(members);
+        let hint = reward_hint(&mut pool, addr(id), U256::from(key), true);
+        (hint.prev, hint.next)
+    }
+
+    fn unbounded(members: &[(u8, u64)]) -> Pool {
+        Pool::unbounded(
+            members
+                .iter()
+                .map(|&(a, k)| (addr(a), U256::from(k)))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn reward_keeps_a_member_in_place_when_its_neighbours_still_bracket_it() {
+        let p = [(1, 100), (2, 50), (3, 10)];
+        assert_eq!(reward(&p, 2, 60), (addr(1), addr(3)));
+        assert_eq!(
+            reward(&p, 2, 100),
+            (addr(1), addr(3)),
+            "tie with prev stays"
+        );
+        assert_eq!(
+            reward(&p, 1, 500),
+            (Address::ZERO, addr(2)),
+            "head stays head"
+        );
+        assert_eq!(
+            reward(&p, 3, 11),
+            (addr(2), Address::ZERO),
+            "tail stays tail"
+        );
+    }
+
+    #[test]
+    fn reward_moves_a_member_above_the_first_key_it_reaches() {
+        let p = [(1, 100), (2, 50), (3, 10)];
+        assert_eq!(reward(&p, 3, 70), (addr(1), addr(2)));
+        assert_eq!(
+            reward(&p, 3, 50),
+            (addr(2), Address::ZERO),
+            "a tie with the predecessor stays put"
+        );
+        assert_eq!(
+            reward(&[(1, 100), (2, 50), (3, 10), (4, 5)], 4, 50),
+            (addr(1), addr(2)),
+            "a mover goes before the members it ties with"
+        );
+        assert_eq!(reward(&p, 2, 101), (Address::ZERO, addr(1)));
+        let mut pool = unbounded(&p);
+        reward_hint(&mut pool, addr(3), U256::from(101), true);
+        assert_eq!(pool.members(), vec![addr(3), addr(1), addr(2)]);
+    }
+
+    #[test]
+    fn reward_of_a_non_member_inserts_it() {
+        let p = [(1, 100), (2, 50)];
+        assert_eq!(reward(&p, 9, 75), (addr(1), addr(2)));
+        assert_eq!(reward(&p, 9, 1), (addr(2), Address::ZERO));
+        assert_eq!(reward(&[], 9, 1), (Address::ZERO, Address::ZERO));
+        let mut pool = unbounded(&p);
+        assert_eq!(
+            reward_hint(&mut pool, addr(9), U256::from(75), false),
+            Hint::default(),
+            "resigned this round: stays out"
+        );
+        assert_eq!(pool.members(), vec![addr(1), addr(2)]);
     }
 
     /// Random pools and stake changes (with many ties): the hint is always taken as is by the

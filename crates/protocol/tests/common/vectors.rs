@@ -3,7 +3,7 @@
 
 use alloy::primitives::{B256, U256};
 use anyhow::{Context, Result};
-use livepeer_tickets::Ticket;
+use livepeer_protocol::ticket::Ticket;
 
 /// One case of `test/vectors/tickets.json`.
 #[derive(Debug, serde::Deserialize)]

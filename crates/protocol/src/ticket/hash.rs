@@ -1,14 +1,15 @@
-//! The ticket, its hash and signature, the recipient's random number and the lottery.
+//! The ticket and what `TicketBroker.redeemWinningTicket` checks of it without chain state: its
+//! hash (`getTicketHash`), the sender's eth_sign signature (65 bytes, low-s, as OpenZeppelin's
+//! `ECDSA.tryRecover`), the recipient's commitment and the lottery.
 
 use alloy::{
     primitives::{Address, B256, Bytes, Signature, U256, eip191_hash_message, keccak256},
     signers::{Signer, SignerSync},
     sol_types::SolValue,
 };
-use livepeer_bindings::ITicketBroker;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{SignatureFault, TicketError};
+use super::error::{SignatureFault, TicketError};
 
 /// Half the secp256k1 group order: signatures with a larger `s` are rejected (as OpenZeppelin's
 /// `ECDSA.tryRecover` does).
@@ -86,34 +87,6 @@ impl Ticket {
     pub fn sign_sync<S: SignerSync + ?Sized>(&self, signer: &S) -> Result<Bytes, SignError> {
         let signature = signer.sign_message_sync(self.hash().as_slice())?;
         Ok(encode_signature(signature))
-    }
-}
-
-impl From<Ticket> for ITicketBroker::Ticket {
-    fn from(t: Ticket) -> Self {
-        Self {
-            recipient: t.recipient,
-            sender: t.sender,
-            faceValue: t.face_value,
-            winProb: t.win_prob,
-            senderNonce: t.sender_nonce,
-            recipientRandHash: t.recipient_rand_hash,
-            auxData: t.aux_data,
-        }
-    }
-}
-
-impl From<ITicketBroker::Ticket> for Ticket {
-    fn from(t: ITicketBroker::Ticket) -> Self {
-        Self {
-            recipient: t.recipient,
-            sender: t.sender,
-            face_value: t.faceValue,
-            win_prob: t.winProb,
-            sender_nonce: t.senderNonce,
-            recipient_rand_hash: t.recipientRandHash,
-            aux_data: t.auxData,
-        }
     }
 }
 
@@ -356,13 +329,6 @@ mod tests {
         let sig = [1u8; 65];
         assert!(is_winning(&sig, U256::from(1u64), U256::MAX));
         assert!(!is_winning(&sig, U256::from(1u64), U256::ZERO));
-    }
-
-    #[test]
-    fn converts_to_and_from_binding() {
-        let t = ticket(Address::repeat_byte(3), U256::from(1u64));
-        let binding: ITicketBroker::Ticket = t.clone().into();
-        assert_eq!(Ticket::from(binding), t);
     }
 
     #[test]

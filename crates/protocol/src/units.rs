@@ -1,9 +1,17 @@
-//! Amounts and percentages: parsing what users type, formatting what they read.
+//! Amounts and percentages as users type and read them: LPT (`LivepeerToken.decimals()`, 18) and
+//! ETH (wei) amounts, and the contracts' percentage scales (`MathLib.PERC_DIVISOR`, 1e6, for
+//! `rewardCut`, `feeShare` and the governor's shares; `MathLib.INFLATION_DIVISOR`, 1e9, for
+//! inflation and the bonding rate).
 //!
-//! LPT and ETH both have 18 decimals. An amount is typed as `1.5` (in the unit the command
-//! expects), `1.5lpt` / `1.5 LPT`, `0.1eth`, or raw wei with a `wei` suffix (`1000wei`).
+//! An amount is typed as `1.5` (in the unit the command expects), `1.5lpt` / `1.5 LPT`, `0.1eth`,
+//! or raw wei with a `wei` suffix (`1000wei`).
 
 use alloy::primitives::U256;
+
+use crate::math::PERC_DIVISOR;
+
+/// Decimals of LPT and ETH.
+pub const DECIMALS: usize = 18;
 
 /// The unit an amount was written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +66,7 @@ impl std::str::FromStr for Amount {
             }
             number.parse::<U256>().map_err(|_| bad())?
         } else {
-            parse_decimal(number, 18).ok_or_else(bad)?
+            parse_decimal(number, DECIMALS).ok_or_else(bad)?
         };
         Ok(Self { wei, unit })
     }
@@ -133,14 +141,26 @@ fn group(digits: &str) -> String {
     out
 }
 
+/// `wei` as a number of 18-decimal units with exactly `shown` decimals (at most 18), truncated,
+/// without grouping: `1500000000000000000` with 3 -> `1.500` (for columns of figures).
+pub fn format_fixed(wei: U256, shown: usize) -> String {
+    let scale = U256::from(10).pow(U256::from(DECIMALS));
+    let (whole, frac) = (wei / scale, wei % scale);
+    if shown == 0 {
+        return whole.to_string();
+    }
+    let digits = format!("{frac:0>DECIMALS$}");
+    format!("{whole}.{}", &digits[..shown.min(DECIMALS)])
+}
+
 /// `1.5 LPT`.
 pub fn lpt(wei: U256) -> String {
-    format!("{} LPT", format_units(wei, 18))
+    format!("{} LPT", format_units(wei, DECIMALS))
 }
 
 /// `0.1 ETH`.
 pub fn eth(wei: U256) -> String {
-    format!("{} ETH", format_units(wei, 18))
+    format!("{} ETH", format_units(wei, DECIMALS))
 }
 
 /// A share in the protocol's 1e6 scale (rewardCut, feeShare) as a percentage: `250000` -> `25%`.
@@ -160,7 +180,7 @@ pub fn parse_percent(raw: &str) -> Result<U256, String> {
     let value = parse_decimal(number, 4).ok_or_else(|| {
         format!("`{raw}` is not a percentage (write e.g. 25, 25% or 12.5%, at most 4 decimals)")
     })?;
-    if value > U256::from(1_000_000) {
+    if value > U256::from(PERC_DIVISOR) {
         return Err(format!("`{raw}` is above 100%"));
     }
     Ok(value)
@@ -233,6 +253,73 @@ mod tests {
         assert_eq!(percent_1e6(U256::from(250_000)), "25%");
         assert_eq!(percent_1e6(U256::from(1)), "0.0001%");
         assert_eq!(percent_1e9(U256::from(220_500)), "0.02205%");
+    }
+
+    #[test]
+    fn fixed_decimals_truncate() {
+        let e18 = U256::from(10).pow(U256::from(18));
+        let x = e18 * U256::from(1_234) + e18 / U256::from(8); // 1234.125
+        assert_eq!(format_fixed(x, 0), "1234");
+        assert_eq!(format_fixed(x, 2), "1234.12");
+        assert_eq!(format_fixed(x, 6), "1234.125000");
+        assert_eq!(format_fixed(U256::from(1), 18), "0.000000000000000001");
+        assert_eq!(format_fixed(U256::from(1), 30), "0.000000000000000001");
+    }
+
+    /// Random amounts of every magnitude, 0 and `U256::MAX` included: what is shown parses back to
+    /// the same wei, and a fixed number of decimals truncates.
+    #[test]
+    fn formatting_round_trips_through_parsing() {
+        use rand::{Rng, SeedableRng, rngs::StdRng};
+        let mut rng = StdRng::seed_from_u64(18);
+        let mut values = vec![U256::ZERO, U256::from(1), U256::MAX];
+        for _ in 0..2_000 {
+            let bits = rng.gen_range(0..=256usize);
+            values.push(U256::from_limbs(rng.r#gen::<[u64; 4]>()) >> (256 - bits));
+        }
+        for wei in values {
+            let shown = format_units(wei, DECIMALS).replace(',', "");
+            assert_eq!(parse_decimal(&shown, DECIMALS), Some(wei), "{shown}");
+            let typed: Result<Amount, _> = format!("{shown} LPT").parse();
+            assert_eq!(typed.map(|a| (a.wei, a.unit)), Ok((wei, Some(Unit::Lpt))));
+            let typed: Result<Amount, _> = format!("{wei}wei").parse();
+            assert_eq!(typed.map(|a| a.wei), Ok(wei));
+            let k = rng.gen_range(0..=DECIMALS);
+            let step = U256::from(10).pow(U256::from(DECIMALS - k));
+            assert_eq!(
+                parse_decimal(&format_fixed(wei, k), DECIMALS),
+                Some(wei - wei % step),
+                "{wei} with {k} decimals"
+            );
+        }
+        for _ in 0..2_000 {
+            let share = U256::from(rng.gen_range(0..=PERC_DIVISOR));
+            assert_eq!(parse_percent(&percent_1e6(share)), Ok(share));
+            let rate = U256::from(rng.r#gen::<u64>());
+            let shown = percent_1e9(rate).replace(',', "");
+            assert_eq!(
+                parse_decimal(shown.trim_end_matches('%'), 7),
+                Some(rate),
+                "{shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn too_large_or_too_precise_amounts_are_refused() {
+        let max = format_units(U256::MAX, DECIMALS).replace(',', "");
+        assert!(
+            parse_decimal(&format!("{max}1"), DECIMALS).is_none(),
+            "above 2^256"
+        );
+        assert!(parse_decimal(&format!("1{max}"), DECIMALS).is_none());
+        assert!(
+            format!("{}1wei", U256::MAX).parse::<Amount>().is_err(),
+            "wei above 2^256"
+        );
+        assert_eq!(parse_decimal("0.", DECIMALS), Some(U256::ZERO));
+        assert!(parse_decimal(".", DECIMALS).is_none());
+        assert!(parse_decimal("1.0000000000000000001", DECIMALS).is_none());
     }
 
     #[test]

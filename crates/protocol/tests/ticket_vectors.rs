@@ -6,7 +6,7 @@ mod common;
 
 use alloy::signers::local::PrivateKeySigner;
 use anyhow::{Result, ensure};
-use livepeer_tickets::{SignedTicket, TicketError, check_offline};
+use livepeer_protocol::ticket::{SignedTicket, TicketError, check_offline};
 
 fn outcome(signed: &SignedTicket) -> String {
     match check_offline(signed) {

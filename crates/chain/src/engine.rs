@@ -1,0 +1,625 @@
+//! The bot engine: one block loop for every bot.
+//!
+//! A bot says what to read, what to do and how to encode it; the engine does the rest, the same
+//! way for every bot: the head stream, the per-block read and its `/health` verdict, the
+//! transactions in flight with replacement and confirmations, and the hooks through which the
+//! bot counts and logs what happened.
+//!
+//! ```text
+//!  heads ──► Engine::run, one tick per head (or per wake-up)
+//!  (ws or     1. flights follow the head ──► TxSender: receipt, fee-bump replacement, reorg
+//!  polling)   2. ended flights ──► Landed                        (Event::Sent/Replaced/Reorged)
+//!             3. Bot::wants_read? ──► Bot::read(tick) ──► State   (Event::Read/ReadFailed,
+//!                                                                 ReadHealth ok/failed)
+//!             4. Bot::decide(tick, read, memory) ──► (actions, memory)        pure
+//!             5. each action: Bot::encode ──► Tx { lane, request, mode } ──► new flight
+//!                (Event::Action, or Event::DryRun)
+//!             6. Event::Processed
+//! ```
+//!
+//! # What a bot supplies ([`Bot`])
+//!
+//! - [`Bot::read`]: one read of the chain at the tick's head (ideally one JSON-RPC batch or one
+//!   `eth_call`), with [`Bot::wants_read`] to skip it when nothing can be decided from it.
+//! - [`Bot::decide`]: a pure function of the [`Tick`] (the head, the transactions that ended,
+//!   those still in flight), the [`Read`] and the bot's memory, returning the actions and the
+//!   next memory. The memory is threaded through it and nowhere else: outcomes of transactions
+//!   reach it as [`Tick::landed`], never as flags set from the side.
+//! - [`Bot::encode`]: the transaction of an action, if it sends one, and on which lane.
+//! - [`Bot::observe`]: metrics, logs and journals, from the engine's [`Event`]s.
+//!
+//! # Rules
+//!
+//! - **Lanes.** A lane is a sending account ([`Engine::with_lane`], one [`TxSender`] each). A
+//!   lane has at most one transaction in flight: [`Bot::decide`] checks [`Tick::lane_busy`]. An
+//!   action sending with [`NonceMode::Next`] on a busy lane is refused (logged as the bot's
+//!   bug); one with [`NonceMode::ReplaceInFlight`] cancels the flight on the lane and replaces
+//!   its transaction (the cancelled flight ends silently: its outcome is the replacement's).
+//! - **Order within a block.** Every flight handles a new head (receipt check, replacement,
+//!   reorg) before the bot reads, so a bot never reads a state its own transaction is about to
+//!   change unseen; a new transaction is broadcast before the block counts as processed
+//!   ([`Event::Processed`]). Transactions that end are handed to [`Bot::decide`] at the next
+//!   tick, in [`Tick::landed`].
+//! - **Health.** A successful read marks [`ReadHealth::ok`]; a failed read, or a head that
+//!   could not be fetched, [`ReadHealth::failed`]. A skipped read is neither.
+//! - **Dry run** ([`Engine::dry_run`]): actions that would send are observed as
+//!   [`Event::DryRun`] and nothing is sent.
+//! - **Wake-ups** ([`Engine::woken_by`]): a notification runs a tick at the current head at once
+//!   ([`Tick::woken`]), for work that arrives between blocks (tickets handed over by gRPC).
+//! - **Shutdown.** When the token fires, flights stop following their transactions (still in
+//!   the pool: the next start sees the account's pending nonce) and land as cancelled.
+//!
+//! # The bots on it
+//!
+//! The keeper (`livepeer-keeper`): reads the round state and the signer's balance in one batch,
+//! skips the read while its transaction is in flight, decides with the turn order and a
+//! [`crate::missed::RoundDuty`] in its memory. The reward agent (`livepeer-reward-agent`): reads
+//! one `RewardLens` snapshot every block, decides for every orchestrator it serves with a
+//! [`crate::missed::RoundDuty`] each in its memory, one lane per signing account (orchestrators
+//! sharing a reward caller take turns on it). `docs/architecture.md` says how every bot fits.
+
+use std::{
+    collections::BTreeMap,
+    fmt::Debug,
+    future::Future,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use alloy::{
+    primitives::{Address, TxHash},
+    rpc::types::TransactionRequest,
+};
+use tokio::{
+    sync::{Notify, mpsc, watch},
+    task::JoinHandle,
+};
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    ChainError,
+    blocks::{BlockStream, Head},
+    health::ReadHealth,
+    provider::Rpc,
+    sender::{Confirmed, NonceMode, SendEvents, TxSender},
+};
+
+/// The transaction an action sends.
+#[derive(Debug, Clone)]
+pub struct Tx {
+    /// The sending account: one of the engine's lanes.
+    pub lane: Address,
+    /// The call (`to`, `input`; a gas limit when the bot knows better than the estimate).
+    pub request: TransactionRequest,
+    /// [`NonceMode::Next`], or [`NonceMode::ReplaceInFlight`] to replace what holds the
+    /// account's next nonce (this engine's flight on the lane included).
+    pub mode: NonceMode,
+}
+
+/// A transaction of the bot still followed.
+#[derive(Debug)]
+pub struct Flying<'a, A> {
+    /// The action that sent it.
+    pub action: &'a A,
+    /// Its sending account.
+    pub lane: Address,
+    /// The block at which it was sent.
+    pub since: u64,
+    /// The hashes broadcast so far (the first, then each replacement).
+    pub hashes: &'a [TxHash],
+}
+
+/// A transaction of the bot that ended: confirmed, or failed, or given up.
+#[derive(Debug)]
+pub struct Landed<A> {
+    /// The action that sent it.
+    pub action: A,
+    /// Its sending account.
+    pub lane: Address,
+    /// The block at which it was sent.
+    pub since: u64,
+    /// The hashes broadcast (empty when it failed before the first broadcast).
+    pub hashes: Vec<TxHash>,
+    /// The confirmation, or why it ended without one.
+    pub result: Result<Confirmed, ChainError>,
+}
+
+/// What the engine knows at one tick, before the bot's read.
+#[derive(Debug)]
+pub struct Tick<'a, A> {
+    /// The head.
+    pub head: Head,
+    /// When the tick began.
+    pub now: Instant,
+    /// A wake-up ([`Engine::woken_by`]) rather than a new head.
+    pub woken: bool,
+    /// The bot's transactions that ended since the last tick.
+    pub landed: &'a [Landed<A>],
+    /// The bot's transactions still in flight (at most one per lane).
+    pub in_flight: &'a [Flying<'a, A>],
+}
+
+impl<A> Tick<'_, A> {
+    /// Whether `lane` has a transaction in flight (a new one would be refused).
+    pub fn lane_busy(&self, lane: Address) -> bool {
+        self.in_flight.iter().any(|f| f.lane == lane)
+    }
+}
+
+/// The bot's read at a tick, as [`Bot::decide`] sees it.
+#[derive(Debug)]
+pub enum Read<'a, S> {
+    /// The read succeeded.
+    Done(&'a S),
+    /// The read failed.
+    Failed(&'a ChainError),
+    /// [`Bot::wants_read`] said no.
+    Skipped,
+}
+
+impl<'a, S> Read<'a, S> {
+    /// The state read, if the read succeeded.
+    pub fn state(&self) -> Option<&'a S> {
+        match self {
+            Self::Done(state) => Some(state),
+            _ => None,
+        }
+    }
+
+    /// The same read of a part of the state.
+    pub fn map<T>(self, part: impl FnOnce(&'a S) -> &'a T) -> Read<'a, T> {
+        match self {
+            Self::Done(state) => Read::Done(part(state)),
+            Self::Failed(err) => Read::Failed(err),
+            Self::Skipped => Read::Skipped,
+        }
+    }
+}
+
+/// What happened, for [`Bot::observe`] (metrics, logs, journals).
+#[derive(Debug)]
+pub enum Event<'a, S, A> {
+    /// A new head.
+    Head,
+    /// The head could not be fetched (counted as a failed read).
+    HeadFailed(&'a ChainError),
+    /// The bot's read succeeded.
+    Read(&'a S),
+    /// The bot's read failed.
+    ReadFailed(&'a ChainError),
+    /// An action of [`Bot::decide`], just before its transaction is sent if it sends one.
+    Action(&'a A),
+    /// An action that would send, not sent because of the dry run.
+    DryRun(&'a A),
+    /// A transaction was broadcast for the first time.
+    Sent {
+        /// Its action.
+        action: &'a A,
+        /// Its hash.
+        hash: TxHash,
+        /// Its nonce.
+        nonce: u64,
+    },
+    /// A stuck transaction was replaced with higher fees.
+    Replaced {
+        /// Its action.
+        action: &'a A,
+        /// The hash replaced.
+        old: TxHash,
+        /// The replacement's hash.
+        new: TxHash,
+    },
+    /// A reorg dropped a mined transaction; it was broadcast again.
+    Reorged {
+        /// Its action.
+        action: &'a A,
+        /// Its hash.
+        hash: TxHash,
+    },
+    /// A transaction ended (before [`Bot::decide`] sees it in [`Tick::landed`]).
+    Landed(&'a Landed<A>),
+    /// The tick is over: the head is handled, any new transaction broadcast.
+    Processed,
+}
+
+/// A bot on the engine (see the module docs).
+pub trait Bot: Send {
+    /// What one read returns.
+    type State: Send + Sync;
+    /// What the bot remembers from one tick to the next ([`Bot::decide`] alone changes it).
+    type Memory: Default + Send;
+    /// What [`Bot::decide`] asks for.
+    type Action: Debug + Send + Sync + 'static;
+
+    /// The `/health` verdict the engine feeds.
+    fn health(&self) -> &ReadHealth;
+
+    /// Whether this tick needs [`Bot::read`] (default: always).
+    fn wants_read(&self, _tick: &Tick<'_, Self::Action>, _memory: &Self::Memory) -> bool {
+        true
+    }
+
+    /// Reads what [`Bot::decide`] needs at the tick's head (and, for the transactions that
+    /// landed, what their outcome needs: a redemption's tickets, say).
+    fn read(
+        &mut self,
+        tick: &Tick<'_, Self::Action>,
+    ) -> impl Future<Output = Result<Self::State, ChainError>> + Send;
+
+    /// Decides: a pure function of the tick, the read and the memory.
+    fn decide(
+        &self,
+        tick: &Tick<'_, Self::Action>,
+        read: Read<'_, Self::State>,
+        memory: Self::Memory,
+    ) -> (Vec<Self::Action>, Self::Memory);
+
+    /// The transaction `action` sends, if any.
+    fn encode(&self, action: &Self::Action) -> Option<Tx>;
+
+    /// Called once the head stream is set up.
+    fn started(&mut self, _subscribed: bool) {}
+
+    /// Metrics, logs and journals. `head` is the tick's (for a failed head, the last known).
+    fn observe(&mut self, _head: Head, _event: Event<'_, Self::State, Self::Action>) {}
+}
+
+/// Runs a [`Bot`] (see the module docs).
+#[derive(Debug)]
+pub struct Engine<B> {
+    bot: B,
+    rpc: Rpc,
+    poll_interval: Duration,
+    lanes: BTreeMap<Address, Arc<TxSender>>,
+    dry_run: bool,
+    wake: Option<Arc<Notify>>,
+}
+
+impl<B: Bot> Engine<B> {
+    /// An engine for `bot`, with heads from `rpc` (subscribed over its `ws://` URL, else polled
+    /// every `poll_interval`).
+    pub fn new(bot: B, rpc: Rpc, poll_interval: Duration) -> Self {
+        Self {
+            bot,
+            rpc,
+            poll_interval,
+            lanes: BTreeMap::new(),
+            dry_run: false,
+            wake: None,
+        }
+    }
+
+    /// Adds a lane: the account of `sender` (a second sender for the same account replaces the
+    /// first).
+    pub fn with_lane(mut self, sender: Arc<TxSender>) -> Self {
+        self.lanes.insert(sender.address(), sender);
+        self
+    }
+
+    /// Never sends (see the module docs).
+    pub fn dry_run(mut self, on: bool) -> Self {
+        self.dry_run = on;
+        self
+    }
+
+    /// Runs a tick at the current head whenever `wake` is notified.
+    pub fn woken_by(mut self, wake: Arc<Notify>) -> Self {
+        self.wake = Some(wake);
+        self
+    }
+
+    /// Runs until `cancel` fires; returns the bot.
+    pub async fn run(mut self, cancel: &CancellationToken) -> B {
+        let mut blocks = BlockStream::new(&self.rpc, self.poll_interval).await;
+        self.bot.started(blocks.is_subscribed());
+        let (heads_tx, heads) = watch::channel(Head::default());
+        let mut memory = B::Memory::default();
+        let mut flights: Vec<Flight<B::Action>> = Vec::new();
+        let mut last: Option<Head> = None;
+        while let Some((next, woken)) =
+            next_tick(&mut blocks, self.wake.clone(), last, cancel).await
+        {
+            let head = match next {
+                Ok(head) => head,
+                Err(err) => {
+                    self.bot.health().failed();
+                    self.bot
+                        .observe(last.unwrap_or_default(), Event::HeadFailed(&err));
+                    continue;
+                }
+            };
+            if last != Some(head) {
+                heads_tx.send_replace(head);
+                self.bot.observe(head, Event::Head);
+            }
+            last = Some(head);
+            memory = self
+                .tick(head, woken, memory, &mut flights, &heads, cancel)
+                .await;
+            self.bot.observe(head, Event::Processed);
+        }
+        let head = last.unwrap_or_default();
+        for mut flight in flights {
+            flight.cancel.cancel();
+            flight.relay(&mut self.bot, head);
+            let landed = flight.land().await;
+            self.bot.observe(head, Event::Landed(&landed));
+        }
+        self.bot
+    }
+
+    async fn tick(
+        &mut self,
+        head: Head,
+        woken: bool,
+        memory: B::Memory,
+        flights: &mut Vec<Flight<B::Action>>,
+        heads: &watch::Receiver<Head>,
+        cancel: &CancellationToken,
+    ) -> B::Memory {
+        for flight in flights.iter_mut() {
+            flight.follow(head.number, cancel).await;
+            flight.relay(&mut self.bot, head);
+        }
+        let mut landed = Vec::new();
+        let mut i = 0;
+        while i < flights.len() {
+            if flights[i].ended() {
+                landed.push(flights.remove(i).land().await);
+            } else {
+                i += 1;
+            }
+        }
+        for l in &landed {
+            self.bot.observe(head, Event::Landed(l));
+        }
+        let (actions, memory) = {
+            let flying: Vec<Flying<'_, B::Action>> = flights.iter().map(Flight::view).collect();
+            let tick = Tick {
+                head,
+                now: Instant::now(),
+                woken,
+                landed: &landed,
+                in_flight: &flying,
+            };
+            let read = match self.bot.wants_read(&tick, &memory) {
+                true => Some(self.bot.read(&tick).await),
+                false => None,
+            };
+            let view = match &read {
+                Some(Ok(state)) => {
+                    self.bot.health().ok();
+                    self.bot.observe(head, Event::Read(state));
+                    Read::Done(state)
+                }
+                Some(Err(err)) => {
+                    self.bot.health().failed();
+                    self.bot.observe(head, Event::ReadFailed(err));
+                    Read::Failed(err)
+                }
+                None => Read::Skipped,
+            };
+            self.bot.decide(&tick, view, memory)
+        };
+        for action in actions {
+            self.act(head, action, flights, heads, cancel).await;
+        }
+        for flight in flights.iter_mut().filter(|f| f.fresh) {
+            flight.fresh = false;
+            // The block is handled once the transaction is out (or its attempt ended).
+            let first = tokio::select! {
+                _ = cancel.cancelled() => None,
+                event = flight.events.recv() => event,
+            };
+            if let Some(event) = first {
+                flight.relay_one(&mut self.bot, head, event);
+            }
+        }
+        memory
+    }
+
+    async fn act(
+        &mut self,
+        head: Head,
+        action: B::Action,
+        flights: &mut Vec<Flight<B::Action>>,
+        heads: &watch::Receiver<Head>,
+        cancel: &CancellationToken,
+    ) {
+        let Some(tx) = self.bot.encode(&action) else {
+            self.bot.observe(head, Event::Action(&action));
+            return;
+        };
+        if self.dry_run {
+            self.bot.observe(head, Event::DryRun(&action));
+            return;
+        }
+        let Some(sender) = self.lanes.get(&tx.lane).cloned() else {
+            tracing::error!(lane = %tx.lane, ?action, "no sender for this account; nothing sent");
+            return;
+        };
+        if let Some(i) = flights.iter().position(|f| f.lane == tx.lane) {
+            if tx.mode != NonceMode::ReplaceInFlight {
+                tracing::error!(lane = %tx.lane, ?action, "a transaction of this account is in flight; nothing sent");
+                return;
+            }
+            let replaced = flights.remove(i);
+            replaced.cancel.cancel();
+            let _ = replaced.handle.await;
+        }
+        self.bot.observe(head, Event::Action(&action));
+        flights.push(Flight::launch(sender, tx, action, head, heads, cancel));
+    }
+}
+
+/// The next head (or the current one again on a wake-up); `None` once `cancel` fires.
+async fn next_tick(
+    blocks: &mut BlockStream,
+    wake: Option<Arc<Notify>>,
+    last: Option<Head>,
+    cancel: &CancellationToken,
+) -> Option<(Result<Head, ChainError>, bool)> {
+    let woken = async {
+        match (wake, last) {
+            (Some(wake), Some(head)) => {
+                wake.notified().await;
+                head
+            }
+            _ => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        next = blocks.next(cancel) => next.map(|head| (head, false)),
+        head = woken => Some((Ok(head), true)),
+    }
+}
+
+/// What the sender reports of a transaction, relayed to the engine's loop.
+#[derive(Debug)]
+enum TxEvent {
+    Sent { hash: TxHash, nonce: u64 },
+    Replaced { old: TxHash, new: TxHash },
+    Reorged(TxHash),
+}
+
+struct Relay {
+    events: mpsc::UnboundedSender<TxEvent>,
+    progress: watch::Sender<u64>,
+}
+
+impl SendEvents for Relay {
+    fn sent(&self, hash: TxHash, nonce: u64) {
+        let _ = self.events.send(TxEvent::Sent { hash, nonce });
+    }
+    fn replaced(&self, old: TxHash, new: TxHash) {
+        let _ = self.events.send(TxEvent::Replaced { old, new });
+    }
+    fn reorged(&self, hash: TxHash) {
+        let _ = self.events.send(TxEvent::Reorged(hash));
+    }
+    fn tracked(&self, block: u64) {
+        self.progress.send_replace(block);
+    }
+}
+
+/// A transaction followed by the sender on a task of its own.
+#[derive(Debug)]
+struct Flight<A> {
+    action: A,
+    lane: Address,
+    since: u64,
+    hashes: Vec<TxHash>,
+    /// Sent this tick; its broadcast not awaited yet.
+    fresh: bool,
+    events: mpsc::UnboundedReceiver<TxEvent>,
+    /// The last head the sender has handled; closed when the task ends.
+    progress: watch::Receiver<u64>,
+    cancel: CancellationToken,
+    handle: JoinHandle<Result<Confirmed, ChainError>>,
+}
+
+impl<A: Debug + Send + Sync + 'static> Flight<A> {
+    fn launch(
+        sender: Arc<TxSender>,
+        tx: Tx,
+        action: A,
+        head: Head,
+        heads: &watch::Receiver<Head>,
+        cancel: &CancellationToken,
+    ) -> Self {
+        let (events_tx, events) = mpsc::unbounded_channel();
+        let (progress_tx, progress) = watch::channel(head.number);
+        let token = cancel.child_token();
+        let (task_token, heads) = (token.clone(), heads.clone());
+        let handle = tokio::spawn(async move {
+            let relay = Relay {
+                events: events_tx,
+                progress: progress_tx,
+            };
+            sender
+                .send(
+                    tx.request,
+                    head.base_fee,
+                    tx.mode,
+                    heads,
+                    &task_token,
+                    &relay,
+                )
+                .await
+        });
+        Self {
+            action,
+            lane: tx.lane,
+            since: head.number,
+            hashes: Vec::new(),
+            fresh: true,
+            events,
+            progress,
+            cancel: token,
+            handle,
+        }
+    }
+
+    /// Waits until the sender has handled head `block` or the task ended.
+    async fn follow(&mut self, block: u64, cancel: &CancellationToken) {
+        tokio::select! {
+            _ = cancel.cancelled() => {}
+            _ = self.progress.wait_for(|b| *b >= block) => {}
+        }
+    }
+
+    fn ended(&self) -> bool {
+        self.progress.has_changed().is_err()
+    }
+
+    fn view(&self) -> Flying<'_, A> {
+        Flying {
+            action: &self.action,
+            lane: self.lane,
+            since: self.since,
+            hashes: &self.hashes,
+        }
+    }
+
+    /// Hands the events already reported to the bot.
+    fn relay<B: Bot<Action = A>>(&mut self, bot: &mut B, head: Head) {
+        while let Ok(event) = self.events.try_recv() {
+            self.relay_one(bot, head, event);
+        }
+    }
+
+    fn relay_one<B: Bot<Action = A>>(&mut self, bot: &mut B, head: Head, event: TxEvent) {
+        let action = &self.action;
+        let event = match event {
+            TxEvent::Sent { hash, nonce } => {
+                self.hashes.push(hash);
+                Event::Sent {
+                    action,
+                    hash,
+                    nonce,
+                }
+            }
+            TxEvent::Replaced { old, new } => {
+                self.hashes.push(new);
+                Event::Replaced { action, old, new }
+            }
+            TxEvent::Reorged(hash) => Event::Reorged { action, hash },
+        };
+        bot.observe(head, event);
+    }
+
+    async fn land(self) -> Landed<A> {
+        let result = self.handle.await.unwrap_or_else(|join| {
+            Err(ChainError::Build(format!(
+                "the sending task failed: {join}"
+            )))
+        });
+        Landed {
+            action: self.action,
+            lane: self.lane,
+            since: self.since,
+            hashes: self.hashes,
+            result,
+        }
+    }
+}

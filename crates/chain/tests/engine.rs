@@ -1,0 +1,373 @@
+//! The engine on a bare anvil (no protocol), with a bot that sends plain transfers: the order of
+//! a tick, one transaction in flight per lane, replacement of the one in flight, wake-ups, dry
+//! runs and failed reads. Automine is off: the tests mine each block and wait until the engine
+//! has handled it.
+
+use std::{
+    collections::BTreeMap,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use alloy::{
+    primitives::{Address, U256},
+    providers::{DynProvider, Provider},
+    rpc::types::TransactionRequest,
+    signers::local::PrivateKeySigner,
+};
+use anyhow::{Context, Result, ensure};
+use livepeer_chain::{
+    ChainError,
+    blocks::Head,
+    counter::RequestCounter,
+    devnet::{DEV_KEYS, Devnet},
+    engine::{Bot, Engine, Event, Read, Tick, Tx},
+    health::ReadHealth,
+    provider::{RpcConfig, connect},
+    sender::{FeePolicy, NonceMode, TxSender, poll_until},
+};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+/// What the test bot asks for.
+#[derive(Debug, Clone, PartialEq)]
+enum Action {
+    /// Send 1 wei to the recipient.
+    Pay(NonceMode),
+    /// What `decide` saw at this tick (observed as a log line).
+    Saw(String),
+}
+
+/// Sends `orders[block]` payments at `block` (`Next`), one replacement on a wake-up, and says
+/// what it saw at every tick.
+struct Payer {
+    provider: DynProvider,
+    me: Address,
+    orders: BTreeMap<u64, usize>,
+    health: ReadHealth,
+    fail_reads: Arc<AtomicBool>,
+    log: Arc<Mutex<Vec<String>>>,
+    processed: Arc<AtomicU64>,
+}
+
+impl Bot for Payer {
+    type State = u64;
+    type Memory = u64;
+    type Action = Action;
+
+    fn health(&self) -> &ReadHealth {
+        &self.health
+    }
+
+    async fn read(&mut self, tick: &Tick<'_, Action>) -> Result<u64, ChainError> {
+        if self.fail_reads.load(Ordering::Relaxed) {
+            return Err(ChainError::Build("read failure injected".into()));
+        }
+        Ok(self
+            .provider
+            .get_transaction_count(self.me)
+            .block_id(tick.head.number.into())
+            .await?)
+    }
+
+    /// The memory counts the confirmed payments.
+    fn decide(
+        &self,
+        tick: &Tick<'_, Action>,
+        read: Read<'_, u64>,
+        confirmed: u64,
+    ) -> (Vec<Action>, u64) {
+        let confirmed = confirmed + tick.landed.iter().filter(|l| l.result.is_ok()).count() as u64;
+        let seen = match read {
+            Read::Done(nonce) => format!("nonce {nonce}"),
+            Read::Failed(_) => "read failed".into(),
+            Read::Skipped => "skipped".into(),
+        };
+        let mut actions = vec![Action::Saw(format!(
+            "saw {seen}, landed {}, in flight {}, woken {}, confirmed {confirmed}",
+            tick.landed.len(),
+            tick.in_flight.len(),
+            tick.woken
+        ))];
+        if tick.woken && tick.lane_busy(self.me) {
+            actions.push(Action::Pay(NonceMode::ReplaceInFlight));
+        } else if let Some(count) = self.orders.get(&tick.head.number) {
+            actions.extend((0..*count).map(|_| Action::Pay(NonceMode::Next)));
+        }
+        (actions, confirmed)
+    }
+
+    fn encode(&self, action: &Action) -> Option<Tx> {
+        match action {
+            Action::Pay(mode) => Some(Tx {
+                lane: self.me,
+                request: TransactionRequest::default()
+                    .to(Address::with_last_byte(0xee))
+                    .value(U256::from(1)),
+                mode: *mode,
+            }),
+            Action::Saw(_) => None,
+        }
+    }
+
+    fn observe(&mut self, head: Head, event: Event<'_, u64, Action>) {
+        let line = match event {
+            Event::Head | Event::Read(_) => return,
+            Event::Processed => {
+                self.processed.store(head.number, Ordering::SeqCst);
+                return;
+            }
+            Event::Action(Action::Saw(what)) => what.clone(),
+            Event::Action(action) => format!("action {action:?}"),
+            Event::DryRun(action) => format!("dry run {action:?}"),
+            Event::Sent { .. } => "sent".into(),
+            Event::Replaced { .. } => "replaced".into(),
+            Event::Reorged { .. } => "reorged".into(),
+            Event::Landed(landed) => format!(
+                "landed {} after {} hashes",
+                if landed.result.is_ok() {
+                    "ok"
+                } else {
+                    "failed"
+                },
+                landed.hashes.len()
+            ),
+            Event::ReadFailed(_) => "read failed".into(),
+            Event::HeadFailed(_) => "head failed".into(),
+        };
+        if let Ok(mut log) = self.log.lock() {
+            log.push(format!("{}: {line}", head.number));
+        }
+    }
+}
+
+struct Run {
+    devnet: Devnet,
+    provider: DynProvider,
+    log: Arc<Mutex<Vec<String>>>,
+    processed: Arc<AtomicU64>,
+    fail_reads: Arc<AtomicBool>,
+    wake: Arc<Notify>,
+    cancel: CancellationToken,
+    handle: tokio::task::JoinHandle<Payer>,
+}
+
+impl Run {
+    async fn start(orders: &[(u64, usize)], dry_run: bool) -> Result<Self> {
+        let devnet = Devnet::start_bare().await?;
+        let mut config = RpcConfig::new(vec![devnet.http_url()]);
+        config.max_retries = 0;
+        let rpc = connect(&config, RequestCounter::new()).await?;
+        let provider = rpc.provider.clone();
+        let _: serde_json::Value = provider
+            .raw_request("evm_setAutomine".into(), (false,))
+            .await?;
+        let signer: PrivateKeySigner = DEV_KEYS[1].parse()?;
+        let me = signer.address();
+        let policy = FeePolicy {
+            replace_after_blocks: 100,
+            ..FeePolicy::default()
+        };
+        let sender = Arc::new(TxSender::new(provider.clone(), signer, policy).await?);
+        let head = provider.get_block_number().await?;
+        let (log, processed) = (Arc::default(), Arc::new(AtomicU64::new(u64::MAX)));
+        let fail_reads = Arc::new(AtomicBool::new(false));
+        let bot = Payer {
+            provider: provider.clone(),
+            me,
+            orders: orders.iter().map(|(b, n)| (head + b, *n)).collect(),
+            health: ReadHealth::new(2),
+            fail_reads: fail_reads.clone(),
+            log: Arc::clone(&log),
+            processed: processed.clone(),
+        };
+        let wake = Arc::new(Notify::new());
+        let engine = Engine::new(bot, rpc, Duration::from_millis(10))
+            .with_lane(sender)
+            .dry_run(dry_run)
+            .woken_by(wake.clone());
+        let cancel = CancellationToken::new();
+        let token = cancel.clone();
+        let handle = tokio::spawn(async move { engine.run(&token).await });
+        let run = Self {
+            devnet,
+            provider,
+            log,
+            processed,
+            fail_reads,
+            wake,
+            cancel,
+            handle,
+        };
+        run.wait_processed(head).await?;
+        Ok(run)
+    }
+
+    /// The block the bot's orders count from.
+    async fn head(&self) -> Result<u64> {
+        Ok(self.provider.get_block_number().await?)
+    }
+
+    async fn wait_processed(&self, block: u64) -> Result<()> {
+        let done = poll_until(
+            Duration::from_millis(5),
+            Duration::from_secs(20),
+            || async {
+                let at = self.processed.load(Ordering::SeqCst);
+                at != u64::MAX && at >= block
+            },
+        )
+        .await;
+        ensure!(done, "block {block} not processed; log: {:?}", self.lines());
+        Ok(())
+    }
+
+    /// Mines one block and waits until the engine has handled it.
+    async fn step(&self) -> Result<u64> {
+        let _: serde_json::Value = self
+            .provider
+            .raw_request("anvil_mine".into(), (U256::from(1),))
+            .await?;
+        let head = self.head().await?;
+        self.wait_processed(head).await?;
+        Ok(head)
+    }
+
+    fn lines(&self) -> Vec<String> {
+        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// The log lines of block `block`, without the block number.
+    fn at(&self, block: u64) -> Vec<String> {
+        let prefix = format!("{block}: ");
+        self.lines()
+            .iter()
+            .filter_map(|l| l.strip_prefix(&prefix).map(str::to_owned))
+            .collect()
+    }
+
+    /// Fails unless the log lines of `block` are `expected`.
+    fn expect(&self, block: u64, expected: &[&str]) -> Result<()> {
+        let lines = self.at(block);
+        ensure!(lines == expected, "block {block}: {lines:?}");
+        Ok(())
+    }
+
+    async fn transactions_in(&self, block: u64) -> Result<usize> {
+        let block = self
+            .provider
+            .get_block_by_number(block.into())
+            .await?
+            .context("no block")?;
+        Ok(block.transactions.len())
+    }
+
+    async fn stop(self) -> Result<Payer> {
+        self.cancel.cancel();
+        let bot = self.handle.await?;
+        drop(self.devnet);
+        Ok(bot)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_is_followed_before_the_read_and_lands_at_the_next_tick() -> Result<()> {
+    let run = Run::start(&[(1, 1)], false).await?;
+    let start = run.head().await?;
+    let sent_at = run.step().await?;
+    ensure!(sent_at == start + 1);
+    run.expect(
+        sent_at,
+        &[
+            "saw nonce 0, landed 0, in flight 0, woken false, confirmed 0",
+            "action Pay(Next)",
+            "sent",
+        ],
+    )?;
+    let mined = run.step().await?;
+    ensure!(
+        run.transactions_in(mined).await? == 1,
+        "mined at the next block"
+    );
+    // The sender saw the receipt before the read: the read already shows the new nonce.
+    run.expect(
+        mined,
+        &[
+            "landed ok after 1 hashes",
+            "saw nonce 1, landed 1, in flight 0, woken false, confirmed 1",
+        ],
+    )?;
+    let idle = run.step().await?;
+    run.expect(
+        idle,
+        &["saw nonce 1, landed 0, in flight 0, woken false, confirmed 1"],
+    )?;
+    run.stop().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lane_carries_one_transaction_and_a_replacement_takes_its_place() -> Result<()> {
+    // Two payments ordered in the same block: the second is refused (the lane is busy).
+    let run = Run::start(&[(1, 2)], false).await?;
+    let sent_at = run.step().await?;
+    let sent = run.at(sent_at).iter().filter(|l| *l == "sent").count();
+    ensure!(sent == 1, "one transaction per lane: {:?}", run.at(sent_at));
+    // A wake-up before the next block: a tick at the same head, which replaces it.
+    run.wake.notify_one();
+    let replaced = poll_until(
+        Duration::from_millis(5),
+        Duration::from_secs(20),
+        || async { run.at(sent_at).iter().filter(|l| *l == "sent").count() == 2 },
+    )
+    .await;
+    ensure!(replaced, "no replacement: {:?}", run.at(sent_at));
+    ensure!(
+        run.at(sent_at)
+            .contains(&"saw nonce 0, landed 0, in flight 1, woken true, confirmed 0".to_owned()),
+        "{:?}",
+        run.at(sent_at)
+    );
+    let mined = run.step().await?;
+    ensure!(
+        run.transactions_in(mined).await? == 1,
+        "the replacement took the first one's nonce"
+    );
+    ensure!(
+        run.at(mined).first().map(String::as_str) == Some("landed ok after 1 hashes"),
+        "{:?}",
+        run.at(mined)
+    );
+    run.stop().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_sends_nothing_and_failed_reads_turn_health_red() -> Result<()> {
+    let run = Run::start(&[(1, 1)], true).await?;
+    let block = run.step().await?;
+    ensure!(
+        run.at(block).contains(&"dry run Pay(Next)".to_owned()),
+        "{:?}",
+        run.at(block)
+    );
+    let next = run.step().await?;
+    ensure!(run.transactions_in(next).await? == 0, "nothing sent");
+    run.fail_reads.store(true, Ordering::Relaxed);
+    let failed = run.step().await?;
+    run.expect(
+        failed,
+        &[
+            "read failed",
+            "saw read failed, landed 0, in flight 0, woken false, confirmed 0",
+        ],
+    )?;
+    run.step().await?;
+    let bot = run.stop().await?;
+    ensure!(bot.health.consecutive_failed() == 2);
+    ensure!(bot.health.verdict(Duration::from_secs(60)).is_err(), "503");
+    Ok(())
+}
