@@ -6,10 +6,10 @@ ANVIL := $(FOUNDRY_BIN)/anvil-linux-amd64/bin/anvil
 CAST := $(FOUNDRY_BIN)/cast-linux-amd64/bin/cast
 export PATH := $(FOUNDRY_BIN)/anvil-linux-amd64/bin:$(FOUNDRY_BIN)/forge-linux-amd64/bin:$(FOUNDRY_BIN)/cast-linux-amd64/bin:$(PATH)
 
-# Recipes run in bash: a step's main command is prefixed with $(TIMED), which prints the step's wall and
-# CPU seconds (user + sys, its child processes included) when it ends.
+# Recipes run in bash: a step's main command is prefixed with bash's `time`, which prints the step's wall
+# and CPU seconds (user + sys, its child processes included) in this format, named for the target.
 SHELL := /bin/bash
-TIMED = TIMEFORMAT='[$@] %0R s wall, %0U+%0S s CPU'; time
+export TIMEFORMAT = [$@] %0R s wall, %0U+%0S s CPU
 
 # make test's Rust build: every target compiled once, with clippy-driver (what `cargo clippy` runs) in
 # place of rustc for the workspace's own crates and clippy's -D warnings (passed the way cargo-clippy
@@ -45,7 +45,7 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 build: deps
-	$(TIMED) $(FORGE) build
+	time $(FORGE) build
 
 ## monitoring-check: the alert rules (promtool check + their unit tests on synthetic series) and the Grafana
 ## dashboards (importable, their PromQL checked) use only metrics the bots export; installs Debian's
@@ -54,32 +54,32 @@ monitoring-check:
 	@command -v promtool >/dev/null || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus \
 	  || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus; }
 	@mkdir -p target
-	$(TIMED) { promtool check rules docs/monitoring/alerts.yml \
+	time { promtool check rules docs/monitoring/alerts.yml \
 	  && (cd docs/monitoring && promtool test rules alerts.test.yml) \
 	  && node script/toolchain/check-monitoring.js --self-test --rules-out target/dashboard-queries.yml \
 	  && promtool check rules target/dashboard-queries.yml; }
 
 forge-test: build
-	$(TIMED) $(FORGE) test --no-match-path 'test/gas/*'
+	time $(FORGE) test --no-match-path 'test/gas/*'
 
 ## docs-check: every command shown in docs/ is run by a test or the devnet (and the checker's self-test)
 docs-check:
-	$(TIMED) node script/toolchain/check-docs.js --self-test
+	time node script/toolchain/check-docs.js --self-test
 
 ## e2e: deploy on a fresh anvil and run every user script (script/actions/), checking the chain with cast
 e2e: build
-	$(TIMED) bash test/e2e/scripts.sh
+	time bash test/e2e/scripts.sh
 
 ## gas-check: fail if any committed gas snapshot (test/snapshots/) changed or BENCHMARKS.md's gas table is stale
 gas-check: build
-	$(TIMED) FORGE_SNAPSHOT_CHECK=true $(FORGE) test --isolate --match-path 'test/gas/*'
+	time FORGE_SNAPSHOT_CHECK=true $(FORGE) test --isolate --match-path 'test/gas/*'
 	node script/bench/report.js --check
 
 forge-fmt-check: deps
-	$(TIMED) $(FORGE) fmt --check
+	time $(FORGE) fmt --check
 
 cargo-fmt-check:
-	$(TIMED) cargo fmt --all --check
+	time cargo fmt --all --check
 
 ## clippy: the clippy gate alone (make test applies the same lints while building: cargo-build)
 clippy:
@@ -87,13 +87,13 @@ clippy:
 
 ## cargo-build: every Rust target built once for the tests, through clippy (-D warnings)
 cargo-build:
-	$(TIMED) $(CLIPPY_BUILD) cargo test --workspace --all-targets --no-run
+	time $(CLIPPY_BUILD) cargo test --workspace --all-targets --no-run
 
 ## cargo-test: the Rust tests (the anvil ones deploy the built contracts) and the redeemer bench's quick
 ## run, on cargo-build's build (the bench selected in the whole workspace, so its features are the tests')
 cargo-test: build cargo-build
-	$(TIMED) $(CLIPPY_BUILD) cargo test --workspace
-	$(TIMED) REDEEMER_BENCH_QUICK=1 $(CLIPPY_BUILD) cargo test --workspace --bench grpc
+	time $(CLIPPY_BUILD) cargo test --workspace
+	time REDEEMER_BENCH_QUICK=1 $(CLIPPY_BUILD) cargo test --workspace --bench grpc
 
 ## security: static analysis, symbolic checks and the coverage gate (see SECURITY.md)
 security: slither halmos coverage
@@ -103,28 +103,28 @@ tools: $(VENV)/.installed-slither-$(SLITHER_VERSION)-halmos-$(HALMOS_VERSION)
 
 $(VENV)/.installed-slither-$(SLITHER_VERSION)-halmos-$(HALMOS_VERSION):
 	python3 -m venv $(VENV)
-	$(TIMED) $(VENV)/bin/pip install --quiet --disable-pip-version-check slither-analyzer==$(SLITHER_VERSION) halmos==$(HALMOS_VERSION)
+	time $(VENV)/bin/pip install --quiet --disable-pip-version-check slither-analyzer==$(SLITHER_VERSION) halmos==$(HALMOS_VERSION)
 	@touch $@
 
 ## forge-lint: fail on any high or medium forge lint finding in contracts/ and script/ (tests: see foundry.toml)
 forge-lint: deps
-	$(TIMED) FOUNDRY_OUT=.lint/out FOUNDRY_CACHE_PATH=.lint/cache $(FORGE) lint --severity high --severity med > .lint.log 2>&1 || { cat .lint.log; exit 1; }
+	time FOUNDRY_OUT=.lint/out FOUNDRY_CACHE_PATH=.lint/cache $(FORGE) lint --severity high --severity med > .lint.log 2>&1 || { cat .lint.log; exit 1; }
 	@if grep -E '^(warning|error)\[' .lint.log; then cat .lint.log; echo "forge lint: high/medium findings" >&2; exit 1; fi
 	@echo "forge lint: no high or medium findings"
 
 ## slither: static analysis of contracts/, failing on Medium or above (triage: slither.triage.md)
 slither: tools deps
-	$(TIMED) FOUNDRY_OUT=.slither/out FOUNDRY_CACHE_PATH=.slither/cache $(VENV)/bin/slither . --config-file slither.config.json --fail-medium
+	time FOUNDRY_OUT=.slither/out FOUNDRY_CACHE_PATH=.slither/cache $(VENV)/bin/slither . --config-file slither.config.json --fail-medium
 
 ## halmos: symbolic checks (test/halmos/), built apart from out/ (profile "halmos")
 halmos: tools deps
-	$(TIMED) FOUNDRY_PROFILE=halmos $(VENV)/bin/halmos --forge-build-out .halmos/out --match-contract '^(MathHalmos|SortedListHalmos|TicketValidationHalmos)$$' --loop 4 --solver-timeout-assertion 60s
+	time FOUNDRY_PROFILE=halmos $(VENV)/bin/halmos --forge-build-out .halmos/out --match-contract '^(MathHalmos|SortedListHalmos|TicketValidationHalmos)$$' --loop 4 --solver-timeout-assertion 60s
 
 ## coverage: line/branch coverage of contracts/, failing below 95% lines or 90% branches
 ## (built without the optimizer, so the EIP-170 code size test is left to forge-test)
 coverage: deps
 	@mkdir -p .coverage
-	$(TIMED) FOUNDRY_PROFILE=coverage $(FORGE) coverage --no-match-path 'test/gas/*' --no-match-test 'test_codeSize_' --no-match-coverage '^(test|script|node_modules)/' --report summary --report lcov --report-file .coverage/lcov.info
+	time FOUNDRY_PROFILE=coverage $(FORGE) coverage --no-match-path 'test/gas/*' --no-match-test 'test_codeSize_' --no-match-coverage '^(test|script|node_modules)/' --report summary --report lcov --report-file .coverage/lcov.info
 	python3 script/toolchain/check-coverage.py .coverage/lcov.info --lines 95 --branches 90
 
 ## invariants: only the invariant campaigns (also part of forge-test), with timings

@@ -165,6 +165,12 @@ contract BondingInvariantsTest is ProtocolTest {
     /// forge-config: deep.fuzz.seed = "0x106"
     function invariant_mintedWithinMintable() public view {
         assertLe(minter.currentMintedTokens(), minter.currentMintableTokens(), "minted <= mintable");
+    }
+
+    /// @notice The round's minted counter is exactly the rewards minted since the round's initialization.
+    /// forge-config: default.fuzz.seed = "0x10b"
+    /// forge-config: deep.fuzz.seed = "0x10b"
+    function invariant_mintedThisRoundIsTheRoundsRewards() public view {
         assertEq(minter.currentMintedTokens(), handler.ghostMintedThisRound(), "minted this round = ghost");
     }
 
