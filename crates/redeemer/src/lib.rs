@@ -516,6 +516,18 @@ impl Redeemer {
             }
         }
 
+        if rounds.ends_at_head() {
+            // Sent now, it would land in the next round's first block, which no keeper can have
+            // initialized yet: it would redeem nothing.
+            for (hash, _) in ready {
+                self.defer(
+                    hash,
+                    "RoundEnding: the next block starts a round not initialized yet".into(),
+                    &mut report,
+                )?;
+            }
+            return Ok(report);
+        }
         for chunk in ready.chunks(self.config.max_batch.max(1)) {
             self.send(chunk, &mut report).await?;
         }
@@ -854,9 +866,10 @@ impl Redeemer {
             Ok(confirmed) => {
                 let tx = confirmed.receipt.transaction_hash;
                 self.count_gas(&confirmed.receipt);
-                self.resolve(tx, &flight.tickets, true, report).await
+                let block = confirmed.receipt.block_number;
+                self.resolve(tx, block, &flight.tickets, true, report).await
             }
-            Err(ChainError::RevertedOnChain { hash, .. }) => {
+            Err(ChainError::RevertedOnChain { hash, block }) => {
                 if let Some(receipt) = self
                     .broker
                     .provider()
@@ -866,7 +879,8 @@ impl Redeemer {
                 {
                     self.count_gas(&receipt);
                 }
-                self.resolve(hash, &flight.tickets, false, report).await
+                self.resolve(hash, Some(block), &flight.tickets, false, report)
+                    .await
             }
             // Shutdown: the tickets stay in flight for the next start.
             Err(ChainError::Cancelled) => Ok(()),
@@ -947,7 +961,9 @@ impl Redeemer {
                 .map_err(ChainError::Rpc)?
             {
                 self.count_gas(&receipt);
-                return self.resolve(tx, hashes, receipt.status(), report).await;
+                return self
+                    .resolve(tx, receipt.block_number, hashes, receipt.status(), report)
+                    .await;
             }
         }
         for &tx in txs {
@@ -1038,10 +1054,17 @@ impl Redeemer {
     async fn resolve(
         &mut self,
         tx: B256,
+        block: Option<u64>,
         hashes: &[B256],
         success: bool,
         report: &mut PassReport,
     ) -> Result<(), RedeemerError> {
+        // Landed in a round before its initialization (a round's first blocks): nothing could
+        // be redeemed there, whatever the tickets.
+        let uninitialized = match block {
+            Some(block) if !hashes.is_empty() => !self.broker.round_initialized_at(block).await?,
+            _ => false,
+        };
         for &hash in hashes {
             if self.broker.is_used(hash).await? {
                 tracing::info!(%hash, %tx, "ticket redeemed");
@@ -1053,6 +1076,16 @@ impl Redeemer {
             } else {
                 format!("transaction {tx} reverted")
             };
+            if uninitialized {
+                let reason = format!(
+                    "RoundNotInitialized: {what}: it landed in block {}, before its round's initialization",
+                    block.unwrap_or_default()
+                );
+                tracing::warn!(%hash, %reason, "ticket back to pending, no attempt counted");
+                self.queue.record(Record::Released { hash, reason })?;
+                report.deferred.push(hash);
+                continue;
+            }
             // Say why, as far as a fresh simulation can tell.
             let why = match self.queue.get(&hash).map(|t| t.signed.clone()) {
                 Some(signed) => match self
