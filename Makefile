@@ -6,6 +6,17 @@ ANVIL := $(FOUNDRY_BIN)/anvil-linux-amd64/bin/anvil
 CAST := $(FOUNDRY_BIN)/cast-linux-amd64/bin/cast
 export PATH := $(FOUNDRY_BIN)/anvil-linux-amd64/bin:$(FOUNDRY_BIN)/forge-linux-amd64/bin:$(FOUNDRY_BIN)/cast-linux-amd64/bin:$(PATH)
 
+# Recipes run in bash: a step's main command is prefixed with bash's `time`, which prints the step's wall
+# and CPU seconds (user + sys, its child processes included) in this format, named for the target.
+SHELL := /bin/bash
+export TIMEFORMAT = [$@] %0R s wall, %0U+%0S s CPU
+
+# make test's Rust build: every target compiled once, with clippy-driver (what `cargo clippy` runs) in
+# place of rustc for the workspace's own crates and clippy's -D warnings (passed the way cargo-clippy
+# passes it), so the clippy gate needs no second pass over the dependencies (check mode shares nothing
+# with a test build). cargo test and the quick bench then reuse that build.
+CLIPPY_BUILD := RUSTC_WORKSPACE_WRAPPER=clippy-driver CLIPPY_ARGS=-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
+
 # Python tools for the security checks, pinned, in a venv the Makefile creates (ignored by git).
 VENV := $(CURDIR)/.venv
 # apt-get through sudo unless already root (monitoring-check installs promtool).
@@ -13,11 +24,18 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SLITHER_VERSION := 0.11.6
 HALMOS_VERSION := 0.3.3
 
-.PHONY: bench bench-redeemer soak test deps build devnet-bins docs-check monitoring-check forge-test e2e gas-check forge-fmt-check cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
+.PHONY: bench bench-redeemer soak test test-steps deps build devnet-bins docs-check monitoring-check forge-test e2e gas-check forge-fmt-check cargo-build cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
 .PHONY: tools security forge-lint slither halmos coverage invariants
 
-## test: install, build and run every check CI runs (the README's test command)
-test: deps build docs-check monitoring-check forge-fmt-check cargo-fmt-check forge-lint forge-test e2e gas-check clippy cargo-test security
+## test: install, build and run every check CI runs (the README's test command). The steps run two at a
+## time (make -j2: the wasm solc, slither, halmos, pip and the anvil tests leave a core idle); each step's
+## output is printed in one piece when it ends, with its time; the first failing step fails the run.
+test: deps
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-steps
+
+# make test's steps, started in this order as a job slot frees (the long chains first: the Python tools'
+# download and the contracts' build feed the longest steps).
+test-steps: tools build cargo-build forge-test coverage cargo-test slither halmos e2e gas-check forge-lint monitoring-check docs-check forge-fmt-check cargo-fmt-check
 
 ## deps: install the pinned toolchain from npm (forge, anvil, cast, solc, forge-std, OpenZeppelin)
 deps: node_modules/.installed
@@ -27,7 +45,7 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 build: deps
-	$(FORGE) build
+	time $(FORGE) build
 
 ## monitoring-check: the alert rules (promtool check + their unit tests on synthetic series) and the Grafana
 ## dashboards (importable, their PromQL checked) use only metrics the bots export; installs Debian's
@@ -35,71 +53,78 @@ build: deps
 monitoring-check:
 	@command -v promtool >/dev/null || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus \
 	  || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus; }
-	promtool check rules docs/monitoring/alerts.yml
-	cd docs/monitoring && promtool test rules alerts.test.yml
 	@mkdir -p target
-	node script/toolchain/check-monitoring.js --self-test --rules-out target/dashboard-queries.yml
-	promtool check rules target/dashboard-queries.yml
+	time { promtool check rules docs/monitoring/alerts.yml \
+	  && (cd docs/monitoring && promtool test rules alerts.test.yml) \
+	  && node script/toolchain/check-monitoring.js --self-test --rules-out target/dashboard-queries.yml \
+	  && promtool check rules target/dashboard-queries.yml; }
 
-forge-test: deps
-	$(FORGE) test --no-match-path 'test/gas/*'
+forge-test: build
+	time $(FORGE) test --no-match-path 'test/gas/*'
 
 ## docs-check: every command shown in docs/ is run by a test or the devnet (and the checker's self-test)
 docs-check:
-	node script/toolchain/check-docs.js --self-test
+	time node script/toolchain/check-docs.js --self-test
 
 ## e2e: deploy on a fresh anvil and run every user script (script/actions/), checking the chain with cast
 e2e: build
-	bash test/e2e/scripts.sh
+	time bash test/e2e/scripts.sh
 
 ## gas-check: fail if any committed gas snapshot (test/snapshots/) changed or BENCHMARKS.md's gas table is stale
-gas-check: deps
-	FORGE_SNAPSHOT_CHECK=true $(FORGE) test --isolate --match-path 'test/gas/*'
+gas-check: build
+	time FORGE_SNAPSHOT_CHECK=true $(FORGE) test --isolate --match-path 'test/gas/*'
 	node script/bench/report.js --check
 
 forge-fmt-check: deps
-	$(FORGE) fmt --check
+	time $(FORGE) fmt --check
 
 cargo-fmt-check:
-	cargo fmt --all --check
+	time cargo fmt --all --check
 
-clippy: build
+## clippy: the clippy gate alone (make test applies the same lints while building: cargo-build)
+clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
 
-cargo-test: build
-	cargo test --workspace
-	REDEEMER_BENCH_QUICK=1 cargo test -p livepeer-redeemer --bench grpc
+## cargo-build: every Rust target built once for the tests, through clippy (-D warnings)
+cargo-build:
+	time $(CLIPPY_BUILD) cargo test --workspace --all-targets --no-run
+
+## cargo-test: the Rust tests (the anvil ones deploy the built contracts) and the redeemer bench's quick
+## run, on cargo-build's build (the bench selected in the whole workspace, so its features are the tests')
+cargo-test: build cargo-build
+	time $(CLIPPY_BUILD) cargo test --workspace
+	time REDEEMER_BENCH_QUICK=1 $(CLIPPY_BUILD) cargo test --workspace --bench grpc
 
 ## security: static analysis, symbolic checks and the coverage gate (see SECURITY.md)
 security: slither halmos coverage
 
-## tools: the pinned Python security tools (slither, halmos) in .venv/
-tools: $(VENV)/.installed
+## tools: the pinned Python security tools (slither, halmos) in .venv/ (reinstalled when a pin changes)
+tools: $(VENV)/.installed-slither-$(SLITHER_VERSION)-halmos-$(HALMOS_VERSION)
 
-$(VENV)/.installed: Makefile
+$(VENV)/.installed-slither-$(SLITHER_VERSION)-halmos-$(HALMOS_VERSION):
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check slither-analyzer==$(SLITHER_VERSION) halmos==$(HALMOS_VERSION)
+	time $(VENV)/bin/pip install --quiet --disable-pip-version-check slither-analyzer==$(SLITHER_VERSION) halmos==$(HALMOS_VERSION)
 	@touch $@
 
 ## forge-lint: fail on any high or medium forge lint finding in contracts/ and script/ (tests: see foundry.toml)
 forge-lint: deps
-	FOUNDRY_OUT=.lint/out FOUNDRY_CACHE_PATH=.lint/cache $(FORGE) lint --severity high --severity med > .lint.log 2>&1 || { cat .lint.log; exit 1; }
+	time FOUNDRY_OUT=.lint/out FOUNDRY_CACHE_PATH=.lint/cache $(FORGE) lint --severity high --severity med > .lint.log 2>&1 || { cat .lint.log; exit 1; }
 	@if grep -E '^(warning|error)\[' .lint.log; then cat .lint.log; echo "forge lint: high/medium findings" >&2; exit 1; fi
 	@echo "forge lint: no high or medium findings"
 
 ## slither: static analysis of contracts/, failing on Medium or above (triage: slither.triage.md)
 slither: tools deps
-	FOUNDRY_OUT=.slither/out FOUNDRY_CACHE_PATH=.slither/cache $(VENV)/bin/slither . --config-file slither.config.json --fail-medium
+	time FOUNDRY_OUT=.slither/out FOUNDRY_CACHE_PATH=.slither/cache $(VENV)/bin/slither . --config-file slither.config.json --fail-medium
 
 ## halmos: symbolic checks (test/halmos/), built apart from out/ (profile "halmos")
 halmos: tools deps
-	FOUNDRY_PROFILE=halmos $(VENV)/bin/halmos --forge-build-out .halmos/out --match-contract '^(MathHalmos|SortedListHalmos|TicketValidationHalmos)$$' --loop 4 --solver-timeout-assertion 60s
+	time FOUNDRY_PROFILE=halmos $(VENV)/bin/halmos --forge-build-out .halmos/out --match-contract '^(MathHalmos|SortedListHalmos|TicketValidationHalmos)$$' --loop 4 --solver-timeout-assertion 60s
 
 ## coverage: line/branch coverage of contracts/, failing below 95% lines or 90% branches
 ## (built without the optimizer, so the EIP-170 code size test is left to forge-test)
 coverage: deps
 	@mkdir -p .coverage
-	FOUNDRY_PROFILE=coverage $(FORGE) coverage --no-match-path 'test/gas/*' --no-match-test 'test_codeSize_' --no-match-coverage '^(test|script|node_modules)/' --report summary --report lcov --report-file .coverage/lcov.info
+	time FOUNDRY_PROFILE=coverage $(FORGE) coverage --no-match-path 'test/gas/*' --no-match-test 'test_codeSize_' --no-match-coverage '^(test|script|node_modules)/' --report summary --report lcov --report-file .coverage/lcov.info
 	python3 script/toolchain/check-coverage.py .coverage/lcov.info --lines 95 --branches 90
 
 ## invariants: only the invariant campaigns (also part of forge-test), with timings

@@ -12,12 +12,12 @@ contract BondingInvariantsTest is ProtocolTest {
     uint256 internal constant ACTOR_FUNDS = 1_000_000 ether;
     /// @dev Low enough that the treasury cut switches off during a run.
     uint256 internal constant CEILING = 2000 ether;
-    /// @dev Custody not owed to anyone, from rounding down every share (see _checkLptConserved).
+    /// @dev Custody not owed to anyone, from rounding down every share (see invariant_minterHoldsEveryBondedToken).
     uint256 internal constant MAX_LPT_DUST = 1e6;
     /// @dev Same for a pool: its delegated amount over the sum of its delegators' pending stake.
     uint256 internal constant MAX_POOL_DUST = 1e6;
 
-    /// @dev Rounds walked back by _checkCumulativeFactorsNeverDecrease (> the 3 a call can skip).
+    /// @dev Rounds walked back by invariant_cumulativeFactorsNeverDecrease (> the 3 a call can skip).
     uint256 internal constant FACTOR_WINDOW = 5;
 
     BondingHandler internal handler;
@@ -51,22 +51,7 @@ contract BondingInvariantsTest is ProtocolTest {
         targetContract(address(handler));
     }
 
-    /* INVARIANTS */
-
-    /// @notice The bonding campaign (10 invariants). One campaign: every named invariant below (`_check<Name>`) is checked after every
-    /// call of every run.
-    function invariant_bonding() public {
-        _checkLptConserved();
-        _checkDelegatedAmountMatchesDelegators();
-        _checkNextRoundTotalActiveStakeIsPoolSum();
-        _checkPoolSortedAndBounded();
-        _checkRewardAtMostOncePerRound();
-        _checkMintedWithinMintable();
-        _checkCumulativeFactorsNeverDecrease();
-        _checkEthConserved();
-        _checkClaimOrderIndependent();
-        _checkSupplyAccounting();
-    }
+    /* INVARIANTS: one `invariant_` function per property, each its own campaign with its own seed (foundry.toml) */
 
     /// @notice Custody is exactly what the ghosts say, and covers every pending stake, unwithdrawn lock and
     /// parked commission (see _parked). What is left over is (1) the stranded rewards of stake that
@@ -74,7 +59,9 @@ contract BondingInvariantsTest is ProtocolTest {
     /// in the reference), tracked by the handler, plus (2) rounding dust: every share rounds down
     /// (factor ratios truncated to 1e27 points, each < 1 wei per claim at these stakes), so the dust is
     /// never negative (assertGe) and stays within MAX_LPT_DUST of the stranded ghost.
-    function _checkLptConserved() internal view {
+    /// forge-config: default.fuzz.seed = "0x101"
+    /// forge-config: deep.fuzz.seed = "0x101"
+    function invariant_minterHoldsEveryBondedToken() public view {
         uint256 custody = token.balanceOf(address(minter));
         assertEq(
             custody,
@@ -99,7 +86,9 @@ contract BondingInvariantsTest is ProtocolTest {
     /// @notice A transcoder address's delegated amount is what its delegators (itself included) can claim,
     /// plus the stranded rewards of stake that claimed before the round's reward (handler ghost) and
     /// any parked commission, within MAX_POOL_DUST.
-    function _checkDelegatedAmountMatchesDelegators() internal view {
+    /// forge-config: default.fuzz.seed = "0x102"
+    /// forge-config: deep.fuzz.seed = "0x102"
+    function invariant_delegatedAmountIsWhatDelegatorsCanClaim() public view {
         uint256 numTranscoders = handler.transcoderCount();
         uint256[] memory sums = new uint256[](numTranscoders);
         for (uint256 i; i < actors.length; i++) {
@@ -123,7 +112,9 @@ contract BondingInvariantsTest is ProtocolTest {
         }
     }
 
-    function _checkNextRoundTotalActiveStakeIsPoolSum() internal view {
+    /// forge-config: default.fuzz.seed = "0x103"
+    /// forge-config: deep.fuzz.seed = "0x103"
+    function invariant_nextRoundTotalActiveStakeIsPoolSum() public view {
         uint256 sum;
         for (address t = bm.getFirstTranscoderInPool(); t != address(0); t = bm.getNextTranscoderInPool(t)) {
             sum += bm.transcoderTotalStake(t);
@@ -133,7 +124,9 @@ contract BondingInvariantsTest is ProtocolTest {
 
     /// @notice The pool is sorted by stake (descending), its size is the walked length and at most the
     /// maximum, and every member is registered and active (or about to be) for the next round.
-    function _checkPoolSortedAndBounded() internal view {
+    /// forge-config: default.fuzz.seed = "0x104"
+    /// forge-config: deep.fuzz.seed = "0x104"
+    function invariant_poolIsSortedBoundedAndActive() public view {
         uint256 size;
         uint256 previous = type(uint256).max;
         uint256 nextRound = roundsManager.currentRound() + 1;
@@ -153,7 +146,9 @@ contract BondingInvariantsTest is ProtocolTest {
         assertEq(bm.getTranscoderPoolMaxSize(), NUM_ACTIVE, "max size");
     }
 
-    function _checkRewardAtMostOncePerRound() internal view {
+    /// forge-config: default.fuzz.seed = "0x105"
+    /// forge-config: deep.fuzz.seed = "0x105"
+    function invariant_rewardAtMostOncePerRound() public view {
         assertLe(handler.ghostMaxRewardCount(), 1, "at most one reward per transcoder per round");
         assertEq(handler.ghostDoubleRewards(), 0, "a second reward in a round reverts");
         uint256 round = roundsManager.currentRound();
@@ -166,15 +161,25 @@ contract BondingInvariantsTest is ProtocolTest {
         }
     }
 
-    function _checkMintedWithinMintable() internal view {
+    /// forge-config: default.fuzz.seed = "0x106"
+    /// forge-config: deep.fuzz.seed = "0x106"
+    function invariant_mintedWithinMintable() public view {
         assertLe(minter.currentMintedTokens(), minter.currentMintableTokens(), "minted <= mintable");
+    }
+
+    /// @notice The round's minted counter is exactly the rewards minted since the round's initialization.
+    /// forge-config: default.fuzz.seed = "0x10b"
+    /// forge-config: deep.fuzz.seed = "0x10b"
+    function invariant_mintedThisRoundIsTheRoundsRewards() public view {
         assertEq(minter.currentMintedTokens(), handler.ghostMintedThisRound(), "minted this round = ghost");
     }
 
     /// @notice Each transcoder's factors never decrease: walked over the recent rounds (every round of
     /// the run is recent after some call, as a call advances at most 3 rounds), and at its last reward /
     /// fee round against the values the handler saw after every reward, fee payment and round.
-    function _checkCumulativeFactorsNeverDecrease() internal view {
+    /// forge-config: default.fuzz.seed = "0x107"
+    /// forge-config: deep.fuzz.seed = "0x107"
+    function invariant_cumulativeFactorsNeverDecrease() public view {
         assertEq(handler.ghostFactorDecreases(), 0, "no factor decrease seen between calls");
         uint256 current = roundsManager.currentRound();
         for (uint256 t; t < handler.transcoderCount(); t++) {
@@ -202,7 +207,9 @@ contract BondingInvariantsTest is ProtocolTest {
         }
     }
 
-    function _checkEthConserved() internal view {
+    /// forge-config: default.fuzz.seed = "0x108"
+    /// forge-config: deep.fuzz.seed = "0x108"
+    function invariant_minterHoldsEveryFee() public view {
         uint256 balance = address(minter).balance;
         assertEq(balance, handler.ghostEthIn() - handler.ghostEthOut(), "Minter ETH = in - out");
         uint256 owed;
@@ -215,7 +222,9 @@ contract BondingInvariantsTest is ProtocolTest {
 
     /// @notice Claims of different delegators do not interact: claiming everyone in one order or the
     /// reverse gives the same bonds and fees (to 1 wei each). State is restored afterwards.
-    function _checkClaimOrderIndependent() internal {
+    /// forge-config: default.fuzz.seed = "0x109"
+    /// forge-config: deep.fuzz.seed = "0x109"
+    function invariant_claimOrderDoesNotMatter() public {
         if (roundsManager.lastInitializedRound() != roundsManager.currentRound()) return;
         uint256 n = actors.length;
         uint256[] memory bondedForward = new uint256[](n);
@@ -254,7 +263,9 @@ contract BondingInvariantsTest is ProtocolTest {
         vm.deleteStateSnapshot(snapshot);
     }
 
-    function _checkSupplyAccounting() internal view {
+    /// forge-config: default.fuzz.seed = "0x10a"
+    /// forge-config: deep.fuzz.seed = "0x10a"
+    function invariant_supplyIsGenesisPlusMinted() public view {
         assertEq(token.totalSupply(), GENESIS_SUPPLY + handler.ghostMinted(), "supply = genesis + minted");
         uint256 held = token.balanceOf(owner) + token.balanceOf(address(minter)) + token.balanceOf(treasury);
         for (uint256 i; i < actors.length; i++) {
@@ -284,10 +295,10 @@ contract BondingInvariantsTest is ProtocolTest {
         assertEq(handler.ghostClaims(), 1, "claims");
         assertEq(handler.ghostUnbonds(), 0, "unbonds");
         assertEq(handler.ghostSuccesses(), 5, "successes");
-        _checkLptConserved();
-        _checkDelegatedAmountMatchesDelegators();
-        _checkEthConserved();
-        _checkClaimOrderIndependent();
+        invariant_minterHoldsEveryBondedToken();
+        invariant_delegatedAmountIsWhatDelegatorsCanClaim();
+        invariant_minterHoldsEveryFee();
+        invariant_claimOrderDoesNotMatter();
     }
 
     /* HELPERS */

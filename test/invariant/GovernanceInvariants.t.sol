@@ -194,6 +194,8 @@ contract GovernanceInvariantsTest is ProtocolInvariantsBase {
     }
 
     /// @notice Past power and totals, read back, are what they were when their round ended.
+    /// forge-config: default.fuzz.seed = "0x601"
+    /// forge-config: deep.fuzz.seed = "0x601"
     function invariant_pastLookupsNeverChange() public view {
         uint256 current = roundsManager.currentRound();
         // Every recorded round is re-read now and then (one per call, rotating), the last one always.
@@ -205,6 +207,8 @@ contract GovernanceInvariantsTest is ProtocolInvariantsBase {
     }
 
     /// @notice At every past round the votes of the registered transcoders sum to their delegated stakes.
+    /// forge-config: default.fuzz.seed = "0x602"
+    /// forge-config: deep.fuzz.seed = "0x602"
     function invariant_transcoderVotesSumToTheirStakes() public view {
         uint256 current = roundsManager.currentRound();
         if (current == firstRound) return;
@@ -218,6 +222,8 @@ contract GovernanceInvariantsTest is ProtocolInvariantsBase {
 
     /// @notice A delegator's power lies inside its transcoder's (an override moves at most that much),
     /// and the power of all registered transcoders never exceeds the total active stake.
+    /// forge-config: default.fuzz.seed = "0x603"
+    /// forge-config: deep.fuzz.seed = "0x603"
     function invariant_votesWithinTheTotalSupply() public view {
         uint256 current = roundsManager.currentRound();
         if (current == firstRound) return;
@@ -239,6 +245,8 @@ contract GovernanceInvariantsTest is ProtocolInvariantsBase {
 
     /// @notice Power now follows the bonding state: a transcoder's delegated stake, a delegator's
     /// pending stake (0 when its delegate is not a registered transcoder).
+    /// forge-config: default.fuzz.seed = "0x604"
+    /// forge-config: deep.fuzz.seed = "0x604"
     function invariant_votesFollowTheBondingState() public view {
         for (uint256 i; i < accounts.length; i++) {
             assertEq(bondingVotes.getVotes(accounts[i]), _model(accounts[i]), "VotesFollowTheBondingState");
@@ -248,6 +256,8 @@ contract GovernanceInvariantsTest is ProtocolInvariantsBase {
 
     /// @notice A delegator's vote moves exactly its power at the snapshot out of its transcoder's
     /// count: every proposal's tally is the model's, whoever voted first.
+    /// forge-config: default.fuzz.seed = "0x605"
+    /// forge-config: deep.fuzz.seed = "0x605"
     function invariant_overrideMovesExactlyItsPower() public view {
         uint256 count = recorder.proposalCount();
         for (uint256 p; p < count; p++) {
@@ -268,6 +278,8 @@ contract GovernanceInvariantsTest is ProtocolInvariantsBase {
     }
 
     /// @notice For + against + abstain never exceeds the total supply at the snapshot.
+    /// forge-config: default.fuzz.seed = "0x606"
+    /// forge-config: deep.fuzz.seed = "0x606"
     function invariant_tallyWithinTheSupplyAtTheSnapshot() public view {
         uint256 count = recorder.proposalCount();
         for (uint256 p; p < count; p++) {

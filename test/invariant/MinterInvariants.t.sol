@@ -4,8 +4,9 @@ pragma solidity 0.8.37;
 import {BaseTest} from "../BaseTest.sol";
 import {MinterHandler} from "./MinterHandler.sol";
 
-/// @notice The rounds + inflation campaign: the round clock, round initialization and the Minter's
-/// inflation step, with LPT and ETH conserved across every Minter operation.
+/// @notice The rounds + inflation invariants: the round clock, round initialization and the Minter's
+/// inflation step, with LPT and ETH conserved across every Minter operation. One `invariant_` function
+/// per property, each its own campaign over the same handler with its own fuzz seed.
 contract MinterInvariantsTest is BaseTest {
     MinterHandler internal handler;
 
@@ -20,24 +21,11 @@ contract MinterInvariantsTest is BaseTest {
         excludeSelector(FuzzSelector({addr: address(handler), selectors: _one(MinterHandler.noteInitialized.selector)}));
     }
 
-    /* INVARIANTS */
+    /* INVARIANTS: one `invariant_` function per property, each its own campaign with its own seed (foundry.toml) */
 
-    /// @notice The rounds + inflation campaign (10 invariants), each `_check<Name>` checked after every
-    /// call of every run.
-    function invariant_roundsAndInflation() public view {
-        _checkLptCustodyConserved();
-        _checkLptSupplyConserved();
-        _checkEthConserved();
-        _checkMintedWithinMintable();
-        _checkMintedThisRoundMatchesRewards();
-        _checkInflationFollowsBondingRate();
-        _checkMintableIsSupplyTimesInflation();
-        _checkRoundClock();
-        _checkCurrentRoundInitialized();
-        _checkFutureRoundsHaveNoBlockHash();
-    }
-
-    function _checkLptCustodyConserved() internal view {
+    /// forge-config: default.fuzz.seed = "0x201"
+    /// forge-config: deep.fuzz.seed = "0x201"
+    function invariant_custodyLptIsFundedPlusMintedLessOut() public view {
         assertEq(
             token.balanceOf(address(minter)),
             handler.ghostFundedIn() + handler.ghostMinted() - handler.ghostTransferredOut() - handler.ghostBurned(),
@@ -45,7 +33,10 @@ contract MinterInvariantsTest is BaseTest {
         );
     }
 
-    function _checkLptSupplyConserved() internal view {
+    /// @notice The supply moves only by mints and burns, and every LPT is held by someone we know.
+    /// forge-config: default.fuzz.seed = "0x202"
+    /// forge-config: deep.fuzz.seed = "0x202"
+    function invariant_supplyIsGenesisPlusMintedLessBurned() public view {
         assertEq(
             token.totalSupply(),
             GENESIS_SUPPLY + handler.ghostMinted() - handler.ghostBurned(),
@@ -58,20 +49,26 @@ contract MinterInvariantsTest is BaseTest {
         assertEq(held, token.totalSupply(), "LptSupplyConserved: every LPT is held by someone we know");
     }
 
-    function _checkEthConserved() internal view {
+    /// forge-config: default.fuzz.seed = "0x203"
+    /// forge-config: deep.fuzz.seed = "0x203"
+    function invariant_custodyEthIsInLessOut() public view {
         assertEq(
             address(minter).balance, handler.ghostEthIn() - handler.ghostEthOut(), "EthConserved: Minter ETH = in - out"
         );
     }
 
-    function _checkMintedWithinMintable() internal view {
+    /// forge-config: default.fuzz.seed = "0x204"
+    /// forge-config: deep.fuzz.seed = "0x204"
+    function invariant_mintedWithinMintable() public view {
         assertLe(
             minter.currentMintedTokens(), minter.currentMintableTokens(), "MintedWithinMintable: minted <= mintable"
         );
     }
 
     /// @notice The round's minted counter is exactly the rewards created since the round's initialization.
-    function _checkMintedThisRoundMatchesRewards() internal view {
+    /// forge-config: default.fuzz.seed = "0x205"
+    /// forge-config: deep.fuzz.seed = "0x205"
+    function invariant_mintedThisRoundIsTheRoundsRewards() public view {
         assertEq(
             minter.currentMintedTokens(),
             handler.ghostMintedThisRound(),
@@ -80,12 +77,16 @@ contract MinterInvariantsTest is BaseTest {
     }
 
     /// @notice Each initialized round moves inflation one step toward the target bonding rate (floor 0).
-    function _checkInflationFollowsBondingRate() internal view {
+    /// forge-config: default.fuzz.seed = "0x206"
+    /// forge-config: deep.fuzz.seed = "0x206"
+    function invariant_inflationStepsTowardTheTargetBondingRate() public view {
         assertEq(minter.inflation(), handler.ghostExpectedInflation(), "InflationFollowsBondingRate: inflation step");
     }
 
     /// @notice The round's mintable is the supply at initialization times the new inflation.
-    function _checkMintableIsSupplyTimesInflation() internal view {
+    /// forge-config: default.fuzz.seed = "0x207"
+    /// forge-config: deep.fuzz.seed = "0x207"
+    function invariant_mintableIsSupplyTimesInflation() public view {
         assertEq(
             minter.currentMintableTokens(),
             handler.ghostExpectedMintable(),
@@ -94,7 +95,9 @@ contract MinterInvariantsTest is BaseTest {
     }
 
     /// @notice The round length never changes here, and the clock is anchored at genesis: round = block / length.
-    function _checkRoundClock() internal view {
+    /// forge-config: default.fuzz.seed = "0x208"
+    /// forge-config: deep.fuzz.seed = "0x208"
+    function invariant_roundIsBlockOverLength() public view {
         assertEq(roundsManager.currentRound(), block.number / ROUND_LENGTH, "RoundClock: round = block / length");
         assertEq(
             roundsManager.currentRoundStartBlock(),
@@ -104,7 +107,9 @@ contract MinterInvariantsTest is BaseTest {
     }
 
     /// @notice The handler initializes every round it moves to: the last initialized round is the current one.
-    function _checkCurrentRoundInitialized() internal view {
+    /// forge-config: default.fuzz.seed = "0x209"
+    /// forge-config: deep.fuzz.seed = "0x209"
+    function invariant_currentRoundIsInitialized() public view {
         assertEq(
             roundsManager.lastInitializedRound(),
             handler.ghostLastInitializedRound(),
@@ -116,7 +121,9 @@ contract MinterInvariantsTest is BaseTest {
         assertTrue(roundsManager.currentRoundInitialized(), "CurrentRoundInitialized: flag");
     }
 
-    function _checkFutureRoundsHaveNoBlockHash() internal view {
+    /// forge-config: default.fuzz.seed = "0x20a"
+    /// forge-config: deep.fuzz.seed = "0x20a"
+    function invariant_futureRoundsHaveNoBlockHash() public view {
         uint256 round = roundsManager.currentRound();
         assertEq(roundsManager.blockHashForRound(round + 1), bytes32(0), "FutureRoundsHaveNoBlockHash: next round");
         assertEq(roundsManager.blockHashForRound(round + 1000), bytes32(0), "FutureRoundsHaveNoBlockHash: far round");

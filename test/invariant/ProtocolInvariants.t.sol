@@ -95,32 +95,21 @@ contract WholeProtocolInvariantsTest is ProtocolInvariantsBase {
         return _userSelectors(0);
     }
 
-    /// @notice The whole-protocol campaign (7 invariants), each `_check<Name>` after every call.
-    function invariant_wholeProtocol() public view {
-        _checkSupplyIsGenesisPlusMinted();
+    /// forge-config: default.fuzz.seed = "0x401"
+    /// forge-config: deep.fuzz.seed = "0x401"
+    function invariant_lptCustodyCoversStake() public view {
         _checkLptCustodyCoversStake();
+    }
+
+    /// forge-config: default.fuzz.seed = "0x402"
+    /// forge-config: deep.fuzz.seed = "0x402"
+    function invariant_ethCustodyCoversDepositsAndFees() public view {
         _checkEthCustodyCoversDepositsAndFees();
-        _checkPoolSortedAndSummed();
-        _checkMintedWithinMintable();
-        _checkNoTicketRedeemedTwice();
-        _checkRoundActiveStakeFixedWithinRound();
     }
 
-    /// @notice The handler's actions succeed from the setUp state.
-    function test_handler_makesProgress() public {
-        handler.bond(0, 1, 100 ether);
-        handler.fund(1 ether, 1 ether);
-        handler.redeem(0, 0.5 ether);
-        handler.reward(1);
-        handler.advanceRound(1);
-        handler.unbond(0, 10 ether);
-        handler.withdrawFees(0);
-        assertEq(handler.ghostActions(), 7, "every action succeeded");
-        assertEq(handler.redeemedCount(), 1, "one ticket");
-        invariant_wholeProtocol();
-    }
-
-    function _checkSupplyIsGenesisPlusMinted() internal view {
+    /// forge-config: default.fuzz.seed = "0x403"
+    /// forge-config: deep.fuzz.seed = "0x403"
+    function invariant_supplyIsGenesisPlusMinted() public view {
         assertEq(
             token.totalSupply(),
             GENESIS_SUPPLY + handler.ghostMinted(),
@@ -128,7 +117,9 @@ contract WholeProtocolInvariantsTest is ProtocolInvariantsBase {
         );
     }
 
-    function _checkPoolSortedAndSummed() internal view {
+    /// forge-config: default.fuzz.seed = "0x404"
+    /// forge-config: deep.fuzz.seed = "0x404"
+    function invariant_poolIsSortedAndSummed() public view {
         uint256 sum;
         uint256 size;
         uint256 previous = type(uint256).max;
@@ -143,13 +134,17 @@ contract WholeProtocolInvariantsTest is ProtocolInvariantsBase {
         assertEq(bm.nextRoundTotalActiveStake(), sum, "PoolSortedAndSummed: next round total = pool sum");
     }
 
-    function _checkMintedWithinMintable() internal view {
+    /// forge-config: default.fuzz.seed = "0x405"
+    /// forge-config: deep.fuzz.seed = "0x405"
+    function invariant_mintedWithinMintable() public view {
         assertLe(
             minter.currentMintedTokens(), minter.currentMintableTokens(), "MintedWithinMintable: minted <= mintable"
         );
     }
 
-    function _checkNoTicketRedeemedTwice() internal view {
+    /// forge-config: default.fuzz.seed = "0x406"
+    /// forge-config: deep.fuzz.seed = "0x406"
+    function invariant_noTicketRedeemedTwice() public view {
         assertEq(handler.ghostReplaySuccesses(), 0, "NoTicketRedeemedTwice: a replay succeeded");
         uint256 n = handler.redeemedCount();
         if (n != 0) {
@@ -158,12 +153,34 @@ contract WholeProtocolInvariantsTest is ProtocolInvariantsBase {
     }
 
     /// @notice The round's active stake (what rewards are shared over) is fixed when the round starts.
-    function _checkRoundActiveStakeFixedWithinRound() internal view {
+    /// forge-config: default.fuzz.seed = "0x407"
+    /// forge-config: deep.fuzz.seed = "0x407"
+    function invariant_roundActiveStakeFixedWithinRound() public view {
         assertEq(
             bm.currentRoundTotalActiveStake(),
             handler.ghostCurrentRoundActiveStake(),
             "RoundActiveStakeFixedWithinRound: = value at initialization"
         );
+    }
+
+    /// @notice The handler's actions succeed from the setUp state.
+    function test_handler_makesProgress() public {
+        handler.bond(0, 1, 100 ether);
+        handler.fund(1 ether, 1 ether);
+        handler.redeem(0, 0.5 ether);
+        handler.reward(1);
+        handler.advanceRound(1);
+        handler.unbond(0, 10 ether);
+        handler.withdrawFees(0);
+        assertEq(handler.ghostActions(), 7, "every action succeeded");
+        assertEq(handler.redeemedCount(), 1, "one ticket");
+        invariant_supplyIsGenesisPlusMinted();
+        invariant_lptCustodyCoversStake();
+        invariant_ethCustodyCoversDepositsAndFees();
+        invariant_poolIsSortedAndSummed();
+        invariant_mintedWithinMintable();
+        invariant_noTicketRedeemedTwice();
+        invariant_roundActiveStakeFixedWithinRound();
     }
 }
 
@@ -179,16 +196,59 @@ contract UpgradePauseInvariantsTest is ProtocolInvariantsBase {
         s[11] = ProtocolHandler.reinitialize.selector;
     }
 
-    /// @notice The upgrade/pause campaign (8 invariants), each `_check<Name>` after every call.
-    function invariant_upgradeAndPause() public view {
-        _checkPauseFollowsOwner();
-        _checkNothingSucceedsWhilePaused();
-        _checkOnlyOwnerAdministers();
-        _checkNoReinitialization();
-        _checkStateSurvivesUpgrades();
-        _checkImplementationsAreOwnersChoice();
+    /// forge-config: default.fuzz.seed = "0x501"
+    /// forge-config: deep.fuzz.seed = "0x501"
+    function invariant_lptCustodyCoversStake() public view {
         _checkLptCustodyCoversStake();
+    }
+
+    /// forge-config: default.fuzz.seed = "0x502"
+    /// forge-config: deep.fuzz.seed = "0x502"
+    function invariant_ethCustodyCoversDepositsAndFees() public view {
         _checkEthCustodyCoversDepositsAndFees();
+    }
+
+    /// forge-config: default.fuzz.seed = "0x503"
+    /// forge-config: deep.fuzz.seed = "0x503"
+    function invariant_pauseFollowsTheOwner() public view {
+        assertEq(controller.paused(), handler.ghostPaused(), "PauseFollowsOwner: paused = owner's last call");
+    }
+
+    /// forge-config: default.fuzz.seed = "0x504"
+    /// forge-config: deep.fuzz.seed = "0x504"
+    function invariant_nothingSucceedsWhilePaused() public view {
+        assertEq(handler.ghostPausedSuccesses(), 0, "NothingSucceedsWhilePaused: a user call succeeded");
+        assertEq(handler.ghostPausedWrongErrors(), 0, "NothingSucceedsWhilePaused: reverted, not SystemPaused");
+    }
+
+    /// forge-config: default.fuzz.seed = "0x505"
+    /// forge-config: deep.fuzz.seed = "0x505"
+    function invariant_onlyTheOwnerAdministers() public view {
+        assertEq(handler.ghostUnauthorizedSuccesses(), 0, "OnlyOwnerAdministers: attacker upgraded or paused");
+    }
+
+    /// forge-config: default.fuzz.seed = "0x506"
+    /// forge-config: deep.fuzz.seed = "0x506"
+    function invariant_noReinitialization() public view {
+        assertEq(handler.ghostReinitSuccesses(), 0, "NoReinitialization: an initializer ran again");
+    }
+
+    /// forge-config: default.fuzz.seed = "0x507"
+    /// forge-config: deep.fuzz.seed = "0x507"
+    function invariant_stateSurvivesUpgrades() public view {
+        assertEq(handler.ghostUpgradeMismatches(), 0, "StateSurvivesUpgrades: state moved across an upgrade");
+    }
+
+    /// forge-config: default.fuzz.seed = "0x508"
+    /// forge-config: deep.fuzz.seed = "0x508"
+    function invariant_implementationsAreTheOwnersChoice() public view {
+        for (uint256 p; p < 3; p++) {
+            assertEq(
+                handler.implementationOf(p),
+                handler.ghostImplementation(p),
+                "ImplementationsAreOwnersChoice: implementation = owner's last upgrade"
+            );
+        }
     }
 
     /// @notice Pause, user calls while paused, upgrades both ways, attacker admin calls, re-initializations.
@@ -212,37 +272,13 @@ contract UpgradePauseInvariantsTest is ProtocolInvariantsBase {
         handler.reinitialize(2, false, false);
         assertEq(handler.ghostActions(), 2, "bond and round while running");
         assertEq(handler.ghostUpgrades(), 4, "upgrades");
-        invariant_upgradeAndPause();
-    }
-
-    function _checkPauseFollowsOwner() internal view {
-        assertEq(controller.paused(), handler.ghostPaused(), "PauseFollowsOwner: paused = owner's last call");
-    }
-
-    function _checkNothingSucceedsWhilePaused() internal view {
-        assertEq(handler.ghostPausedSuccesses(), 0, "NothingSucceedsWhilePaused: a user call succeeded");
-        assertEq(handler.ghostPausedWrongErrors(), 0, "NothingSucceedsWhilePaused: reverted, not SystemPaused");
-    }
-
-    function _checkOnlyOwnerAdministers() internal view {
-        assertEq(handler.ghostUnauthorizedSuccesses(), 0, "OnlyOwnerAdministers: attacker upgraded or paused");
-    }
-
-    function _checkNoReinitialization() internal view {
-        assertEq(handler.ghostReinitSuccesses(), 0, "NoReinitialization: an initializer ran again");
-    }
-
-    function _checkStateSurvivesUpgrades() internal view {
-        assertEq(handler.ghostUpgradeMismatches(), 0, "StateSurvivesUpgrades: state moved across an upgrade");
-    }
-
-    function _checkImplementationsAreOwnersChoice() internal view {
-        for (uint256 p; p < 3; p++) {
-            assertEq(
-                handler.implementationOf(p),
-                handler.ghostImplementation(p),
-                "ImplementationsAreOwnersChoice: implementation = owner's last upgrade"
-            );
-        }
+        invariant_pauseFollowsTheOwner();
+        invariant_nothingSucceedsWhilePaused();
+        invariant_onlyTheOwnerAdministers();
+        invariant_noReinitialization();
+        invariant_stateSurvivesUpgrades();
+        invariant_implementationsAreTheOwnersChoice();
+        invariant_lptCustodyCoversStake();
+        invariant_ethCustodyCoversDepositsAndFees();
     }
 }

@@ -46,25 +46,15 @@ contract TicketInvariantsTest is BrokerTest {
         targetContract(address(handler));
     }
 
-    /* INVARIANTS */
-
-    /// @notice The tickets + reserve campaign (7 invariants). One campaign: every named invariant below (`_check<Name>`) is checked after every
-    /// call of every run.
-    function invariant_ticketsAndReserve() public {
-        _checkEthConserved();
-        _checkNoTicketPaidTwice();
-        _checkReserveClaimPerRecipientWithinSlice();
-        _checkReserveClaimedWithinRoundStart();
-        _checkSenderAccounting();
-        _checkTicketUsedOnlyWhenPaidInFullOrInLastRound();
-        _checkSenderFundsLeaveOnlyThroughTicketsAndWithdrawal();
-    }
+    /* INVARIANTS: one `invariant_` function per property, each its own campaign with its own seed (foundry.toml) */
 
     /// @notice A ticket is marked used only if a redemption of it succeeded, and then it paid its face value
     /// or was redeemed in its last round: no front-run, empty slice or too-small deposit burns a ticket for
     /// less. Checked for the tickets of the latest call: the handler never resubmits an unpaid ticket (replays
-    /// resubmit paid ones, and _checkNoTicketPaidTwice keeps those paid once), so older tickets cannot change.
-    function _checkTicketUsedOnlyWhenPaidInFullOrInLastRound() internal view {
+    /// resubmit paid ones, and invariant_noTicketPaidTwice keeps those paid once), so older tickets cannot change.
+    /// forge-config: default.fuzz.seed = "0x301"
+    /// forge-config: deep.fuzz.seed = "0x301"
+    function invariant_ticketUsedOnlyWhenPaidInFullOrInItsLastRound() public view {
         for (uint256 i = handler.latestCallFirstTicket(); i < handler.createdCount(); i++) {
             bytes32 ticketHash = handler.createdHashes(i);
             bool used = broker.usedTickets(ticketHash);
@@ -79,7 +69,9 @@ contract TicketInvariantsTest is BrokerTest {
 
     /// @notice A sender's deposit + reserve is exactly what was funded for it minus what its paid tickets
     /// transferred (the events) and what it withdrew itself.
-    function _checkSenderFundsLeaveOnlyThroughTicketsAndWithdrawal() internal view {
+    /// forge-config: default.fuzz.seed = "0x302"
+    /// forge-config: deep.fuzz.seed = "0x302"
+    function invariant_senderFundsLeaveOnlyThroughTicketsAndWithdrawal() public view {
         for (uint256 i; i < handler.broadcasterCount(); i++) {
             address b = handler.broadcasters(i);
             (ITicketBroker.Sender memory sender, ITicketBroker.ReserveInfo memory reserve) = broker.getSenderInfo(b);
@@ -99,7 +91,9 @@ contract TicketInvariantsTest is BrokerTest {
     /// its bonded stake, since its claim took round r's fee factor as start and later fees of round r
     /// raise that same factor; BondingManager behaviour, see the report) plus (2) rounding dust in
     /// [0, MAX_ETH_DUST].
-    function _checkEthConserved() internal view {
+    /// forge-config: default.fuzz.seed = "0x303"
+    /// forge-config: deep.fuzz.seed = "0x303"
+    function invariant_minterHoldsEveryDepositReserveAndFee() public view {
         uint256 balance = address(minter).balance;
         assertEq(
             balance,
@@ -121,7 +115,9 @@ contract TicketInvariantsTest is BrokerTest {
 
     /// @notice Every redeemed ticket was paid by exactly one redemption and is marked used; replays and
     /// redemptions the model said must fail never succeeded.
-    function _checkNoTicketPaidTwice() internal view {
+    /// forge-config: default.fuzz.seed = "0x304"
+    /// forge-config: deep.fuzz.seed = "0x304"
+    function invariant_noTicketPaidTwice() public view {
         assertEq(handler.ghostUnexpectedSuccesses(), 0, "no replay or invalid redemption succeeded");
         uint256 sum;
         for (uint256 i; i < handler.redeemedCount(); i++) {
@@ -136,7 +132,9 @@ contract TicketInvariantsTest is BrokerTest {
     /// @notice No recipient holds more of a sender's reserve this round than its slice
     /// (remaining + claimed this round) / pool size. (A sender cannot withdraw in a round in which its
     /// reserve was claimed: claims need round < withdrawRound, withdrawal round >= withdrawRound.)
-    function _checkReserveClaimPerRecipientWithinSlice() internal view {
+    /// forge-config: default.fuzz.seed = "0x305"
+    /// forge-config: deep.fuzz.seed = "0x305"
+    function invariant_reserveClaimPerRecipientWithinItsSlice() public view {
         uint256 poolSize = bm.getTranscoderPoolSize();
         assertEq(poolSize, NUM_ACTIVE, "pool full");
         for (uint256 i; i < handler.broadcasterCount(); i++) {
@@ -160,7 +158,9 @@ contract TicketInvariantsTest is BrokerTest {
 
     /// @notice What a sender's reserve paid this round is at most what it held when the round started
     /// plus what was funded into it during the round (funding mid-round raises the slices).
-    function _checkReserveClaimedWithinRoundStart() internal view {
+    /// forge-config: default.fuzz.seed = "0x306"
+    /// forge-config: deep.fuzz.seed = "0x306"
+    function invariant_reserveClaimedWithinWhatItHeldThisRound() public view {
         uint256 round = roundsManager.currentRound();
         for (uint256 i; i < handler.broadcasterCount(); i++) {
             address b = handler.broadcasters(i);
@@ -174,7 +174,9 @@ contract TicketInvariantsTest is BrokerTest {
     }
 
     /// @notice Each sender's deposit, reserve, unlock round and claims this round are the ghost model's.
-    function _checkSenderAccounting() internal view {
+    /// forge-config: default.fuzz.seed = "0x307"
+    /// forge-config: deep.fuzz.seed = "0x307"
+    function invariant_senderAccountsMatchTheModel() public view {
         uint256 round = roundsManager.currentRound();
         for (uint256 i; i < handler.broadcasterCount(); i++) {
             address b = handler.broadcasters(i);
@@ -216,11 +218,11 @@ contract TicketInvariantsTest is BrokerTest {
         assertEq(handler.ghostExpectedFailures(), 2, "replay and standby failed");
         assertEq(handler.ghostFeeWithdrawals(), 1, "fees withdrawn");
         assertEq(handler.ghostWithdrawals(), 1, "withdrawn");
-        _checkEthConserved();
-        _checkNoTicketPaidTwice();
-        _checkSenderAccounting();
-        _checkTicketUsedOnlyWhenPaidInFullOrInLastRound();
-        _checkSenderFundsLeaveOnlyThroughTicketsAndWithdrawal();
+        invariant_minterHoldsEveryDepositReserveAndFee();
+        invariant_noTicketPaidTwice();
+        invariant_senderAccountsMatchTheModel();
+        invariant_ticketUsedOnlyWhenPaidInFullOrInItsLastRound();
+        invariant_senderFundsLeaveOnlyThroughTicketsAndWithdrawal();
     }
 
     /// @notice An underfunded ticket is skipped unused before its last round and settles for what is
@@ -233,12 +235,12 @@ contract TicketInvariantsTest is BrokerTest {
         handler.redeem(0, 0, 2 ether, true); // a ticket of the previous round: its last, pays 1.5
         assertEq(handler.ghostRedeems(), 1, "settled in its last round");
         assertEq(handler.ghostPaid(), 1.5 ether, "deposit + slice");
-        _checkTicketUsedOnlyWhenPaidInFullOrInLastRound();
-        _checkSenderFundsLeaveOnlyThroughTicketsAndWithdrawal();
-        _checkSenderAccounting();
+        invariant_ticketUsedOnlyWhenPaidInFullOrInItsLastRound();
+        invariant_senderFundsLeaveOnlyThroughTicketsAndWithdrawal();
+        invariant_senderAccountsMatchTheModel();
     }
 
-    /// @notice What _checkEthConserved sets aside as stranded: orchestrator3 (feeShare 90%) withdraws
+    /// @notice What invariant_minterHoldsEveryDepositReserveAndFee sets aside as stranded: orchestrator3 (feeShare 90%) withdraws
     /// fees, which claims its earnings through this round, then is paid a ticket in the same round; the
     /// delegator share falling on its bonded stake goes into this round's fee factor, which its claim
     /// took as the start, so its pending fees grow by less than the ticket paid. After a claim in an
@@ -261,6 +263,6 @@ contract TicketInvariantsTest is BrokerTest {
         handler.redeem(0, 2, 1 ether, false);
         assertApproxEqAbs(bm.pendingFees(orchestrator3, 0) - before, 1 ether, 2, "next round: paid in full");
         assertEq(handler.ghostStrandingRedemptions(), 1, "no new stranding");
-        _checkEthConserved();
+        invariant_minterHoldsEveryDepositReserveAndFee();
     }
 }
