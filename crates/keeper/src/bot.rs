@@ -76,7 +76,7 @@ impl Bot for KeeperBot {
         tick.in_flight.is_empty() && !tick.landed.iter().any(|l| l.result.is_ok())
     }
 
-    async fn read(&mut self, tick: &Tick<'_, Action>) -> Result<Snapshot, ChainError> {
+    async fn read(&mut self, tick: &Tick<'_, Action>, _memory: &Memory) -> Result<Snapshot, ChainError> {
         read_state(&self.provider, self.rounds_manager, self.turn.me, tick.head).await
     }
 

@@ -16,7 +16,7 @@ use livepeer_chain::{ChainError, protocol::Protocol, revert::RevertReason};
 
 use livepeer_protocol::{
     Round,
-    ticket::{ChainState, SenderFunds, SignedTicket},
+    ticket::{SenderFunds, SignedTicket},
 };
 
 /// The reason string the live TicketBroker reverts with where ours reverts `InsufficientFunds`.
@@ -58,7 +58,7 @@ pub fn describe(revert: &RevertReason) -> String {
 }
 
 /// Round information the rules need once per pass.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Rounds {
     /// `currentRound()`.
     pub current: Round,
@@ -123,29 +123,14 @@ impl Broker {
         })
     }
 
-    /// The chain state the rules need for one ticket.
-    pub async fn chain_state(
-        &self,
-        signed: &SignedTicket,
-        rounds: &Rounds,
-    ) -> Result<ChainState, ChainError> {
-        let recorded_block_hash = match signed.ticket.aux() {
-            Ok(aux) => {
-                self.protocol
-                    .rounds_manager
-                    .blockHashForRound(aux.creation_round)
-                    .call()
-                    .await?
-            }
-            Err(_) => B256::ZERO,
-        };
-        Ok(ChainState {
-            current_round: rounds.current,
-            last_initialized_round: rounds.last_initialized,
-            ticket_validity_period: rounds.ticket_validity_period,
-            recorded_block_hash,
-            used: self.is_used(signed.ticket.hash()).await?,
-        })
+    /// `blockHashForRound(round)`: the hash recorded when `round` was initialized (zero if never).
+    pub async fn block_hash_for_round(&self, round: U256) -> Result<B256, ChainError> {
+        Ok(self
+            .protocol
+            .rounds_manager
+            .blockHashForRound(round)
+            .call()
+            .await?)
     }
 
     /// `usedTickets(hash)`.
