@@ -3,13 +3,13 @@ pragma solidity 0.8.37;
 
 import {ManagerUpgradeable} from "./ManagerUpgradeable.sol";
 import {ActiveSetLib} from "./bonding/ActiveSetLib.sol";
-import {BondingState, Delegator, Transcoder, UnbondingLock} from "./bonding/BondingTypes.sol";
+import {BondingState, Delegator, EarningsPool, Transcoder, UnbondingLock} from "./bonding/BondingTypes.sol";
 import {EarningsClaimLib} from "./bonding/EarningsClaimLib.sol";
+import {EarningsPoolLib} from "./bonding/EarningsPoolLib.sol";
 import {IBondingManager} from "./interfaces/IBondingManager.sol";
 import {IBondingVotes} from "./interfaces/IBondingVotes.sol";
 import {IMinter} from "./interfaces/IMinter.sol";
 import {IRoundsManager} from "./interfaces/IRoundsManager.sol";
-import {EarningsPoolLib} from "./libraries/EarningsPoolLib.sol";
 import {MathLib} from "./libraries/MathLib.sol";
 import {SortedListLib} from "./libraries/SortedListLib.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -27,12 +27,12 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 ///   what the reference would have stored for those rounds.
 /// - Fees after a reward in the same round use the exact previous reward factor
 ///   (`prevRewardRound`) instead of the reference's retroactive estimate.
-/// - Records are packed (amounts in uint128, rounds in uint48/uint64) to cut storage traffic.
+/// - Records are packed (amounts in uint96, rounds in uint32; see BondingTypes) to cut storage traffic.
 contract BondingManager is IBondingManager, ManagerUpgradeable {
     using ActiveSetLib for BondingState;
     using ActiveSetLib for Transcoder;
     using EarningsClaimLib for BondingState;
-    using EarningsPoolLib for EarningsPoolLib.EarningsPool;
+    using EarningsPoolLib for Transcoder;
     using SafeCast for uint256;
     using SafeERC20 for IERC20;
     using SortedListLib for SortedListLib.List;
@@ -44,16 +44,35 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     IERC20 private immutable _lpt;
     /// @dev BondingVotes sits behind its own proxy, so its address is as fixed as the token's.
     IBondingVotes private immutable _votes;
+    /// @dev So does the RoundsManager: holding it saves a registry lookup on every operation (each one
+    /// checks the round). Registering another RoundsManager takes an upgrade of this contract.
+    IRoundsManager private immutable _rounds;
+    /// @dev The Minter, which holds the protocol's LPT and ETH: holding it saves a registry lookup on
+    /// every bond, reward and withdrawal. Migrating to another Minter takes an upgrade of this contract.
+    IMinter private immutable _custodian;
 
     /// @custom:oz-upgrades-unsafe-allow constructor state-variable-immutable
-    constructor(address token, address votes) {
-        require(token != address(0) && votes != address(0), ZeroAddress());
-        (_lpt, _votes) = (IERC20(token), IBondingVotes(votes));
+    constructor(address token, address votes, address rounds, address minter_) {
+        require(
+            token != address(0) && votes != address(0) && rounds != address(0) && minter_ != address(0), ZeroAddress()
+        );
+        (_lpt, _votes, _rounds, _custodian) =
+        (IERC20(token), IBondingVotes(votes), IRoundsManager(rounds), IMinter(minter_));
     }
 
     /// @notice The BondingVotes every change of bonding state is reported to.
     function bondingVotes() external view returns (address) {
         return address(_votes);
+    }
+
+    /// @notice The RoundsManager whose rounds this contract follows.
+    function roundsManager() external view returns (address) {
+        return address(_rounds);
+    }
+
+    /// @notice The Minter that holds this contract's LPT and ETH and mints its rewards.
+    function minter() external view returns (address) {
+        return address(_custodian);
     }
 
     /// @notice Wires the proxy to `controller_` and sets the parameters (see the setters).
@@ -148,45 +167,16 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
             _storage().pool.contains(transcoder_) || isRegisteredTranscoder(transcoder_),
             TranscoderNotRegistered(transcoder_)
         );
-        uint256 round = _roundsManager().currentRound();
+        uint256 round = _currentRound();
         Transcoder storage t = _storage().transcoders[transcoder_];
         // Fees need an active pool to be shared over: a non-active recipient gets nothing.
         require(t.isActive(round), TranscoderNotActive(transcoder_));
-
-        EarningsPoolLib.EarningsPool storage pool = t.earningsPoolPerRound[round];
-        uint256 totalStake = t.activeStake(_storage().delegators[transcoder_].delegatedAmount, round);
-        uint256 feeShare = t.commissionChangeRound == round ? t.roundFeeShare : t.feeShare;
-        uint256 lastRewardRound = t.lastRewardRound;
-        // The fees of round r are shared over the stake as it stood before round r's reward.
-        uint256 prevCrf;
-        uint256 activeCumulativeRewards;
-        if (lastRewardRound == round) {
-            prevCrf = t.earningsPoolPerRound[t.prevRewardRound].cumulativeRewardFactor;
-            activeCumulativeRewards = t.activeCumulativeRewards;
-        } else {
-            prevCrf = t.earningsPoolPerRound[lastRewardRound].cumulativeRewardFactor;
-            // reward() would make cumulativeRewards the active figure for this round.
-            activeCumulativeRewards = t.cumulativeRewards;
-        }
-        uint256 lastFeeRound = t.lastFeeRound;
-        uint256 prevCff = lastFeeRound < round ? t.earningsPoolPerRound[lastFeeRound].cumulativeFeeFactor : 0;
-        // The round's first earnings record its shares; a reward later in the round keeps them.
-        if (lastFeeRound != round && lastRewardRound != round) {
-            pool.setShares(totalStake, t.commissionChangeRound == round ? t.roundRewardCut : t.rewardCut, feeShare);
-        }
-
-        uint256 delegatorsFees = MathLib.percOf(fees, feeShare, MathLib.PERC_DIVISOR);
-        uint256 transcoderCommission = fees - delegatorsFees;
-        // The transcoder's unclaimed rewards earn fees too; delegators never claim that part.
-        uint256 rewardStakeFees = EarningsPoolLib.preciseShare(delegatorsFees, activeCumulativeRewards, totalStake);
-        t.cumulativeFees = (t.cumulativeFees + rewardStakeFees + transcoderCommission).toUint128();
-        pool.addFees(prevCff, prevCrf, delegatorsFees, totalStake);
-        t.lastFeeRound = round.toUint64();
+        t.shareFees(fees, t.activeStake(_storage().delegators[transcoder_].delegatedAmount, round), round);
     }
 
     /// @inheritdoc IBondingManager
     function setCurrentRoundTotalActiveStake() external {
-        _requireCaller(ROUNDS_MANAGER);
+        require(msg.sender == address(_rounds), UnauthorizedCaller(msg.sender, ROUNDS_MANAGER));
         BondingState storage $ = _storage();
         ($.currentRoundTotalActiveStake, $.currentRoundActivePoolSize) = ($.nextRoundTotalActiveStake, $.pool.size);
         uint96 nextRate = $.nextRoundTreasuryRewardCutRate;
@@ -307,7 +297,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         require(del.bondedAmount == 0, DelegatorNotUnbonded(msg.sender));
         _report(IBondingVotes.Phase.Before, round, msg.sender, to, address(0));
         _storage().claim(msg.sender, round, false);
-        del.startRound = (round + 1).toUint48();
+        del.startRound = (round + 1).toUint32();
         del.delegateAddress = to;
         // Without this a later claim would start from an empty pool (a past reference bug).
         _storage().initPoolFactors(to, round);
@@ -344,7 +334,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
             // An unbonded receiver takes the sender's delegate, but is never made to self-delegate.
             require(delegate != delegator, InvalidDelegate(delegator, delegate));
             newDel.delegateAddress = delegate;
-            newDel.startRound = (round + 1).toUint48();
+            newDel.startRound = (round + 1).toUint32();
             _storage().initPoolFactors(delegate, round);
         }
         _rebond(delegator, newLockId, round, newDelegateNewPosPrev, newDelegateNewPosNext);
@@ -359,9 +349,9 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         UnbondingLock memory lock = del.unbondingLocks[unbondingLockId];
         require(lock.withdrawRound != 0, UnknownUnbondingLock(msg.sender, unbondingLockId));
         require(lock.withdrawRound <= round, UnbondingLockNotWithdrawable(unbondingLockId, lock.withdrawRound, round));
-        delete del.unbondingLocks[unbondingLockId];
+        _clearLock(del.unbondingLocks[unbondingLockId]);
         emit WithdrawStake(msg.sender, unbondingLockId, lock.amount, lock.withdrawRound);
-        _minter().trustedTransferTokens(msg.sender, lock.amount);
+        _payOut(msg.sender, lock.amount);
     }
 
     /// @inheritdoc IBondingManager
@@ -374,7 +364,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         Delegator storage del = _storage().delegators[msg.sender];
         uint256 fees = del.fees;
         require(amount <= fees, InsufficientFees(amount, fees));
-        del.fees = (fees - amount).toUint128();
+        del.fees = (fees - amount).toUint96();
         emit WithdrawFees(msg.sender, recipient, amount);
         _minter().trustedWithdrawETH(recipient, amount);
     }
@@ -418,13 +408,13 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     /// @inheritdoc IBondingManager
     function pendingStake(address delegator, uint256) external view returns (uint256 stake) {
         // slither-disable-next-line unused-return (only the stake is asked for)
-        (stake,) = _storage().pendingStakeAndFees(delegator, _roundsManager().currentRound());
+        (stake,) = _storage().pendingStakeAndFees(delegator, _currentRound());
     }
 
     /// @inheritdoc IBondingManager
     function pendingFees(address delegator, uint256) external view returns (uint256 fees) {
         // slither-disable-next-line unused-return (only the fees are asked for)
-        (, fees) = _storage().pendingStakeAndFees(delegator, _roundsManager().currentRound());
+        (, fees) = _storage().pendingStakeAndFees(delegator, _currentRound());
     }
 
     /// @inheritdoc IBondingManager
@@ -441,7 +431,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     function delegatorStatus(address delegator) public view returns (DelegatorStatus) {
         Delegator storage del = _storage().delegators[delegator];
         if (del.bondedAmount == 0) return DelegatorStatus.Unbonded;
-        if (del.startRound > _roundsManager().currentRound()) return DelegatorStatus.Pending;
+        if (del.startRound > _currentRound()) return DelegatorStatus.Pending;
         return DelegatorStatus.Bonded;
     }
 
@@ -492,7 +482,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     {
         BondingState storage $ = _storage();
         Transcoder storage t = $.transcoders[transcoder_];
-        EarningsPoolLib.EarningsPool storage pool = t.earningsPoolPerRound[round];
+        EarningsPool storage pool = t.earningsPoolPerRound[round];
         (totalStake, transcoderRewardCut, transcoderFeeShare) =
         (pool.totalStake, pool.transcoderRewardCut, pool.transcoderFeeShare);
         uint256 updateRound = t.lastActiveStakeUpdateRound;
@@ -570,7 +560,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
 
     /// @inheritdoc IBondingManager
     function isActiveTranscoder(address transcoder_) external view returns (bool) {
-        return _storage().transcoders[transcoder_].isActive(_roundsManager().currentRound());
+        return _storage().transcoders[transcoder_].isActive(_currentRound());
     }
 
     /// @inheritdoc IBondingManager
@@ -626,50 +616,42 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         require(t.isActive(round), TranscoderNotActive(transcoder_));
         require(t.lastRewardRound != round, AlreadyRewarded(transcoder_, round));
 
-        uint256 stake = t.activeStake(_storage().delegators[transcoder_].delegatedAmount, round);
+        BondingState storage $ = _storage();
+        uint256 stake = t.activeStake($.delegators[transcoder_].delegatedAmount, round);
         _report(IBondingVotes.Phase.Before, round, transcoder_, address(0), address(0));
-        uint256 rewards = _mintRewards(transcoder_, stake);
-        _shareRewards(t, stake, rewards, round);
-        _storage().increaseTotalStake(transcoder_, rewards, round, newPosPrev, newPosNext);
+        IMinter minter = _minter();
+        uint256 minted = minter.createReward(stake, $.currentRoundTotalActiveStake);
+        uint256 rewards = minted - _payTreasuryCut(transcoder_, minted);
+        t.shareRewards(rewards, stake, round);
+        $.increaseTotalStake(transcoder_, rewards, round, newPosPrev, newPosNext);
         emit Reward(transcoder_, rewards);
         _report(IBondingVotes.Phase.After, round, transcoder_, address(0), address(0));
     }
 
-    /// @dev Mints the pro-rata share of `stake` and pays the treasury its cut. Returns the rest.
-    function _mintRewards(address transcoder_, uint256 stake) internal returns (uint256 rewards) {
+    /// @dev Pays the Treasury its cut of `minted` (minted for `transcoder_`) and returns it. The cut is
+    /// paid this round; once the Treasury holds the ceiling the rate drops to 0 from the next.
+    function _payTreasuryCut(address transcoder_, uint256 minted) internal returns (uint256 cut) {
         BondingState storage $ = _storage();
-        IMinter minter = _minter();
-        rewards = minter.createReward(stake, $.currentRoundTotalActiveStake);
-        uint256 treasuryRewards = MathLib.percOf(rewards, $.treasuryRewardCutRate, MathLib.PRECISE_DIVISOR);
-        if (treasuryRewards == 0) return rewards;
+        cut = EarningsPoolLib.treasuryCut(minted, $.treasuryRewardCutRate);
+        if (cut == 0) return 0;
 
         address treasury = _contract(TREASURY);
-        // The cut is paid this round; once the ceiling is reached it stops from the next round.
         if ($.nextRoundTreasuryRewardCutRate != 0 && _lpt.balanceOf(treasury) >= $.treasuryBalanceCeiling) {
             _setNextRoundTreasuryRewardCutRate(0);
         }
-        emit TreasuryReward(transcoder_, treasury, treasuryRewards);
-        minter.trustedTransferTokens(treasury, treasuryRewards);
-        return rewards - treasuryRewards;
+        emit TreasuryReward(transcoder_, treasury, cut);
+        _payOut(treasury, cut);
     }
 
-    /// @dev Commission to the transcoder, the rest over the pool through the reward factor.
-    function _shareRewards(Transcoder storage t, uint256 totalStake, uint256 rewards, uint256 round) internal {
-        uint256 activeCumulativeRewards = t.cumulativeRewards;
-        uint256 commission = MathLib.percOf(rewards, t.rewardCut, MathLib.PERC_DIVISOR);
-        uint256 delegatorsRewards = rewards - commission;
-        // The transcoder's unclaimed rewards are stake too; delegators never claim that part.
-        uint256 rewardStakeRewards =
-            EarningsPoolLib.preciseShare(delegatorsRewards, activeCumulativeRewards, totalStake);
-        t.activeCumulativeRewards = activeCumulativeRewards.toUint128();
-        t.cumulativeRewards = (activeCumulativeRewards + rewardStakeRewards + commission).toUint128();
-        uint256 lastRewardRound = t.lastRewardRound;
-        EarningsPoolLib.EarningsPool storage pool = t.earningsPoolPerRound[round];
-        // Fees earlier in the round recorded the same shares (the commission cannot change before reward).
-        if (t.lastFeeRound != round) pool.setShares(totalStake, t.rewardCut, t.feeShare);
-        pool.addRewards(t.earningsPoolPerRound[lastRewardRound].cumulativeRewardFactor, delegatorsRewards, totalStake);
-        t.prevRewardRound = lastRewardRound.toUint32();
-        t.lastRewardRound = round.toUint64();
+    /// @dev Pays `amount` of the LPT in the Minter's custody to `to`: moved directly under the allowance
+    /// the Minter grants this contract (~7k cheaper than a call into the Minter), or through the Minter
+    /// while it has not granted one (the Minter grants it on that payout).
+    function _payOut(address to, uint256 amount) internal {
+        IMinter custodian = _custodian;
+        try _lpt.transferFrom(address(custodian), to, amount) returns (bool paid) {
+            if (paid) return;
+        } catch {}
+        custodian.trustedTransferTokens(to, amount);
     }
 
     /* INTERNAL: BONDS */
@@ -687,7 +669,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         Delegator storage del = _storage().delegators[owner];
         uint256 bonded = del.bondedAmount;
         if (bonded != 0 && oldDelegate == to) return 0;
-        del.startRound = (round + 1).toUint48();
+        del.startRound = (round + 1).toUint32();
         if (bonded == 0) return 0;
         require(!isRegisteredTranscoder(owner), TranscoderCannotDelegate(owner));
         _storage().decreaseTotalStake(oldDelegate, bonded, round, prev, next);
@@ -706,7 +688,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         Delegator storage del = _storage().delegators[owner];
         del.delegateAddress = to;
         newBonded = del.bondedAmount + amount;
-        del.bondedAmount = newBonded.toUint128();
+        del.bondedAmount = newBonded.toUint96();
         _storage().increaseTotalStake(to, delegationAmount, round, prev, next);
     }
 
@@ -725,9 +707,9 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         address delegate = del.delegateAddress;
         uint256 withdrawRound = round + $.unbondingPeriod;
         lockId = del.nextUnbondingLockId;
-        del.unbondingLocks[lockId] = UnbondingLock(amount.toUint128(), withdrawRound.toUint64());
-        del.nextUnbondingLockId = (lockId + 1).toUint128();
-        del.bondedAmount = (bonded - amount).toUint128();
+        del.unbondingLocks[lockId] = UnbondingLock(amount.toUint96(), withdrawRound.toUint32());
+        del.nextUnbondingLockId = (lockId + 1).toUint96();
+        del.bondedAmount = (bonded - amount).toUint96();
 
         if (bonded == amount) {
             del.delegateAddress = address(0);
@@ -745,8 +727,8 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         Delegator storage newDel = $.delegators[to];
         newLockId = newDel.nextUnbondingLockId;
         newDel.unbondingLocks[newLockId] = oldDel.unbondingLocks[lockId];
-        newDel.nextUnbondingLockId = (newLockId + 1).toUint128();
-        delete oldDel.unbondingLocks[lockId];
+        newDel.nextUnbondingLockId = (newLockId + 1).toUint96();
+        _clearLock(oldDel.unbondingLocks[lockId]);
     }
 
     function _rebond(address delegator, uint256 lockId, uint256 round, address newPosPrev, address newPosNext)
@@ -755,11 +737,18 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         Delegator storage del = _storage().delegators[delegator];
         uint256 amount = del.unbondingLocks[lockId].amount;
         require(del.unbondingLocks[lockId].withdrawRound != 0, UnknownUnbondingLock(delegator, lockId));
-        delete del.unbondingLocks[lockId];
-        del.bondedAmount = (del.bondedAmount + amount).toUint128();
+        _clearLock(del.unbondingLocks[lockId]);
+        del.bondedAmount = (del.bondedAmount + amount).toUint96();
         address delegate = del.delegateAddress;
         _storage().increaseTotalStake(delegate, amount, round, newPosPrev, newPosNext);
         emit Rebond(delegate, delegator, lockId, amount);
+    }
+
+    /// @dev Clears the lock's whole slot at once (`delete` would read it again to keep its unused bits).
+    function _clearLock(UnbondingLock storage lock) private {
+        assembly ("memory-safe") {
+            sstore(lock.slot, 0)
+        }
     }
 
     /* INTERNAL: VOTES */
@@ -811,7 +800,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
 
     function _setUnbondingPeriod(uint64 period) internal {
         require(period != 0, ZeroUnbondingPeriod());
-        _storage().unbondingPeriod = period;
+        _storage().unbondingPeriod = uint256(period).toUint32();
         emit UnbondingPeriodSet(period);
     }
 
@@ -836,11 +825,23 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
 
     /* INTERNAL: PEERS */
 
+    function _roundsManager() internal view override returns (IRoundsManager) {
+        return _rounds;
+    }
+
+    function _minter() internal view override returns (IMinter) {
+        return _custodian;
+    }
+
+    function _currentRound() internal view returns (uint256) {
+        return _rounds.currentRound();
+    }
+
     /// @dev Common preamble: not paused, round initialized. Returns the current round.
     function _requireRunningRound() internal view returns (uint256 round) {
         _requireNotPaused();
         IRoundsManager rm = _roundsManager();
-        round = rm.currentRound();
+        round = _currentRound();
         require(rm.lastInitializedRound() == round, RoundNotInitialized(round));
     }
 

@@ -58,7 +58,7 @@ abstract contract Manager is IManager {
         return controller().getContract(id);
     }
 
-    function _roundsManager() internal view returns (IRoundsManager) {
+    function _roundsManager() internal view virtual returns (IRoundsManager) {
         return IRoundsManager(_contract(ROUNDS_MANAGER));
     }
 
@@ -66,7 +66,7 @@ abstract contract Manager is IManager {
         return IBondingManager(_contract(BONDING_MANAGER));
     }
 
-    function _minter() internal view returns (IMinter) {
+    function _minter() internal view virtual returns (IMinter) {
         return IMinter(_contract(MINTER));
     }
 

@@ -22,8 +22,14 @@ contract Minter is IMinter, Manager {
     uint64 internal _inflationChange;
     uint64 internal _targetBondingRate;
 
+    // Amounts are uint96 elsewhere (contracts/bonding/BondingTypes.sol); these two fill their slot as
+    // uint128, so the round's start writes it without reading it first.
     uint128 internal _currentMintableTokens;
     uint128 internal _currentMintedTokens;
+
+    /// @dev The BondingManager granted an unlimited allowance over this contract's LPT (see
+    /// trustedTransferTokens).
+    address internal _allowanceHolder;
 
     /// @dev LPT never changes address; holding it saves a registry lookup on every mint and transfer.
     ILivepeerToken internal immutable _lpt;
@@ -97,6 +103,14 @@ contract Minter is IMinter, Manager {
         _requireNotPaused();
         _requireCaller(BONDING_MANAGER);
         IERC20(_lpt).safeTransfer(to, amount);
+        // From now on the BondingManager pays custody LPT out itself (cheaper than a call here): it gets
+        // an unlimited allowance, and a BondingManager registered before loses its own.
+        address holder = _allowanceHolder;
+        if (holder != msg.sender) {
+            if (holder != address(0)) IERC20(_lpt).forceApprove(holder, 0);
+            IERC20(_lpt).forceApprove(msg.sender, type(uint256).max);
+            _allowanceHolder = msg.sender;
+        }
     }
 
     /// @inheritdoc IMinter

@@ -12,12 +12,13 @@ contract RoundsManager is IRoundsManager, ManagerUpgradeable {
     using SafeCast for uint256;
 
     /// @dev The whole round clock in one slot: `currentRound()` and `initializeRound()` read it once.
+    /// Rounds are uint32 as everywhere in the protocol (contracts/bonding/BondingTypes.sol).
     struct Clock {
         uint40 roundLength;
         uint24 roundLockAmount;
         uint64 lastRoundLengthUpdateStartBlock;
-        uint64 lastRoundLengthUpdateRound;
-        uint64 lastInitializedRound;
+        uint32 lastRoundLengthUpdateRound;
+        uint32 lastInitializedRound;
     }
 
     /// @custom:storage-location erc7201:livepeer.storage.RoundsManager
@@ -49,7 +50,7 @@ contract RoundsManager is IRoundsManager, ManagerUpgradeable {
         require(clock.lastInitializedRound < round, RoundAlreadyInitialized(round));
 
         bytes32 hash = blockhash(block.number - 1);
-        $.clock.lastInitializedRound = round.toUint64();
+        $.clock.lastInitializedRound = round.toUint32();
         $.blockHashForRound[round] = hash;
 
         // Active stake first: the Minter's inflation step reads it.
@@ -160,14 +161,14 @@ contract RoundsManager is IRoundsManager, ManagerUpgradeable {
         Clock storage clock = _storage().clock;
         if (clock.roundLength == 0) {
             uint256 round = block.number / length;
-            clock.lastRoundLengthUpdateRound = round.toUint64();
+            clock.lastRoundLengthUpdateRound = round.toUint32();
             // slither-disable-next-line divide-before-multiply (intended: the start block of the round)
             clock.lastRoundLengthUpdateStartBlock = (round * length).toUint64();
         } else {
             Clock memory current = clock;
             uint256 round = _currentRound(current);
             clock.lastRoundLengthUpdateStartBlock = _currentRoundStartBlock(current).toUint64();
-            clock.lastRoundLengthUpdateRound = round.toUint64();
+            clock.lastRoundLengthUpdateRound = round.toUint32();
         }
         clock.roundLength = length.toUint40();
         emit RoundLengthSet(clock.lastRoundLengthUpdateRound, length);

@@ -16,11 +16,12 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 contract TicketBroker is ITicketBroker, ManagerUpgradeable {
     using SafeCast for uint256;
 
-    /// @dev A sender's whole account in one slot: deposit, remaining reserve and unlock round.
+    /// @dev A sender's whole account in one slot: deposit, remaining reserve and unlock round (amounts
+    /// uint96 and rounds uint32, as everywhere in the protocol: contracts/bonding/BondingTypes.sol).
     struct Account {
         uint96 deposit;
         uint96 reserve;
-        uint64 withdrawRound;
+        uint32 withdrawRound;
     }
 
     /// @dev What a redemption reads once per transaction; the block hash is a one-entry cache.
@@ -34,6 +35,8 @@ contract TicketBroker is ITicketBroker, ManagerUpgradeable {
 
     /// @custom:storage-location erc7201:livepeer.storage.TicketBroker
     struct TicketBrokerStorage {
+        // Durations in rounds, as wide as the setters have always accepted (they share no slot worth
+        // narrowing for); an unlock whose round would not fit a uint32 reverts.
         uint64 unlockPeriod;
         uint64 ticketValidityPeriod;
         mapping(address sender => Account) accounts;
@@ -89,7 +92,7 @@ contract TicketBroker is ITicketBroker, ManagerUpgradeable {
         require(account.withdrawRound == 0, UnlockInProgress(msg.sender));
         uint256 round = _roundsManager().currentRound();
         uint256 withdrawRound = round + _storage().unlockPeriod;
-        account.withdrawRound = withdrawRound.toUint64();
+        account.withdrawRound = withdrawRound.toUint32();
         emit Unlock(msg.sender, round, withdrawRound);
     }
 
@@ -111,8 +114,12 @@ contract TicketBroker is ITicketBroker, ManagerUpgradeable {
         uint256 round = _roundsManager().currentRound();
         require(round >= account.withdrawRound, StillLocked(account.withdrawRound, round));
 
-        // Effects before the transfer: a re-entering receiver finds an empty account.
-        delete _storage().accounts[msg.sender];
+        // Effects before the transfer: a re-entering receiver finds an empty account. The slot is
+        // cleared whole (`delete` would read it again to keep its 32 unused bits).
+        Account storage stored = _storage().accounts[msg.sender];
+        assembly ("memory-safe") {
+            sstore(stored.slot, 0)
+        }
         emit Withdrawal(msg.sender, account.deposit, account.reserve);
         _minter().trustedWithdrawETH(payable(msg.sender), uint256(account.deposit) + account.reserve);
     }

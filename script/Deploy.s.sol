@@ -84,7 +84,7 @@ contract Deploy is DeployBase {
         );
         d.bondingVotesImpl = address(new BondingVotes());
         d.bondingVotes = _proxy(d.bondingVotesImpl, abi.encodeCall(BondingVotes.initialize, (d.controller)));
-        d.bondingManagerImpl = address(new BondingManager(d.token, d.bondingVotes));
+        d.bondingManagerImpl = address(new BondingManager(d.token, d.bondingVotes, d.roundsManager, d.minter));
         d.bondingManager = _proxy(
             d.bondingManagerImpl,
             abi.encodeCall(

@@ -79,7 +79,9 @@ contract Upgrade is DeployBase {
     function _newImplementation(Deployment memory d, string memory name) internal returns (address) {
         bytes32 h = keccak256(bytes(name));
         if (h == keccak256("RoundsManager")) return address(new RoundsManager());
-        if (h == keccak256("BondingManager")) return address(new BondingManager(d.token, d.bondingVotes));
+        if (h == keccak256("BondingManager")) {
+            return address(new BondingManager(d.token, d.bondingVotes, d.roundsManager, d.minter));
+        }
         if (h == keccak256("TicketBroker")) return address(new TicketBroker());
         if (h == keccak256("BondingVotes")) return address(new BondingVotes());
         if (h == keccak256("LivepeerGovernor")) return address(new LivepeerGovernor());

@@ -23,7 +23,9 @@ abstract contract ProtocolTest is BaseTest {
         );
         bm = BondingManager(
             _proxy(
-                address(new BondingManager(address(token), address(bondingVotes))),
+                address(
+                    new BondingManager(address(token), address(bondingVotes), address(roundsManager), address(minter))
+                ),
                 abi.encodeCall(
                     BondingManager.initialize,
                     (address(controller), UNBONDING_PERIOD, NUM_ACTIVE_TRANSCODERS, TREASURY_CUT_RATE, TREASURY_CEILING)

@@ -13,7 +13,7 @@ library ActiveSetLib {
     using SafeCast for uint256;
     using SortedListLib for SortedListLib.List;
 
-    uint64 internal constant NEVER = type(uint64).max;
+    uint32 internal constant NEVER = type(uint32).max;
 
     function increaseTotalStake(
         BondingState storage $,
@@ -30,11 +30,11 @@ library ActiveSetLib {
         if ($.pool.contains(delegate)) {
             checkpointStake($.transcoders[delegate], stake, round);
             $.pool.updateKey(delegate, newStake.toUint96(), prev, next);
-            $.nextRoundTotalActiveStake = ($.nextRoundTotalActiveStake + amount).toUint112();
+            $.nextRoundTotalActiveStake = ($.nextRoundTotalActiveStake + amount).toUint96();
         } else if (isRegistered($, delegate)) {
             tryToJoin($, delegate, newStake, round, prev, next);
         }
-        d.delegatedAmount = newStake.toUint128();
+        d.delegatedAmount = newStake.toUint96();
     }
 
     function decreaseTotalStake(
@@ -53,10 +53,10 @@ library ActiveSetLib {
             // forge-lint: disable-next-line(unsafe-typecast)
             $.pool.updateKey(delegate, uint96(newStake), prev, next); // below a key that fit
             // forge-lint: disable-next-line(unsafe-typecast)
-            $.nextRoundTotalActiveStake = uint112($.nextRoundTotalActiveStake - amount);
+            $.nextRoundTotalActiveStake = uint96($.nextRoundTotalActiveStake - amount);
         }
         // forge-lint: disable-next-line(unsafe-typecast)
-        d.delegatedAmount = uint128(newStake);
+        d.delegatedAmount = uint96(newStake);
     }
 
     /// @dev Joins the pool from the next round if there is room or `stake` beats the tail (evicted).
@@ -82,9 +82,9 @@ library ActiveSetLib {
         $.pool.insert(transcoder, stake.toUint96(), prev, next);
         // Evicted earlier this round and back already: it never stops being active, so it keeps this
         // round's reward and fees (the reference would make it skip the round).
-        if (!isActive(t, round)) t.activationRound = activationRound.toUint64();
+        if (!isActive(t, round)) t.activationRound = activationRound.toUint32();
         t.deactivationRound = NEVER;
-        $.nextRoundTotalActiveStake = (nextTotal + stake).toUint112();
+        $.nextRoundTotalActiveStake = (nextTotal + stake).toUint96();
         emit IBondingManager.TranscoderActivated(transcoder, activationRound);
     }
 
@@ -92,7 +92,7 @@ library ActiveSetLib {
         uint256 stake = $.delegators[transcoder].delegatedAmount;
         leavePool($, transcoder, stake, round);
         // forge-lint: disable-next-line(unsafe-typecast)
-        $.nextRoundTotalActiveStake = uint112($.nextRoundTotalActiveStake - stake);
+        $.nextRoundTotalActiveStake = uint96($.nextRoundTotalActiveStake - stake);
     }
 
     /// @dev Leaves the pool at the end of this round. `lastActiveStakeUpdateRound` stays (as in the
@@ -101,17 +101,17 @@ library ActiveSetLib {
     function leavePool(BondingState storage $, address transcoder, uint256 stake, uint256 round) internal {
         Transcoder storage t = $.transcoders[transcoder];
         // forge-lint: disable-next-line(unsafe-typecast)
-        t.earningsPoolPerRound[t.lastActiveStakeUpdateRound].totalStake = uint128(stake); // a delegatedAmount
+        t.earningsPoolPerRound[t.lastActiveStakeUpdateRound].totalStake = uint96(stake); // a delegatedAmount
         $.pool.remove(transcoder);
-        t.deactivationRound = (round + 1).toUint64();
+        t.deactivationRound = (round + 1).toUint32();
         emit IBondingManager.TranscoderDeactivated(transcoder, round + 1);
     }
 
     /// @dev Before a member's first stake change in `round`, remember the stake the round started with.
     function checkpointStake(Transcoder storage t, uint256 stake, uint256 round) internal {
         if (t.lastActiveStakeUpdateRound <= round) {
-            t.stakeBeforeUpdate = stake.toUint128();
-            t.lastActiveStakeUpdateRound = (round + 1).toUint64();
+            t.stakeBeforeUpdate = stake.toUint96();
+            t.lastActiveStakeUpdateRound = (round + 1).toUint32();
         }
     }
 

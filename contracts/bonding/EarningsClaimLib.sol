@@ -2,9 +2,9 @@
 pragma solidity ^0.8.27;
 
 import {IBondingManager} from "../interfaces/IBondingManager.sol";
-import {EarningsPoolLib} from "../libraries/EarningsPoolLib.sol";
 import {ActiveSetLib} from "./ActiveSetLib.sol";
-import {BondingState, Delegator, Transcoder} from "./BondingTypes.sol";
+import {BondingState, Delegator, EarningsPool, Transcoder} from "./BondingTypes.sol";
+import {EarningsPoolLib} from "./EarningsPoolLib.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title EarningsClaimLib
@@ -48,8 +48,8 @@ library EarningsClaimLib {
         emit IBondingManager.EarningsClaimed(
             delegate, delegator, stake - bonded, newFees - fees, lastClaimRound + 1, round
         );
-        del.lastClaimRound = round.toUint48();
-        (del.bondedAmount, del.fees) = (stake.toUint128(), newFees.toUint128());
+        del.lastClaimRound = round.toUint32();
+        (del.bondedAmount, del.fees) = (stake.toUint96(), newFees.toUint96());
     }
 
     function pendingStakeAndFees(BondingState storage $, address delegator, uint256 round)
@@ -64,7 +64,7 @@ library EarningsClaimLib {
         uint256 lastClaimRound = del.lastClaimRound;
 
         if (lastClaimRound < round) {
-            EarningsPoolLib.EarningsPool storage start = t.earningsPoolPerRound[lastClaimRound];
+            EarningsPool storage start = t.earningsPoolPerRound[lastClaimRound];
             (uint256 endCrf, uint256 endCff) = latestFactors(t, round);
             (stake, fees) = EarningsPoolLib.earnings(
                 stake, fees, start.cumulativeRewardFactor, start.cumulativeFeeFactor, endCrf, endCff
@@ -79,7 +79,7 @@ library EarningsClaimLib {
 
     /// @dev Factors of `round`, falling back to the last reward / fee round before it.
     function latestFactors(Transcoder storage t, uint256 round) internal view returns (uint256 crf, uint256 cff) {
-        EarningsPoolLib.EarningsPool storage pool = t.earningsPoolPerRound[round];
+        EarningsPool storage pool = t.earningsPoolPerRound[round];
         (crf, cff) = (pool.cumulativeRewardFactor, pool.cumulativeFeeFactor);
         uint256 lastRewardRound = t.lastRewardRound;
         if (crf == 0 && lastRewardRound < round && lastRewardRound != 0) {
@@ -95,7 +95,7 @@ library EarningsClaimLib {
     /// whose earnings start at `round` never reads an empty pool (a past reference bug).
     function initPoolFactors(BondingState storage $, address delegate, uint256 round) internal {
         Transcoder storage t = $.transcoders[delegate];
-        EarningsPoolLib.EarningsPool storage pool = t.earningsPoolPerRound[round];
+        EarningsPool storage pool = t.earningsPoolPerRound[round];
         (uint256 crf, uint256 cff) = latestFactors(t, round);
         if (pool.cumulativeRewardFactor == 0 && crf != 0) pool.cumulativeRewardFactor = crf;
         if (pool.cumulativeFeeFactor == 0 && cff != 0) pool.cumulativeFeeFactor = cff;
@@ -107,7 +107,7 @@ library EarningsClaimLib {
         (uint256 rewards, uint256 fees) = (t.cumulativeRewards, t.cumulativeFees);
         if (rewards == 0 && fees == 0) return;
         (t.cumulativeRewards, t.cumulativeFees) = (0, 0);
-        (del.bondedAmount, del.fees) = ((del.bondedAmount + rewards).toUint128(), (del.fees + fees).toUint128());
+        (del.bondedAmount, del.fees) = ((del.bondedAmount + rewards).toUint96(), (del.fees + fees).toUint96());
         emit IBondingManager.EarningsClaimed(transcoder, transcoder, rewards, fees, round, round);
     }
 }

@@ -2,9 +2,9 @@
 pragma solidity 0.8.37;
 
 import {ManagerUpgradeable} from "../ManagerUpgradeable.sol";
+import {EarningsPoolLib} from "../bonding/EarningsPoolLib.sol";
 import {IBondingManager} from "../interfaces/IBondingManager.sol";
 import {IBondingVotes} from "../interfaces/IBondingVotes.sol";
-import {EarningsPoolLib} from "../libraries/EarningsPoolLib.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title BondingVotes

@@ -31,6 +31,9 @@ interface IMinter {
     function createReward(uint256 fracNum, uint256 fracDenom) external returns (uint256);
 
     /// @notice Sends `amount` LPT held by the Minter to `to`. BondingManager only, not while paused.
+    /// @dev Also grants the calling BondingManager an unlimited allowance over the Minter's LPT (and
+    /// takes back that of a BondingManager registered before): the BondingManager pays later payouts
+    /// out of the Minter's custody with `transferFrom`, which costs less than a call here.
     function trustedTransferTokens(address to, uint256 amount) external;
 
     /// @notice Burns `amount` LPT held by the Minter. BondingManager only, not while paused.

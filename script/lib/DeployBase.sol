@@ -431,6 +431,11 @@ abstract contract DeployBase is DeploymentsFile {
             bm.bondingVotes() == d.bondingVotes,
             _mismatch("BondingManager.bondingVotes", bm.bondingVotes(), d.bondingVotes)
         );
+        require(
+            bm.roundsManager() == d.roundsManager,
+            _mismatch("BondingManager.roundsManager", bm.roundsManager(), d.roundsManager)
+        );
+        require(bm.minter() == d.minter, _mismatch("BondingManager.minter", bm.minter(), d.minter));
         _checkParam("BondingManager.unbondingPeriod", bm.unbondingPeriod(), cfg.unbondingPeriod);
         _checkParam("BondingManager.numActiveTranscoders", bm.getTranscoderPoolMaxSize(), cfg.numActiveTranscoders);
         _checkParam(

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {EarningsPoolLib} from "../../contracts/libraries/EarningsPoolLib.sol";
+import {EarningsPool} from "../../contracts/bonding/BondingTypes.sol";
+import {EarningsPoolLib} from "../../contracts/bonding/EarningsPoolLib.sol";
 import {MathLib} from "../../contracts/libraries/MathLib.sol";
 import {Test} from "forge-std/Test.sol";
 
@@ -13,12 +14,12 @@ import {Test} from "forge-std/Test.sol";
 /// (rounding bounds, monotonicity of `percOf`, `earnings` between equal factors) time out in yices even
 /// on 8-bit inputs (256-bit division); they are fuzzed instead (test/fuzz/MathLib.t.sol).
 contract MathHalmos is Test {
-    using EarningsPoolLib for EarningsPoolLib.EarningsPool;
+    using EarningsPoolLib for EarningsPool;
 
     uint256 internal constant PERC = MathLib.PERC_DIVISOR;
     uint256 internal constant PRECISE = MathLib.PRECISE_DIVISOR;
 
-    EarningsPoolLib.EarningsPool internal pool;
+    EarningsPool internal pool;
 
     /* PERCENTAGE MATH */
 

@@ -15,7 +15,9 @@ import {Test} from "forge-std/Test.sol";
 
 /// @dev Next versions with the same storage, for upgrade campaigns.
 contract BondingManagerV2 is BondingManager {
-    constructor(address token_, address votes_) BondingManager(token_, votes_) {}
+    constructor(address token_, address votes_, address rounds_, address minter_)
+        BondingManager(token_, votes_, rounds_, minter_)
+    {}
 
     function version() external pure returns (uint256) {
         return 2;
@@ -93,8 +95,8 @@ contract ProtocolHandler is Test {
         delegators = delegators_;
         (broadcaster, broadcasterKey) = makeAddrAndKey("protocolBroadcaster");
         implementations[0] = [
-            address(new BondingManager(address(token_), bm_.bondingVotes())),
-            address(new BondingManagerV2(address(token_), bm_.bondingVotes()))
+            address(new BondingManager(address(token_), bm_.bondingVotes(), address(rm_), address(minter_))),
+            address(new BondingManagerV2(address(token_), bm_.bondingVotes(), address(rm_), address(minter_)))
         ];
         implementations[1] = [address(new TicketBroker()), address(new TicketBrokerV2())];
         implementations[2] = [address(new RoundsManager()), address(new RoundsManagerV2())];

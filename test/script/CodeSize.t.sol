@@ -23,7 +23,7 @@ contract CodeSizeTest is Test {
         _assertFits(address(new RoundsManager()), "RoundsManager");
         _assertFits(address(new TicketBroker()), "TicketBroker");
         _assertFits(address(new ServiceRegistry()), "ServiceRegistry");
-        _assertFits(address(new BondingManager(token, address(1))), "BondingManager");
+        _assertFits(address(new BondingManager(token, address(1), address(1), address(1))), "BondingManager");
     }
 
     function _assertFits(address deployed, string memory name) internal view {

@@ -62,12 +62,15 @@
 //!
 //! The keeper (`livepeer-keeper`): reads the round state and the signer's balance in one batch,
 //! skips the read while its transaction is in flight, decides with the turn order and a
-//! [`crate::missed::RoundDuty`] in its memory. The redeemer (`livepeer-redeemer`): woken by the
+//! [`crate::missed::RoundDuty`] in its memory. The reward agent (`livepeer-reward-agent`): reads
+//! one `RewardLens` snapshot every block, decides for every orchestrator it serves with a
+//! [`crate::missed::RoundDuty`] each in its memory, one lane per signing account (orchestrators
+//! sharing a reward caller take turns on it). The redeemer (`livepeer-redeemer`): woken by the
 //! gRPC intake and ticking at least every `--poll-interval`, reads the fate of its transactions
 //! and, when a pass is due, its pending tickets' facts (what its read needs depends on its
 //! memory: the underfunded snapshots, the transactions found pending), decides the journal's
-//! records and one redemption at a time; its `--once` is [`Engine::run_pass`]. The reward agent
-//! keeps its own loop for now; `docs/architecture.md` says how it fits.
+//! records and one redemption at a time; its `--once` is [`Engine::run_pass`].
+//! `docs/architecture.md` says how every bot fits.
 
 use std::{
     collections::BTreeMap,

@@ -18,11 +18,13 @@
 //!
 //! A round is judged once: a later read never counts it again nor takes it back.
 
+use livepeer_protocol::Round;
+
 /// What one successful read says about the duty in the current round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Observation {
     /// `RoundsManager.currentRound()`.
-    pub round: u64,
+    pub round: Round,
     /// `RoundsManager.currentRoundStartBlock()`.
     pub round_start: u64,
     /// `RoundsManager.roundLength()`.
@@ -31,7 +33,7 @@ pub struct Observation {
     pub owed: bool,
     /// The latest round in which the duty is known done (`lastInitializedRound`,
     /// `lastRewardRound`): it was not missed.
-    pub last_done: u64,
+    pub last_done: Round,
     /// Whether the duty is owed in a later round the bot does not manage to read (the keeper:
     /// always; the reward agent: the orchestrator is active).
     pub owed_unseen: bool,
@@ -45,17 +47,17 @@ pub const MAX_GAP: u64 = 100_000;
 /// observation sets it, so a restart never counts rounds from before it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RoundDuty {
-    round: u64,
+    round: Round,
     end: u64,
     length: u64,
     owed: bool,
     owed_unseen: bool,
-    judged: u64,
+    judged: Round,
 }
 
 impl RoundDuty {
     /// The round being tracked (0: nothing read yet).
-    pub fn round(&self) -> u64 {
+    pub fn round(&self) -> Round {
         self.round
     }
 
@@ -66,7 +68,7 @@ impl RoundDuty {
 
     /// Records that the duty was done in `round` (e.g. our transaction confirmed) before the
     /// next read can show it.
-    pub fn done(&mut self, round: u64) {
+    pub fn done(&mut self, round: Round) {
         if round == self.round {
             self.owed = false;
         }
@@ -74,18 +76,21 @@ impl RoundDuty {
 
     /// Moves to `head`, with the observation of a read at it if the read succeeded. Returns the
     /// rounds that ended with the duty owed, oldest first, each once.
-    pub fn advance(&mut self, head: u64, seen: Option<&Observation>) -> Vec<u64> {
+    pub fn advance(&mut self, head: u64, seen: Option<&Observation>) -> Vec<Round> {
         let mut missed = Vec::new();
         match seen {
             Some(o) => {
-                if self.round != 0 && self.round < o.round && o.round - self.round <= MAX_GAP {
+                if !self.round.is_zero()
+                    && self.round < o.round
+                    && o.round.since(self.round) <= MAX_GAP
+                {
                     // The tracked round ended, and any round between it and `o.round`.
                     while self.round < o.round {
                         if self.owed && self.round != o.last_done {
                             self.judge(&mut missed);
                         }
                         self.judged = self.judged.max(self.round);
-                        self.round += 1;
+                        self.round = self.round.next();
                         self.owed = self.owed_unseen;
                     }
                 }
@@ -96,7 +101,7 @@ impl RoundDuty {
                 self.owed_unseen = o.owed_unseen;
             }
             None => {
-                if self.round == 0 || self.length == 0 {
+                if self.round.is_zero() || self.length == 0 {
                     return missed;
                 }
                 let mut steps = 0;
@@ -105,7 +110,7 @@ impl RoundDuty {
                         self.judge(&mut missed);
                     }
                     self.judged = self.judged.max(self.round);
-                    self.round += 1;
+                    self.round = self.round.next();
                     self.end = self.end.saturating_add(self.length);
                     self.owed = self.owed_unseen;
                     steps += 1;
@@ -115,7 +120,7 @@ impl RoundDuty {
         missed
     }
 
-    fn judge(&self, missed: &mut Vec<u64>) {
+    fn judge(&self, missed: &mut Vec<Round>) {
         if self.round > self.judged {
             missed.push(self.round);
         }
@@ -129,13 +134,17 @@ mod tests {
     /// 20-block rounds: round `r` starts at block `20 r`.
     fn seen(round: u64, owed: bool, last_done: u64, owed_unseen: bool) -> Observation {
         Observation {
-            round,
+            round: Round::new(round),
             round_start: 20 * round,
             round_length: 20,
             owed,
-            last_done,
+            last_done: Round::new(last_done),
             owed_unseen,
         }
+    }
+
+    fn rounds(numbers: &[u64]) -> Vec<Round> {
+        numbers.iter().copied().map(Round::new).collect()
     }
 
     #[test]
@@ -143,7 +152,7 @@ mod tests {
         let mut d = RoundDuty::default();
         assert!(d.advance(100, Some(&seen(5, true, 4, true))).is_empty());
         assert!(d.advance(119, Some(&seen(5, true, 4, true))).is_empty());
-        assert_eq!(d.advance(120, Some(&seen(6, true, 4, true))), vec![5]);
+        assert_eq!(d.advance(120, Some(&seen(6, true, 4, true))), rounds(&[5]));
         assert!(d.advance(121, Some(&seen(6, false, 6, true))).is_empty());
         assert!(
             d.advance(140, Some(&seen(7, true, 6, true))).is_empty(),
@@ -155,9 +164,9 @@ mod tests {
     fn a_confirmed_duty_is_not_missed_when_the_next_read_fails() {
         let mut d = RoundDuty::default();
         d.advance(118, Some(&seen(5, true, 4, true)));
-        d.done(4);
+        d.done(Round::new(4));
         assert!(d.owed(), "another round");
-        d.done(5);
+        d.done(Round::new(5));
         assert!(d.advance(120, None).is_empty());
     }
 
@@ -176,11 +185,15 @@ mod tests {
         assert!(d.advance(110, None).is_empty());
         assert!(d.advance(120, None).is_empty(), "round 5 was done");
         assert!(d.advance(139, None).is_empty());
-        assert_eq!(d.advance(140, None), vec![6], "round 6 ended unread");
-        assert_eq!(d.advance(185, None), vec![7, 8], "one head can end several");
+        assert_eq!(d.advance(140, None), rounds(&[6]), "round 6 ended unread");
+        assert_eq!(
+            d.advance(185, None),
+            rounds(&[7, 8]),
+            "one head can end several"
+        );
         // Reads come back in round 9, which shows 8 was done after all: counted already.
         assert!(d.advance(186, Some(&seen(9, true, 8, true))).is_empty());
-        assert_eq!(d.advance(200, Some(&seen(10, true, 8, true))), vec![9]);
+        assert_eq!(d.advance(200, Some(&seen(10, true, 8, true))), rounds(&[9]));
     }
 
     #[test]
@@ -188,7 +201,7 @@ mod tests {
         let mut d = RoundDuty::default();
         d.advance(101, Some(&seen(5, false, 5, true)));
         // No head at all for three rounds, then a read in round 8 where 7 shows done.
-        assert_eq!(d.advance(165, Some(&seen(8, true, 7, true))), vec![6]);
+        assert_eq!(d.advance(165, Some(&seen(8, true, 7, true))), rounds(&[6]));
     }
 
     #[test]
@@ -200,14 +213,17 @@ mod tests {
         assert!(d.advance(171, Some(&seen(8, false, 2, false))).is_empty());
         // Active, not rewarded, then blind for two rounds: every one of them is missed.
         d.advance(172, Some(&seen(8, true, 2, true)));
-        assert_eq!(d.advance(215, Some(&seen(10, true, 2, true))), vec![8, 9]);
+        assert_eq!(
+            d.advance(215, Some(&seen(10, true, 2, true))),
+            rounds(&[8, 9])
+        );
     }
 
     #[test]
     fn nothing_counts_before_the_first_read_or_without_a_round_length() {
         let mut d = RoundDuty::default();
         assert!(d.advance(5_000, None).is_empty());
-        assert_eq!(d.round(), 0);
+        assert_eq!(d.round(), Round::ZERO);
         d.advance(
             10,
             Some(&Observation {
@@ -222,7 +238,7 @@ mod tests {
     fn a_round_length_change_never_counts_a_round_twice() {
         let mut d = RoundDuty::default();
         d.advance(101, Some(&seen(5, true, 4, true)));
-        assert_eq!(d.advance(121, None), vec![5]);
+        assert_eq!(d.advance(121, None), rounds(&[5]));
         // The length grew: round 5 is still current at 125, and ends later.
         let longer = Observation {
             round_length: 40,
@@ -235,7 +251,7 @@ mod tests {
             "round 5 was judged"
         );
         assert!(d.owed());
-        assert_eq!(d.round(), 6);
+        assert_eq!(d.round(), Round::new(6));
     }
 
     #[test]

@@ -462,7 +462,10 @@ async fn a_pass_follows_what_it_sends_until_it_lands_and_threads_the_memory() ->
     });
     let confirmed = s.pass(5, Duration::from_secs(20)).await;
     miner.await??;
-    ensure!(confirmed == 6, "the memory went through the pass: {confirmed}");
+    ensure!(
+        confirmed == 6,
+        "the memory went through the pass: {confirmed}"
+    );
     ensure!(
         s.at(head)
             == [
@@ -500,7 +503,8 @@ async fn a_pass_leaves_a_stuck_transaction_after_its_patience_and_lands_a_refuse
     s.pass(0, Duration::from_millis(500)).await;
     ensure!(started.elapsed() >= Duration::from_millis(500));
     ensure!(
-        s.at(head).ends_with(&["sent".to_owned(), "landed failed after 1 hashes".to_owned()]),
+        s.at(head)
+            .ends_with(&["sent".to_owned(), "landed failed after 1 hashes".to_owned()]),
         "left in flight: {:?}",
         s.at(head)
     );

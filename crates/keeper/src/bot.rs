@@ -19,6 +19,7 @@ use livepeer_chain::{
     health::ReadHealth,
     sender::NonceMode,
 };
+use livepeer_protocol::Round;
 
 use crate::{
     decide::{RoundState, TurnConfig},
@@ -76,7 +77,11 @@ impl Bot for KeeperBot {
         tick.in_flight.is_empty() && !tick.landed.iter().any(|l| l.result.is_ok())
     }
 
-    async fn read(&mut self, tick: &Tick<'_, Action>, _memory: &Memory) -> Result<Snapshot, ChainError> {
+    async fn read(
+        &mut self,
+        tick: &Tick<'_, Action>,
+        _memory: &Memory,
+    ) -> Result<Snapshot, ChainError> {
         read_state(&self.provider, self.rounds_manager, self.turn.me, tick.head).await
     }
 
@@ -137,10 +142,10 @@ impl Bot for KeeperBot {
             }
             Event::Read(snapshot) => {
                 metrics.set_balance(snapshot.balance);
-                Metrics::set(&metrics.current_round, snapshot.round.current_round);
+                Metrics::set(&metrics.current_round, snapshot.round.current_round.get());
                 Metrics::set(
                     &metrics.last_initialized_round,
-                    snapshot.round.last_initialized_round,
+                    snapshot.round.last_initialized_round.get(),
                 );
             }
             Event::ReadFailed(err) => {
@@ -154,7 +159,7 @@ impl Bot for KeeperBot {
                 Metrics::set(&metrics.gas_above_ceiling, 0);
                 Metrics::inc(&metrics.dry_run_skips);
                 if let Action::Initialize { round, .. } = action {
-                    let block = head.number;
+                    let (round, block) = (round.get(), head.number);
                     tracing::info!(round, block, "dry run: would send initializeRound()");
                 }
             }
@@ -177,11 +182,11 @@ fn log_action(metrics: &Metrics, head: Head, action: &Action) {
         Action::Idle { newly } => {
             if let Some(round) = newly {
                 // Initialized by someone else (ours logs the exact figures from the receipt).
-                tracing::info!(round, "round initialized");
+                tracing::info!(round = round.get(), "round initialized");
             }
         }
         Action::Wait { round, turn_block } => {
-            tracing::debug!(round, turn_block, "waiting for our turn");
+            tracing::debug!(round = round.get(), turn_block, "waiting for our turn");
         }
         Action::Defer {
             round,
@@ -190,7 +195,7 @@ fn log_action(metrics: &Metrics, head: Head, action: &Action) {
         } => {
             Metrics::inc(&metrics.gas_deferrals);
             tracing::warn!(
-                round,
+                round = round.get(),
                 base_fee,
                 ceiling,
                 "base fee above the ceiling; deferring"
@@ -208,7 +213,12 @@ fn log_action(metrics: &Metrics, head: Head, action: &Action) {
                     "an earlier transaction is still pending; replacing it"
                 );
             }
-            tracing::info!(round, block, blocks_into_round, "initializing round");
+            tracing::info!(
+                round = round.get(),
+                block,
+                blocks_into_round,
+                "initializing round"
+            );
         }
         Action::Missed {
             round,
@@ -216,7 +226,7 @@ fn log_action(metrics: &Metrics, head: Head, action: &Action) {
         } => {
             Metrics::inc(&metrics.rounds_missed);
             tracing::error!(
-                round,
+                round = round.get(),
                 block,
                 reads_failing,
                 "ROUND MISSED: round {round} ended uninitialized"
@@ -249,7 +259,7 @@ fn record_outcome(metrics: &Metrics, landed: &Landed<Action>, head: u64) {
                 block.saturating_sub(round_start),
             );
             // Our confirmation shows the round initialized as well as a read would.
-            Metrics::set(&metrics.last_initialized_round, round);
+            Metrics::set(&metrics.last_initialized_round, round.get());
             metrics.mark_ok();
             tracing::info!(
                 hash = %receipt.transaction_hash,
@@ -310,15 +320,24 @@ pub async fn read_state(
     let length = add(IRoundsManager::roundLengthCall {}.abi_encode())?;
     let balance = batch.add_call::<_, U256>("eth_getBalance", &(me, block))?;
     batch.send().await?;
+    let value = |bytes: Bytes| {
+        U256::abi_decode(&bytes)
+            .map_err(|e| ChainError::Build(format!("undecodable RoundsManager answer: {e}")))
+    };
     let word = |bytes: Bytes| -> Result<u64, ChainError> {
-        let value = U256::abi_decode(&bytes)
-            .map_err(|e| ChainError::Build(format!("undecodable RoundsManager answer: {e}")))?;
+        let value = value(bytes)?;
         u64::try_from(value).map_err(|_| ChainError::Build(format!("value {value} exceeds u64")))
+    };
+    let round = |bytes: Bytes| -> Result<Round, ChainError> {
+        Round::try_from(value(bytes)?).map_err(|err| ChainError::UnexpectedAnswer {
+            call: "RoundsManager round",
+            reason: err.to_string(),
+        })
     };
     let round = RoundState {
         block: head.number,
-        current_round: word(current.await?)?,
-        last_initialized_round: word(last.await?)?,
+        current_round: round(current.await?)?,
+        last_initialized_round: round(last.await?)?,
         round_start_block: word(start.await?)?,
         round_length: word(length.await?)?,
         base_fee: head.base_fee,

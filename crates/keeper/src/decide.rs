@@ -15,8 +15,9 @@
 //! resort: it acts at any block once `n·d` blocks of the round have passed. Everyone stops as
 //! soon as `lastInitializedRound == currentRound`.
 
-use alloy::primitives::{Address, B256, U256, keccak256};
+use alloy::primitives::{Address, B256, keccak256};
 use livepeer_chain::missed::Observation;
+use livepeer_protocol::Round;
 
 /// The on-chain facts a decision depends on, read at one block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,9 +25,9 @@ pub struct RoundState {
     /// The block the state was read at.
     pub block: u64,
     /// `RoundsManager.currentRound()`.
-    pub current_round: u64,
+    pub current_round: Round,
     /// `RoundsManager.lastInitializedRound()`.
-    pub last_initialized_round: u64,
+    pub last_initialized_round: Round,
     /// `RoundsManager.currentRoundStartBlock()`.
     pub round_start_block: u64,
     /// `RoundsManager.roundLength()`.
@@ -93,15 +94,15 @@ pub enum Decision {
     /// Send `initializeRound()` for `round`.
     Initialize {
         /// The round to initialize.
-        round: u64,
+        round: Round,
     },
 }
 
 /// Rank of `me` for `round` (0 acts first). See the module docs for the scheme.
-pub fn turn_rank(round: u64, me: Address, keepers: &[Address]) -> u64 {
+pub fn turn_rank(round: Round, me: Address, keepers: &[Address]) -> u64 {
     let score = |keeper: &Address| -> B256 {
         let mut preimage = [0u8; 52];
-        preimage[..32].copy_from_slice(&U256::from(round).to_be_bytes::<32>());
+        preimage[..32].copy_from_slice(&round.to_u256().to_be_bytes::<32>());
         preimage[32..].copy_from_slice(keeper.as_slice());
         keccak256(preimage)
     };
@@ -166,7 +167,7 @@ pub fn decide(state: &RoundState, turn: &TurnConfig) -> Decision {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use alloy::primitives::address;
+    use alloy::primitives::{U256, address};
 
     const A: Address = address!("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
     const B: Address = address!("0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC");
@@ -176,8 +177,8 @@ pub(crate) mod tests {
     pub(crate) fn state(block: u64) -> RoundState {
         RoundState {
             block,
-            current_round: 5,
-            last_initialized_round: 4,
+            current_round: Round::new(5),
+            last_initialized_round: Round::new(4),
             round_start_block: 100,
             round_length: 20,
             base_fee: 1_000,
@@ -196,7 +197,7 @@ pub(crate) mod tests {
     #[test]
     fn initialized_round_is_idle_whatever_the_turn() {
         let mut s = state(150);
-        s.last_initialized_round = 5;
+        s.last_initialized_round = Round::new(5);
         for me in [A, B, C] {
             assert_eq!(decide(&s, &turn(me)), Decision::Idle);
         }
@@ -207,7 +208,7 @@ pub(crate) mod tests {
         for round in 0..200 {
             let mut ranks: Vec<u64> = [A, B, C]
                 .iter()
-                .map(|me| turn_rank(round, *me, &[C, A, B]))
+                .map(|me| turn_rank(Round::new(round), *me, &[C, A, B]))
                 .collect();
             ranks.sort();
             assert_eq!(ranks, vec![0, 1, 2], "round {round}");
@@ -218,8 +219,8 @@ pub(crate) mod tests {
     fn rank_ignores_list_order_and_duplicates() {
         for round in 0..50 {
             assert_eq!(
-                turn_rank(round, B, &[A, B, C]),
-                turn_rank(round, B, &[C, B, A, B])
+                turn_rank(Round::new(round), B, &[A, B, C]),
+                turn_rank(Round::new(round), B, &[C, B, A, B])
             );
         }
     }
@@ -230,7 +231,7 @@ pub(crate) mod tests {
         for round in 0..30 {
             let first = [A, B, C]
                 .into_iter()
-                .find(|me| turn_rank(round, *me, &[A, B, C]) == 0);
+                .find(|me| turn_rank(Round::new(round), *me, &[A, B, C]) == 0);
             firsts.insert(first);
         }
         assert_eq!(firsts.len(), 3, "every keeper goes first in some round");
@@ -247,7 +248,7 @@ pub(crate) mod tests {
         let mut sorted = [A, B, C];
         sorted.sort_by_key(|a| score(*a));
         for (rank, who) in sorted.iter().enumerate() {
-            assert_eq!(turn_rank(5, *who, &[A, B, C]), rank as u64);
+            assert_eq!(turn_rank(Round::new(5), *who, &[A, B, C]), rank as u64);
         }
     }
 
@@ -256,10 +257,10 @@ pub(crate) mod tests {
         let acting: Vec<Address> = [A, B, C]
             .into_iter()
             .filter(|me| {
-                matches!(
-                    decide(&state(100), &turn(*me)),
-                    Decision::Initialize { round: 5 }
-                )
+                decide(&state(100), &turn(*me))
+                    == Decision::Initialize {
+                        round: Round::new(5),
+                    }
             })
             .collect();
         assert_eq!(acting.len(), 1);
@@ -268,7 +269,7 @@ pub(crate) mod tests {
     #[test]
     fn later_ranks_act_after_their_delay() {
         for me in [A, B, C] {
-            let rank = turn_rank(5, me, &[A, B, C]);
+            let rank = turn_rank(Round::new(5), me, &[A, B, C]);
             let t = turn(me);
             let start = 100 + rank * 3;
             if rank > 0 {
@@ -278,7 +279,12 @@ pub(crate) mod tests {
                 );
             }
             for block in start..start + 3 {
-                assert_eq!(decide(&state(block), &t), Decision::Initialize { round: 5 });
+                assert_eq!(
+                    decide(&state(block), &t),
+                    Decision::Initialize {
+                        round: Round::new(5)
+                    }
+                );
             }
             // Its next window comes a full cycle (3 keepers × 3 blocks) later.
             assert_eq!(
@@ -289,7 +295,9 @@ pub(crate) mod tests {
             );
             assert_eq!(
                 decide(&state(start + 9), &t),
-                Decision::Initialize { round: 5 }
+                Decision::Initialize {
+                    round: Round::new(5)
+                }
             );
         }
     }
@@ -314,7 +322,7 @@ pub(crate) mod tests {
     fn gas_above_ceiling_defers_and_at_ceiling_sends() {
         let first = [A, B, C]
             .into_iter()
-            .find(|me| turn_rank(5, *me, &[A, B, C]) == 0)
+            .find(|me| turn_rank(Round::new(5), *me, &[A, B, C]) == 0)
             .unwrap_or(A);
         let mut t = turn(first);
         t.gas_ceiling = Some(999);
@@ -326,18 +334,28 @@ pub(crate) mod tests {
             }
         );
         t.gas_ceiling = Some(1_000);
-        assert_eq!(decide(&state(100), &t), Decision::Initialize { round: 5 });
+        assert_eq!(
+            decide(&state(100), &t),
+            Decision::Initialize {
+                round: Round::new(5)
+            }
+        );
     }
 
     #[test]
     fn skipped_rounds_still_initialize_the_current_one() {
         let s = RoundState {
-            last_initialized_round: 1,
+            last_initialized_round: Round::new(1),
             ..state(100)
         };
         let acting = [A, B, C]
             .into_iter()
-            .filter(|me| decide(&s, &turn(*me)) == Decision::Initialize { round: 5 })
+            .filter(|me| {
+                decide(&s, &turn(*me))
+                    == Decision::Initialize {
+                        round: Round::new(5),
+                    }
+            })
             .count();
         assert_eq!(acting, 1);
     }
@@ -352,7 +370,7 @@ pub(crate) mod tests {
                 .is_empty()
         );
         let initialized = RoundState {
-            last_initialized_round: 5,
+            last_initialized_round: Round::new(5),
             ..state(101)
         };
         assert!(
@@ -362,7 +380,7 @@ pub(crate) mod tests {
         // Round 6 is never initialized; the reads fail from block 125 on, heads still arrive.
         let round6 = RoundState {
             block: 120,
-            current_round: 6,
+            current_round: Round::new(6),
             round_start_block: 120,
             ..initialized
         };
@@ -370,12 +388,12 @@ pub(crate) mod tests {
         assert!(duty.advance(125, None).is_empty());
         assert_eq!(
             duty.advance(140, None),
-            vec![6],
+            vec![Round::new(6)],
             "round 6 ended uninitialized"
         );
         assert_eq!(
             duty.advance(160, None),
-            vec![7],
+            vec![Round::new(7)],
             "round 7 passed unread: never seen initialized"
         );
     }

@@ -4,6 +4,7 @@
 //! order itself is [`crate::decide`].
 
 use livepeer_chain::{engine::Read, missed::RoundDuty};
+use livepeer_protocol::Round;
 
 use crate::decide::{Decision, RoundState, TurnConfig, decide};
 
@@ -13,7 +14,7 @@ use crate::decide::{Decision, RoundState, TurnConfig, decide};
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Memory {
     /// `lastInitializedRound` as last known: read, or made so by our confirmed transaction.
-    pub last_initialized: u64,
+    pub last_initialized: Round,
     /// The block at which a pending transaction of this account that the keeper is not
     /// following (sent before a restart, or by a rival with the same key) was first seen.
     pub pending_since: Option<u64>,
@@ -28,19 +29,19 @@ pub enum Action {
     /// transaction.
     Idle {
         /// The round initialized by someone else since the last read.
-        newly: Option<u64>,
+        newly: Option<Round>,
     },
     /// Not this keeper's turn yet.
     Wait {
         /// The current round.
-        round: u64,
+        round: Round,
         /// The first block of this keeper's turn.
         turn_block: u64,
     },
     /// This keeper's turn, but the base fee is above the ceiling.
     Defer {
         /// The current round.
-        round: u64,
+        round: Round,
         /// The base fee seen.
         base_fee: u128,
         /// The ceiling.
@@ -49,7 +50,7 @@ pub enum Action {
     /// Send `initializeRound()`.
     Initialize {
         /// The round.
-        round: u64,
+        round: Round,
         /// Its first block.
         round_start: u64,
         /// Blocks since its first block.
@@ -61,7 +62,7 @@ pub enum Action {
     /// A round ended uninitialized ([`RoundDuty`]).
     Missed {
         /// The round.
-        round: u64,
+        round: Round,
         /// The keeper could not read the chain at this block.
         reads_failing: bool,
     },
@@ -73,7 +74,7 @@ pub enum Outcome {
     /// Confirmed: `round` is initialized.
     Initialized {
         /// The round.
-        round: u64,
+        round: Round,
     },
     /// Not sent: another transaction of this account is pending.
     AlreadyPending,
@@ -112,7 +113,7 @@ pub fn step(
         let action = match decide(state, turn) {
             Decision::Idle => {
                 memory.pending_since = None;
-                let newly = state.last_initialized_round > previously && previously != 0;
+                let newly = state.last_initialized_round > previously && !previously.is_zero();
                 Action::Idle {
                     newly: newly.then_some(state.last_initialized_round),
                 }
@@ -160,7 +161,7 @@ mod tests {
 
     fn initialized(block: u64) -> RoundState {
         RoundState {
-            last_initialized_round: 5,
+            last_initialized_round: Round::new(5),
             ..state(block)
         }
     }
@@ -200,7 +201,7 @@ mod tests {
 
     fn initialize(block: u64, replacing_since: Option<u64>) -> Action {
         Action::Initialize {
-            round: 5,
+            round: Round::new(5),
             round_start: 100,
             blocks_into_round: block - 100,
             replacing_since,
@@ -211,11 +212,18 @@ mod tests {
     fn the_round_is_initialized_once_and_our_confirmation_needs_no_read() {
         let (actions, memory) = at(100, &[], Some(&state(100)), Memory::default());
         assert_eq!(actions, [initialize(100, None)]);
-        assert_eq!(memory.last_initialized, 4);
+        assert_eq!(memory.last_initialized, Round::new(4));
         // Confirmed at 101: the engine skips the read; nothing to do, nothing missed.
-        let (actions, memory) = at(101, &[Outcome::Initialized { round: 5 }], None, memory);
+        let (actions, memory) = at(
+            101,
+            &[Outcome::Initialized {
+                round: Round::new(5),
+            }],
+            None,
+            memory,
+        );
         assert!(actions.is_empty(), "{actions:?}");
-        assert_eq!(memory.last_initialized, 5);
+        assert_eq!(memory.last_initialized, Round::new(5));
         assert!(!memory.duty.owed(), "done in round 5");
         // The next read shows it initialized: idle, and not "by someone else".
         let (actions, _) = at(102, &[], Some(&initialized(102)), memory);
@@ -226,7 +234,12 @@ mod tests {
     fn a_round_initialized_by_someone_else_is_told_once() {
         let (_, memory) = at(100, &[], Some(&state(100)), Memory::default());
         let (actions, memory) = at(101, &[], Some(&initialized(101)), memory);
-        assert_eq!(actions, [Action::Idle { newly: Some(5) }]);
+        assert_eq!(
+            actions,
+            [Action::Idle {
+                newly: Some(Round::new(5))
+            }]
+        );
         let (actions, _) = at(102, &[], Some(&initialized(102)), memory);
         assert_eq!(actions, [Action::Idle { newly: None }]);
         // Nothing is told at the first read of a fresh start.
@@ -260,11 +273,11 @@ mod tests {
         let other = Address::with_last_byte(2);
         let mut config = turn();
         config.keepers = vec![ME, other];
-        let rank = crate::decide::turn_rank(5, ME, &config.keepers);
+        let rank = crate::decide::turn_rank(Round::new(5), ME, &config.keepers);
         let expected = match rank {
             0 => initialize(100, None),
             _ => Action::Wait {
-                round: 5,
+                round: Round::new(5),
                 turn_block: 102,
             },
         };
@@ -274,7 +287,7 @@ mod tests {
         assert_eq!(
             first_block(&config),
             [Action::Defer {
-                round: 5,
+                round: Round::new(5),
                 base_fee: 1_000,
                 ceiling: 999
             }]
@@ -299,7 +312,7 @@ mod tests {
         assert_eq!(
             actions,
             [Action::Missed {
-                round: 5,
+                round: Round::new(5),
                 reads_failing: true
             }]
         );
@@ -307,7 +320,7 @@ mod tests {
         // flight): missed, and not for a failing read.
         let round6 = RoundState {
             block: 121,
-            current_round: 6,
+            current_round: Round::new(6),
             round_start_block: 120,
             ..state(121)
         };
@@ -316,7 +329,7 @@ mod tests {
         assert_eq!(
             actions,
             [Action::Missed {
-                round: 6,
+                round: Round::new(6),
                 reads_failing: false
             }]
         );

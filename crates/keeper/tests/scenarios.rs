@@ -11,6 +11,7 @@ use anyhow::{Result, ensure};
 use common::{Net, ROUND_LENGTH, RunningKeeper, address_of, wait_processed};
 use livepeer_chain::devnet::Flavor;
 use livepeer_keeper::{decide::turn_rank, metrics::Metrics};
+use livepeer_protocol::Round;
 
 /// Lets the keepers initialize the round they start in, then returns the head.
 async fn settle_first_round(net: &Net, keepers: &[&RunningKeeper]) -> Result<()> {
@@ -144,7 +145,7 @@ async fn the_next_keeper_steps_in_when_the_first_is_down() -> Result<()> {
     let mut covered = 0;
     for _ in 0..15 {
         let (round, delay) = run_round(&net, &refs, 8).await?;
-        let absent_rank = turn_rank(round, absent, &set_addresses);
+        let absent_rank = turn_rank(Round::new(round), absent, &set_addresses);
         // The live keeper whose window comes first after the absent one's.
         let expected_max = if absent_rank == 0 { 2 + 1 } else { 1 };
         ensure!(

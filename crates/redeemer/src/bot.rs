@@ -3,11 +3,7 @@
 //! (`redeemWinningTicket` or `batchRedeemWinningTickets`) and what it makes of the engine's
 //! events: the journal, the metrics, max float and the logs.
 
-use std::{
-    collections::HashSet,
-    path::PathBuf,
-    sync::Arc,
-};
+use std::{collections::HashSet, path::PathBuf, sync::Arc};
 
 use alloy::{
     consensus::Transaction as _,
@@ -170,7 +166,12 @@ impl RedeemerBot {
             let fate = match &landed.result {
                 Ok(confirmed) => self.mined(&confirmed.receipt, &tickets).await?,
                 Err(ChainError::RevertedOnChain { hash, .. }) => {
-                    match self.broker.provider().get_transaction_receipt(*hash).await? {
+                    match self
+                        .broker
+                        .provider()
+                        .get_transaction_receipt(*hash)
+                        .await?
+                    {
                         Some(receipt) => self.mined(&receipt, &tickets).await?,
                         None => continue,
                     }
@@ -356,7 +357,10 @@ impl RedeemerBot {
             Action::Retry { hash, reason, dead } => {
                 tracing::warn!(%hash, %reason, "redemption attempt failed");
                 let reason = reason.clone();
-                if !self.journal(Record::Retry { hash: *hash, reason }) {
+                if !self.journal(Record::Retry {
+                    hash: *hash,
+                    reason,
+                }) {
                     return;
                 }
                 match dead {
@@ -368,7 +372,10 @@ impl RedeemerBot {
                 if *new {
                     self.log_deferral(*hash, reason);
                     let reason = reason.clone();
-                    if !self.journal(Record::Deferred { hash: *hash, reason }) {
+                    if !self.journal(Record::Deferred {
+                        hash: *hash,
+                        reason,
+                    }) {
                         return;
                     }
                 }
@@ -381,7 +388,10 @@ impl RedeemerBot {
                     "ticket deferred: its transaction did not redeem it, through no fault of its own"
                 );
                 let reason = reason.clone();
-                if self.journal(Record::Released { hash: *hash, reason }) {
+                if self.journal(Record::Released {
+                    hash: *hash,
+                    reason,
+                }) {
                     self.tick_report.deferred.push(*hash);
                 }
             }
@@ -569,7 +579,11 @@ impl Bot for RedeemerBot {
         self.fatal.is_none() && decide::wants_read(tick, memory, &self.policy)
     }
 
-    async fn read(&mut self, tick: &Tick<'_, Action>, memory: &Memory) -> Result<State, ChainError> {
+    async fn read(
+        &mut self,
+        tick: &Tick<'_, Action>,
+        memory: &Memory,
+    ) -> Result<State, ChainError> {
         let ingested = match self.ingest() {
             Ok(added) => added,
             Err(err) => {

@@ -218,13 +218,15 @@ pub fn wants_read(tick: &Tick<'_, Action>, memory: &Memory, policy: &Policy) -> 
 /// Whether the transaction of ours found pending under `txs` is replaced now: the account has
 /// nothing else in flight, and it has been pending `--replace-after-blocks` blocks since first
 /// seen (this tick, if never before).
-pub fn takeover_due(tick: &Tick<'_, Action>, memory: &Memory, txs: &[B256], policy: &Policy) -> bool {
-    let since = memory
-        .orphans
-        .get(txs)
-        .copied()
-        .unwrap_or(tick.head.number);
-    tick.in_flight.is_empty() && tick.head.number >= since.saturating_add(policy.replace_after_blocks)
+pub fn takeover_due(
+    tick: &Tick<'_, Action>,
+    memory: &Memory,
+    txs: &[B256],
+    policy: &Policy,
+) -> bool {
+    let since = memory.orphans.get(txs).copied().unwrap_or(tick.head.number);
+    tick.in_flight.is_empty()
+        && tick.head.number >= since.saturating_add(policy.replace_after_blocks)
 }
 
 /// The redeemer's decision at a tick (see the module docs).
@@ -304,10 +306,8 @@ impl Decision<'_> {
                     let due = takeover_due(tick, memory, &settled.txs, self.policy);
                     match takeover {
                         Some(gas) if due && self.send.is_none() => {
-                            let tickets = tickets
-                                .iter()
-                                .map(|t| (t.hash, t.signed.clone()))
-                                .collect();
+                            let tickets =
+                                tickets.iter().map(|t| (t.hash, t.signed.clone())).collect();
                             self.send = Some(Redemption {
                                 tickets,
                                 gas_limit: gas_limit(gas, self.policy.tuning.gas_margin_percent),
@@ -316,10 +316,7 @@ impl Decision<'_> {
                         }
                         _ => {
                             let since = memory.orphans.get(&settled.txs).copied();
-                            pending.insert(
-                                settled.txs.clone(),
-                                since.unwrap_or(tick.head.number),
-                            );
+                            pending.insert(settled.txs.clone(), since.unwrap_or(tick.head.number));
                         }
                     }
                 }
@@ -384,7 +381,9 @@ impl Decision<'_> {
                 Verdict::Defer(reason) => self.defer(t, reason),
                 Verdict::Underfunded { reason, funds } => {
                     let round = pass.rounds.current;
-                    memory.underfunded.insert(t.hash, Underfunded { funds, round });
+                    memory
+                        .underfunded
+                        .insert(t.hash, Underfunded { funds, round });
                     self.defer(t, reason);
                 }
                 Verdict::Dead(reason) => self.dead(t.hash, reason),
@@ -447,12 +446,12 @@ mod tests {
 
     use alloy::primitives::{Address, U256};
     use livepeer_bindings::{IManager, ITicketBroker, ITicketBroker::ITicketBrokerErrors};
+    use livepeer_chain::revert::RevertReason;
     use livepeer_chain::{
         ChainError,
         blocks::Head,
         engine::{Flying, Landed},
     };
-    use livepeer_chain::revert::RevertReason;
 
     use super::*;
     use crate::rules::{
@@ -723,19 +722,43 @@ mod tests {
             replacing: Vec::new(),
         });
         let read = pending(None);
-        let (actions, memory) = decide(&tick(10, now, &[], &[]), Read::Done(&read), memory, &policy());
+        let (actions, memory) = decide(
+            &tick(10, now, &[], &[]),
+            Read::Done(&read),
+            memory,
+            &policy(),
+        );
         assert!(actions.is_empty(), "{actions:?}");
         assert_eq!(memory.orphans, [(txs.clone(), 10)].into());
-        assert!(!takeover_due(&tick(11, now, &[], &[]), &memory, &txs, &policy()));
-        assert!(takeover_due(&tick(12, now, &[], &[]), &memory, &txs, &policy()));
+        assert!(!takeover_due(
+            &tick(11, now, &[], &[]),
+            &memory,
+            &txs,
+            &policy()
+        ));
+        assert!(takeover_due(
+            &tick(12, now, &[], &[]),
+            &memory,
+            &txs,
+            &policy()
+        ));
         // A failed read changes nothing: still held.
         let failure = ChainError::Build("injected".into());
-        let (actions, memory) =
-            decide(&tick(11, now, &[], &[]), Read::Failed(&failure), memory, &policy());
+        let (actions, memory) = decide(
+            &tick(11, now, &[], &[]),
+            Read::Failed(&failure),
+            memory,
+            &policy(),
+        );
         assert!(actions.is_empty(), "{actions:?}");
         // Two blocks on, still pending and still the account's next nonce: replaced.
         let read = pending(Some(vec![80]));
-        let (actions, memory) = decide(&tick(12, now, &[], &[]), Read::Done(&read), memory, &policy());
+        let (actions, memory) = decide(
+            &tick(12, now, &[], &[]),
+            Read::Done(&read),
+            memory,
+            &policy(),
+        );
         assert_eq!(
             actions,
             [Action::Redeem(Redemption {
@@ -745,7 +768,11 @@ mod tests {
             })]
         );
         assert!(memory.orphans.is_empty());
-        assert_eq!(memory.ready.len(), 1, "the ready one waits for the take-over");
+        assert_eq!(
+            memory.ready.len(),
+            1,
+            "the ready one waits for the take-over"
+        );
     }
 
     #[test]
@@ -753,10 +780,18 @@ mod tests {
         let t = winning(7, 60);
         let now = Instant::now();
         let read = state(Some(pass_over(std::slice::from_ref(&t), 59)), Vec::new());
-        let (actions, memory) =
-            decide(&tick(10, now, &[], &[]), Read::Done(&read), Memory::default(), &policy());
+        let (actions, memory) = decide(
+            &tick(10, now, &[], &[]),
+            Read::Done(&read),
+            Memory::default(),
+            &policy(),
+        );
         let reason = match actions.as_slice() {
-            [Action::Defer { reason, new: true, .. }] => reason.clone(),
+            [
+                Action::Defer {
+                    reason, new: true, ..
+                },
+            ] => reason.clone(),
             other => unreachable!("{other:?}"),
         };
         assert!(reason.starts_with("InsufficientFunds"), "{reason}");
@@ -771,8 +806,12 @@ mod tests {
         same.tickets[0].used = None;
         same.tickets[0].simulation = None;
         let read = state(Some(same), Vec::new());
-        let (actions, memory) =
-            decide(&tick(11, now, &[], &[]), Read::Done(&read), memory, &policy());
+        let (actions, memory) = decide(
+            &tick(11, now, &[], &[]),
+            Read::Done(&read),
+            memory,
+            &policy(),
+        );
         assert_eq!(
             actions,
             [Action::Defer {
@@ -783,8 +822,12 @@ mod tests {
         );
         // Topped up: judged in full, ready, and forgotten.
         let read = state(Some(pass_over(std::slice::from_ref(&t), 60)), Vec::new());
-        let (actions, memory) =
-            decide(&tick(12, now, &[], &[]), Read::Done(&read), memory, &policy());
+        let (actions, memory) = decide(
+            &tick(12, now, &[], &[]),
+            Read::Done(&read),
+            memory,
+            &policy(),
+        );
         assert_eq!(redeem(&actions).len(), 1, "{actions:?}");
         assert!(memory.underfunded.is_empty());
     }
@@ -831,14 +874,27 @@ mod tests {
             replacing: Vec::new(),
         });
         assert!(!due(&woken, &memory));
-        assert!(!due(&tick(1, now + Duration::from_secs(59), &[], &[]), &memory));
-        assert!(due(&tick(1, now + Duration::from_secs(60), &[], &[]), &memory));
+        assert!(!due(
+            &tick(1, now + Duration::from_secs(59), &[], &[]),
+            &memory
+        ));
+        assert!(due(
+            &tick(1, now + Duration::from_secs(60), &[], &[]),
+            &memory
+        ));
         // One pass only: the first tick.
         let once = Policy {
             once: true,
             ..policy.clone()
         };
-        assert!(!pass_due(&woken, &Memory { ready: VecDeque::new(), ..memory.clone() }, &once));
+        assert!(!pass_due(
+            &woken,
+            &Memory {
+                ready: VecDeque::new(),
+                ..memory.clone()
+            },
+            &once
+        ));
         assert!(pass_due(&woken, &Memory::default(), &once));
         // A pending transaction of ours found: watched at every tick.
         memory.orphans.insert(vec![B256::ZERO], 1);

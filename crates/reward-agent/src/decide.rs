@@ -8,7 +8,9 @@
 use alloy::primitives::{Address, U256};
 use livepeer_protocol::{Round, pool::reward_hint, rewards::RewardEstimate};
 
-use crate::lens::{LensOrchestrator, Snapshot, pool, reward_estimate, snapshot_round};
+use crate::lens::{
+    LensOrchestrator, Snapshot, last_reward_round, pool, reward_estimate, snapshot_round,
+};
 
 /// The optional profitability guard.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,8 +61,6 @@ pub struct RoundMemory {
     pub failures: u32,
     /// No new attempt before this block.
     pub retry_at: u64,
-    /// Block at which the transaction in flight was sent.
-    pub in_flight_since: Option<u64>,
     /// The unauthorized reward caller was already reported this round.
     pub unauthorized_reported: bool,
     /// The unprofitable skip was already counted this round.
@@ -83,8 +83,18 @@ impl RoundMemory {
     /// Records a failed attempt at `block`: the next one waits `backoff_blocks(failures)`.
     pub fn failed(&mut self, block: u64, max_backoff_blocks: u64) {
         self.failures = self.failures.saturating_add(1);
-        self.in_flight_since = None;
         self.retry_at = block.saturating_add(backoff_blocks(self.failures, max_backoff_blocks));
+    }
+
+    /// Records what `decision` reports or counts once a round, so the next block's decision
+    /// does not report or count it again.
+    pub fn note(&mut self, decision: &Decision) {
+        match decision {
+            Decision::NotAuthorized { report: true, .. } => self.unauthorized_reported = true,
+            Decision::Defer { count: true, .. } => self.deferral_counted = true,
+            Decision::Unprofitable { count: true, .. } => self.unprofitable_counted = true,
+            _ => {}
+        }
     }
 }
 
@@ -92,6 +102,76 @@ impl RoundMemory {
 pub fn backoff_blocks(failures: u32, max: u64) -> u64 {
     let exp = failures.saturating_sub(1).min(63);
     (1u64 << exp).min(max.max(1))
+}
+
+/// Where one orchestrator stands in a snapshot, computed once a block: what the decision, the
+/// missed-round accounting ([`crate::missed`]) and the metrics all go by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    /// The snapshot's current round.
+    pub round: Round,
+    /// The orchestrator's `lastRewardRound`.
+    pub last_reward: Round,
+    /// In the active set this round.
+    pub active: bool,
+    /// The signing key may call reward for it: its own key, or its reward caller's (LIP-118).
+    pub authorized: bool,
+}
+
+impl Standing {
+    /// Orchestrator `o` of snapshot `s`, served with the key of `signer`.
+    pub fn of(s: &Snapshot, o: &LensOrchestrator, signer: Address) -> Self {
+        Self {
+            round: snapshot_round(s),
+            last_reward: last_reward_round(o),
+            active: o.active,
+            authorized: signer == o.orchestrator || o.rewardCaller == signer,
+        }
+    }
+
+    /// Rewarded in the current round.
+    pub fn rewarded(&self) -> bool {
+        self.last_reward == self.round
+    }
+
+    /// The round's reward is owed: active and not rewarded yet (initialized round or not).
+    pub fn owed(&self) -> bool {
+        self.active && !self.rewarded()
+    }
+}
+
+/// The orchestrator's signing account, as the decision sees it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Lane {
+    /// Nothing of this account is pending: a reward may be sent.
+    #[default]
+    Free,
+    /// A transaction holds the account's next nonce since this block: our reward for this
+    /// orchestrator, or one the agent does not follow (sent before a restart, or by a rival
+    /// with the same key). Replaced once stuck.
+    Pending {
+        /// The block it was sent, or first seen pending.
+        since: u64,
+    },
+    /// Our reward for another orchestrator served by the same account holds the account's next
+    /// nonce since this block: waited for, and replaced by this orchestrator's reward once stuck
+    /// (whatever became of the other's duty, the account must not stay blocked).
+    Busy {
+        /// The block it was sent (the current block when it is sent in this one).
+        since: u64,
+    },
+}
+
+/// A reward transaction: `rewardWithHint`, or `rewardForTranscoderWithHint` with a reward
+/// caller's key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RewardCall {
+    /// The BondingManager it calls.
+    pub bonding_manager: Address,
+    /// `(newPosPrev, newPosNext)`, for the post-reward stake in this block's pool.
+    pub hints: (Address, Address),
+    /// The reward.
+    pub estimate: RewardEstimate,
 }
 
 /// What to do for one orchestrator at one block.
@@ -120,19 +200,20 @@ pub enum Decision {
     },
     /// Nothing would be minted (no active stake, or the round's mintable tokens are used up).
     NothingToMint,
-    /// A transaction is in flight.
+    /// A transaction of the signer is pending ([`Lane::Pending`]), not stuck yet.
     InFlight,
-    /// The transaction in flight is stuck: replace it, with hints from this block's pool.
-    Replace {
-        /// `(newPosPrev, newPosNext)`.
-        hints: (Address, Address),
-        /// The reward.
-        estimate: RewardEstimate,
-    },
+    /// What holds the signer's nonce is stuck: replace it with this reward, with hints from
+    /// this block's pool.
+    Replace(RewardCall),
+    /// The signer's account is busy with the reward of another orchestrator it serves: decide
+    /// again, with fresh hints, once it lands (or replace it once stuck).
+    SignerBusy,
     /// Waiting after a failure.
     Backoff {
         /// Next attempt at this block.
         until: u64,
+        /// Failed attempts this round.
+        failures: u32,
     },
     /// Base fee above the ceiling.
     Defer {
@@ -153,41 +234,58 @@ pub enum Decision {
         count: bool,
     },
     /// Send `reward` now.
-    Reward {
-        /// `(newPosPrev, newPosNext)`.
-        hints: (Address, Address),
-        /// The reward.
-        estimate: RewardEstimate,
-    },
+    Reward(RewardCall),
+}
+
+impl Decision {
+    /// The reward it sends, if it sends one.
+    pub fn call(&self) -> Option<&RewardCall> {
+        match self {
+            Self::Reward(call) | Self::Replace(call) => Some(call),
+            _ => None,
+        }
+    }
+
+    /// The variant's name (`Unprofitable`, `NothingToMint`, …): the cause a missed round's log
+    /// line gives.
+    pub fn name(&self) -> String {
+        let text = format!("{self:?}");
+        text.split([' ', '{', '('])
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
 }
 
 fn block_u64(value: U256) -> u64 {
     u64::try_from(value).unwrap_or(u64::MAX)
 }
 
-/// Decides for orchestrator `o` of snapshot `s`, sending as `signer`.
+/// Decides for orchestrator `o` of snapshot `s`, which stands as `standing` says, with its
+/// signing account as `lane` says.
 pub fn decide(
     s: &Snapshot,
     o: &LensOrchestrator,
-    signer: Address,
+    standing: &Standing,
     memory: &RoundMemory,
+    lane: Lane,
     policy: &Policy,
 ) -> Decision {
     let block = block_u64(s.blockNumber);
-    let round = snapshot_round(s);
+    let round = standing.round;
     if s.paused {
         return Decision::Paused;
     }
     if s.lastInitializedRound < s.currentRound {
         return Decision::RoundNotInitialized { round };
     }
-    if o.lastRewardRound == s.currentRound {
+    if standing.rewarded() {
         return Decision::Rewarded { round };
     }
-    if !o.active {
+    if !standing.active {
         return Decision::NotActive;
     }
-    if signer != o.orchestrator && o.rewardCaller != signer {
+    if !standing.authorized {
         return Decision::NotAuthorized {
             authorized: o.rewardCaller,
             report: !memory.unauthorized_reported,
@@ -199,16 +297,25 @@ pub fn decide(
     // An active orchestrator out of the pool was evicted (it rejoins if it fits) or resigned (the
     // contract ignores the hint): registered either way as far as the hint goes.
     let hint = reward_hint(&mut pool(s), o.orchestrator, estimate.new_stake, true);
-    let hints = (hint.prev, hint.next);
-    if let Some(since) = memory.in_flight_since {
-        if block >= since.saturating_add(policy.replace_after_blocks) {
-            return Decision::Replace { hints, estimate };
+    let call = RewardCall {
+        bonding_manager: s.bondingManager,
+        hints: (hint.prev, hint.next),
+        estimate,
+    };
+    match lane {
+        Lane::Pending { since } | Lane::Busy { since }
+            if block >= since.saturating_add(policy.replace_after_blocks) =>
+        {
+            return Decision::Replace(call);
         }
-        return Decision::InFlight;
+        Lane::Pending { .. } => return Decision::InFlight,
+        Lane::Busy { .. } => return Decision::SignerBusy,
+        Lane::Free => {}
     }
     if block < memory.retry_at {
         return Decision::Backoff {
             until: memory.retry_at,
+            failures: memory.failures,
         };
     }
     let base_fee = u128::try_from(s.baseFee).unwrap_or(u128::MAX);
@@ -233,24 +340,35 @@ pub fn decide(
             };
         }
     }
-    Decision::Reward { hints, estimate }
+    Decision::Reward(call)
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::lens::PoolMember;
     use livepeer_protocol::math::PRECISE_DIVISOR;
 
-    fn addr(n: u8) -> Address {
+    pub(crate) fn addr(n: u8) -> Address {
         Address::with_last_byte(n)
     }
 
-    fn lpt(n: u64) -> U256 {
+    /// The decision with `signer`'s key and the lane free.
+    fn at(
+        s: &Snapshot,
+        o: &LensOrchestrator,
+        signer: Address,
+        m: &RoundMemory,
+        policy: &Policy,
+    ) -> Decision {
+        decide(s, o, &Standing::of(s, o, signer), m, Lane::Free, policy)
+    }
+
+    pub(crate) fn lpt(n: u64) -> U256 {
         U256::from(n) * U256::from(10u64).pow(U256::from(18u64))
     }
 
-    fn members(members: &[(u8, u64)]) -> Vec<PoolMember> {
+    pub(crate) fn members(members: &[(u8, u64)]) -> Vec<PoolMember> {
         members
             .iter()
             .map(|&(a, s)| PoolMember {
@@ -261,7 +379,7 @@ mod tests {
     }
 
     /// Stake last changed in round 3 (so round 5's pool is unwritten on the live contract).
-    fn orchestrator(n: u8, stake: U256) -> LensOrchestrator {
+    pub(crate) fn orchestrator(n: u8, stake: U256) -> LensOrchestrator {
         LensOrchestrator {
             orchestrator: addr(n),
             rewardCaller: Address::ZERO,
@@ -274,7 +392,10 @@ mod tests {
         }
     }
 
-    fn snapshot(orchestrators: Vec<LensOrchestrator>, pool: Vec<PoolMember>) -> Snapshot {
+    pub(crate) fn snapshot(
+        orchestrators: Vec<LensOrchestrator>,
+        pool: Vec<PoolMember>,
+    ) -> Snapshot {
         Snapshot {
             blockNumber: U256::from(105),
             baseFee: U256::from(1_000_000_000u64),
@@ -314,8 +435,11 @@ mod tests {
             },
         ];
         let s = snapshot(vec![o.clone()], p);
-        let d = decide(&s, &o, addr(3), &RoundMemory::default(), &Policy::default());
-        let Decision::Reward { hints, estimate } = d else {
+        let d = at(&s, &o, addr(3), &RoundMemory::default(), &Policy::default());
+        let Decision::Reward(RewardCall {
+            hints, estimate, ..
+        }) = d
+        else {
             unreachable!("{d:?}")
         };
         assert_eq!(estimate.new_stake, lpt(1_225));
@@ -330,8 +454,8 @@ mod tests {
         let o = orchestrator(3, lpt(1_000));
         assert_eq!(o.roundPoolStake, U256::ZERO);
         let s = snapshot(vec![o.clone()], members(&[(3, 1)]));
-        let d = decide(&s, &o, addr(3), &RoundMemory::default(), &Policy::default());
-        let Decision::Reward { estimate, .. } = d else {
+        let d = at(&s, &o, addr(3), &RoundMemory::default(), &Policy::default());
+        let Decision::Reward(RewardCall { estimate, .. }) = d else {
             unreachable!("{d:?}")
         };
         assert_eq!(estimate.minted, lpt(250));
@@ -343,18 +467,97 @@ mod tests {
         grown.lastUpdatePoolStake = lpt(2_000);
         grown.roundPoolStake = lpt(1_000);
         grown.totalStake = lpt(2_000);
-        let d = decide(
+        let d = at(
             &s,
             &grown,
             addr(3),
             &RoundMemory::default(),
             &Policy::default(),
         );
-        let Decision::Reward { estimate, .. } = d else {
+        let Decision::Reward(RewardCall { estimate, .. }) = d else {
             unreachable!("{d:?}")
         };
         assert_eq!(estimate.reward, lpt(225));
         assert_eq!(estimate.new_stake, lpt(2_225));
+    }
+
+    #[test]
+    fn standing_says_owed_and_authorized_once() {
+        let mut o = orchestrator(3, lpt(1_000));
+        let s = snapshot(vec![o.clone()], members(&[(3, 1)]));
+        let own = Standing::of(&s, &o, addr(3));
+        assert!(own.owed() && own.authorized && !own.rewarded());
+        assert!(!Standing::of(&s, &o, addr(77)).authorized);
+        o.rewardCaller = addr(77);
+        assert!(Standing::of(&s, &o, addr(77)).authorized);
+        o.lastRewardRound = U256::from(5);
+        let done = Standing::of(&s, &o, addr(77));
+        assert!(done.rewarded() && !done.owed());
+        o.lastRewardRound = U256::from(4);
+        o.active = false;
+        assert!(
+            !Standing::of(&s, &o, addr(3)).owed(),
+            "inactive: nothing owed"
+        );
+    }
+
+    #[test]
+    fn memory_notes_what_is_reported_or_counted_once_a_round() {
+        let mut m = RoundMemory::default();
+        m.note(&Decision::Defer {
+            base_fee: 2,
+            ceiling: 1,
+            count: false,
+        });
+        assert_eq!(m, RoundMemory::default(), "nothing to note");
+        m.note(&Decision::NotAuthorized {
+            authorized: Address::ZERO,
+            report: true,
+        });
+        m.note(&Decision::Defer {
+            base_fee: 2,
+            ceiling: 1,
+            count: true,
+        });
+        m.note(&Decision::Unprofitable {
+            gas_cost_wei: 2,
+            reward_value_wei: 1,
+            count: true,
+        });
+        assert!(m.unauthorized_reported && m.deferral_counted && m.unprofitable_counted);
+    }
+
+    #[test]
+    fn decision_names_are_the_variants() {
+        assert_eq!(Decision::NothingToMint.name(), "NothingToMint");
+        assert_eq!(
+            Decision::Unprofitable {
+                gas_cost_wei: 1,
+                reward_value_wei: 0,
+                count: true
+            }
+            .name(),
+            "Unprofitable"
+        );
+        assert_eq!(
+            Decision::Backoff {
+                until: 3,
+                failures: 1
+            }
+            .name(),
+            "Backoff"
+        );
+        let call = RewardCall {
+            bonding_manager: Address::ZERO,
+            hints: (Address::ZERO, Address::ZERO),
+            estimate: RewardEstimate {
+                minted: U256::ZERO,
+                treasury: U256::ZERO,
+                reward: U256::ZERO,
+                new_stake: U256::ZERO,
+            },
+        };
+        assert_eq!(Decision::Replace(call).name(), "Replace");
     }
 
     #[test]
@@ -365,34 +568,28 @@ mod tests {
         let policy = Policy::default();
         s.lastInitializedRound = U256::from(4);
         assert_eq!(
-            decide(&s, &o, addr(3), &m, &policy),
+            at(&s, &o, addr(3), &m, &policy),
             Decision::RoundNotInitialized {
                 round: Round::new(5)
             }
         );
         s.lastInitializedRound = U256::from(5);
         s.paused = true;
-        assert_eq!(decide(&s, &o, addr(3), &m, &policy), Decision::Paused);
+        assert_eq!(at(&s, &o, addr(3), &m, &policy), Decision::Paused);
         s.paused = false;
         let mut inactive = o.clone();
         inactive.active = false;
-        assert_eq!(
-            decide(&s, &inactive, addr(3), &m, &policy),
-            Decision::NotActive
-        );
+        assert_eq!(at(&s, &inactive, addr(3), &m, &policy), Decision::NotActive);
         let mut done = o.clone();
         done.lastRewardRound = U256::from(5);
         assert_eq!(
-            decide(&s, &done, addr(3), &m, &policy),
+            at(&s, &done, addr(3), &m, &policy),
             Decision::Rewarded {
                 round: Round::new(5)
             }
         );
         s.totalActiveStake = U256::ZERO;
-        assert_eq!(
-            decide(&s, &o, addr(3), &m, &policy),
-            Decision::NothingToMint
-        );
+        assert_eq!(at(&s, &o, addr(3), &m, &policy), Decision::NothingToMint);
     }
 
     #[test]
@@ -403,7 +600,7 @@ mod tests {
         let mut m = RoundMemory::default();
         let policy = Policy::default();
         assert_eq!(
-            decide(&s, &o, caller, &m, &policy),
+            at(&s, &o, caller, &m, &policy),
             Decision::NotAuthorized {
                 authorized: Address::ZERO,
                 report: true
@@ -411,7 +608,7 @@ mod tests {
         );
         m.unauthorized_reported = true;
         assert_eq!(
-            decide(&s, &o, caller, &m, &policy),
+            at(&s, &o, caller, &m, &policy),
             Decision::NotAuthorized {
                 authorized: Address::ZERO,
                 report: false
@@ -419,15 +616,16 @@ mod tests {
         );
         o.rewardCaller = caller;
         assert!(matches!(
-            decide(&s, &o, caller, &m, &policy),
-            Decision::Reward { .. }
+            at(&s, &o, caller, &m, &policy),
+            Decision::Reward(_)
         ));
     }
 
     #[test]
-    fn decide_backs_off_and_replaces() {
+    fn decide_backs_off_waits_for_the_signer_and_replaces() {
         let o = orchestrator(3, lpt(1_000));
         let s = snapshot(vec![o.clone()], members(&[(3, 1)]));
+        let standing = Standing::of(&s, &o, addr(3));
         let policy = Policy::default();
         let mut m = RoundMemory {
             round: Round::new(5),
@@ -436,18 +634,31 @@ mod tests {
         m.failed(104, policy.max_backoff_blocks);
         m.failed(104, policy.max_backoff_blocks);
         assert_eq!(m.retry_at, 106, "second failure waits 2 blocks");
+        let at_lane = |m: &RoundMemory, lane| decide(&s, &o, &standing, m, lane, &policy);
+        let lane = |lane| at_lane(&m, lane);
         assert_eq!(
-            decide(&s, &o, addr(3), &m, &policy),
-            Decision::Backoff { until: 106 }
+            lane(Lane::Free),
+            Decision::Backoff {
+                until: 106,
+                failures: 2
+            }
         );
-        m.retry_at = 0;
-        m.in_flight_since = Some(104);
-        assert_eq!(decide(&s, &o, addr(3), &m, &policy), Decision::InFlight);
-        m.in_flight_since = Some(102);
+        // Block 105: pending since 104 is not stuck yet (3 blocks); since 102 it is.
+        assert_eq!(lane(Lane::Pending { since: 104 }), Decision::InFlight);
+        let Decision::Replace(call) = lane(Lane::Pending { since: 102 }) else {
+            unreachable!("a stuck transaction is replaced")
+        };
+        assert_eq!(call.bonding_manager, addr(200));
+        assert_eq!(lane(Lane::Busy { since: 104 }), Decision::SignerBusy);
         assert!(matches!(
-            decide(&s, &o, addr(3), &m, &policy),
-            Decision::Replace { .. }
+            lane(Lane::Busy { since: 102 }),
+            Decision::Replace(_)
         ));
+        let retry = RoundMemory {
+            retry_at: 105,
+            ..m.clone()
+        };
+        assert!(matches!(at_lane(&retry, Lane::Free), Decision::Reward(_)));
     }
 
     #[test]
@@ -485,7 +696,7 @@ mod tests {
             ..Policy::default()
         };
         assert_eq!(
-            decide(&s, &o, addr(3), &RoundMemory::default(), &policy),
+            at(&s, &o, addr(3), &RoundMemory::default(), &policy),
             Decision::Defer {
                 base_fee: 1_000_000_000,
                 ceiling: 500_000_000,
@@ -507,7 +718,7 @@ mod tests {
             ..Policy::default()
         };
         // 225 LPT at 1e-6 ETH = 2.25e14 wei; half is 1.125e14 < 4.04e14: skip.
-        let d = decide(&s, &o, addr(3), &RoundMemory::default(), &guard(1e-6));
+        let d = at(&s, &o, addr(3), &RoundMemory::default(), &guard(1e-6));
         assert!(
             matches!(
                 d,
@@ -520,7 +731,7 @@ mod tests {
             "{d:?}"
         );
         // At 1e-5 ETH: 2.25e15, half 1.125e15 > 4.04e14: send.
-        let d = decide(&s, &o, addr(3), &RoundMemory::default(), &guard(1e-5));
-        assert!(matches!(d, Decision::Reward { .. }), "{d:?}");
+        let d = at(&s, &o, addr(3), &RoundMemory::default(), &guard(1e-5));
+        assert!(matches!(d, Decision::Reward(_)), "{d:?}");
     }
 }

@@ -9,12 +9,13 @@ use std::{
 
 use alloy::primitives::{Address, U256};
 use livepeer_chain::{counter::RequestCounter, health::ReadHealth, server::Exporter};
+use livepeer_protocol::Round;
 
 /// One orchestrator's figures.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OrchestratorMetrics {
     /// Last round the orchestrator was rewarded in (by us or anyone), from the chain.
-    pub last_rewarded_round: u64,
+    pub last_rewarded_round: Round,
     /// Reward (LPT wei, after the treasury cut) of our last confirmed reward transaction.
     pub last_reward_amount: U256,
     /// Reward transactions confirmed.
@@ -56,7 +57,7 @@ pub struct Inner {
     /// Latest block fully handled: read, decided, and any reward handed to its sender.
     pub processed_block: u64,
     /// `currentRound()` at the latest read.
-    pub current_round: u64,
+    pub current_round: Round,
     /// Chain reads that failed: a head that could not be fetched, or a snapshot read that failed.
     pub read_errors: u64,
     /// Per orchestrator.
@@ -95,16 +96,11 @@ impl Metrics {
             .unwrap_or_default()
     }
 
-    /// Marks a successful chain read (for `/health`).
-    pub fn mark_ok(&self) {
-        self.health.ok();
-    }
-
-    /// Counts a failed chain read (`reward_agent_read_errors_total`, `/health`); returns the
-    /// consecutive failures, this one included.
-    pub fn read_failed(&self) -> u32 {
+    /// Counts a failed chain read (`reward_agent_read_errors_total`; the engine marks it for
+    /// `/health`); returns the consecutive failures, this one included.
+    pub fn count_failed_read(&self) -> u32 {
         self.lock().read_errors += 1;
-        self.health.failed()
+        self.health.consecutive_failed()
     }
 
     /// The Prometheus text exposition.
@@ -274,7 +270,7 @@ mod tests {
         let metrics = Metrics::new(RequestCounter::new(), 2);
         let a = Address::with_last_byte(1);
         metrics.orchestrator(a, |m| {
-            m.last_rewarded_round = 7;
+            m.last_rewarded_round = Round::new(7);
             m.skipped_unprofitable = 2;
         });
         metrics.lock().signer_balances.insert(a, U256::from(5));
@@ -298,10 +294,14 @@ mod tests {
         )));
         let minute = Duration::from_secs(60);
         assert!(metrics.health(minute).is_err(), "nothing read yet");
-        metrics.mark_ok();
+        metrics.health.ok();
         assert_eq!(metrics.health(minute), Ok(()));
-        metrics.read_failed();
-        assert_eq!(metrics.read_failed(), 2);
+        // The engine marks each failed read for /health, the bot counts it.
+        for _ in 0..2 {
+            metrics.health.failed();
+        }
+        assert_eq!(metrics.count_failed_read(), 2);
+        metrics.count_failed_read();
         assert_eq!(
             metrics.health(minute),
             Err("2 consecutive failed chain reads (limit 2)".to_owned())

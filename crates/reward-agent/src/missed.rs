@@ -12,46 +12,33 @@
 
 use livepeer_chain::missed::Observation;
 
-use crate::{
-    decide::Decision,
-    lens::{LensOrchestrator, Snapshot, last_reward_round, snapshot_round},
-};
+use crate::{decide::Standing, lens::Snapshot};
 
 /// A block number or round length (the lens reads them as `uint256`).
 fn to_u64(value: alloy::primitives::U256) -> u64 {
     u64::try_from(value).unwrap_or(u64::MAX)
 }
 
-/// What snapshot `s` says about orchestrator `o`'s reward in the current round.
-pub fn observation(s: &Snapshot, o: &LensOrchestrator) -> Observation {
-    let round = snapshot_round(s).get();
-    let last_reward = last_reward_round(o).get();
+/// What snapshot `s` says about the reward of an orchestrator that stands as `standing` says.
+pub fn observation(s: &Snapshot, standing: &Standing) -> Observation {
     Observation {
-        round,
+        round: standing.round,
         round_start: to_u64(s.roundStartBlock),
         round_length: to_u64(s.roundLength),
-        owed: o.active && last_reward != round,
-        last_done: last_reward,
-        owed_unseen: o.active,
+        owed: standing.owed(),
+        last_done: standing.last_reward,
+        owed_unseen: standing.active,
     }
-}
-
-/// The decision's name (`Unprofitable`, `NothingToMint`, …), for the log line of a missed
-/// round.
-pub fn decision_name(decision: &Decision) -> String {
-    let text = format!("{decision:?}");
-    text.split([' ', '{', '('])
-        .next()
-        .unwrap_or_default()
-        .to_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use alloy::primitives::{Address, U256};
     use livepeer_chain::missed::RoundDuty;
+    use livepeer_protocol::Round;
 
     use super::*;
+    use crate::lens::LensOrchestrator;
 
     fn snapshot(block: u64, round: u64, initialized: u64) -> Snapshot {
         Snapshot {
@@ -96,13 +83,15 @@ mod tests {
             .iter()
             .flat_map(|&(block, read)| {
                 let seen = read.map(|(round, active, last_reward)| {
-                    observation(
-                        &snapshot(block, round, round),
-                        &orchestrator(active, last_reward),
-                    )
+                    let (s, o) = (
+                        snapshot(block, round, round),
+                        orchestrator(active, last_reward),
+                    );
+                    observation(&s, &Standing::of(&s, &o, o.orchestrator))
                 });
                 duty.advance(block, seen.as_ref())
             })
+            .map(Round::get)
             .collect()
     }
 
@@ -148,22 +137,8 @@ mod tests {
 
     #[test]
     fn an_uninitialized_round_is_owed_too() {
-        let s = snapshot(100, 5, 4);
-        let o = observation(&s, &orchestrator(true, 4));
-        assert!(o.owed, "no reward is possible, and none was made");
-    }
-
-    #[test]
-    fn decision_names_are_the_variants() {
-        assert_eq!(decision_name(&Decision::NothingToMint), "NothingToMint");
-        assert_eq!(
-            decision_name(&Decision::Unprofitable {
-                gas_cost_wei: 1,
-                reward_value_wei: 0,
-                count: true
-            }),
-            "Unprofitable"
-        );
-        assert_eq!(decision_name(&Decision::Backoff { until: 3 }), "Backoff");
+        let (s, o) = (snapshot(100, 5, 4), orchestrator(true, 4));
+        let seen = observation(&s, &Standing::of(&s, &o, o.orchestrator));
+        assert!(seen.owed, "no reward is possible, and none was made");
     }
 }

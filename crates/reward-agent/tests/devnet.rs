@@ -1,6 +1,7 @@
 //! The reward agent on a real anvil with the protocol deployed by `script/Deploy.s.sol`
-//! (`local` config, 20-block rounds): three orchestrators (one through a reward caller) over ten
-//! rounds, a restart mid-round, a revoked reward caller, and the hints' gas. On both flavors of
+//! (`local` config, 20-block rounds): three orchestrators (two through one reward caller, whose
+//! account they share) over ten rounds, a restart mid-round, a revoked reward caller, and the
+//! hints' gas. On both flavors of
 //! the protocol (ours and the fixture of the live deployment, which has no LIP-118 and writes a
 //! round's earnings pool only when something lands in it): three orchestrators with their own
 //! keys rewarded every round, the predicted reward exact after a stake change in the round; on
@@ -27,9 +28,10 @@ use livepeer_chain::{
 use livepeer_protocol::pool::reward_hint;
 use livepeer_reward_agent::{
     Agent, AgentError,
-    agent::{check_reward_callers, reward_calldata, reward_in_receipt},
+    agent::check_reward_callers,
+    bot::{reward_calldata, reward_in_receipt},
     config::{AgentConfig, OrchestratorConfig},
-    decide::{Decision, Policy, RoundMemory, decide},
+    decide::{Decision, Lane, Policy, RewardCall, RoundMemory, Standing, decide},
     lens::{lens_input, pool, read_snapshot},
     metrics::Metrics,
 };
@@ -299,11 +301,13 @@ async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<(
     let caller = address_of(DEV_KEYS[4])?;
     // O1 below O2 by less than its reward, so its reward moves it up the pool.
     let chain = setup(&devnet, &[(o[0], 1_000), (o[1], 1_200), (o[2], 3_000)]).await?;
+    // O2 and O3 share the caller: its rewards take turns on one account.
+    chain.set_reward_caller(o[1], caller).await?;
     chain.set_reward_caller(o[2], caller).await?;
     let mut key_files = Vec::new();
     for (address, key) in [
         (o[0], DEV_KEYS[1]),
-        (o[1], DEV_KEYS[2]),
+        (o[1], DEV_KEYS[4]),
         (o[2], DEV_KEYS[4]),
     ] {
         let path = keys.path().join(format!("{address}.key"));
@@ -316,14 +320,19 @@ async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<(
     // Hints: the agent's hints against zero hints, from the same state, for O1's reward.
     let input = lens_input(devnet.controller, RewardCallerSupport::Supported, &o, &[]);
     let snapshot = read_snapshot(&chain.provider, &input, chain.block().await?).await?;
+    let o1 = &snapshot.orchestrators[0];
     let decision = decide(
         &snapshot,
-        &snapshot.orchestrators[0],
-        o[0],
+        o1,
+        &Standing::of(&snapshot, o1, o[0]),
         &RoundMemory::default(),
+        Lane::Free,
         &Policy::default(),
     );
-    let Decision::Reward { hints, estimate } = decision else {
+    let Decision::Reward(RewardCall {
+        hints, estimate, ..
+    }) = decision
+    else {
         bail!("expected a reward decision, got {decision:?}");
     };
     let mut predicted = pool(&snapshot);
@@ -398,7 +407,8 @@ async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<(
                 chain.wait_rewarded(&o, round).await?;
             }
             7 => {
-                // The reward caller is revoked: reported, nothing sent for O3; re-authorized later.
+                // O3 revokes the caller: reported, nothing sent for it (O2 keeps the caller);
+                // re-authorized later.
                 chain.wait_rewarded(&o, round).await?;
                 chain.set_reward_caller(o[2], Address::ZERO).await?;
                 round = chain.next_round().await?;
@@ -552,14 +562,19 @@ async fn own_keys_every_round(flavor: Flavor) -> Result<()> {
         lpt(1_500),
         "the pool key has the bond"
     );
+    let o1 = &snapshot.orchestrators[0];
     let decision = decide(
         &snapshot,
-        &snapshot.orchestrators[0],
-        o[0],
+        o1,
+        &Standing::of(&snapshot, o1, o[0]),
         &RoundMemory::default(),
+        Lane::Free,
         &Policy::default(),
     );
-    let Decision::Reward { hints, estimate } = decision else {
+    let Decision::Reward(RewardCall {
+        hints, estimate, ..
+    }) = decision
+    else {
         bail!("expected a reward decision, got {decision:?}");
     };
     let receipt = chain
@@ -711,7 +726,7 @@ async fn wait_seen(chain: &Chain, agent: &Running, o: Address, round: u64) -> Re
         Duration::from_millis(20),
         Duration::from_secs(20),
         || async {
-            chain.mine(1).await.is_ok() && agent.metrics.get(o).last_rewarded_round == round
+            chain.mine(1).await.is_ok() && agent.metrics.get(o).last_rewarded_round.get() == round
         },
     )
     .await;

@@ -10,7 +10,9 @@ import {IERC1967} from "@openzeppelin/contracts/interfaces/IERC1967.sol";
 
 /// @notice Next version used to prove that the BondingManager's state survives an upgrade.
 contract BondingManagerV2 is BondingManager {
-    constructor(address token, address votes) BondingManager(token, votes) {}
+    constructor(address token, address votes, address rounds, address minter_)
+        BondingManager(token, votes, rounds, minter_)
+    {}
 
     function version() external pure returns (uint256) {
         return 2;
@@ -175,7 +177,8 @@ contract BondingManagerParametersTest is ProtocolTest {
     }
 
     function test_initialize_revertsOnImplementation() public {
-        BondingManager implementation = new BondingManager(address(token), address(bondingVotes));
+        BondingManager implementation =
+            new BondingManager(address(token), address(bondingVotes), address(roundsManager), address(minter));
         vm.expectRevert(Initializable.InvalidInitialization.selector);
         vm.prank(attacker);
         implementation.initialize(address(controller), 1, 1, 0, 0);
@@ -197,7 +200,9 @@ contract BondingManagerParametersTest is ProtocolTest {
         uint256 next = bm.nextRoundTotalActiveStake();
         (uint256 lastRewardRound, uint256 rewardCut,,,,,, uint256 cumulativeRewards,,) = bm.getTranscoder(t1);
 
-        address v2 = address(new BondingManagerV2(address(token), address(bondingVotes)));
+        address v2 = address(
+            new BondingManagerV2(address(token), address(bondingVotes), address(roundsManager), address(minter))
+        );
         vm.expectEmit(address(bm));
         emit IERC1967.Upgraded(v2);
         vm.prank(owner);
@@ -225,7 +230,9 @@ contract BondingManagerParametersTest is ProtocolTest {
     }
 
     function test_upgrade_revertsIfNotOwner() public {
-        address v2 = address(new BondingManagerV2(address(token), address(bondingVotes)));
+        address v2 = address(
+            new BondingManagerV2(address(token), address(bondingVotes), address(roundsManager), address(minter))
+        );
         vm.expectRevert(abi.encodeWithSelector(IManager.CallerNotControllerOwner.selector, attacker));
         vm.prank(attacker);
         bm.upgradeToAndCall(v2, "");

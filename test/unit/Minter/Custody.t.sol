@@ -40,6 +40,25 @@ contract CustodyTest is BaseTest {
         minter.trustedTransferTokens(alice, 1);
     }
 
+    function test_trustedTransferTokens_grantsTheBondingManagerAnAllowance() public {
+        vm.prank(address(bondingManager));
+        minter.trustedTransferTokens(alice, 1);
+        assertEq(token.allowance(address(minter), address(bondingManager)), type(uint256).max, "granted");
+    }
+
+    function test_trustedTransferTokens_movesTheAllowanceToANewBondingManager() public {
+        vm.prank(address(bondingManager));
+        minter.trustedTransferTokens(alice, 1);
+        address next = makeAddr("nextBondingManager");
+        vm.prank(owner);
+        _register("BondingManager", next);
+
+        vm.prank(next);
+        minter.trustedTransferTokens(alice, 1);
+        assertEq(token.allowance(address(minter), next), type(uint256).max, "granted to the registered one");
+        assertEq(token.allowance(address(minter), address(bondingManager)), 0, "taken back from the previous one");
+    }
+
     /* trustedBurnTokens */
 
     function test_trustedBurnTokens_burnsFromCustody() public {

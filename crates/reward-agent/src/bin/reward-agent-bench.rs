@@ -42,7 +42,7 @@ use livepeer_chain::{
 };
 use livepeer_protocol::Round;
 use livepeer_reward_agent::{
-    decide::{Decision, Policy, RoundMemory, decide},
+    decide::{Decision, Lane, Policy, RoundMemory, Standing, decide},
     lens::{lens_input, read_snapshot},
 };
 
@@ -147,11 +147,12 @@ async fn per_decision(devnet: &Devnet) -> Result<DecisionFigures> {
         let decision = decide(
             &snapshot,
             state,
-            *o,
+            &Standing::of(&snapshot, state, *o),
             &RoundMemory::default(),
+            Lane::Free,
             &Policy::default(),
         );
-        rewards += usize::from(matches!(decision, Decision::Reward { .. }));
+        rewards += usize::from(matches!(decision, Decision::Reward(_)));
     }
     let requests = counter.requests() - before.0;
     let calls = counter.calls() - before.1;
