@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SLITHER_VERSION := 0.11.6
 HALMOS_VERSION := 0.3.3
 
-.PHONY: bench bench-redeemer test deps build devnet-bins docs-check monitoring-check forge-test e2e gas-check forge-fmt-check cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
+.PHONY: bench bench-redeemer soak test deps build devnet-bins docs-check monitoring-check forge-test e2e gas-check forge-fmt-check cargo-test cargo-fmt-check clippy bindings fmt snapshot deep devnet clean
 .PHONY: tools security forge-lint slither halmos coverage invariants
 
 ## test: install, build and run every check CI runs (the README's test command)
@@ -151,7 +151,16 @@ devnet: deps
 	$(MAKE) --no-print-directory -j2 build devnet-bins
 	target/release/livepeer-devnet $(ARGS)
 
-# The release binaries `make devnet` runs; built next to the contracts (forge's wasm solc uses one core).
+## soak: livepeer-soak, 1,000 rounds of 10 blocks on anvil with the keeper, the reward agent and the redeemer
+## running and the fault suite's faults injected at random (about an hour; not in make test, which runs its
+## 4-round quick mode); its section of BENCHMARKS.md rewritten. Options: make soak ARGS="--rounds 100 --seed 7"
+soak: deps
+	$(MAKE) --no-print-directory -j2 build devnet-bins
+	mkdir -p target/bench
+	target/release/livepeer-soak --report target/bench/60-soak.json $(ARGS)
+	node script/bench/report.js --section target/bench/60-soak.json
+
+# The release binaries `make devnet` and `make soak` run; built next to the contracts (forge's wasm solc uses one core).
 devnet-bins:
 	cargo build --release -p livepeer-devnet -p livepeer-keeper -p livepeer-reward-agent -p livepeer-redeemer
 

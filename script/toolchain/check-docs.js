@@ -4,7 +4,7 @@
 //
 // For each line of a ```sh block (continuations joined, `&&`/`;`/`|` split, comments dropped):
 // - `lpt <command> --flag …`: the command and every flag appear quoted in crates/cli/tests;
-// - `livepeer-keeper`, `livepeer-reward-agent`, `livepeer-redeemer`, `livepeer-devnet` (also as
+// - `livepeer-keeper`, `livepeer-reward-agent`, `livepeer-redeemer`, `livepeer-devnet`, `livepeer-soak` (also as
 //   target/release/… or `cargo run … --bin …`): every flag appears quoted in the tests that run
 //   that binary (its crate's tests and benches, and the devnet, which runs the bots), unless a
 //   test of that binary parses the page's command lines itself (`include_str!` of the page);
@@ -46,6 +46,7 @@ const binaries = {
   "livepeer-reward-agent": corpus("crates/reward-agent/tests", "crates/reward-agent/src", "crates/devnet/src"),
   "livepeer-redeemer": corpus("crates/redeemer/tests", "crates/redeemer/benches", "crates/redeemer/src", "crates/devnet/src"),
   "livepeer-devnet": corpus("crates/devnet/tests", "crates/devnet/src"),
+  "livepeer-soak": corpus("crates/devnet/tests", "crates/devnet/src"),
 };
 const allTests = corpus("crates", "test");
 const sources = corpus("crates");

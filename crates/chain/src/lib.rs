@@ -31,7 +31,9 @@
 //! - [`shutdown`]: the [`tokio_util::sync::CancellationToken`] every bot binary cancels on SIGINT
 //!   or SIGTERM.
 //! - [`devnet`]: spawns the pinned anvil and deploys the protocol with `script/Deploy.s.sol`
-//!   (tests and benchmarks); [`proxy`]: a JSON-RPC proxy that fails on demand (outage tests).
+//!   (tests and benchmarks); [`proxy`]: a JSON-RPC proxy that fails on demand (outage tests);
+//!   [`faults`]: the fault suite's harness (every fault the bots are tested against, the bots'
+//!   binaries as processes, the scenario of each fault).
 
 pub mod arbitrum;
 pub mod blocks;
@@ -41,6 +43,7 @@ pub mod devnet;
 pub mod engine;
 pub mod error;
 pub mod failover;
+pub mod faults;
 pub mod health;
 pub mod missed;
 pub mod options;

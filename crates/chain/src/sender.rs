@@ -214,8 +214,22 @@ impl TxSender {
                 batch.add_call::<_, U64>("eth_estimateGas", &(call, BlockNumberOrTag::Latest))?
             }
         };
-        batch.send().await?;
-        let (latest, pending) = (latest.await?.to::<u64>(), pending.await?.to::<u64>());
+        let (latest, pending, simulated) = match batch.send().await {
+            Ok(()) => (
+                latest.await?.to::<u64>(),
+                pending.await?.to::<u64>(),
+                simulated.await,
+            ),
+            // alloy's retry layer turns a batch holding one error answer into an error of the
+            // whole batch. Only the simulation answers with an error (a revert), so this is its
+            // answer; the nonces are read again on their own: a revert of a transaction already
+            // pending (it would revert against the pending block) must still say `InFlight`.
+            Err(err) if err.as_error_resp().is_some() => {
+                let (latest, pending) = self.nonces().await?;
+                (latest, pending, Err(err))
+            }
+            Err(err) => return Err(err.into()),
+        };
         let nonce = match mode {
             NonceMode::Next if pending > latest => {
                 return Err(ChainError::InFlight { latest, pending });
@@ -224,7 +238,6 @@ impl TxSender {
             NonceMode::ReplaceInFlight => latest,
         };
         let estimate = simulated
-            .await
             .map_err(|err| match RevertReason::from_transport_error(&err) {
                 Some(reason) => ChainError::SimulationReverted(reason),
                 None => ChainError::Rpc(err),

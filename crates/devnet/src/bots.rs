@@ -1,7 +1,12 @@
 //! The bots as child processes: `livepeer-keeper`, `livepeer-reward-agent` (for every
 //! orchestrator) and `livepeer-redeemer`, each logging to `<work_dir>/<name>.log`.
 
-use std::{net::TcpListener, path::Path, process::Stdio, time::Duration};
+use std::{
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::Stdio,
+    time::Duration,
+};
 
 use alloy::{primitives::Address, signers::local::PrivateKeySigner};
 use anyhow::{Context as _, Result, bail, ensure};
@@ -73,6 +78,14 @@ impl Bot {
     }
 }
 
+/// How to run one bot: its binary, flags and environment (keys), without `--metrics-addr`.
+pub(crate) struct BotCommand {
+    pub(crate) name: &'static str,
+    pub(crate) bin: PathBuf,
+    pub(crate) args: Vec<String>,
+    pub(crate) env: Vec<(String, String)>,
+}
+
 /// Where the bots run and what they connect to.
 pub(crate) struct BotSetup<'a> {
     /// Directory of the bot binaries.
@@ -90,88 +103,96 @@ pub(crate) struct BotSetup<'a> {
 }
 
 impl BotSetup<'_> {
-    /// Starts the keeper (key `keeper`), the reward agent (every orchestrator's own key) and the
-    /// redeemer (key `redeemer`).
+    /// The keeper (key `keeper`), the reward agent (every orchestrator's own key) and the
+    /// redeemer (key `redeemer`), in that order.
+    pub(crate) fn commands(
+        &self,
+        keeper: &PrivateKeySigner,
+        orchs: &[Orchestrator],
+        redeemer: &PrivateKeySigner,
+    ) -> Vec<BotCommand> {
+        let ctrl = self.controller.to_string();
+        let keeper_cmd = BotCommand {
+            name: "keeper",
+            bin: self.bin_dir.join("livepeer-keeper"),
+            args: vec![
+                "--rpc-url".into(),
+                self.ws_url.to_string(),
+                "--controller".into(),
+                ctrl.clone(),
+                "--private-key-env".into(),
+                "DEVNET_KEEPER_KEY".into(),
+            ],
+            env: vec![("DEVNET_KEEPER_KEY".into(), keeper.to_bytes().to_string())],
+        };
+        let mut agent = BotCommand {
+            name: "reward-agent",
+            bin: self.bin_dir.join("livepeer-reward-agent"),
+            args: vec![
+                "--rpc-url".to_string(),
+                self.ws_url.to_string(),
+                "--controller".into(),
+                ctrl.clone(),
+            ],
+            env: Vec::new(),
+        };
+        for (i, o) in orchs.iter().enumerate() {
+            agent.args.push("--orchestrator".into());
+            agent
+                .args
+                .push(format!("{}=env:DEVNET_O{i}_KEY", o.signer.address()));
+            agent
+                .env
+                .push((format!("DEVNET_O{i}_KEY"), o.signer.to_bytes().to_string()));
+        }
+        let redeemer_cmd = BotCommand {
+            name: "redeemer",
+            bin: self.bin_dir.join("livepeer-redeemer"),
+            args: vec![
+                "--rpc-url".into(),
+                self.http_url.to_string(),
+                "--controller".into(),
+                ctrl,
+                "--state-dir".into(),
+                self.work_dir.join("redeemer-state").display().to_string(),
+                "--inbox".into(),
+                self.inbox.display().to_string(),
+                "--poll-interval".into(),
+                "1".into(),
+            ],
+            env: vec![(
+                "REDEEMER_PRIVATE_KEY".into(),
+                redeemer.to_bytes().to_string(),
+            )],
+        };
+        vec![keeper_cmd, agent, redeemer_cmd]
+    }
+
+    /// Starts the keeper, the reward agent and the redeemer ([`BotSetup::commands`]), each
+    /// serving its metrics on a free port.
     pub(crate) fn start(
         &self,
         keeper: &PrivateKeySigner,
         orchs: &[Orchestrator],
         redeemer: &PrivateKeySigner,
     ) -> Result<Vec<Bot>> {
-        let Self {
-            bin_dir,
-            work_dir,
-            http_url,
-            ws_url,
-            controller,
-            inbox,
-        } = *self;
-        let ctrl = controller.to_string();
-        let keeper_bot = Bot::spawn(
-            "keeper",
-            &bin_dir.join("livepeer-keeper"),
-            &[
-                "--rpc-url".into(),
-                ws_url.to_string(),
-                "--controller".into(),
-                ctrl.clone(),
-                "--private-key-env".into(),
-                "DEVNET_KEEPER_KEY".into(),
-                "--metrics-addr".into(),
-                format!("127.0.0.1:{}", free_port()?),
-            ],
-            &[("DEVNET_KEEPER_KEY".into(), keeper.to_bytes().to_string())],
-            work_dir,
-        )?;
-        let mut agent_args = vec![
-            "--rpc-url".to_string(),
-            ws_url.to_string(),
-            "--controller".into(),
-            ctrl.clone(),
-            "--metrics-addr".into(),
-            format!("127.0.0.1:{}", free_port()?),
-        ];
-        let mut agent_env = Vec::new();
-        for (i, o) in orchs.iter().enumerate() {
-            agent_args.push("--orchestrator".into());
-            agent_args.push(format!("{}=env:DEVNET_O{i}_KEY", o.signer.address()));
-            agent_env.push((format!("DEVNET_O{i}_KEY"), o.signer.to_bytes().to_string()));
+        let mut bots = Vec::new();
+        for cmd in self.commands(keeper, orchs, redeemer) {
+            let mut args = cmd.args;
+            args.push("--metrics-addr".into());
+            args.push(format!("127.0.0.1:{}", free_port()?));
+            bots.push(Bot::spawn(
+                cmd.name,
+                &cmd.bin,
+                &args,
+                &cmd.env,
+                self.work_dir,
+            )?);
         }
-        let agent_bot = Bot::spawn(
-            "reward-agent",
-            &bin_dir.join("livepeer-reward-agent"),
-            &agent_args,
-            &agent_env,
-            work_dir,
-        )?;
-        let redeemer_bot = Bot::spawn(
-            "redeemer",
-            &bin_dir.join("livepeer-redeemer"),
-            &[
-                "--rpc-url".into(),
-                http_url.to_string(),
-                "--controller".into(),
-                ctrl,
-                "--state-dir".into(),
-                work_dir.join("redeemer-state").display().to_string(),
-                "--inbox".into(),
-                inbox.display().to_string(),
-                "--poll-interval".into(),
-                "1".into(),
-                "--metrics-addr".into(),
-                format!("127.0.0.1:{}", free_port()?),
-            ],
-            &[(
-                "REDEEMER_PRIVATE_KEY".into(),
-                redeemer.to_bytes().to_string(),
-            )],
-            work_dir,
-        )?;
-        let bots = vec![keeper_bot, agent_bot, redeemer_bot];
         println!(
             "started livepeer-keeper, livepeer-reward-agent ({} orchestrators), livepeer-redeemer; logs in {}",
             orchs.len(),
-            work_dir.display()
+            self.work_dir.display()
         );
         Ok(bots)
     }

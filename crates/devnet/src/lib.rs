@@ -25,7 +25,8 @@
 //!
 //! Modules: `economy` (dev accounts and their set-up), `net` (chain access), `bots` (the child
 //! processes), `rounds` (driving each round), `governance` (the treasury grant and its check),
-//! `report` (per-round figures and table), `checks` (the final consistency check).
+//! `report` (per-round figures and table), `checks` (the final consistency check); [`soak`]
+//! (`livepeer-soak`: the economy over many short rounds with faults injected at random).
 
 mod bots;
 mod checks;
@@ -34,22 +35,14 @@ mod governance;
 mod net;
 mod report;
 mod rounds;
+pub mod soak;
 
 use std::{path::PathBuf, str::FromStr, time::Instant};
 
-use alloy::{
-    eips::BlockId,
-    network::EthereumWallet,
-    primitives::Address,
-    providers::{Provider, ProviderBuilder},
-    signers::local::PrivateKeySigner,
-};
+use alloy::{eips::BlockId, primitives::Address, signers::local::PrivateKeySigner};
 use anyhow::{Context as _, Result, ensure};
 use clap::Parser;
-use livepeer_chain::{
-    devnet::{DEV_KEYS, Devnet},
-    protocol::Protocol,
-};
+use livepeer_chain::devnet::{DEV_KEYS, Devnet};
 use livepeer_protocol::units::format_fixed;
 
 use crate::{
@@ -107,19 +100,7 @@ pub async fn run(args: Args) -> Result<bool> {
     ensure!(args.block_time >= 1, "--block-time must be at least 1");
     let started = Instant::now();
 
-    let work_dir = match &args.work_dir {
-        Some(d) => d.clone(),
-        None => std::env::temp_dir().join(format!("livepeer-devnet-{}", std::process::id())),
-    };
-    std::fs::create_dir_all(&work_dir)
-        .with_context(|| format!("creating {}", work_dir.display()))?;
-    let bin_dir = match &args.bin_dir {
-        Some(d) => d.clone(),
-        None => std::env::current_exe()?
-            .parent()
-            .context("binary directory")?
-            .to_path_buf(),
-    };
+    let (work_dir, bin_dir) = dirs("livepeer-devnet", &args.work_dir, &args.bin_dir)?;
 
     // 1. The chain.
     let (_devnet, http_url, ws_url, controller) = match (&args.rpc_url, args.controller) {
@@ -143,31 +124,13 @@ pub async fn run(args: Args) -> Result<bool> {
     let keeper = dev_signer("keeper", 0)?;
     let redeemer = dev_signer("redeemer", 0)?;
 
-    let mut wallet = EthereumWallet::from(deployer.clone());
-    for s in orchs
+    let signers: Vec<&PrivateKeySigner> = orchs
         .iter()
         .map(|o| &o.signer)
         .chain(dels.iter().map(|d| &d.signer))
         .chain([&broadcaster])
-    {
-        wallet.register_signer(s.clone());
-    }
-    let provider = ProviderBuilder::new()
-        .wallet(wallet)
-        .connect(&http_url)
-        .await
-        .context("connecting")?
-        .erased();
-    let p = Protocol::discover(provider.clone(), controller)
-        .await
-        .context("discovering the protocol")?;
-    let round_length = p.rounds_manager.roundLength().call().await?.to::<u64>();
-    let net = Net {
-        provider,
-        p,
-        deployer: deployer.address(),
-        round_length,
-    };
+        .collect();
+    let net = Net::connect(&http_url, controller, &deployer, &signers).await?;
 
     // 2. The economy.
     economy::set_up(
@@ -244,4 +207,27 @@ pub async fn run(args: Args) -> Result<bool> {
     let ok = grant.check(&net).await? && finished.is_ok() && ok;
     println!("total time {:.0} s", started.elapsed().as_secs_f64());
     Ok(ok)
+}
+
+/// The work directory (`work`, or a new one named after `name` and this process under the
+/// system temp dir), created, and the bots' directory (`bin`, or this binary's).
+pub(crate) fn dirs(
+    name: &str,
+    work: &Option<PathBuf>,
+    bin: &Option<PathBuf>,
+) -> Result<(PathBuf, PathBuf)> {
+    let work_dir = match work {
+        Some(d) => d.clone(),
+        None => std::env::temp_dir().join(format!("{name}-{}", std::process::id())),
+    };
+    std::fs::create_dir_all(&work_dir)
+        .with_context(|| format!("creating {}", work_dir.display()))?;
+    let bin_dir = match bin {
+        Some(d) => d.clone(),
+        None => std::env::current_exe()?
+            .parent()
+            .context("binary directory")?
+            .to_path_buf(),
+    };
+    Ok((work_dir, bin_dir))
 }

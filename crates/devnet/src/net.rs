@@ -4,9 +4,11 @@
 use std::time::Duration;
 
 use alloy::{
+    network::EthereumWallet,
     primitives::Address,
-    providers::{DynProvider, Provider},
+    providers::{DynProvider, Provider, ProviderBuilder},
     rpc::types::{Filter, Log, TransactionReceipt, TransactionRequest},
+    signers::local::PrivateKeySigner,
     sol_types::SolEvent,
 };
 use anyhow::{Context as _, Result, ensure};
@@ -22,6 +24,36 @@ pub(crate) struct Net {
 }
 
 impl Net {
+    /// Connects to `url` with a wallet holding the deployer's key (the default sender) and
+    /// `signers`', and discovers the protocol from `controller`.
+    pub(crate) async fn connect(
+        url: &str,
+        controller: Address,
+        deployer: &PrivateKeySigner,
+        signers: &[&PrivateKeySigner],
+    ) -> Result<Self> {
+        let mut wallet = EthereumWallet::from(deployer.clone());
+        for s in signers {
+            wallet.register_signer((*s).clone());
+        }
+        let provider = ProviderBuilder::new()
+            .wallet(wallet)
+            .connect(url)
+            .await
+            .context("connecting")?
+            .erased();
+        let p = Protocol::discover(provider.clone(), controller)
+            .await
+            .context("discovering the protocol")?;
+        let round_length = p.rounds_manager.roundLength().call().await?.to::<u64>();
+        Ok(Self {
+            provider,
+            p,
+            deployer: deployer.address(),
+            round_length,
+        })
+    }
+
     /// Sends `tx` and waits for its successful receipt.
     pub(crate) async fn send(
         &self,

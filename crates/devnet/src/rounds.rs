@@ -11,7 +11,7 @@ use std::{
 };
 
 use alloy::{
-    primitives::{B256, U256},
+    primitives::{B256, Bytes, U256},
     signers::local::PrivateKeySigner,
 };
 use anyhow::{Result, ensure};
@@ -96,41 +96,19 @@ pub(crate) async fn drive(
             creation_round_block_hash: block_hash,
         }
         .encode();
-        let mut won = 0u64;
         let first_winner = winners.len();
-        let mut lines = String::new();
-        for o in orchs {
-            // The orchestrator's secret for this round, its hash handed to the broadcaster.
-            let rand = generate_recipient_rand()?;
-            let rand_hash = recipient_rand_hash(rand);
-            for _ in 0..args.tickets_per_round {
-                nonce += 1;
-                let ticket = Ticket {
-                    recipient: o.signer.address(),
-                    sender: broadcaster.address(),
-                    face_value,
-                    win_prob,
-                    sender_nonce: U256::from(nonce),
-                    recipient_rand_hash: rand_hash,
-                    aux_data: aux.clone(),
-                };
-                let signature = ticket.sign_sync(broadcaster)?;
-                let signed = SignedTicket {
-                    ticket,
-                    signature,
-                    recipient_rand: rand,
-                };
-                if signed.is_winning() {
-                    won += 1;
-                    winners.push(signed.ticket.hash());
-                    writeln!(lines, "{}", serde_json::to_string(&signed)?)?;
-                }
-            }
-        }
-        std::fs::OpenOptions::new()
-            .append(true)
-            .open(inbox)?
-            .write_all(lines.as_bytes())?;
+        let lines = pay_orchestrators(
+            orchs,
+            broadcaster,
+            &aux,
+            args.tickets_per_round,
+            win_prob,
+            face_value,
+            &mut nonce,
+            &mut winners,
+        )?;
+        let won = (winners.len() - first_winner) as u64;
+        append(inbox, &lines)?;
         println!(
             "round {r}: broadcaster sent {} tickets, {won} winning (to the redeemer's inbox)",
             args.tickets_per_round * orchs.len() as u64
@@ -313,4 +291,58 @@ async fn all_used(net: &Net, hashes: &[B256]) -> Result<bool> {
         }
     }
     Ok(true)
+}
+
+/// The broadcaster's tickets of one round (`aux`: its auxData): `per_orchestrator` to each
+/// orchestrator, each with a fresh secret per orchestrator and round. The winners' hashes go to
+/// `winners`; returns them as inbox lines (one SignedTicket of JSON each).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn pay_orchestrators(
+    orchs: &[Orchestrator],
+    broadcaster: &PrivateKeySigner,
+    aux: &Bytes,
+    per_orchestrator: u64,
+    win_prob: U256,
+    face_value: U256,
+    nonce: &mut u64,
+    winners: &mut Vec<B256>,
+) -> Result<String> {
+    let mut lines = String::new();
+    for o in orchs {
+        // The orchestrator's secret for this round, its hash handed to the broadcaster.
+        let rand = generate_recipient_rand()?;
+        let rand_hash = recipient_rand_hash(rand);
+        for _ in 0..per_orchestrator {
+            *nonce += 1;
+            let ticket = Ticket {
+                recipient: o.signer.address(),
+                sender: broadcaster.address(),
+                face_value,
+                win_prob,
+                sender_nonce: U256::from(*nonce),
+                recipient_rand_hash: rand_hash,
+                aux_data: aux.clone(),
+            };
+            let signature = ticket.sign_sync(broadcaster)?;
+            let signed = SignedTicket {
+                ticket,
+                signature,
+                recipient_rand: rand,
+            };
+            if signed.is_winning() {
+                winners.push(signed.ticket.hash());
+                writeln!(lines, "{}", serde_json::to_string(&signed)?)?;
+            }
+        }
+    }
+    Ok(lines)
+}
+
+/// Appends `lines` to the redeemer's inbox.
+pub(crate) fn append(inbox: &Path, lines: &str) -> Result<()> {
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(inbox)?
+        .write_all(lines.as_bytes())?;
+    Ok(())
 }

@@ -3,25 +3,14 @@
 
 #![allow(clippy::panic)] // a test fails by panicking
 
+mod common;
+
 use std::process::Command;
 
 #[test]
 fn devnet_runs_two_rounds_and_passes_its_consistency_check()
 -> Result<(), Box<dyn std::error::Error>> {
-    // The bots are other packages' binaries: build them next to this one (a no-op when fresh).
-    let status = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "-p",
-            "livepeer-keeper",
-            "-p",
-            "livepeer-reward-agent",
-            "-p",
-            "livepeer-redeemer",
-            "--bins",
-        ])
-        .status()?;
-    assert!(status.success(), "building the bots");
+    common::build_bots()?;
 
     let work = tempfile::tempdir()?;
     let out = Command::new(env!("CARGO_BIN_EXE_livepeer-devnet"))

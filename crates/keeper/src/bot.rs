@@ -72,9 +72,16 @@ impl Bot for KeeperBot {
     }
 
     /// No read while our transaction is followed, nor in the block that confirms it: the round
-    /// is then initialized, no need to read it back.
+    /// is then initialized, no need to read it back. Unless that block is already in the next
+    /// round (heads that jump: a slow poll, a node catching up), which is due now.
     fn wants_read(&self, tick: &Tick<'_, Action>, _memory: &Memory) -> bool {
-        tick.in_flight.is_empty() && !tick.landed.iter().any(|l| l.result.is_ok())
+        let confirmed_in_its_round = tick.landed.iter().any(|l| match l.action {
+            Action::Initialize {
+                next_round_start, ..
+            } => l.result.is_ok() && tick.head.number < next_round_start,
+            _ => false,
+        });
+        tick.in_flight.is_empty() && !confirmed_in_its_round
     }
 
     async fn read(

@@ -53,6 +53,8 @@ pub enum Action {
         round: Round,
         /// Its first block.
         round_start: u64,
+        /// The first block of the round after it.
+        next_round_start: u64,
         /// Blocks since its first block.
         blocks_into_round: u64,
         /// Replace the pending transaction seen since this block (at the fee cap), rather than
@@ -130,6 +132,7 @@ pub fn step(
             Decision::Initialize { round } => Action::Initialize {
                 round,
                 round_start: state.round_start_block,
+                next_round_start: state.round_start_block.saturating_add(state.round_length),
                 blocks_into_round: state.blocks_into_round(),
                 replacing_since: memory
                     .pending_since
@@ -203,6 +206,7 @@ mod tests {
         Action::Initialize {
             round: Round::new(5),
             round_start: 100,
+            next_round_start: 120,
             blocks_into_round: block - 100,
             replacing_since,
         }

@@ -1,6 +1,11 @@
 //! The keeper on a real anvil with the protocol deployed by `script/Deploy.s.sol` (`local`
 //! config, 20-block rounds). The tests mine blocks themselves and wait until every keeper has
 //! handled each new head, so timing never decides the outcome.
+//!
+//! What only in-process keepers show: several keepers taking turns, the first one down,
+//! `--dry-run`, reverts decoded, reads failing while heads arrive. The faults every bot is tested
+//! against (outage and failover, reorg, base-fee spike, stuck, nonce gap, crash after sending, a
+//! rival, gas above the ceiling) run on the real binary in `tests/faults.rs`.
 
 mod common;
 
@@ -171,186 +176,35 @@ async fn the_next_keeper_steps_in_when_the_first_is_down() -> Result<()> {
     Ok(())
 }
 
+/// Heads that jump (a slow poll, a node catching up) can show the keeper its confirmation and
+/// the next round's first block at once: that round is initialized from that head, not a block
+/// later.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_restart_right_after_sending_does_not_duplicate() -> Result<()> {
+async fn a_confirmation_seen_in_the_next_round_does_not_delay_that_round() -> Result<()> {
     let net = Net::start().await?;
     let keeper = net.spawn(net.config(1, &[1], false)?);
     settle_first_round(&net, &[&keeper]).await?;
     let start = net.to_block_before_next_round(&[&keeper]).await?;
-    let sent_before = Metrics::get(&keeper.metrics.txs_sent);
+    net.step(1, &[&keeper]).await?; // sent at the round's first block
+    let sent = Metrics::get(&keeper.metrics.txs_sent);
+    let confirmed = Metrics::get(&keeper.metrics.txs_confirmed);
+    // It lands in the next block; the next head the keeper sees is the next round's first.
+    net.step(ROUND_LENGTH, &[&keeper]).await?;
+    ensure!(
+        Metrics::get(&keeper.metrics.txs_confirmed) == confirmed + 1,
+        "the first round's transaction confirmed"
+    );
+    ensure!(
+        Metrics::get(&keeper.metrics.txs_sent) == sent + 1,
+        "the next round's initializeRound() sent from that same head"
+    );
     net.step(1, &[&keeper]).await?;
+    let next = start + ROUND_LENGTH;
+    let events = net.new_round_blocks(next, net.head().await?).await?;
     ensure!(
-        Metrics::get(&keeper.metrics.txs_sent) == sent_before + 1,
-        "sent at the round's first block"
+        events.len() == 1 && events[0].1 == next + 1,
+        "initialized in its first block: {events:?}"
     );
-    keeper.stop().await?; // killed with the transaction in the pool
-    let again = net.spawn(net.config(1, &[1], false)?);
-    wait_processed(&[&again], start).await?;
-    for _ in 0..4 {
-        net.step(1, &[&again]).await?;
-    }
-    let (current, last, _) = net.round_state().await?;
-    ensure!(current == last, "round initialized");
-    let txs = net.rounds_manager_txs(start, net.head().await?).await?;
-    ensure!(
-        txs.len() == 1 && txs[0].1,
-        "exactly one transaction: {txs:?}"
-    );
-    ensure!(
-        Metrics::get(&again.metrics.txs_sent) == 0,
-        "the restarted keeper sent nothing"
-    );
-    again.stop().await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn gas_above_the_ceiling_defers_with_the_alert_then_sends() -> Result<()> {
-    let net = Net::start().await?;
-    let mut config = net.config(1, &[1], false)?;
-    config.gas_ceiling = Some(10_000_000_000);
-    let keeper = net.spawn(config);
-    settle_first_round(&net, &[&keeper]).await?;
-    let start = net.to_block_before_next_round(&[&keeper]).await?;
-    let sent_before = Metrics::get(&keeper.metrics.txs_sent);
-    // The round's first block comes with a 20 gwei base fee; empty blocks then lower it 12.5%
-    // each, below 10 gwei after 6 blocks.
-    let _: serde_json::Value = net
-        .provider
-        .raw_request(
-            "anvil_setNextBlockBaseFeePerGas".into(),
-            (alloy::primitives::U256::from(20_000_000_000u64),),
-        )
-        .await?;
-    net.step(1, &[&keeper]).await?;
-    ensure!(
-        Metrics::get(&keeper.metrics.gas_above_ceiling) == 1,
-        "alert set"
-    );
-    ensure!(
-        Metrics::get(&keeper.metrics.txs_sent) == sent_before,
-        "nothing sent above the ceiling"
-    );
-    let mut initialized_at = None;
-    for _ in 0..12 {
-        let head = net.step(1, &[&keeper]).await?;
-        let (current, last, _) = net.round_state().await?;
-        if current == last {
-            initialized_at = Some(head);
-            break;
-        }
-    }
-    let at = initialized_at.ok_or_else(|| anyhow::anyhow!("never sent after the drop"))?;
-    ensure!(
-        at - start >= 6,
-        "sent only once the base fee fell under the ceiling ({})",
-        at - start
-    );
-    ensure!(Metrics::get(&keeper.metrics.gas_deferrals) >= 5);
-    net.step(1, &[&keeper]).await?;
-    ensure!(
-        Metrics::get(&keeper.metrics.gas_above_ceiling) == 0,
-        "alert cleared"
-    );
-    keeper.stop().await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_transaction_dropped_from_the_pool_is_replaced() -> Result<()> {
-    let net = Net::start().await?;
-    let keeper = net.spawn(net.config(1, &[1], false)?);
-    settle_first_round(&net, &[&keeper]).await?;
-    let start = net.to_block_before_next_round(&[&keeper]).await?;
-    let sent_before = Metrics::get(&keeper.metrics.txs_sent);
-    net.step(1, &[&keeper]).await?;
-    ensure!(Metrics::get(&keeper.metrics.txs_sent) == sent_before + 1);
-    let _: serde_json::Value = net
-        .provider
-        .raw_request("anvil_dropAllTransactions".into(), ())
-        .await?;
-    let mut done = false;
-    for _ in 0..8 {
-        net.step(1, &[&keeper]).await?;
-        let (current, last, _) = net.round_state().await?;
-        if current == last {
-            done = true;
-            break;
-        }
-    }
-    ensure!(done, "round not initialized after the drop");
-    ensure!(
-        Metrics::get(&keeper.metrics.txs_replaced) >= 1,
-        "a replacement was sent"
-    );
-    let txs = net.rounds_manager_txs(start, net.head().await?).await?;
-    ensure!(txs.len() == 1 && txs[0].1, "{txs:?}");
-    keeper.stop().await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_reorg_removing_the_transaction_gets_it_sent_again() -> Result<()> {
-    let net = Net::start().await?;
-    let mut config = net.config(1, &[1], false)?;
-    config.fees.confirmations = 3;
-    let keeper = net.spawn(config);
-    settle_first_round(&net, &[&keeper]).await?;
-    for _ in 0..3 {
-        net.step(1, &[&keeper]).await?;
-    }
-    let start = net.to_block_before_next_round(&[&keeper]).await?;
-    net.step(1, &[&keeper]).await?; // sent
-    net.step(1, &[&keeper]).await?; // mined at start + 1
-    let (current, last, _) = net.round_state().await?;
-    ensure!(current == last, "initialized before the reorg");
-    // Replace the last block with an empty one.
-    let _: serde_json::Value = net
-        .provider
-        .raw_request("anvil_reorg".into(), (1u64, Vec::<()>::new()))
-        .await?;
-    let (current, last, _) = net.round_state().await?;
-    ensure!(current > last, "the reorg undid the initialization");
-    let mut done = false;
-    for _ in 0..8 {
-        net.step(1, &[&keeper]).await?;
-        let (current, last, _) = net.round_state().await?;
-        if current == last {
-            done = true;
-        }
-    }
-    ensure!(done, "not initialized again after the reorg");
-    ensure!(
-        Metrics::get(&keeper.metrics.txs_reorged) >= 1,
-        "the reorg was noticed"
-    );
-    let txs = net.rounds_manager_txs(start, net.head().await?).await?;
-    ensure!(txs.len() == 1 && txs[0].1, "{txs:?}");
-    keeper.stop().await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_keeper_recovers_from_an_rpc_outage() -> Result<()> {
-    let mut net = Net::start().await?;
-    let keeper = net.spawn(net.config(1, &[1], false)?);
-    settle_first_round(&net, &[&keeper]).await?;
-    let errors_before = Metrics::get(&keeper.metrics.rpc_errors);
-    net.devnet.stop().await?;
-    let saw_errors = livepeer_chain::sender::poll_until(
-        Duration::from_millis(20),
-        Duration::from_secs(20),
-        || async { Metrics::get(&keeper.metrics.rpc_errors) > errors_before },
-    )
-    .await;
-    ensure!(saw_errors, "the outage was noticed");
-    net.devnet.resume().await?;
-    net.automine(false).await?;
-    let head = net.head().await?;
-    wait_processed(&[&keeper], head).await?;
-    let (round, delay) = run_round(&net, &[&keeper], 3).await?;
-    ensure!(
-        delay <= 1,
-        "round {round} initialized {delay} blocks after its start"
-    );
-    ensure!(Metrics::get(&keeper.metrics.txs_reverted) == 0);
-    let _ = ROUND_LENGTH;
     keeper.stop().await
 }
 
@@ -393,61 +247,6 @@ async fn reverts_decode_into_the_interface_errors() -> Result<()> {
         other => anyhow::bail!("expected RoundAlreadyInitialized, got {other:?}"),
     }
     Ok(())
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_dead_rpc_url_fails_over_to_the_next() -> Result<()> {
-    let net = Net::start().await?;
-    let mut config = net.config(1, &[1], false)?;
-    // A port nobody listens on, listed first.
-    let dead = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    config
-        .rpc
-        .urls
-        .insert(0, format!("http://127.0.0.1:{dead}"));
-    let keeper = net.spawn(config);
-    settle_first_round(&net, &[&keeper]).await?;
-    let (round, delay) = run_round(&net, &[&keeper], 3).await?;
-    ensure!(
-        delay <= 1,
-        "round {round} initialized {delay} blocks after its start"
-    );
-    keeper.stop().await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_transaction_priced_out_by_a_base_fee_spike_is_replaced() -> Result<()> {
-    let net = Net::start().await?;
-    let keeper = net.spawn(net.config(1, &[1], false)?);
-    settle_first_round(&net, &[&keeper]).await?;
-    let start = net.to_block_before_next_round(&[&keeper]).await?;
-    net.step(1, &[&keeper]).await?; // sent with a max fee near the tiny base fee
-    let _: serde_json::Value = net
-        .provider
-        .raw_request(
-            "anvil_setNextBlockBaseFeePerGas".into(),
-            (alloy::primitives::U256::from(1_000_000_000u64),),
-        )
-        .await?;
-    let mut done = false;
-    for _ in 0..6 {
-        net.step(1, &[&keeper]).await?;
-        let (current, last, _) = net.round_state().await?;
-        if current == last {
-            done = true;
-            break;
-        }
-    }
-    ensure!(done, "round not initialized after the spike");
-    ensure!(
-        Metrics::get(&keeper.metrics.txs_replaced) >= 1,
-        "a replacement priced for the new base fee was sent"
-    );
-    let txs = net.rounds_manager_txs(start, net.head().await?).await?;
-    ensure!(txs.len() == 1 && txs[0].1, "{txs:?}");
-    keeper.stop().await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -206,17 +206,27 @@ impl RedeemerBot {
         Ok(settled)
     }
 
-    /// A mined transaction: each ticket used or not, and if not, what a simulation says now.
+    /// A mined transaction: each ticket used or not; if one is not, whether its block's round
+    /// was initialized, and if it was, what a simulation says of each unused ticket now.
     async fn mined(
         &self,
         receipt: &TransactionReceipt,
         tickets: &[QueuedTicket],
     ) -> Result<Fate, ChainError> {
-        let mut after = Vec::with_capacity(tickets.len());
+        let mut used = Vec::with_capacity(tickets.len());
         for t in tickets {
-            after.push(match self.broker.is_used(t.hash).await? {
-                true => After::Used,
-                false => After::Unused(Some(self.simulate(&t.signed).await)),
+            used.push(self.broker.is_used(t.hash).await?);
+        }
+        let uninitialized = match (receipt.block_number, used.contains(&false)) {
+            (Some(block), true) if !self.broker.round_initialized_at(block).await? => Some(block),
+            _ => None,
+        };
+        let mut after = Vec::with_capacity(tickets.len());
+        for (t, used) in tickets.iter().zip(used) {
+            after.push(match (used, uninitialized) {
+                (true, _) => After::Used,
+                (false, Some(_)) => After::Unused(None),
+                (false, None) => After::Unused(Some(self.simulate(&t.signed).await)),
             });
         }
         Ok(Fate::Mined {
@@ -224,6 +234,7 @@ impl RedeemerBot {
             success: receipt.status(),
             gas_used: receipt.gas_used,
             gas_price: receipt.effective_gas_price,
+            uninitialized,
             after,
         })
     }

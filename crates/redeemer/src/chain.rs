@@ -4,7 +4,7 @@
 //! docs). Here: the reads behind the validity rules, the redemption transactions, and simulation.
 
 use alloy::{
-    eips::BlockNumberOrTag,
+    eips::{BlockId, BlockNumberOrTag},
     network::TransactionBuilder,
     primitives::{Address, B256, U256},
     providers::{DynProvider, Provider},
@@ -66,6 +66,24 @@ pub struct Rounds {
     pub last_initialized: Round,
     /// `ticketValidityPeriod()`.
     pub ticket_validity_period: U256,
+    /// The head block these were read at.
+    pub head: u64,
+    /// The first block of the next round (`currentRoundStartBlock() + roundLength()`).
+    pub next_round_start: U256,
+}
+
+impl Rounds {
+    /// Whether the head is the round's last block: a transaction sent now lands in the next
+    /// round, not initialized before its first block.
+    pub fn ends_at_head(&self) -> bool {
+        self.ends_at(self.head)
+    }
+
+    /// Whether a transaction sent at `head` lands past this round (in the next round's first
+    /// block or later).
+    pub fn ends_at(&self, head: u64) -> bool {
+        U256::from(head) + U256::from(1u64) >= self.next_round_start
+    }
 }
 
 /// The redeemer's view of the protocol: the TicketBroker and RoundsManager of a [`Protocol`].
@@ -100,15 +118,20 @@ impl Broker {
         self.protocol.ticket_broker.provider()
     }
 
-    /// Current round, last initialized round and the ticket validity period (a round that is
-    /// none is an [`ChainError::UnexpectedAnswer`]).
+    /// Current round, last initialized round, the ticket validity period and the next round's
+    /// first block, at the latest head (a round that is none is an
+    /// [`ChainError::UnexpectedAnswer`]).
     pub async fn rounds(&self) -> Result<Rounds, ChainError> {
         let rm = &self.protocol.rounds_manager;
         let tb = &self.protocol.ticket_broker;
-        let (current, last_initialized, ticket_validity_period) = tokio::try_join!(
-            async { rm.currentRound().call().await },
-            async { rm.lastInitializedRound().call().await },
-            async { tb.ticketValidityPeriod().call().await },
+        let head = self.provider().get_block_number().await?;
+        let at = BlockId::number(head);
+        let (current, last_initialized, ticket_validity_period, start, length) = tokio::try_join!(
+            async { rm.currentRound().block(at).call().await },
+            async { rm.lastInitializedRound().block(at).call().await },
+            async { tb.ticketValidityPeriod().block(at).call().await },
+            async { rm.currentRoundStartBlock().block(at).call().await },
+            async { rm.roundLength().block(at).call().await },
         )?;
         let round = |call, value: U256| {
             Round::try_from(value).map_err(|err| ChainError::UnexpectedAnswer {
@@ -120,6 +143,8 @@ impl Broker {
             current: round("RoundsManager.currentRound", current)?,
             last_initialized: round("RoundsManager.lastInitializedRound", last_initialized)?,
             ticket_validity_period,
+            head,
+            next_round_start: start.saturating_add(length),
         })
     }
 
@@ -129,6 +154,17 @@ impl Broker {
             .protocol
             .rounds_manager
             .blockHashForRound(round)
+            .call()
+            .await?)
+    }
+
+    /// Whether the round of `block` was initialized at that block.
+    pub async fn round_initialized_at(&self, block: u64) -> Result<bool, ChainError> {
+        Ok(self
+            .protocol
+            .rounds_manager
+            .currentRoundInitialized()
+            .block(BlockId::number(block))
             .call()
             .await?)
     }

@@ -19,10 +19,13 @@ use livepeer_protocol::ticket::SignedTicket;
 
 use crate::{
     RedeemerConfig,
-    chain::{describe, is_insufficient_funds},
+    chain::{Rounds, describe, is_insufficient_funds},
     queue::QueuedTicket,
     rules::{Judge, Pass, Simulation, Step, Underfunded, Verdict},
 };
+
+/// Why a ready ticket waits in a round's last block.
+const ROUND_ENDING: &str = "RoundEnding: the next block starts a round not initialized yet";
 
 /// What decisions depend on besides the tick, the read and the memory.
 #[derive(Debug, Clone, Default)]
@@ -53,6 +56,9 @@ pub struct Memory {
     pub ready: VecDeque<Redemption>,
     /// When the last pass ran.
     pub last_pass: Option<Instant>,
+    /// The rounds as the last pass read them: nothing is sent in a round's last block (it would
+    /// land in the next round's first, which no keeper can have initialized yet).
+    pub rounds: Option<Rounds>,
 }
 
 /// A redemption transaction: `redeemWinningTicket` for one ticket, `batchRedeemWinningTickets`
@@ -165,6 +171,9 @@ pub enum Fate {
         gas_used: u64,
         /// Wei paid per gas.
         gas_price: u128,
+        /// The block it landed in, when that block's round was not initialized yet (read only
+        /// when a ticket was left unused): nothing could be redeemed there.
+        uninitialized: Option<u64>,
         /// Each ticket since, in the order of [`Settled::tickets`].
         after: Vec<After>,
     },
@@ -249,6 +258,10 @@ pub fn decide(
         }
     }
     let free = tick.in_flight.is_empty() && memory.orphans.is_empty();
+    if memory.rounds.is_some_and(|r| r.ends_at(tick.head.number)) {
+        // The last pass's redemptions wait for the next pass, in the next round.
+        memory.ready.clear();
+    }
     if d.send.is_none() && free {
         d.send = memory.ready.pop_front();
     }
@@ -284,10 +297,14 @@ impl Decision<'_> {
                     }
                 }
                 Fate::Mined {
-                    tx, success, after, ..
+                    tx,
+                    success,
+                    uninitialized,
+                    after,
+                    ..
                 } => {
                     for (t, after) in tickets.iter().zip(after) {
-                        self.mined(t, *tx, *success, after);
+                        self.mined(t, *tx, *success, *uninitialized, after);
                     }
                 }
                 Fate::Dropped { after } => {
@@ -326,8 +343,16 @@ impl Decision<'_> {
     }
 
     /// A ticket of a mined transaction: redeemed if used, else retried with the reason as far as
-    /// a fresh simulation can tell, or released when the sender's funds fell short meanwhile.
-    fn mined(&mut self, t: &QueuedTicket, tx: B256, success: bool, after: &After) {
+    /// a fresh simulation can tell, or released when it landed before its round's initialization
+    /// or the sender's funds fell short meanwhile.
+    fn mined(
+        &mut self,
+        t: &QueuedTicket,
+        tx: B256,
+        success: bool,
+        uninitialized: Option<u64>,
+        after: &After,
+    ) {
         let why = match after {
             After::Used => return self.redeemed(t.hash, Some(tx)),
             After::Unused(why) => why,
@@ -336,6 +361,15 @@ impl Decision<'_> {
             true => format!("not redeemed by batch transaction {tx}"),
             false => format!("transaction {tx} reverted"),
         };
+        if let Some(block) = uninitialized {
+            return self.actions.push(Action::Release {
+                hash: t.hash,
+                reason: format!(
+                    "RoundNotInitialized: {what}: it landed in block {block}, before its round's \
+                     initialization"
+                ),
+            });
+        }
         match why {
             Some(Simulation::Reverts(revert)) if is_insufficient_funds(revert) => {
                 self.actions.push(Action::Release {
@@ -357,6 +391,7 @@ impl Decision<'_> {
     /// Judges every pending ticket of the pass and cuts the ready ones into redemptions.
     fn plan(&mut self, now: Instant, pass: &Pass, memory: &mut Memory) {
         memory.last_pass = Some(now);
+        memory.rounds = Some(pass.rounds);
         memory.ready.clear();
         let steps: Vec<Step> = {
             let mut judge = Judge::new(&memory.underfunded, self.policy.tuning.min_profit_percent);
@@ -388,6 +423,12 @@ impl Decision<'_> {
                 }
                 Verdict::Dead(reason) => self.dead(t.hash, reason),
             }
+        }
+        if pass.rounds.ends_at_head() {
+            for (t, _) in ready {
+                self.defer(t, ROUND_ENDING.into());
+            }
+            return;
         }
         for chunk in ready.chunks(self.policy.tuning.max_batch.max(1)) {
             let gas: Vec<u64> = chunk.iter().map(|(_, gas)| *gas).collect();
@@ -597,6 +638,7 @@ mod tests {
                     success: true,
                     gas_used: 1,
                     gas_price: 1,
+                    uninitialized: None,
                     after: vec![After::Used, After::Unused(Some(Simulation::Reverts(short)))],
                 },
             },
@@ -608,6 +650,7 @@ mod tests {
                     success: false,
                     gas_used: 1,
                     gas_price: 1,
+                    uninitialized: None,
                     after: vec![After::Unused(Some(Simulation::Reverts(paused)))],
                 },
             },
@@ -773,6 +816,88 @@ mod tests {
             1,
             "the ready one waits for the take-over"
         );
+    }
+
+    #[test]
+    fn a_transaction_landed_before_its_rounds_initialization_costs_no_attempt() {
+        let (used, unused) = (winning(7, 1), winning(7, 2));
+        let tx = B256::repeat_byte(0x11);
+        let read = state(
+            None,
+            vec![Settled {
+                txs: vec![tx],
+                tickets: vec![used.clone(), unused.clone()],
+                fate: Fate::Mined {
+                    tx,
+                    success: true,
+                    gas_used: 1,
+                    gas_price: 1,
+                    uninitialized: Some(100),
+                    after: vec![After::Used, After::Unused(None)],
+                },
+            }],
+        );
+        let (actions, _) = decide(
+            &tick(101, Instant::now(), &[], &[]),
+            Read::Done(&read),
+            Memory::default(),
+            &policy(),
+        );
+        assert_eq!(
+            actions,
+            [
+                Action::Redeemed {
+                    hash: used.hash,
+                    tx: Some(tx)
+                },
+                Action::Release {
+                    hash: unused.hash,
+                    reason: format!(
+                        "RoundNotInitialized: not redeemed by batch transaction {tx}: it landed \
+                         in block 100, before its round's initialization"
+                    ),
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn nothing_is_sent_in_a_rounds_last_block() {
+        let tickets: Vec<QueuedTicket> = (1..=3).map(|n| winning(7, 10 * n)).collect();
+        let now = Instant::now();
+        // A pass at the round's last block (the next starts at 100): the ready tickets wait.
+        let mut last = pass_over(&tickets[..1], 1_000);
+        last.rounds.head = 99;
+        let read = state(Some(last), Vec::new());
+        let (actions, memory) = decide(
+            &tick(99, now, &[], &[]),
+            Read::Done(&read),
+            Memory::default(),
+            &policy(),
+        );
+        assert_eq!(
+            actions,
+            [Action::Defer {
+                hash: tickets[0].hash,
+                reason: ROUND_ENDING.into(),
+                new: true
+            }]
+        );
+        assert!(memory.ready.is_empty());
+        // A pass earlier in the round: the first batch goes out, the rest wait for the account;
+        // by the round's last block they wait for the next pass instead.
+        let read = state(Some(pass_over(&tickets, 1_000)), Vec::new());
+        let (actions, memory) = decide(
+            &tick(98, now, &[], &[]),
+            Read::Done(&read),
+            memory,
+            &policy(),
+        );
+        assert_eq!(redeem(&actions).len(), 1);
+        assert_eq!(memory.ready.len(), 1);
+        let (actions, memory) = decide(&tick(99, now, &[], &[]), Read::Skipped, memory, &policy());
+        assert!(actions.is_empty(), "{actions:?}");
+        assert!(memory.ready.is_empty());
     }
 
     #[test]

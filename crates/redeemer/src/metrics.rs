@@ -584,6 +584,8 @@ mod tests {
             current: livepeer_protocol::Round::new(current),
             last_initialized: livepeer_protocol::Round::new(current),
             ticket_validity_period: U256::from(2u64),
+            head: 0,
+            next_round_start: U256::from(100u64),
         };
         metrics.set_queue(&tickets, Some(&rounds(2)));
         let text = metrics.render();

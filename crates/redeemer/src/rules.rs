@@ -370,13 +370,16 @@ pub(crate) mod tests {
         assert!(matches!(wait, Verdict::Defer(r) if r.contains("SystemPaused")));
     }
 
-    /// Round 1 (initialized), tickets valid 3 rounds, its block hash `BLOCK_HASH`, gas price 1.
+    /// Round 1 (initialized) at block 10 (the next starts at block 100), tickets valid 3 rounds,
+    /// its block hash `BLOCK_HASH`, gas price 1.
     pub(crate) fn pass() -> Pass {
         Pass {
             rounds: Rounds {
                 current: Round::new(1),
                 last_initialized: Round::new(1),
                 ticket_validity_period: U256::from(3u64),
+                head: 10,
+                next_round_start: U256::from(100u64),
             },
             gas_price: 1,
             block_hashes: [(U256::from(1u64), BLOCK_HASH)].into(),

@@ -1755,3 +1755,93 @@ async fn a_redemption_stuck_since_before_a_restart_is_taken_over() -> Result<()>
     );
     Ok(())
 }
+
+/// A redemption is not sent in a round's last block (it would land in the next round's first,
+/// which no keeper can have initialized yet), and one that lands before its round's
+/// initialization all the same (here the round's last block is full) costs its tickets no
+/// attempt: they are redeemed once the round is initialized.
+#[tokio::test]
+async fn a_redemption_never_lands_before_its_rounds_initialization_at_the_tickets_cost()
+-> Result<()> {
+    use livepeer_chain::faults::net::{Actor, FaultNet, ROUND_LENGTH};
+    let net = FaultNet::start().await?;
+    let sender =
+        Arc::new(TxSender::new(net.provider.clone(), Actor::Redeemer.signer()?, fees()).await?);
+    let dir = tempfile::tempdir()?;
+    let broker = Broker::discover(net.provider.clone(), net.devnet.controller).await?;
+    let mut r = Redeemer::new(broker, sender, Queue::open(dir.path())?, None, quick());
+    let attempts = |r: &Redeemer, hash: B256| r.queue().get(&hash).map_or(0, |t| t.attempts);
+    let used = async |hash: B256| -> Result<bool> {
+        Ok(net.protocol.ticket_broker.usedTickets(hash).call().await?)
+    };
+
+    // At the round's last block the ticket waits.
+    let start = net.mine_to_next_round().await?;
+    net.initialize_round().await?;
+    let a = common::fault_net_ticket(&net, 1).await?;
+    r.submit(a.clone())?;
+    net.mine(start + ROUND_LENGTH - 1 - net.head().await?)
+        .await?;
+    let report = r.process_once().await?;
+    ensure!(
+        report.transactions.is_empty() && report.deferred == vec![a.ticket.hash()],
+        "nothing sent at the round's last block: {report:?}"
+    );
+    ensure!(
+        r.queue()
+            .get(&a.ticket.hash())
+            .and_then(|t| t.last_error.clone())
+            .is_some_and(|e| e.starts_with("RoundEnding")),
+        "says why"
+    );
+    // In the next round, once initialized, it is redeemed.
+    let start = net.mine(1).await?;
+    net.initialize_round().await?;
+    r.process_once().await?;
+    net.mine(1).await?;
+    let report = r.process_once().await?;
+    ensure!(report.redeemed == vec![a.ticket.hash()], "{report:?}");
+    ensure!(attempts(&r, a.ticket.hash()) == 0, "no attempt spent");
+
+    // Sent two blocks before the round ends, kept out of its full last block: it lands in the
+    // next round's first block, before the initialization, and redeems nothing.
+    let b = common::fault_net_ticket(&net, 2).await?;
+    let c = common::fault_net_ticket(&net, 3).await?;
+    r.submit(b.clone())?;
+    r.submit(c.clone())?;
+    net.mine(start + ROUND_LENGTH - 2 - net.head().await?)
+        .await?;
+    let report = r.process_once().await?;
+    ensure!(report.transactions.len() == 1, "one batch sent: {report:?}");
+    net.mine_congested(Actor::Congestion.address()?).await?;
+    net.relieve().await?;
+    let landed = net.mine(1).await?;
+    ensure!(
+        landed == start + ROUND_LENGTH,
+        "the next round's first block"
+    );
+    let report = r.process_once().await?;
+    let (hb, hc) = (b.ticket.hash(), c.ticket.hash());
+    ensure!(
+        !used(hb).await? && !used(hc).await?,
+        "nothing redeemed there"
+    );
+    ensure!(
+        report.deferred.contains(&hb) && report.deferred.contains(&hc),
+        "back to waiting: {report:?}"
+    );
+    ensure!(
+        attempts(&r, hb) == 0 && attempts(&r, hc) == 0,
+        "no attempt counted: {:?}",
+        r.queue().get(&hb)
+    );
+    net.initialize_round().await?;
+    r.process_once().await?;
+    net.mine(1).await?;
+    r.process_once().await?;
+    ensure!(
+        used(hb).await? && used(hc).await?,
+        "redeemed once the round is initialized"
+    );
+    Ok(())
+}

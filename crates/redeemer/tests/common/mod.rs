@@ -285,6 +285,41 @@ impl Devnet {
     }
 }
 
+/// A winning ticket of the current round on a [`FaultNet`] (broadcaster to orchestrator).
+pub async fn fault_net_ticket(
+    net: &livepeer_chain::faults::net::FaultNet,
+    nonce: u64,
+) -> Result<SignedTicket> {
+    use livepeer_chain::faults::net::Actor;
+    let round = net.round().await?.current;
+    let block_hash = net
+        .protocol
+        .rounds_manager
+        .blockHashForRound(U256::from(round))
+        .call()
+        .await?;
+    let rand = U256::from(0x5eed_0000u64 + nonce);
+    let ticket = Ticket {
+        recipient: Actor::Orchestrator.address()?,
+        sender: Actor::Broadcaster.address()?,
+        face_value: U256::from(ETH / 10),
+        win_prob: U256::MAX,
+        sender_nonce: U256::from(nonce),
+        recipient_rand_hash: recipient_rand_hash(rand),
+        aux_data: AuxData {
+            creation_round: U256::from(round),
+            creation_round_block_hash: block_hash,
+        }
+        .encode(),
+    };
+    let signature = ticket.sign(&Actor::Broadcaster.signer()?).await?;
+    Ok(SignedTicket {
+        ticket,
+        signature,
+        recipient_rand: rand,
+    })
+}
+
 fn check(ok: bool, what: &str) -> Result<()> {
     ensure!(ok, "{what} reverted");
     Ok(())

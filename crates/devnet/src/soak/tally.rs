@@ -1,0 +1,258 @@
+//! The soak's figures, read from the chain at the end (what stayed after every reorg): one pass
+//! over the receipts of every block of the run.
+
+use std::{
+    collections::{BTreeMap, HashMap, HashSet},
+    time::Duration,
+};
+
+use alloy::{
+    primitives::{Address, B256},
+    providers::Provider,
+    sol_types::SolEvent,
+};
+use anyhow::Result;
+use livepeer_bindings::{IBondingManager, IRoundsManager, ITicketBroker};
+use livepeer_chain::faults::Fault;
+use serde_json::{Value, json};
+
+use super::{BOTS, Soak, SoakArgs, inject::Injection};
+
+/// What the soak measured.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Figures {
+    rounds: u64,
+    /// Rounds whose `NewRound` is in the block after their first (the earliest a transaction
+    /// sent on seeing the round's first block can land).
+    first_block: u64,
+    initialized: u64,
+    /// The same over the rounds whose fault did not touch the keeper: none on it, and no gas
+    /// fault (the base fee is everyone's).
+    untouched: u64,
+    untouched_first_block: u64,
+    orchestrator_rounds: u64,
+    rewarded: u64,
+    tickets: u64,
+    redeemed: u64,
+    /// Successful transactions of a bot's account to the protocol that did no duty (no
+    /// `NewRound`, `Reward` or `WinningTicketRedeemed`).
+    duplicates: u64,
+    /// Reverted transactions of a bot's account to the protocol.
+    reverted: u64,
+    /// Per bot and fault: drawn, and applied.
+    faults: BTreeMap<(usize, &'static str), (u64, u64)>,
+    stalls: u64,
+    peak_kib: [u64; 3],
+    /// The duplicate and reverted transactions: `(round, from, hash, what)`.
+    odd: Vec<(u64, Address, B256, &'static str)>,
+}
+
+fn pct(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "— (0/0)".into();
+    }
+    format!(
+        "{:.1}% ({part}/{whole})",
+        part as f64 * 100.0 / whole as f64
+    )
+}
+
+impl Figures {
+    /// Reads the chain from the first soak round to the head.
+    pub(crate) async fn read(soak: &Soak, last: u64, plans: &[Injection]) -> Result<Self> {
+        let a = soak.net.p.addresses;
+        let contracts = [a.rounds_manager, a.bonding_manager, a.ticket_broker];
+        let accounts: HashSet<Address> = soak
+            .bots
+            .iter()
+            .map(|b| b.account)
+            .chain(soak.orchs.iter().map(|o| o.signer.address()))
+            .collect();
+        let duty_events: [B256; 3] = [
+            IRoundsManager::NewRound::SIGNATURE_HASH,
+            IBondingManager::Reward::SIGNATURE_HASH,
+            ITicketBroker::WinningTicketRedeemed::SIGNATURE_HASH,
+        ];
+        let mut f = Figures {
+            rounds: last - soak.first_round + 1,
+            stalls: soak.stalls,
+            peak_kib: soak.peak_kib,
+            ..Figures::default()
+        };
+        let mut initialized_at: HashMap<u64, u64> = HashMap::new();
+        let mut rewarded: HashSet<(Address, u64)> = HashSet::new();
+        let head = soak.net.block().await?;
+        for block in soak.start_of(soak.first_round)..=head {
+            let receipts = soak
+                .net
+                .provider
+                .get_block_receipts(block.into())
+                .await?
+                .unwrap_or_default();
+            for r in &receipts {
+                let logs = r.inner.logs();
+                for log in logs {
+                    let topics = log.topics();
+                    match (topics.first(), topics.get(1)) {
+                        (Some(t), Some(round))
+                            if *t == IRoundsManager::NewRound::SIGNATURE_HASH
+                                && log.address() == a.rounds_manager =>
+                        {
+                            let round =
+                                u64::try_from(alloy::primitives::U256::from_be_bytes(round.0))?;
+                            initialized_at.entry(round).or_insert(block);
+                        }
+                        (Some(t), Some(transcoder))
+                            if *t == IBondingManager::Reward::SIGNATURE_HASH
+                                && log.address() == a.bonding_manager =>
+                        {
+                            let transcoder = Address::from_word(*transcoder);
+                            rewarded.insert((transcoder, soak.round_of(block)));
+                        }
+                        _ => {}
+                    }
+                }
+                let ours =
+                    accounts.contains(&r.from) && r.to.is_some_and(|to| contracts.contains(&to));
+                if !ours {
+                    continue;
+                }
+                let round = soak.round_of(block);
+                if !r.status() {
+                    f.reverted += 1;
+                    f.odd.push((round, r.from, r.transaction_hash, "reverted"));
+                } else if !logs
+                    .iter()
+                    .any(|l| l.topics().first().is_some_and(|t| duty_events.contains(t)))
+                {
+                    f.duplicates += 1;
+                    f.odd.push((round, r.from, r.transaction_hash, "duplicate"));
+                }
+            }
+        }
+        let touched: HashSet<u64> = plans
+            .iter()
+            .filter(|p| p.bot == 0 || p.fault == Fault::GasAboveCeiling)
+            .map(|p| p.round)
+            .collect();
+        for round in soak.first_round..=last {
+            let at = initialized_at.get(&round).copied();
+            let first = at == Some(soak.start_of(round) + 1);
+            f.initialized += u64::from(at.is_some());
+            f.first_block += u64::from(first);
+            if !touched.contains(&round) {
+                f.untouched += 1;
+                f.untouched_first_block += u64::from(first);
+            }
+            for o in &soak.orchs {
+                f.orchestrator_rounds += 1;
+                f.rewarded += u64::from(rewarded.contains(&(o.signer.address(), round)));
+            }
+        }
+        for (_, hash) in &soak.tickets {
+            f.tickets += 1;
+            f.redeemed += u64::from(soak.net.p.ticket_broker.usedTickets(*hash).call().await?);
+        }
+        for p in plans {
+            let e = f.faults.entry((p.bot, p.fault.name())).or_default();
+            e.0 += 1;
+            e.1 += u64::from(p.applied);
+        }
+        Ok(f)
+    }
+
+    /// Every orchestrator-round rewarded, every ticket redeemed, no duplicate.
+    pub(crate) fn hard_goals_met(&self) -> bool {
+        self.rewarded == self.orchestrator_rounds
+            && self.redeemed == self.tickets
+            && self.duplicates == 0
+    }
+
+    fn faults_line(&self) -> (u64, u64) {
+        self.faults
+            .values()
+            .fold((0, 0), |(d, a), (drawn, applied)| (d + drawn, a + applied))
+    }
+
+    fn peak_mib(&self) -> String {
+        self.peak_kib
+            .iter()
+            .map(|k| format!("{:.1}", *k as f64 / 1024.0))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    }
+
+    /// The report on stdout.
+    pub(crate) fn print(&self, took: Duration) {
+        println!("\nfaults injected (drawn / applied: a fault on a transaction needs one sent):");
+        for ((bot, fault), (drawn, applied)) in &self.faults {
+            println!("  {:<13} {fault:<18} {drawn:>4} / {applied}", BOTS[*bot]);
+        }
+        let (drawn, applied) = self.faults_line();
+        println!("  total {drawn} drawn, {applied} applied");
+        for (round, from, hash, what) in &self.odd {
+            println!("  {what} transaction in round {round} from {from}: {hash}");
+        }
+        println!(
+            "\nsoak: {} rounds in {:.0} s",
+            self.rounds,
+            took.as_secs_f64()
+        );
+        println!(
+            "  rounds initialized in their first block: {} (goal ≥ 99%); initialized at all: {}",
+            pct(self.first_block, self.rounds),
+            pct(self.initialized, self.rounds)
+        );
+        println!(
+            "  … in the rounds whose fault did not touch the keeper: {}",
+            pct(self.untouched_first_block, self.untouched)
+        );
+        println!(
+            "  orchestrator-rounds rewarded: {} (goal 100%)",
+            pct(self.rewarded, self.orchestrator_rounds)
+        );
+        println!(
+            "  winning tickets redeemed: {} (goal 100%)",
+            pct(self.redeemed, self.tickets)
+        );
+        println!(
+            "  duplicate successful transactions: {} (goal 0); reverted bot transactions: {}",
+            self.duplicates, self.reverted
+        );
+        println!(
+            "  peak memory (MiB) keeper / reward agent / redeemer: {}",
+            self.peak_mib()
+        );
+        println!("  blocks a bot took over 10 s to handle: {}", self.stalls);
+        println!(
+            "soak: {}",
+            if self.hard_goals_met() {
+                "PASSED"
+            } else {
+                "FAILED"
+            }
+        );
+    }
+
+    /// The BENCHMARKS.md section (`script/bench/report.js`).
+    pub(crate) fn section(&self, args: &SoakArgs, took: Duration) -> Value {
+        let (drawn, applied) = self.faults_line();
+        json!({
+            "title": "Soak (livepeer-soak, make soak)",
+            "note": format!(
+                "{} rounds of 10 blocks on anvil with the keeper, the reward agent ({} orchestrators) and the redeemer running as processes, each behind two fault proxies; a fault in {:.0}% of the rounds, on one bot, drawn at random (seed {}): {drawn} drawn, {applied} applied (a fault on a transaction needs one sent in the round). Figures read from the chain at the end. Not part of make test (its quick mode is).",
+                self.rounds, args.orchestrators, args.fault_rate * 100.0, args.seed
+            ),
+            "rows": [
+                {"metric": "rounds initialized in their first block (NewRound at start + 1)", "value": pct(self.first_block, self.rounds), "goal": "≥ 99%"},
+                {"metric": "… in rounds whose fault did not touch the keeper", "value": pct(self.untouched_first_block, self.untouched), "goal": "—"},
+                {"metric": "orchestrator-rounds rewarded", "value": pct(self.rewarded, self.orchestrator_rounds), "goal": "100%"},
+                {"metric": "winning tickets redeemed", "value": pct(self.redeemed, self.tickets), "goal": "100%"},
+                {"metric": "duplicate successful transactions", "value": self.duplicates, "goal": "0"},
+                {"metric": "reverted bot transactions", "value": self.reverted, "goal": "—"},
+                {"metric": "peak memory, MiB (keeper / reward agent / redeemer)", "value": self.peak_mib(), "goal": "—"},
+                {"metric": "wall time (s)", "value": took.as_secs(), "goal": "—"},
+            ],
+        })
+    }
+}
