@@ -117,7 +117,8 @@ pub struct Flying<'a, A> {
     pub action: &'a A,
     /// Its sending account.
     pub lane: Address,
-    /// The block at which it was sent.
+    /// The block at which it was sent, or rebroadcast after a reorg dropped it: what a bot's
+    /// replacement of it counts from.
     pub since: u64,
     /// The hashes broadcast so far (the first, then each replacement).
     pub hashes: &'a [TxHash],
@@ -130,7 +131,7 @@ pub struct Landed<A> {
     pub action: A,
     /// Its sending account.
     pub lane: Address,
-    /// The block at which it was sent.
+    /// The block at which it was sent (or last rebroadcast after a reorg).
     pub since: u64,
     /// The hashes broadcast (empty when it failed before the first broadcast).
     pub hashes: Vec<TxHash>,
@@ -535,8 +536,10 @@ impl<B: Bot> Engine<B> {
                 _ = cancel.cancelled() => None,
                 event = flight.events.recv() => event,
             };
-            if let Some(event) = first {
-                flight.relay_one(&mut self.bot, head, event);
+            match first {
+                Some(event) => flight.relay_one(&mut self.bot, head, event),
+                // Its events closed: the task ended before anything went out.
+                None => flight.over = !cancel.is_cancelled(),
             }
         }
         memory
@@ -665,6 +668,9 @@ struct Flight<A> {
     hashes: Vec<TxHash>,
     /// Sent this tick; its broadcast not awaited yet.
     fresh: bool,
+    /// Known to have ended (its events closed before the first), whatever its progress shows
+    /// yet.
+    over: bool,
     events: mpsc::UnboundedReceiver<TxEvent>,
     /// The last head the sender has handled; closed when the task ends.
     progress: watch::Receiver<u64>,
@@ -708,6 +714,7 @@ impl<A: Debug + Send + Sync + 'static> Flight<A> {
             launched: Instant::now(),
             hashes: Vec::new(),
             fresh: true,
+            over: false,
             events,
             progress,
             cancel: token,
@@ -724,7 +731,7 @@ impl<A: Debug + Send + Sync + 'static> Flight<A> {
     }
 
     fn ended(&self) -> bool {
-        self.progress.has_changed().is_err()
+        self.over || self.progress.has_changed().is_err()
     }
 
     fn view(&self) -> Flying<'_, A> {
@@ -758,7 +765,12 @@ impl<A: Debug + Send + Sync + 'static> Flight<A> {
                 self.hashes.push(new);
                 Event::Replaced { action, old, new }
             }
-            TxEvent::Reorged(hash) => Event::Reorged { action, hash },
+            TxEvent::Reorged(hash) => {
+                // Rebroadcast: a bot's replacement waits from here, not from the first send
+                // (that nonce would be refused as too low once the rebroadcast is mined).
+                self.since = head.number;
+                Event::Reorged { action, hash }
+            }
         };
         bot.observe(head, event);
     }

@@ -86,8 +86,13 @@ impl Bot for Payer {
             Read::Failed(_) => "read failed".into(),
             Read::Skipped => "skipped".into(),
         };
+        let since: String = tick
+            .in_flight
+            .iter()
+            .map(|f| format!(" since {}", f.since))
+            .collect();
         let mut actions = vec![Action::Saw(format!(
-            "saw {seen}, landed {}, in flight {}, woken {}, confirmed {confirmed}",
+            "saw {seen}, landed {}, in flight {}{since}, woken {}, confirmed {confirmed}",
             tick.landed.len(),
             tick.in_flight.len(),
             tick.woken
@@ -171,7 +176,7 @@ struct Setup {
     fail_reads: Arc<AtomicBool>,
 }
 
-async fn setup(orders: &[(u64, usize)]) -> Result<Setup> {
+async fn setup(orders: &[(u64, usize)], confirmations: u64) -> Result<Setup> {
     let devnet = Devnet::start_bare().await?;
     let mut config = RpcConfig::new(vec![devnet.http_url()]);
     config.max_retries = 0;
@@ -184,6 +189,7 @@ async fn setup(orders: &[(u64, usize)]) -> Result<Setup> {
     let me = signer.address();
     let policy = FeePolicy {
         replace_after_blocks: 100,
+        confirmations,
         ..FeePolicy::default()
     };
     let sender = Arc::new(TxSender::new(provider.clone(), signer, policy).await?);
@@ -241,14 +247,16 @@ fn lines_at(log: &Mutex<Vec<String>>, block: u64) -> Vec<String> {
 
 impl Run {
     async fn start(orders: &[(u64, usize)], dry_run: bool) -> Result<Self> {
-        Self::start_with(orders, dry_run, None).await
+        Self::start_with(orders, dry_run, None, 1).await
     }
 
-    /// Started with idle ticks every `idle`, if given.
+    /// Started with idle ticks every `idle`, if given, transactions confirmed at `confirmations`
+    /// blocks.
     async fn start_with(
         orders: &[(u64, usize)],
         dry_run: bool,
         idle: Option<Duration>,
+        confirmations: u64,
     ) -> Result<Self> {
         let Setup {
             devnet,
@@ -260,7 +268,7 @@ impl Run {
             log,
             processed,
             fail_reads,
-        } = setup(orders).await?;
+        } = setup(orders, confirmations).await?;
         let wake = Arc::new(Notify::new());
         let mut engine = Engine::new(payer, rpc, Duration::from_millis(10))
             .with_lane(sender)
@@ -402,8 +410,9 @@ async fn a_lane_carries_one_transaction_and_a_replacement_takes_its_place() -> R
     .await;
     ensure!(replaced, "no replacement: {:?}", run.at(sent_at));
     ensure!(
-        run.at(sent_at)
-            .contains(&"saw nonce 0, landed 0, in flight 1, woken true, confirmed 0".to_owned()),
+        run.at(sent_at).contains(&format!(
+            "saw nonce 0, landed 0, in flight 1 since {sent_at}, woken true, confirmed 0"
+        )),
         "{:?}",
         run.at(sent_at)
     );
@@ -450,7 +459,7 @@ async fn a_dry_run_sends_nothing_and_failed_reads_turn_health_red() -> Result<()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pass_follows_what_it_sends_until_it_lands_and_threads_the_memory() -> Result<()> {
-    let mut s = setup(&[(0, 1)]).await?;
+    let mut s = setup(&[(0, 1)], 1).await?;
     let head = s.head;
     // The pass sends at the current head and waits for its transaction, mined a moment later.
     let provider = s.provider.clone();
@@ -496,7 +505,7 @@ async fn a_pass_follows_what_it_sends_until_it_lands_and_threads_the_memory() ->
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pass_leaves_a_stuck_transaction_after_its_patience_and_lands_a_refused_one_at_once()
 -> Result<()> {
-    let mut s = setup(&[(0, 1)]).await?;
+    let mut s = setup(&[(0, 1)], 1).await?;
     let head = s.head;
     // No block comes: the pass gives up on its transaction after its patience.
     let started = std::time::Instant::now();
@@ -531,7 +540,7 @@ async fn a_pass_leaves_a_stuck_transaction_after_its_patience_and_lands_a_refuse
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_ticks_come_without_blocks() -> Result<()> {
-    let run = Run::start_with(&[], false, Some(Duration::from_millis(100))).await?;
+    let run = Run::start_with(&[], false, Some(Duration::from_millis(100)), 1).await?;
     let head = run.head().await?;
     let idle = "saw nonce 0, landed 0, in flight 0, woken false, confirmed 0";
     let ticked = poll_until(
@@ -541,6 +550,58 @@ async fn idle_ticks_come_without_blocks() -> Result<()> {
     )
     .await;
     ensure!(ticked, "{:?}", run.at(head));
+    run.stop().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn heads_come_while_idle_ticks_come_as_often_as_polls() -> Result<()> {
+    // Idle ticks every 10 ms, heads polled every 10 ms: each tick between heads must not put
+    // the next poll off again.
+    let run = Run::start_with(&[], false, Some(Duration::from_millis(10)), 1).await?;
+    for _ in 0..3 {
+        run.step().await?;
+    }
+    run.stop().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reorg_rebroadcast_restarts_the_flights_clock() -> Result<()> {
+    // Confirmed at 3 blocks: still followed once mined.
+    let run = Run::start_with(&[(1, 1)], false, None, 3).await?;
+    let sent_at = run.step().await?;
+    let mined = run.step().await?;
+    ensure!(run.transactions_in(mined).await? == 1, "mined");
+    ensure!(
+        run.at(mined)
+            .iter()
+            .any(|l| l.contains(&format!("in flight 1 since {sent_at},"))),
+        "{:?}",
+        run.at(mined)
+    );
+    // The block that holds it is replaced by an empty one: the sender rebroadcasts it, and the
+    // flight's clock (what a bot's replacement counts from) starts again there.
+    let _: serde_json::Value = run
+        .provider
+        .raw_request("anvil_reorg".into(), (1u64, Vec::<()>::new()))
+        .await?;
+    let mut rebroadcast = None;
+    for _ in 0..5 {
+        let block = run.step().await?;
+        if run.at(block).iter().any(|l| l == "reorged") {
+            rebroadcast = Some(block);
+            break;
+        }
+    }
+    let block = rebroadcast.context("the reorg was not noticed")?;
+    ensure!(
+        run.at(block)
+            .iter()
+            .any(|l| l.contains(&format!("in flight 1 since {block},"))),
+        "the clock restarted at the rebroadcast: {:?}",
+        run.at(block)
+    );
     run.stop().await?;
     Ok(())
 }

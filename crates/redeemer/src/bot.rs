@@ -3,7 +3,11 @@
 //! (`redeemWinningTicket` or `batchRedeemWinningTickets`) and what it makes of the engine's
 //! events: the journal, the metrics, max float and the logs.
 
-use std::{collections::HashSet, path::PathBuf, sync::Arc};
+use std::{
+    collections::{HashMap, HashSet},
+    path::PathBuf,
+    sync::Arc,
+};
 
 use alloy::{
     consensus::Transaction as _,
@@ -57,6 +61,8 @@ pub struct RedeemerBot {
     pub(crate) stop: CancellationToken,
     /// The queue changed since it was last published.
     dirty: bool,
+    /// The nonce of each transaction this process sent and has not seen confirmed.
+    nonces: HashMap<B256, u64>,
 }
 
 impl RedeemerBot {
@@ -80,6 +86,7 @@ impl RedeemerBot {
             fatal: None,
             stop: CancellationToken::new(),
             dirty: false,
+            nonces: HashMap::new(),
         }
     }
 
@@ -240,8 +247,9 @@ impl RedeemerBot {
     }
 
     /// The fate of transactions `txs` (one nonce: the first and its replacements) from the
-    /// chain: mined (whichever has a receipt), pending, or dropped (then each ticket is redeemed
-    /// if `usedTickets` says so: by a transaction whose hash was never journaled).
+    /// chain: mined (whichever has a receipt), pending (or evicted, its nonce still free), or
+    /// dropped (then each ticket is redeemed if `usedTickets` says so: by a transaction whose
+    /// hash was never journaled).
     async fn from_chain(
         &self,
         tick: &Tick<'_, Action>,
@@ -255,12 +263,28 @@ impl RedeemerBot {
                 return self.mined(&receipt, tickets).await;
             }
         }
+        let mut held = None;
         for tx in txs {
             if let Some(pending) = provider.get_transaction_by_hash(*tx).await? {
-                let takeover = match decide::takeover_due(tick, memory, txs, &self.policy) {
-                    true => self.takeover(pending.nonce(), tickets).await?,
-                    false => None,
-                };
+                held = Some((pending.nonce(), true));
+                break;
+            }
+        }
+        // Unknown to the node, yet sent by this process at a nonce still free: evicted (a
+        // base-fee spike), so taken over like a pending one while its tickets would redeem.
+        if held.is_none()
+            && let Some(nonce) = txs.iter().find_map(|tx| self.nonces.get(tx).copied())
+            && self.sender.nonces().await?.0 <= nonce
+        {
+            held = Some((nonce, false));
+        }
+        if let Some((nonce, known)) = held {
+            let due = decide::takeover_due(tick, memory, txs, &self.policy);
+            let takeover = match due {
+                true => self.takeover(nonce, tickets).await?,
+                false => None,
+            };
+            if known || !due || takeover.is_some() {
                 return Ok(Fate::Pending { takeover });
             }
         }
@@ -415,7 +439,7 @@ impl RedeemerBot {
                     tracing::warn!(
                         txs = ?r.replacing,
                         tickets = r.tickets.len(),
-                        "a redemption sent before a restart is stuck; replacing it"
+                        "a redemption no flight follows (sent before a restart, or evicted) is stuck; replacing it"
                     );
                 }
             }
@@ -655,17 +679,32 @@ impl Bot for RedeemerBot {
                 self.read_failed("pass abandoned: reading the chain failed", err);
             }
             Event::Action(action) => self.record_action(action),
-            Event::Sent { action, hash, .. } => {
+            Event::Sent {
+                action,
+                hash,
+                nonce,
+            } => {
+                self.nonces.insert(hash, nonce);
                 if let Some(r) = redemption(action) {
                     self.sent(r, None, hash);
                 }
             }
             Event::Replaced { action, old, new } => {
+                if let Some(nonce) = self.nonces.get(&old).copied() {
+                    self.nonces.insert(new, nonce);
+                }
                 if let Some(r) = redemption(action) {
                     self.sent(r, Some(old), new);
                 }
             }
-            Event::Landed(landed) => self.landed(landed),
+            Event::Landed(landed) => {
+                if landed.result.is_ok() {
+                    for hash in &landed.hashes {
+                        self.nonces.remove(hash);
+                    }
+                }
+                self.landed(landed);
+            }
             Event::Processed => self.processed(),
         }
     }
