@@ -152,11 +152,7 @@ impl Bot for Payer {
 }
 
 struct Run {
-    devnet: Devnet,
-    provider: DynProvider,
-    log: Arc<Mutex<Vec<String>>>,
-    processed: Arc<AtomicU64>,
-    fail_reads: Arc<AtomicBool>,
+    net: Net,
     wake: Arc<Notify>,
     cancel: CancellationToken,
     handle: tokio::task::JoinHandle<Payer>,
@@ -165,11 +161,16 @@ struct Run {
 /// A bare anvil with automine off, and a [`Payer`] paying `orders` (block offsets from the
 /// current head) from the first dev account.
 struct Setup {
+    net: Net,
+    payer: Payer,
+}
+
+/// The anvil, the payer's sender, and what the payer shares with the test.
+struct Net {
     devnet: Devnet,
     rpc: Rpc,
     provider: DynProvider,
     sender: Arc<TxSender>,
-    payer: Payer,
     head: u64,
     log: Arc<Mutex<Vec<String>>>,
     processed: Arc<AtomicU64>,
@@ -205,33 +206,37 @@ async fn setup(orders: &[(u64, usize)], confirmations: u64) -> Result<Setup> {
         log: Arc::clone(&log),
         processed: processed.clone(),
     };
-    Ok(Setup {
+    let net = Net {
         devnet,
         rpc,
         provider,
         sender,
-        payer,
         head,
         log,
         processed,
         fail_reads,
-    })
+    };
+    Ok(Setup { net, payer })
 }
 
 impl Setup {
     /// The log lines of block `block`, without the block number.
     fn at(&self, block: u64) -> Vec<String> {
-        lines_at(&self.log, block)
+        lines_at(&self.net.log, block)
     }
 
     /// One pass of the payer from `confirmed`, waiting `patience` for its transaction.
     async fn pass(&mut self, confirmed: u64, patience: Duration) -> u64 {
         let cancel = CancellationToken::new();
-        Engine::new(&mut self.payer, self.rpc.clone(), Duration::from_millis(10))
-            .with_lane(self.sender.clone())
-            .run_pass(confirmed, patience, &cancel)
-            .await
-            .1
+        Engine::new(
+            &mut self.payer,
+            self.net.rpc.clone(),
+            Duration::from_millis(10),
+        )
+        .with_lane(self.net.sender.clone())
+        .run_pass(confirmed, patience, &cancel)
+        .await
+        .1
     }
 }
 
@@ -258,20 +263,10 @@ impl Run {
         idle: Option<Duration>,
         confirmations: u64,
     ) -> Result<Self> {
-        let Setup {
-            devnet,
-            rpc,
-            provider,
-            sender,
-            payer,
-            head,
-            log,
-            processed,
-            fail_reads,
-        } = setup(orders, confirmations).await?;
+        let Setup { net, payer } = setup(orders, confirmations).await?;
         let wake = Arc::new(Notify::new());
-        let mut engine = Engine::new(payer, rpc, Duration::from_millis(10))
-            .with_lane(sender)
+        let mut engine = Engine::new(payer, net.rpc.clone(), Duration::from_millis(10))
+            .with_lane(net.sender.clone())
             .dry_run(dry_run)
             .woken_by(wake.clone());
         if let Some(idle) = idle {
@@ -280,12 +275,9 @@ impl Run {
         let cancel = CancellationToken::new();
         let token = cancel.clone();
         let handle = tokio::spawn(async move { engine.run(&token).await });
+        let head = net.head;
         let run = Self {
-            devnet,
-            provider,
-            log,
-            processed,
-            fail_reads,
+            net,
             wake,
             cancel,
             handle,
@@ -296,7 +288,7 @@ impl Run {
 
     /// The block the bot's orders count from.
     async fn head(&self) -> Result<u64> {
-        Ok(self.provider.get_block_number().await?)
+        Ok(self.net.provider.get_block_number().await?)
     }
 
     async fn wait_processed(&self, block: u64) -> Result<()> {
@@ -304,7 +296,7 @@ impl Run {
             Duration::from_millis(5),
             Duration::from_secs(20),
             || async {
-                let at = self.processed.load(Ordering::SeqCst);
+                let at = self.net.processed.load(Ordering::SeqCst);
                 at != u64::MAX && at >= block
             },
         )
@@ -316,6 +308,7 @@ impl Run {
     /// Mines one block and waits until the engine has handled it.
     async fn step(&self) -> Result<u64> {
         let _: serde_json::Value = self
+            .net
             .provider
             .raw_request("anvil_mine".into(), (U256::from(1),))
             .await?;
@@ -325,12 +318,12 @@ impl Run {
     }
 
     fn lines(&self) -> Vec<String> {
-        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+        self.net.log.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
     /// The log lines of block `block`, without the block number.
     fn at(&self, block: u64) -> Vec<String> {
-        lines_at(&self.log, block)
+        lines_at(&self.net.log, block)
     }
 
     /// Fails unless the log lines of `block` are `expected`.
@@ -342,6 +335,7 @@ impl Run {
 
     async fn transactions_in(&self, block: u64) -> Result<usize> {
         let block = self
+            .net
             .provider
             .get_block_by_number(block.into())
             .await?
@@ -352,7 +346,7 @@ impl Run {
     async fn stop(self) -> Result<Payer> {
         self.cancel.cancel();
         let bot = self.handle.await?;
-        drop(self.devnet);
+        drop(self.net.devnet);
         Ok(bot)
     }
 }
@@ -441,7 +435,7 @@ async fn a_dry_run_sends_nothing_and_failed_reads_turn_health_red() -> Result<()
     );
     let next = run.step().await?;
     ensure!(run.transactions_in(next).await? == 0, "nothing sent");
-    run.fail_reads.store(true, Ordering::Relaxed);
+    run.net.fail_reads.store(true, Ordering::Relaxed);
     let failed = run.step().await?;
     run.expect(
         failed,
@@ -460,9 +454,9 @@ async fn a_dry_run_sends_nothing_and_failed_reads_turn_health_red() -> Result<()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pass_follows_what_it_sends_until_it_lands_and_threads_the_memory() -> Result<()> {
     let mut s = setup(&[(0, 1)], 1).await?;
-    let head = s.head;
+    let head = s.net.head;
     // The pass sends at the current head and waits for its transaction, mined a moment later.
-    let provider = s.provider.clone();
+    let provider = s.net.provider.clone();
     let miner = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(300)).await;
         provider
@@ -498,7 +492,7 @@ async fn a_pass_follows_what_it_sends_until_it_lands_and_threads_the_memory() ->
     let confirmed = s.pass(confirmed, Duration::from_secs(20)).await;
     ensure!(confirmed == 6);
     ensure!(s.at(head + 1).len() == 3, "{:?}", s.at(head + 1));
-    drop(s.devnet);
+    drop(s.net.devnet);
     Ok(())
 }
 
@@ -506,7 +500,7 @@ async fn a_pass_follows_what_it_sends_until_it_lands_and_threads_the_memory() ->
 async fn a_pass_leaves_a_stuck_transaction_after_its_patience_and_lands_a_refused_one_at_once()
 -> Result<()> {
     let mut s = setup(&[(0, 1)], 1).await?;
-    let head = s.head;
+    let head = s.net.head;
     // No block comes: the pass gives up on its transaction after its patience.
     let started = std::time::Instant::now();
     s.pass(0, Duration::from_millis(500)).await;
@@ -534,7 +528,7 @@ async fn a_pass_leaves_a_stuck_transaction_after_its_patience_and_lands_a_refuse
         "{:?}",
         s.at(head)
     );
-    drop(s.devnet);
+    drop(s.net.devnet);
     Ok(())
 }
 
@@ -583,6 +577,7 @@ async fn a_reorg_rebroadcast_restarts_the_flights_clock() -> Result<()> {
     // The block that holds it is replaced by an empty one: the sender rebroadcasts it, and the
     // flight's clock (what a bot's replacement counts from) starts again there.
     let _: serde_json::Value = run
+        .net
         .provider
         .raw_request("anvil_reorg".into(), (1u64, Vec::<()>::new()))
         .await?;

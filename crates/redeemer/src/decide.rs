@@ -561,6 +561,16 @@ mod tests {
         }
     }
 
+    /// The decision at head `head` on `read`, from an empty memory.
+    fn fresh(head: u64, now: Instant, read: &State) -> (Vec<Action>, Memory) {
+        decide(
+            &tick(head, now, &[], &[]),
+            Read::Done(read),
+            Memory::default(),
+            &policy(),
+        )
+    }
+
     fn redeem(actions: &[Action]) -> Vec<&Redemption> {
         actions
             .iter()
@@ -576,12 +586,7 @@ mod tests {
         let tickets: Vec<QueuedTicket> = (1..=3).map(|n| winning(7, 10 * n)).collect();
         let now = Instant::now();
         let read = state(Some(pass_over(&tickets, 1_000)), Vec::new());
-        let (actions, memory) = decide(
-            &tick(10, now, &[], &[]),
-            Read::Done(&read),
-            Memory::default(),
-            &policy(),
-        );
+        let (actions, memory) = fresh(10, now, &read);
         let sent = redeem(&actions);
         assert_eq!(actions.len(), 1, "{actions:?}");
         assert_eq!(sent[0].hashes(), [tickets[0].hash, tickets[1].hash]);
@@ -670,12 +675,7 @@ mod tests {
             },
         ];
         let read = state(None, settled);
-        let (actions, _) = decide(
-            &tick(10, Instant::now(), &[], &[]),
-            Read::Done(&read),
-            Memory::default(),
-            &policy(),
-        );
+        let (actions, _) = fresh(10, Instant::now(), &read);
         let expected = [
             Action::Redeemed {
                 hash: a.hash,
@@ -725,12 +725,7 @@ mod tests {
                 },
             }],
         );
-        let (actions, _) = decide(
-            &tick(10, Instant::now(), &[], &[]),
-            Read::Done(&read),
-            Memory::default(),
-            &policy(),
-        );
+        let (actions, _) = fresh(10, Instant::now(), &read);
         assert_eq!(
             actions,
             [Action::Defer {
@@ -837,12 +832,7 @@ mod tests {
                 },
             }],
         );
-        let (actions, _) = decide(
-            &tick(101, Instant::now(), &[], &[]),
-            Read::Done(&read),
-            Memory::default(),
-            &policy(),
-        );
+        let (actions, _) = fresh(101, Instant::now(), &read);
         assert_eq!(
             actions,
             [
@@ -869,12 +859,7 @@ mod tests {
         let mut last = pass_over(&tickets[..1], 1_000);
         last.rounds.head = 99;
         let read = state(Some(last), Vec::new());
-        let (actions, memory) = decide(
-            &tick(99, now, &[], &[]),
-            Read::Done(&read),
-            Memory::default(),
-            &policy(),
-        );
+        let (actions, memory) = fresh(99, now, &read);
         assert_eq!(
             actions,
             [Action::Defer {
@@ -905,12 +890,7 @@ mod tests {
         let t = winning(7, 60);
         let now = Instant::now();
         let read = state(Some(pass_over(std::slice::from_ref(&t), 59)), Vec::new());
-        let (actions, memory) = decide(
-            &tick(10, now, &[], &[]),
-            Read::Done(&read),
-            Memory::default(),
-            &policy(),
-        );
+        let (actions, memory) = fresh(10, now, &read);
         let reason = match actions.as_slice() {
             [
                 Action::Defer {
