@@ -190,7 +190,7 @@ impl RedeemerBot {
                 Err(err) if landed.hashes.is_empty() => Fate::NotSent {
                     error: err.to_string(),
                 },
-                Err(_) => self.from_chain(tick, memory, &txs, &tickets).await?,
+                Err(_) => self.fate_on_chain(tick, memory, &txs, &tickets).await?,
             };
             followed.extend(r.hashes());
             settled.push(Settled { txs, tickets, fate });
@@ -207,7 +207,7 @@ impl RedeemerBot {
             }
         }
         for (txs, tickets) in orphans {
-            let fate = self.from_chain(tick, memory, &txs, &tickets).await?;
+            let fate = self.fate_on_chain(tick, memory, &txs, &tickets).await?;
             settled.push(Settled { txs, tickets, fate });
         }
         Ok(settled)
@@ -250,7 +250,7 @@ impl RedeemerBot {
     /// chain: mined (whichever has a receipt), pending (or evicted, its nonce still free), or
     /// dropped (then each ticket is redeemed if `usedTickets` says so: by a transaction whose
     /// hash was never journaled).
-    async fn from_chain(
+    async fn fate_on_chain(
         &self,
         tick: &Tick<'_, Action>,
         memory: &Memory,

@@ -752,8 +752,10 @@ mod tests {
         };
         let now = Instant::now();
         // A pass made `waiting` ready, but a transaction of ours is pending: nothing goes out.
-        let mut memory = Memory::default();
-        memory.last_pass = Some(now);
+        let mut memory = Memory {
+            last_pass: Some(now),
+            ..Memory::default()
+        };
         memory.ready.push_back(Redemption {
             tickets: vec![(waiting.hash, waiting.signed.clone())],
             gas_limit: 1,
