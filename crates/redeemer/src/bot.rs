@@ -388,7 +388,7 @@ impl RedeemerBot {
 
     fn record_action(&mut self, action: &Action) {
         match action {
-            Action::Redeemed { hash, tx } => self.redeemed(*hash, *tx),
+            Action::Record(Record::Redeemed { hash, tx }) => self.redeemed(*hash, *tx),
             Action::Retry { hash, reason, dead } => {
                 tracing::warn!(%hash, %reason, "redemption attempt failed");
                 let reason = reason.clone();
@@ -416,21 +416,20 @@ impl RedeemerBot {
                 }
                 self.tick_report.deferred.push(*hash);
             }
-            Action::Release { hash, reason } => {
+            Action::Record(record @ Record::Released { hash, reason }) => {
                 tracing::warn!(
                     %hash,
                     %reason,
                     "ticket deferred: its transaction did not redeem it, through no fault of its own"
                 );
-                let reason = reason.clone();
-                if self.journal(Record::Released {
-                    hash: *hash,
-                    reason,
-                }) {
+                if self.journal(record.clone()) {
                     self.tick_report.deferred.push(*hash);
                 }
             }
-            Action::Dead { hash, reason } => self.dead(*hash, reason.clone()),
+            Action::Record(Record::Dead { hash, reason }) => self.dead(*hash, reason.clone()),
+            Action::Record(other) => {
+                self.journal(other.clone());
+            }
             Action::Redeem(r) => {
                 if let Some(floats) = &self.floats {
                     floats.sending(r.tickets.iter().map(|(_, t)| t.ticket.sender));

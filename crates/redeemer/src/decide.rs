@@ -20,7 +20,7 @@ use livepeer_protocol::ticket::SignedTicket;
 use crate::{
     RedeemerConfig,
     chain::{Rounds, describe, is_insufficient_funds},
-    queue::QueuedTicket,
+    queue::{QueuedTicket, Record},
     rules::{Judge, Pass, Simulation, Step, Underfunded, Verdict},
 };
 
@@ -85,13 +85,10 @@ impl Redemption {
 /// What the redeemer does. All but [`Action::Redeem`] are journal records.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    /// The ticket is used on chain: by `tx`, or found used.
-    Redeemed {
-        /// The ticket.
-        hash: B256,
-        /// Our transaction that redeemed it, when known.
-        tx: Option<B256>,
-    },
+    /// A ticket's fate as journaled: [`Record::Redeemed`] (used on chain, by our transaction if
+    /// known), [`Record::Released`] (its transaction resolved without redeeming it through no
+    /// fault of the ticket: pending again, no attempt counted), [`Record::Dead`].
+    Record(Record),
     /// A redemption attempt failed (one attempt counted); `dead`: it was the last allowed, and
     /// the ticket is dead for this reason.
     Retry {
@@ -110,21 +107,6 @@ pub enum Action {
         reason: String,
         /// Whether the reason is not the one recorded.
         new: bool,
-    },
-    /// Its transaction resolved without redeeming it, through no fault of the ticket (the
-    /// sender's funds fell short meanwhile): pending again, no attempt counted.
-    Release {
-        /// The ticket.
-        hash: B256,
-        /// Why it was not redeemed.
-        reason: String,
-    },
-    /// The ticket will never be redeemed.
-    Dead {
-        /// The ticket.
-        hash: B256,
-        /// Why.
-        reason: String,
     },
     /// Send a redemption.
     Redeem(Redemption),
@@ -362,23 +344,23 @@ impl Decision<'_> {
             false => format!("transaction {tx} reverted"),
         };
         if let Some(block) = uninitialized {
-            return self.actions.push(Action::Release {
+            return self.actions.push(Action::Record(Record::Released {
                 hash: t.hash,
                 reason: format!(
                     "RoundNotInitialized: {what}: it landed in block {block}, before its round's \
                      initialization"
                 ),
-            });
+            }));
         }
         match why {
             Some(Simulation::Reverts(revert)) if is_insufficient_funds(revert) => {
-                self.actions.push(Action::Release {
+                self.actions.push(Action::Record(Record::Released {
                     hash: t.hash,
                     reason: format!(
                         "InsufficientFunds: {what} (now reverts with {})",
                         describe(revert)
                     ),
-                });
+                }));
             }
             Some(Simulation::Reverts(revert)) => {
                 self.retry(t, format!("{what} (now reverts with {})", describe(revert)));
@@ -444,7 +426,8 @@ impl Decision<'_> {
     }
 
     fn redeemed(&mut self, hash: B256, tx: Option<B256>) {
-        self.actions.push(Action::Redeemed { hash, tx });
+        self.actions
+            .push(Action::Record(Record::Redeemed { hash, tx }));
     }
 
     fn defer(&mut self, t: &QueuedTicket, reason: String) {
@@ -469,7 +452,8 @@ impl Decision<'_> {
     }
 
     fn dead(&mut self, hash: B256, reason: String) {
-        self.actions.push(Action::Dead { hash, reason });
+        self.actions
+            .push(Action::Record(Record::Dead { hash, reason }));
     }
 }
 
@@ -677,11 +661,11 @@ mod tests {
         let read = state(None, settled);
         let (actions, _) = fresh(10, Instant::now(), &read);
         let expected = [
-            Action::Redeemed {
+            Action::Record(Record::Redeemed {
                 hash: a.hash,
                 tx: Some(tx),
-            },
-            Action::Release {
+            }),
+            Action::Record(Record::Released {
                 hash: b.hash,
                 reason: format!(
                     "InsufficientFunds: not redeemed by batch transaction {tx} (now reverts with \
@@ -689,7 +673,7 @@ mod tests {
                     sender(7),
                     Address::repeat_byte(0xee)
                 ),
-            },
+            }),
             Action::Retry {
                 hash: c.hash,
                 reason: format!(
@@ -838,17 +822,17 @@ mod tests {
         assert_eq!(
             actions,
             [
-                Action::Redeemed {
+                Action::Record(Record::Redeemed {
                     hash: used.hash,
                     tx: Some(tx)
-                },
-                Action::Release {
+                }),
+                Action::Record(Record::Released {
                     hash: unused.hash,
                     reason: format!(
                         "RoundNotInitialized: not redeemed by batch transaction {tx}: it landed \
                          in block 100, before its round's initialization"
                     ),
-                },
+                }),
             ]
         );
     }
@@ -956,10 +940,10 @@ mod tests {
             "--poll-interval"
         );
         let landed = |hashes: Vec<B256>| Landed {
-            action: Action::Dead {
+            action: Action::Record(Record::Dead {
                 hash: B256::ZERO,
                 reason: String::new(),
-            },
+            }),
             lane: ME,
             since: 1,
             hashes,

@@ -50,7 +50,10 @@
 //! earlier tickets of the pass are subtracted. The ready tickets go out one redemption at a time,
 //! each as the previous one lands; then each ticket is marked redeemed if `usedTickets` says so,
 //! or retried (attempt + 1; dead after `max_attempts`). A transaction the node refuses to take
-//! counts no attempt: its tickets wait.
+//! counts no attempt: its tickets wait. Nothing is sent at a round's last block (`RoundEnding`:
+//! it would land in the next round's first block, before anyone can initialize it); a redemption
+//! that lands before its round's initialization all the same puts its tickets back to pending
+//! without an attempt (`RoundNotInitialized`).
 //!
 //! # Sending
 //!
@@ -59,8 +62,9 @@
 //! `--replace-after-blocks`, followed to the configured confirmation depth through reorgs. One
 //! redemption is in flight at a time (the account has one nonce pending). A restart resolves the
 //! tickets in flight by whichever of the journaled hashes was mined, or by `usedTickets` if the
-//! node knows none of them. One still pending after a restart is waited for
-//! `--replace-after-blocks` blocks, then taken over: the same redemption replaces it at the fee
+//! node knows none of them. One still pending after a restart (or, sent by this process, evicted
+//! by the node with its nonce still free) is waited for `--replace-after-blocks` blocks, then
+//! taken over: the same redemption replaces it at the fee
 //! cap ([`livepeer_chain::sender::NonceMode::ReplaceInFlight`]); nothing new is sent meanwhile.
 //!
 //! # Underfunded tickets
