@@ -40,6 +40,9 @@ pub struct BlockStream {
     subscription: Option<(DynProvider, HeaderStream)>,
     interval: Duration,
     last: Option<u64>,
+    /// When the next poll is due: kept when a call is dropped while it waits (a tick between
+    /// heads), so ticks coming as often as the interval never starve the polls.
+    due: Option<tokio::time::Instant>,
 }
 
 impl std::fmt::Debug for BlockStream {
@@ -68,6 +71,7 @@ impl BlockStream {
             subscription,
             interval,
             last: None,
+            due: None,
         }
     }
 
@@ -77,7 +81,7 @@ impl BlockStream {
     }
 
     /// The next new head, an RPC error (the caller decides whether to go on), or `None` once
-    /// `cancel` fires.
+    /// `cancel` fires. Cancel-safe: a call dropped while it waits keeps the poll's schedule.
     pub async fn next(&mut self, cancel: &CancellationToken) -> Option<Result<Head, ChainError>> {
         loop {
             // The first head is always read, so a fresh start acts without waiting for a block.
@@ -101,15 +105,20 @@ impl BlockStream {
                 }
             }
             if self.last.is_some() {
+                let interval = self.interval;
+                let due = *self
+                    .due
+                    .get_or_insert_with(|| tokio::time::Instant::now() + interval);
                 tokio::select! {
                     _ = cancel.cancelled() => return None,
-                    _ = tokio::time::sleep(self.interval) => {}
+                    _ = tokio::time::sleep_until(due) => {}
                 }
             }
             let block = tokio::select! {
                 _ = cancel.cancelled() => return None,
                 block = self.provider.get_block_by_number(BlockNumberOrTag::Latest) => block,
             };
+            self.due = None;
             match block {
                 Ok(Some(block)) => {
                     let head = Head::from(&block.header);

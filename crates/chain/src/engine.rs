@@ -46,6 +46,15 @@
 //!   [`Event::DryRun`] and nothing is sent.
 //! - **Wake-ups** ([`Engine::woken_by`]): a notification runs a tick at the current head at once
 //!   ([`Tick::woken`]), for work that arrives between blocks (tickets handed over by gRPC).
+//!   [`Engine::tick_at_least_every`] runs one when no head or wake-up came for a while, for work
+//!   on a clock on a chain that makes no blocks.
+//! - **Memory across runs.** [`Engine::run`] starts from the default memory; [`Engine::run_with`]
+//!   and [`Engine::run_pass`] take one and give it back with the bot, and a bot lent by `&mut`
+//!   runs as well as one given away, for a caller that keeps both between runs.
+//! - **One pass** ([`Engine::run_pass`], a bot's `--once`): ticks until one ends with nothing in
+//!   flight. A transaction that ends before going out lands at once (a tick at the same head); one
+//!   still in flight after the patience is left in flight, as at shutdown; a head that cannot be
+//!   fetched ends the pass.
 //! - **Shutdown.** When the token fires, flights stop following their transactions (still in
 //!   the pool: the next start sees the account's pending nonce) and land as cancelled.
 //!
@@ -56,7 +65,12 @@
 //! [`crate::missed::RoundDuty`] in its memory. The reward agent (`livepeer-reward-agent`): reads
 //! one `RewardLens` snapshot every block, decides for every orchestrator it serves with a
 //! [`crate::missed::RoundDuty`] each in its memory, one lane per signing account (orchestrators
-//! sharing a reward caller take turns on it). `docs/architecture.md` says how every bot fits.
+//! sharing a reward caller take turns on it). The redeemer (`livepeer-redeemer`): woken by the
+//! gRPC intake and ticking at least every `--poll-interval`, reads the fate of its transactions
+//! and, when a pass is due, its pending tickets' facts (what its read needs depends on its
+//! memory: the underfunded snapshots, the transactions found pending), decides the journal's
+//! records and one redemption at a time; its `--once` is [`Engine::run_pass`].
+//! `docs/architecture.md` says how every bot fits.
 
 use std::{
     collections::BTreeMap,
@@ -103,7 +117,8 @@ pub struct Flying<'a, A> {
     pub action: &'a A,
     /// Its sending account.
     pub lane: Address,
-    /// The block at which it was sent.
+    /// The block at which it was sent, or rebroadcast after a reorg dropped it: what a bot's
+    /// replacement of it counts from.
     pub since: u64,
     /// The hashes broadcast so far (the first, then each replacement).
     pub hashes: &'a [TxHash],
@@ -116,7 +131,7 @@ pub struct Landed<A> {
     pub action: A,
     /// Its sending account.
     pub lane: Address,
-    /// The block at which it was sent.
+    /// The block at which it was sent (or last rebroadcast after a reorg).
     pub since: u64,
     /// The hashes broadcast (empty when it failed before the first broadcast).
     pub hashes: Vec<TxHash>,
@@ -240,10 +255,13 @@ pub trait Bot: Send {
     }
 
     /// Reads what [`Bot::decide`] needs at the tick's head (and, for the transactions that
-    /// landed, what their outcome needs: a redemption's tickets, say).
+    /// landed, what their outcome needs: a redemption's tickets, say). `memory` is what
+    /// [`Bot::decide`] will get, for a read that depends on it (what is already known need not
+    /// be read again).
     fn read(
         &mut self,
         tick: &Tick<'_, Self::Action>,
+        memory: &Self::Memory,
     ) -> impl Future<Output = Result<Self::State, ChainError>> + Send;
 
     /// Decides: a pure function of the tick, the read and the memory.
@@ -264,6 +282,51 @@ pub trait Bot: Send {
     fn observe(&mut self, _head: Head, _event: Event<'_, Self::State, Self::Action>) {}
 }
 
+/// A bot lent to the engine: its owner keeps it (and the memory [`Engine::run_with`] gives back)
+/// between runs.
+impl<B: Bot> Bot for &mut B {
+    type State = B::State;
+    type Memory = B::Memory;
+    type Action = B::Action;
+
+    fn health(&self) -> &ReadHealth {
+        (**self).health()
+    }
+
+    fn wants_read(&self, tick: &Tick<'_, Self::Action>, memory: &Self::Memory) -> bool {
+        (**self).wants_read(tick, memory)
+    }
+
+    fn read(
+        &mut self,
+        tick: &Tick<'_, Self::Action>,
+        memory: &Self::Memory,
+    ) -> impl Future<Output = Result<Self::State, ChainError>> + Send {
+        (**self).read(tick, memory)
+    }
+
+    fn decide(
+        &self,
+        tick: &Tick<'_, Self::Action>,
+        read: Read<'_, Self::State>,
+        memory: Self::Memory,
+    ) -> (Vec<Self::Action>, Self::Memory) {
+        (**self).decide(tick, read, memory)
+    }
+
+    fn encode(&self, action: &Self::Action) -> Option<Tx> {
+        (**self).encode(action)
+    }
+
+    fn started(&mut self, subscribed: bool) {
+        (**self).started(subscribed);
+    }
+
+    fn observe(&mut self, head: Head, event: Event<'_, Self::State, Self::Action>) {
+        (**self).observe(head, event);
+    }
+}
+
 /// Runs a [`Bot`] (see the module docs).
 #[derive(Debug)]
 pub struct Engine<B> {
@@ -273,6 +336,7 @@ pub struct Engine<B> {
     lanes: BTreeMap<Address, Arc<TxSender>>,
     dry_run: bool,
     wake: Option<Arc<Notify>>,
+    idle: Option<Duration>,
 }
 
 impl<B: Bot> Engine<B> {
@@ -286,6 +350,7 @@ impl<B: Bot> Engine<B> {
             lanes: BTreeMap::new(),
             dry_run: false,
             wake: None,
+            idle: None,
         }
     }
 
@@ -308,23 +373,83 @@ impl<B: Bot> Engine<B> {
         self
     }
 
+    /// Also runs a tick at the current head whenever no head or wake-up came for `interval`.
+    pub fn tick_at_least_every(mut self, interval: Duration) -> Self {
+        self.idle = Some(interval);
+        self
+    }
+
     /// Runs until `cancel` fires; returns the bot.
-    pub async fn run(mut self, cancel: &CancellationToken) -> B {
+    pub async fn run(self, cancel: &CancellationToken) -> B {
+        self.run_with(B::Memory::default(), cancel).await.0
+    }
+
+    /// Runs from `memory` until `cancel` fires; returns the bot and its memory.
+    pub async fn run_with(self, memory: B::Memory, cancel: &CancellationToken) -> (B, B::Memory) {
+        self.drive(memory, None, cancel).await
+    }
+
+    /// One pass from `memory` (see the module docs): ticks until one ends with nothing in
+    /// flight, waiting at most `patience` for a transaction; returns the bot and its memory.
+    pub async fn run_pass(
+        self,
+        memory: B::Memory,
+        patience: Duration,
+        cancel: &CancellationToken,
+    ) -> (B, B::Memory) {
+        self.drive(memory, Some(patience), cancel).await
+    }
+
+    async fn drive(
+        mut self,
+        mut memory: B::Memory,
+        pass: Option<Duration>,
+        cancel: &CancellationToken,
+    ) -> (B, B::Memory) {
         let mut blocks = BlockStream::new(&self.rpc, self.poll_interval).await;
         self.bot.started(blocks.is_subscribed());
         let (heads_tx, heads) = watch::channel(Head::default());
-        let mut memory = B::Memory::default();
         let mut flights: Vec<Flight<B::Action>> = Vec::new();
         let mut last: Option<Head> = None;
-        while let Some((next, woken)) =
-            next_tick(&mut blocks, self.wake.clone(), last, cancel).await
-        {
+        loop {
+            let next = match (pass, last) {
+                (None, _) => {
+                    let nudges = Nudges {
+                        wake: self.wake.clone(),
+                        idle: self.idle,
+                    };
+                    next_tick(&mut blocks, nudges, last, cancel).await
+                }
+                (Some(_), None) => next_tick(&mut blocks, Nudges::NONE, last, cancel).await,
+                (Some(_), Some(_)) if flights.is_empty() => break,
+                // It ended before going out: it lands now, not at the next head.
+                (Some(_), Some(head)) if flights.iter().any(Flight::ended) => {
+                    Some((Ok(head), false))
+                }
+                (Some(patience), Some(_)) => {
+                    let sent = flights.iter().map(|f| f.launched).min();
+                    let deadline = tokio::time::Instant::from_std(
+                        sent.unwrap_or_else(Instant::now) + patience,
+                    );
+                    let next = next_tick(&mut blocks, Nudges::NONE, last, cancel);
+                    match tokio::time::timeout_at(deadline, next).await {
+                        Ok(next) => next,
+                        Err(_) => break,
+                    }
+                }
+            };
+            let Some((next, woken)) = next else {
+                break;
+            };
             let head = match next {
                 Ok(head) => head,
                 Err(err) => {
                     self.bot.health().failed();
                     self.bot
                         .observe(last.unwrap_or_default(), Event::HeadFailed(&err));
+                    if pass.is_some() {
+                        break;
+                    }
                     continue;
                 }
             };
@@ -345,7 +470,7 @@ impl<B: Bot> Engine<B> {
             let landed = flight.land().await;
             self.bot.observe(head, Event::Landed(&landed));
         }
-        self.bot
+        (self.bot, memory)
     }
 
     async fn tick(
@@ -383,7 +508,7 @@ impl<B: Bot> Engine<B> {
                 in_flight: &flying,
             };
             let read = match self.bot.wants_read(&tick, &memory) {
-                true => Some(self.bot.read(&tick).await),
+                true => Some(self.bot.read(&tick, &memory).await),
                 false => None,
             };
             let view = match &read {
@@ -411,8 +536,10 @@ impl<B: Bot> Engine<B> {
                 _ = cancel.cancelled() => None,
                 event = flight.events.recv() => event,
             };
-            if let Some(event) = first {
-                flight.relay_one(&mut self.bot, head, event);
+            match first {
+                Some(event) => flight.relay_one(&mut self.bot, head, event),
+                // Its events closed: the task ended before anything went out.
+                None => flight.over = !cancel.is_cancelled(),
             }
         }
         memory
@@ -452,25 +579,53 @@ impl<B: Bot> Engine<B> {
     }
 }
 
-/// The next head (or the current one again on a wake-up); `None` once `cancel` fires.
+/// What runs a tick at the current head between heads.
+struct Nudges {
+    /// A notification.
+    wake: Option<Arc<Notify>>,
+    /// This long without a tick.
+    idle: Option<Duration>,
+}
+
+impl Nudges {
+    const NONE: Self = Self {
+        wake: None,
+        idle: None,
+    };
+}
+
+/// The next head (or the current one again on a nudge: woken, or idle); `None` once `cancel`
+/// fires.
 async fn next_tick(
     blocks: &mut BlockStream,
-    wake: Option<Arc<Notify>>,
+    nudges: Nudges,
     last: Option<Head>,
     cancel: &CancellationToken,
 ) -> Option<(Result<Head, ChainError>, bool)> {
-    let woken = async {
-        match (wake, last) {
-            (Some(wake), Some(head)) => {
-                wake.notified().await;
-                head
+    let nudged = async {
+        let Some(head) = last else {
+            return std::future::pending().await;
+        };
+        let woken = async {
+            match nudges.wake {
+                Some(wake) => wake.notified().await,
+                None => std::future::pending().await,
             }
-            _ => std::future::pending().await,
+        };
+        let idle = async {
+            match nudges.idle {
+                Some(idle) => tokio::time::sleep(idle).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            () = woken => (head, true),
+            () = idle => (head, false),
         }
     };
     tokio::select! {
         next = blocks.next(cancel) => next.map(|head| (head, false)),
-        head = woken => Some((Ok(head), true)),
+        (head, woken) = nudged => Some((Ok(head), woken)),
     }
 }
 
@@ -508,9 +663,14 @@ struct Flight<A> {
     action: A,
     lane: Address,
     since: u64,
+    /// When it was launched (a pass waits for it a while).
+    launched: Instant,
     hashes: Vec<TxHash>,
     /// Sent this tick; its broadcast not awaited yet.
     fresh: bool,
+    /// Known to have ended (its events closed before the first), whatever its progress shows
+    /// yet.
+    over: bool,
     events: mpsc::UnboundedReceiver<TxEvent>,
     /// The last head the sender has handled; closed when the task ends.
     progress: watch::Receiver<u64>,
@@ -551,8 +711,10 @@ impl<A: Debug + Send + Sync + 'static> Flight<A> {
             action,
             lane: tx.lane,
             since: head.number,
+            launched: Instant::now(),
             hashes: Vec::new(),
             fresh: true,
+            over: false,
             events,
             progress,
             cancel: token,
@@ -569,7 +731,7 @@ impl<A: Debug + Send + Sync + 'static> Flight<A> {
     }
 
     fn ended(&self) -> bool {
-        self.progress.has_changed().is_err()
+        self.over || self.progress.has_changed().is_err()
     }
 
     fn view(&self) -> Flying<'_, A> {
@@ -603,7 +765,12 @@ impl<A: Debug + Send + Sync + 'static> Flight<A> {
                 self.hashes.push(new);
                 Event::Replaced { action, old, new }
             }
-            TxEvent::Reorged(hash) => Event::Reorged { action, hash },
+            TxEvent::Reorged(hash) => {
+                // Rebroadcast: a bot's replacement waits from here, not from the first send
+                // (that nonce would be refused as too low once the rebroadcast is mined).
+                self.since = head.number;
+                Event::Reorged { action, hash }
+            }
         };
         bot.observe(head, event);
     }

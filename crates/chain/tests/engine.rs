@@ -26,7 +26,7 @@ use livepeer_chain::{
     devnet::{DEV_KEYS, Devnet},
     engine::{Bot, Engine, Event, Read, Tick, Tx},
     health::ReadHealth,
-    provider::{RpcConfig, connect},
+    provider::{Rpc, RpcConfig, connect},
     sender::{FeePolicy, NonceMode, TxSender, poll_until},
 };
 use tokio::sync::Notify;
@@ -41,8 +41,8 @@ enum Action {
     Saw(String),
 }
 
-/// Sends `orders[block]` payments at `block` (`Next`), one replacement on a wake-up, and says
-/// what it saw at every tick.
+/// Sends `orders[block]` payments at `block` (`Next`; not at a tick where one landed), one
+/// replacement on a wake-up, and says what it saw at every tick.
 struct Payer {
     provider: DynProvider,
     me: Address,
@@ -62,7 +62,7 @@ impl Bot for Payer {
         &self.health
     }
 
-    async fn read(&mut self, tick: &Tick<'_, Action>) -> Result<u64, ChainError> {
+    async fn read(&mut self, tick: &Tick<'_, Action>, _confirmed: &u64) -> Result<u64, ChainError> {
         if self.fail_reads.load(Ordering::Relaxed) {
             return Err(ChainError::Build("read failure injected".into()));
         }
@@ -86,15 +86,22 @@ impl Bot for Payer {
             Read::Failed(_) => "read failed".into(),
             Read::Skipped => "skipped".into(),
         };
+        let since: String = tick
+            .in_flight
+            .iter()
+            .map(|f| format!(" since {}", f.since))
+            .collect();
         let mut actions = vec![Action::Saw(format!(
-            "saw {seen}, landed {}, in flight {}, woken {}, confirmed {confirmed}",
+            "saw {seen}, landed {}, in flight {}{since}, woken {}, confirmed {confirmed}",
             tick.landed.len(),
             tick.in_flight.len(),
             tick.woken
         ))];
         if tick.woken && tick.lane_busy(self.me) {
             actions.push(Action::Pay(NonceMode::ReplaceInFlight));
-        } else if let Some(count) = self.orders.get(&tick.head.number) {
+        } else if let Some(count) = self.orders.get(&tick.head.number)
+            && tick.landed.is_empty()
+        {
             actions.extend((0..*count).map(|_| Action::Pay(NonceMode::Next)));
         }
         (actions, confirmed)
@@ -145,59 +152,132 @@ impl Bot for Payer {
 }
 
 struct Run {
-    devnet: Devnet,
-    provider: DynProvider,
-    log: Arc<Mutex<Vec<String>>>,
-    processed: Arc<AtomicU64>,
-    fail_reads: Arc<AtomicBool>,
+    net: Net,
     wake: Arc<Notify>,
     cancel: CancellationToken,
     handle: tokio::task::JoinHandle<Payer>,
 }
 
+/// A bare anvil with automine off, and a [`Payer`] paying `orders` (block offsets from the
+/// current head) from the first dev account.
+struct Setup {
+    net: Net,
+    payer: Payer,
+}
+
+/// The anvil, the payer's sender, and what the payer shares with the test.
+struct Net {
+    devnet: Devnet,
+    rpc: Rpc,
+    provider: DynProvider,
+    sender: Arc<TxSender>,
+    head: u64,
+    log: Arc<Mutex<Vec<String>>>,
+    processed: Arc<AtomicU64>,
+    fail_reads: Arc<AtomicBool>,
+}
+
+async fn setup(orders: &[(u64, usize)], confirmations: u64) -> Result<Setup> {
+    let devnet = Devnet::start_bare().await?;
+    let mut config = RpcConfig::new(vec![devnet.http_url()]);
+    config.max_retries = 0;
+    let rpc = connect(&config, RequestCounter::new()).await?;
+    let provider = rpc.provider.clone();
+    let _: serde_json::Value = provider
+        .raw_request("evm_setAutomine".into(), (false,))
+        .await?;
+    let signer: PrivateKeySigner = DEV_KEYS[1].parse()?;
+    let me = signer.address();
+    let policy = FeePolicy {
+        replace_after_blocks: 100,
+        confirmations,
+        ..FeePolicy::default()
+    };
+    let sender = Arc::new(TxSender::new(provider.clone(), signer, policy).await?);
+    let head = provider.get_block_number().await?;
+    let (log, processed) = (Arc::default(), Arc::new(AtomicU64::new(u64::MAX)));
+    let fail_reads = Arc::new(AtomicBool::new(false));
+    let payer = Payer {
+        provider: provider.clone(),
+        me,
+        orders: orders.iter().map(|(b, n)| (head + b, *n)).collect(),
+        health: ReadHealth::new(2),
+        fail_reads: fail_reads.clone(),
+        log: Arc::clone(&log),
+        processed: processed.clone(),
+    };
+    let net = Net {
+        devnet,
+        rpc,
+        provider,
+        sender,
+        head,
+        log,
+        processed,
+        fail_reads,
+    };
+    Ok(Setup { net, payer })
+}
+
+impl Setup {
+    /// The log lines of block `block`, without the block number.
+    fn at(&self, block: u64) -> Vec<String> {
+        lines_at(&self.net.log, block)
+    }
+
+    /// One pass of the payer from `confirmed`, waiting `patience` for its transaction.
+    async fn pass(&mut self, confirmed: u64, patience: Duration) -> u64 {
+        let cancel = CancellationToken::new();
+        Engine::new(
+            &mut self.payer,
+            self.net.rpc.clone(),
+            Duration::from_millis(10),
+        )
+        .with_lane(self.net.sender.clone())
+        .run_pass(confirmed, patience, &cancel)
+        .await
+        .1
+    }
+}
+
+fn lines_at(log: &Mutex<Vec<String>>, block: u64) -> Vec<String> {
+    let prefix = format!("{block}: ");
+    log.lock()
+        .map(|l| l.clone())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|l| l.strip_prefix(&prefix).map(str::to_owned))
+        .collect()
+}
+
 impl Run {
     async fn start(orders: &[(u64, usize)], dry_run: bool) -> Result<Self> {
-        let devnet = Devnet::start_bare().await?;
-        let mut config = RpcConfig::new(vec![devnet.http_url()]);
-        config.max_retries = 0;
-        let rpc = connect(&config, RequestCounter::new()).await?;
-        let provider = rpc.provider.clone();
-        let _: serde_json::Value = provider
-            .raw_request("evm_setAutomine".into(), (false,))
-            .await?;
-        let signer: PrivateKeySigner = DEV_KEYS[1].parse()?;
-        let me = signer.address();
-        let policy = FeePolicy {
-            replace_after_blocks: 100,
-            ..FeePolicy::default()
-        };
-        let sender = Arc::new(TxSender::new(provider.clone(), signer, policy).await?);
-        let head = provider.get_block_number().await?;
-        let (log, processed) = (Arc::default(), Arc::new(AtomicU64::new(u64::MAX)));
-        let fail_reads = Arc::new(AtomicBool::new(false));
-        let bot = Payer {
-            provider: provider.clone(),
-            me,
-            orders: orders.iter().map(|(b, n)| (head + b, *n)).collect(),
-            health: ReadHealth::new(2),
-            fail_reads: fail_reads.clone(),
-            log: Arc::clone(&log),
-            processed: processed.clone(),
-        };
+        Self::start_with(orders, dry_run, None, 1).await
+    }
+
+    /// Started with idle ticks every `idle`, if given, transactions confirmed at `confirmations`
+    /// blocks.
+    async fn start_with(
+        orders: &[(u64, usize)],
+        dry_run: bool,
+        idle: Option<Duration>,
+        confirmations: u64,
+    ) -> Result<Self> {
+        let Setup { net, payer } = setup(orders, confirmations).await?;
         let wake = Arc::new(Notify::new());
-        let engine = Engine::new(bot, rpc, Duration::from_millis(10))
-            .with_lane(sender)
+        let mut engine = Engine::new(payer, net.rpc.clone(), Duration::from_millis(10))
+            .with_lane(net.sender.clone())
             .dry_run(dry_run)
             .woken_by(wake.clone());
+        if let Some(idle) = idle {
+            engine = engine.tick_at_least_every(idle);
+        }
         let cancel = CancellationToken::new();
         let token = cancel.clone();
         let handle = tokio::spawn(async move { engine.run(&token).await });
+        let head = net.head;
         let run = Self {
-            devnet,
-            provider,
-            log,
-            processed,
-            fail_reads,
+            net,
             wake,
             cancel,
             handle,
@@ -208,7 +288,7 @@ impl Run {
 
     /// The block the bot's orders count from.
     async fn head(&self) -> Result<u64> {
-        Ok(self.provider.get_block_number().await?)
+        Ok(self.net.provider.get_block_number().await?)
     }
 
     async fn wait_processed(&self, block: u64) -> Result<()> {
@@ -216,7 +296,7 @@ impl Run {
             Duration::from_millis(5),
             Duration::from_secs(20),
             || async {
-                let at = self.processed.load(Ordering::SeqCst);
+                let at = self.net.processed.load(Ordering::SeqCst);
                 at != u64::MAX && at >= block
             },
         )
@@ -228,6 +308,7 @@ impl Run {
     /// Mines one block and waits until the engine has handled it.
     async fn step(&self) -> Result<u64> {
         let _: serde_json::Value = self
+            .net
             .provider
             .raw_request("anvil_mine".into(), (U256::from(1),))
             .await?;
@@ -237,16 +318,12 @@ impl Run {
     }
 
     fn lines(&self) -> Vec<String> {
-        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+        self.net.log.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
     /// The log lines of block `block`, without the block number.
     fn at(&self, block: u64) -> Vec<String> {
-        let prefix = format!("{block}: ");
-        self.lines()
-            .iter()
-            .filter_map(|l| l.strip_prefix(&prefix).map(str::to_owned))
-            .collect()
+        lines_at(&self.net.log, block)
     }
 
     /// Fails unless the log lines of `block` are `expected`.
@@ -258,6 +335,7 @@ impl Run {
 
     async fn transactions_in(&self, block: u64) -> Result<usize> {
         let block = self
+            .net
             .provider
             .get_block_by_number(block.into())
             .await?
@@ -268,7 +346,7 @@ impl Run {
     async fn stop(self) -> Result<Payer> {
         self.cancel.cancel();
         let bot = self.handle.await?;
-        drop(self.devnet);
+        drop(self.net.devnet);
         Ok(bot)
     }
 }
@@ -326,8 +404,9 @@ async fn a_lane_carries_one_transaction_and_a_replacement_takes_its_place() -> R
     .await;
     ensure!(replaced, "no replacement: {:?}", run.at(sent_at));
     ensure!(
-        run.at(sent_at)
-            .contains(&"saw nonce 0, landed 0, in flight 1, woken true, confirmed 0".to_owned()),
+        run.at(sent_at).contains(&format!(
+            "saw nonce 0, landed 0, in flight 1 since {sent_at}, woken true, confirmed 0"
+        )),
         "{:?}",
         run.at(sent_at)
     );
@@ -356,7 +435,7 @@ async fn a_dry_run_sends_nothing_and_failed_reads_turn_health_red() -> Result<()
     );
     let next = run.step().await?;
     ensure!(run.transactions_in(next).await? == 0, "nothing sent");
-    run.fail_reads.store(true, Ordering::Relaxed);
+    run.net.fail_reads.store(true, Ordering::Relaxed);
     let failed = run.step().await?;
     run.expect(
         failed,
@@ -369,5 +448,155 @@ async fn a_dry_run_sends_nothing_and_failed_reads_turn_health_red() -> Result<()
     let bot = run.stop().await?;
     ensure!(bot.health.consecutive_failed() == 2);
     ensure!(bot.health.verdict(Duration::from_secs(60)).is_err(), "503");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pass_follows_what_it_sends_until_it_lands_and_threads_the_memory() -> Result<()> {
+    let mut s = setup(&[(0, 1)], 1).await?;
+    let head = s.net.head;
+    // The pass sends at the current head and waits for its transaction, mined a moment later.
+    let provider = s.net.provider.clone();
+    let miner = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        provider
+            .raw_request::<_, serde_json::Value>("anvil_mine".into(), (U256::from(1),))
+            .await
+    });
+    let confirmed = s.pass(5, Duration::from_secs(20)).await;
+    miner.await??;
+    ensure!(
+        confirmed == 6,
+        "the memory went through the pass: {confirmed}"
+    );
+    ensure!(
+        s.at(head)
+            == [
+                "saw nonce 0, landed 0, in flight 0, woken false, confirmed 5",
+                "action Pay(Next)",
+                "sent",
+            ],
+        "{:?}",
+        s.at(head)
+    );
+    ensure!(
+        s.at(head + 1)
+            == [
+                "landed ok after 1 hashes",
+                "saw nonce 1, landed 1, in flight 0, woken false, confirmed 6",
+            ],
+        "{:?}",
+        s.at(head + 1)
+    );
+    // The next pass starts from that memory; nothing to send: one tick.
+    let confirmed = s.pass(confirmed, Duration::from_secs(20)).await;
+    ensure!(confirmed == 6);
+    ensure!(s.at(head + 1).len() == 3, "{:?}", s.at(head + 1));
+    drop(s.net.devnet);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pass_leaves_a_stuck_transaction_after_its_patience_and_lands_a_refused_one_at_once()
+-> Result<()> {
+    let mut s = setup(&[(0, 1)], 1).await?;
+    let head = s.net.head;
+    // No block comes: the pass gives up on its transaction after its patience.
+    let started = std::time::Instant::now();
+    s.pass(0, Duration::from_millis(500)).await;
+    ensure!(started.elapsed() >= Duration::from_millis(500));
+    ensure!(
+        s.at(head)
+            .ends_with(&["sent".to_owned(), "landed failed after 1 hashes".to_owned()]),
+        "left in flight: {:?}",
+        s.at(head)
+    );
+    // The same order again at the same head: the account's nonce is taken, the send is refused
+    // before anything goes out, and lands at once rather than at a next head.
+    let started = std::time::Instant::now();
+    s.pass(0, Duration::from_secs(60)).await;
+    ensure!(
+        started.elapsed() < Duration::from_secs(30),
+        "waited for a head: {:?}",
+        started.elapsed()
+    );
+    ensure!(
+        s.at(head).ends_with(&[
+            "landed failed after 0 hashes".to_owned(),
+            "saw nonce 0, landed 1, in flight 0, woken false, confirmed 0".to_owned(),
+        ]),
+        "{:?}",
+        s.at(head)
+    );
+    drop(s.net.devnet);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_ticks_come_without_blocks() -> Result<()> {
+    let run = Run::start_with(&[], false, Some(Duration::from_millis(100)), 1).await?;
+    let head = run.head().await?;
+    let idle = "saw nonce 0, landed 0, in flight 0, woken false, confirmed 0";
+    let ticked = poll_until(
+        Duration::from_millis(20),
+        Duration::from_secs(20),
+        || async { run.at(head).iter().filter(|l| *l == idle).count() >= 3 },
+    )
+    .await;
+    ensure!(ticked, "{:?}", run.at(head));
+    run.stop().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn heads_come_while_idle_ticks_come_as_often_as_polls() -> Result<()> {
+    // Idle ticks every 10 ms, heads polled every 10 ms: each tick between heads must not put
+    // the next poll off again.
+    let run = Run::start_with(&[], false, Some(Duration::from_millis(10)), 1).await?;
+    for _ in 0..3 {
+        run.step().await?;
+    }
+    run.stop().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reorg_rebroadcast_restarts_the_flights_clock() -> Result<()> {
+    // Confirmed at 3 blocks: still followed once mined.
+    let run = Run::start_with(&[(1, 1)], false, None, 3).await?;
+    let sent_at = run.step().await?;
+    let mined = run.step().await?;
+    ensure!(run.transactions_in(mined).await? == 1, "mined");
+    ensure!(
+        run.at(mined)
+            .iter()
+            .any(|l| l.contains(&format!("in flight 1 since {sent_at},"))),
+        "{:?}",
+        run.at(mined)
+    );
+    // The block that holds it is replaced by an empty one: the sender rebroadcasts it, and the
+    // flight's clock (what a bot's replacement counts from) starts again there.
+    let _: serde_json::Value = run
+        .net
+        .provider
+        .raw_request("anvil_reorg".into(), (1u64, Vec::<()>::new()))
+        .await?;
+    let mut rebroadcast = None;
+    for _ in 0..5 {
+        let block = run.step().await?;
+        if run.at(block).iter().any(|l| l == "reorged") {
+            rebroadcast = Some(block);
+            break;
+        }
+    }
+    let block = rebroadcast.context("the reorg was not noticed")?;
+    ensure!(
+        run.at(block)
+            .iter()
+            .any(|l| l.contains(&format!("in flight 1 since {block},"))),
+        "the clock restarted at the rebroadcast: {:?}",
+        run.at(block)
+    );
+    run.stop().await?;
     Ok(())
 }

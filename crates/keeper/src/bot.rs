@@ -84,7 +84,11 @@ impl Bot for KeeperBot {
         tick.in_flight.is_empty() && !confirmed_in_its_round
     }
 
-    async fn read(&mut self, tick: &Tick<'_, Action>) -> Result<Snapshot, ChainError> {
+    async fn read(
+        &mut self,
+        tick: &Tick<'_, Action>,
+        _memory: &Memory,
+    ) -> Result<Snapshot, ChainError> {
         read_state(&self.provider, self.rounds_manager, self.turn.me, tick.head).await
     }
 

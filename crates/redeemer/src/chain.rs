@@ -16,7 +16,7 @@ use livepeer_chain::{ChainError, protocol::Protocol, revert::RevertReason};
 
 use livepeer_protocol::{
     Round,
-    ticket::{ChainState, SenderFunds, SignedTicket},
+    ticket::{SenderFunds, SignedTicket},
 };
 
 /// The reason string the live TicketBroker reverts with where ours reverts `InsufficientFunds`.
@@ -58,7 +58,7 @@ pub fn describe(revert: &RevertReason) -> String {
 }
 
 /// Round information the rules need once per pass.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Rounds {
     /// `currentRound()`.
     pub current: Round,
@@ -76,7 +76,13 @@ impl Rounds {
     /// Whether the head is the round's last block: a transaction sent now lands in the next
     /// round, not initialized before its first block.
     pub fn ends_at_head(&self) -> bool {
-        U256::from(self.head) + U256::from(1u64) >= self.next_round_start
+        self.ends_at(self.head)
+    }
+
+    /// Whether a transaction sent at `head` lands past this round (in the next round's first
+    /// block or later).
+    pub fn ends_at(&self, head: u64) -> bool {
+        U256::from(head) + U256::from(1u64) >= self.next_round_start
     }
 }
 
@@ -112,8 +118,9 @@ impl Broker {
         self.protocol.ticket_broker.provider()
     }
 
-    /// Current round, last initialized round and the ticket validity period (a round that is
-    /// none is an [`ChainError::UnexpectedAnswer`]).
+    /// Current round, last initialized round, the ticket validity period and the next round's
+    /// first block, at the latest head (a round that is none is an
+    /// [`ChainError::UnexpectedAnswer`]).
     pub async fn rounds(&self) -> Result<Rounds, ChainError> {
         let rm = &self.protocol.rounds_manager;
         let tb = &self.protocol.ticket_broker;
@@ -141,6 +148,16 @@ impl Broker {
         })
     }
 
+    /// `blockHashForRound(round)`: the hash recorded when `round` was initialized (zero if never).
+    pub async fn block_hash_for_round(&self, round: U256) -> Result<B256, ChainError> {
+        Ok(self
+            .protocol
+            .rounds_manager
+            .blockHashForRound(round)
+            .call()
+            .await?)
+    }
+
     /// Whether the round of `block` was initialized at that block.
     pub async fn round_initialized_at(&self, block: u64) -> Result<bool, ChainError> {
         Ok(self
@@ -150,31 +167,6 @@ impl Broker {
             .block(BlockId::number(block))
             .call()
             .await?)
-    }
-
-    /// The chain state the rules need for one ticket.
-    pub async fn chain_state(
-        &self,
-        signed: &SignedTicket,
-        rounds: &Rounds,
-    ) -> Result<ChainState, ChainError> {
-        let recorded_block_hash = match signed.ticket.aux() {
-            Ok(aux) => {
-                self.protocol
-                    .rounds_manager
-                    .blockHashForRound(aux.creation_round)
-                    .call()
-                    .await?
-            }
-            Err(_) => B256::ZERO,
-        };
-        Ok(ChainState {
-            current_round: rounds.current,
-            last_initialized_round: rounds.last_initialized,
-            ticket_validity_period: rounds.ticket_validity_period,
-            recorded_block_hash,
-            used: self.is_used(signed.ticket.hash()).await?,
-        })
     }
 
     /// `usedTickets(hash)`.

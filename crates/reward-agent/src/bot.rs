@@ -155,7 +155,11 @@ impl Bot for RewardBot {
         &self.metrics.health
     }
 
-    async fn read(&mut self, tick: &Tick<'_, Action>) -> Result<Snapshot, ChainError> {
+    async fn read(
+        &mut self,
+        tick: &Tick<'_, Action>,
+        _memory: &Memory,
+    ) -> Result<Snapshot, ChainError> {
         read_snapshot(&self.provider, &self.lens, tick.head.number).await
     }
 
