@@ -80,7 +80,7 @@ pub enum ChainError {
     /// The operation was cancelled by shutdown.
     #[error("cancelled")]
     Cancelled,
-    /// Devnet (anvil / forge) failure.
-    #[error("devnet: {0}")]
-    Devnet(String),
+    /// Test chain (anvil / forge) failure.
+    #[error("test chain: {0}")]
+    TestChain(String),
 }

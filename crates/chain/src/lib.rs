@@ -30,7 +30,7 @@
 //!   cause, failed reads included.
 //! - [`shutdown`]: the [`tokio_util::sync::CancellationToken`] every bot binary cancels on SIGINT
 //!   or SIGTERM.
-//! - [`devnet`]: spawns the pinned anvil and deploys the protocol with `script/Deploy.s.sol`
+//! - [`testchain`]: spawns the pinned anvil and deploys the protocol with `script/Deploy.s.sol`
 //!   (tests and benchmarks); [`proxy`]: a JSON-RPC proxy that fails on demand (outage tests);
 //!   [`faults`]: the fault suite's harness (every fault the bots are tested against, the bots'
 //!   binaries as processes, the scenario of each fault).
@@ -39,7 +39,6 @@ pub mod arbitrum;
 pub mod blocks;
 pub mod config;
 pub mod counter;
-pub mod devnet;
 pub mod engine;
 pub mod error;
 pub mod failover;
@@ -56,5 +55,6 @@ pub mod sender;
 pub mod server;
 pub mod shutdown;
 pub mod signer;
+pub mod testchain;
 
 pub use error::ChainError;

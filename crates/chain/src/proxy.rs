@@ -61,9 +61,9 @@ pub struct FaultProxy {
 impl FaultProxy {
     /// Listens on a free local port and forwards to `upstream` (an `http://` URL).
     pub async fn start(upstream: &str) -> Result<Self, ChainError> {
-        let devnet_err = |e: std::io::Error| ChainError::Devnet(format!("proxy: {e}"));
-        let listener = TcpListener::bind("127.0.0.1:0").await.map_err(devnet_err)?;
-        let addr = listener.local_addr().map_err(devnet_err)?;
+        let io_err = |e: std::io::Error| ChainError::TestChain(format!("proxy: {e}"));
+        let listener = TcpListener::bind("127.0.0.1:0").await.map_err(io_err)?;
+        let addr = listener.local_addr().map_err(io_err)?;
         let fault = Arc::new(AtomicU8::new(Fault::Pass as u8));
         let cancel = CancellationToken::new();
         let client = reqwest::Client::new();

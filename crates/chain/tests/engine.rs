@@ -23,11 +23,11 @@ use livepeer_chain::{
     ChainError,
     blocks::Head,
     counter::RequestCounter,
-    devnet::{DEV_KEYS, Devnet},
     engine::{Bot, Engine, Event, Read, Tick, Tx},
     health::ReadHealth,
     provider::{Rpc, RpcConfig, connect},
     sender::{FeePolicy, NonceMode, TxSender, poll_until},
+    testchain::{DEV_KEYS, TestChain},
 };
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -167,7 +167,7 @@ struct Setup {
 
 /// The anvil, the payer's sender, and what the payer shares with the test.
 struct Net {
-    devnet: Devnet,
+    devnet: TestChain,
     rpc: Rpc,
     provider: DynProvider,
     sender: Arc<TxSender>,
@@ -178,7 +178,7 @@ struct Net {
 }
 
 async fn setup(orders: &[(u64, usize)], confirmations: u64) -> Result<Setup> {
-    let devnet = Devnet::start_bare().await?;
+    let devnet = TestChain::start_bare().await?;
     let mut config = RpcConfig::new(vec![devnet.http_url()]);
     config.max_retries = 0;
     let rpc = connect(&config, RequestCounter::new()).await?;

@@ -1,4 +1,4 @@
-//! The live-deployment fixture (`Devnet::start_live_fixture`) shows tools what the live contracts
+//! The live-deployment fixture (`TestChain::start_live_fixture`) shows tools what the live contracts
 //! show: an absent function reverts with empty data, reverts carry the live strings; the protocol
 //! still works through it. Needs `make build` and `make deps`.
 
@@ -9,12 +9,12 @@ use alloy::{
 };
 use anyhow::{Context, Result, bail};
 use livepeer_chain::{
-    devnet::{DEV_KEYS, Devnet, Flavor},
     protocol::Protocol,
     revert::RevertReason,
+    testchain::{DEV_KEYS, Flavor, TestChain},
 };
 
-async fn protocol(devnet: &Devnet) -> Result<Protocol> {
+async fn protocol(devnet: &TestChain) -> Result<Protocol> {
     let signer: PrivateKeySigner = DEV_KEYS[0].parse()?;
     let provider = ProviderBuilder::new()
         .wallet(signer)
@@ -41,7 +41,7 @@ fn revert_of<T: std::fmt::Debug>(
 #[tokio::test]
 async fn fixture_lacks_lip118_and_reverts_with_live_strings() -> Result<()> {
     for flavor in Flavor::ALL {
-        let devnet = Devnet::start_flavor(flavor).await?;
+        let devnet = TestChain::start_flavor(flavor).await?;
         let p = protocol(&devnet).await?;
         let bm = &p.bonding_manager;
         let caller = bm.transcoderToRewardCaller(Address::ZERO).call().await;

@@ -10,8 +10,8 @@ use alloy::{
 use anyhow::Result;
 use livepeer_chain::{
     ChainError,
-    devnet::Devnet,
     protocol::{Protocol, RewardCallerSupport, probe_reward_caller_support},
+    testchain::TestChain,
 };
 
 /// Runtime code that reverts with `data` whatever it is called with.
@@ -34,7 +34,7 @@ async fn set_code(provider: &DynProvider, at: Address, code: Bytes) -> Result<()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn reward_caller_support_is_detected_on_anvil() -> Result<()> {
-    let devnet = Devnet::start().await?;
+    let devnet = TestChain::start().await?;
     let provider = ProviderBuilder::new()
         .connect_http(devnet.http_url().parse()?)
         .erased();
@@ -78,7 +78,7 @@ async fn reward_caller_support_is_detected_on_anvil() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_live_fixture_has_no_reward_callers() -> Result<()> {
-    let devnet = Devnet::start_live_fixture().await?;
+    let devnet = TestChain::start_live_fixture().await?;
     let provider = ProviderBuilder::new()
         .connect_http(devnet.http_url().parse()?)
         .erased();

@@ -1,5 +1,5 @@
 //! Every `lpt` command against a real anvil with the protocol deployed by `script/Deploy.s.sol`
-//! (through `livepeer_chain::devnet`), running the real binary, on both flavors of the protocol:
+//! (through `livepeer_chain::testchain`), running the real binary, on both flavors of the protocol:
 //! ours and the fixture of the live deployment (no LIP-118, `require` strings, live pool views).
 //! `--json` output is parsed; bad input must exit non-zero with exactly one line on stderr.
 
@@ -25,8 +25,8 @@ use livepeer_bindings::{
     IBondingManager, ILivepeerGovernor, ILivepeerToken, IRoundsManager, ITicketBroker,
 };
 use livepeer_chain::{
-    devnet::{DEV_KEYS, Devnet, Flavor},
     protocol::Protocol,
+    testchain::{DEV_KEYS, Flavor, TestChain},
 };
 use serde_json::Value;
 
@@ -49,7 +49,7 @@ fn e18(n: u64) -> U256 {
 }
 
 struct Env {
-    devnet: Devnet,
+    devnet: TestChain,
     flavor: Flavor,
     keys: tempfile::TempDir,
     wallet: DynProvider,
@@ -94,7 +94,7 @@ impl Prompted {
 
 impl Env {
     async fn start(flavor: Flavor) -> Result<Self, Box<dyn std::error::Error>> {
-        let devnet = Devnet::start_flavor(flavor).await?;
+        let devnet = TestChain::start_flavor(flavor).await?;
         let keys = tempfile::tempdir()?;
         for (i, key) in DEV_KEYS.iter().enumerate() {
             std::fs::write(keys.path().join(format!("key{i}")), format!("{key}\n"))?;

@@ -233,7 +233,7 @@ impl Grant {
         let values = vec![U256::ZERO];
         let calldatas = vec![calldata];
         let description = format!(
-            "Devnet grant: {} LPT from the Treasury to {} (round {round})",
+            "TestChain grant: {} LPT from the Treasury to {} (round {round})",
             format_fixed(grant, 6),
             self.recipient
         );

@@ -1,7 +1,7 @@
 //! `make devnet`: a local devnet running the whole protocol.
 //!
 //! 1. Starts the pinned anvil and deploys the protocol with `script/Deploy.s.sol` (`local`
-//!    config, 20-block rounds) through [`livepeer_chain::devnet::Devnet`], or uses an external
+//!    config, 20-block rounds) through [`livepeer_chain::testchain::TestChain`], or uses an external
 //!    anvil (`--rpc-url` + `--controller`) where that deploy was run from anvil's account #0.
 //! 2. Sets up an economy with dev accounts: orchestrators with different stakes and
 //!    commissions, delegators bonded to them, one broadcaster with a deposit and a reserve.
@@ -42,7 +42,7 @@ use std::{path::PathBuf, str::FromStr, time::Instant};
 use alloy::{eips::BlockId, primitives::Address, signers::local::PrivateKeySigner};
 use anyhow::{Context as _, Result, ensure};
 use clap::Parser;
-use livepeer_chain::devnet::{DEV_KEYS, Devnet};
+use livepeer_chain::testchain::{DEV_KEYS, TestChain};
 use livepeer_protocol::units::format_fixed;
 
 use crate::{
@@ -107,7 +107,7 @@ pub async fn run(args: Args) -> Result<bool> {
         (Some(url), Some(controller)) => (None, url.clone(), url.clone(), controller),
         _ => {
             println!("starting anvil and deploying the protocol (script/Deploy.s.sol, local)…");
-            let devnet = Devnet::start().await.context("starting the devnet")?;
+            let devnet = TestChain::start().await.context("starting the devnet")?;
             let (h, w, c) = (devnet.http_url(), devnet.ws_url(), devnet.controller);
             (Some(devnet), h, w, c)
         }

@@ -14,10 +14,10 @@ use alloy::{
 use anyhow::{Context, Result, bail};
 use livepeer_bindings::{IRoundsManager, contract_id, names};
 use livepeer_chain::{
-    devnet::{DEV_KEYS, Devnet, Flavor},
     provider::RpcConfig,
     sender::{FeePolicy, poll_until},
     signer::KeySource,
+    testchain::{DEV_KEYS, Flavor, TestChain},
 };
 use livepeer_keeper::{Keeper, config::KeeperConfig, metrics::Metrics};
 use tokio::task::JoinHandle;
@@ -27,7 +27,7 @@ pub const ROUND_LENGTH: u64 = 20;
 
 #[derive(Debug)]
 pub struct Net {
-    pub devnet: Devnet,
+    pub devnet: TestChain,
     pub provider: DynProvider,
     pub rounds_manager: Address,
     pub keys_dir: tempfile::TempDir,
@@ -71,7 +71,7 @@ impl Net {
                     .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
             )
             .try_init();
-        let devnet = Devnet::start_flavor(flavor).await?;
+        let devnet = TestChain::start_flavor(flavor).await?;
         let provider = ProviderBuilder::new()
             .connect_http(devnet.http_url().parse()?)
             .erased();

@@ -14,7 +14,7 @@ use std::time::Duration;
 use alloy::providers::Provider;
 use anyhow::{Result, ensure};
 use common::{Net, ROUND_LENGTH, RunningKeeper, address_of, wait_processed};
-use livepeer_chain::devnet::Flavor;
+use livepeer_chain::testchain::Flavor;
 use livepeer_keeper::{decide::turn_rank, metrics::Metrics};
 use livepeer_protocol::Round;
 
@@ -287,8 +287,8 @@ async fn wait_health(addr: std::net::SocketAddr, status: u16) -> Result<String> 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rounds_that_end_while_reads_fail_are_missed_and_health_says_why() -> Result<()> {
     use livepeer_chain::{
-        devnet::MetricsScrape,
         proxy::{Fault, FaultProxy},
+        testchain::MetricsScrape,
     };
     let net = Net::start().await?;
     let proxy = FaultProxy::start(&net.devnet.http_url()).await?;

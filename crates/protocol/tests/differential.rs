@@ -23,7 +23,7 @@ use std::time::Instant;
 
 use alloy::primitives::U256;
 use anyhow::Result;
-use livepeer_chain::devnet::Flavor;
+use livepeer_chain::testchain::Flavor;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
 use net::Net;

@@ -18,8 +18,8 @@ use std::{
 
 use alloy::primitives::U256;
 use anyhow::{Context, Result, ensure};
-use common::{Devnet, ETH};
-use livepeer_chain::devnet::{MetricsScrape, memory_kib, repo_root};
+use common::{ETH, TicketNet};
+use livepeer_chain::testchain::{MetricsScrape, memory_kib, repo_root};
 use livepeer_redeemer::{
     proto::{self, ticket_redeemer_client::TicketRedeemerClient},
     wire,
@@ -44,7 +44,7 @@ fn sizes() -> (usize, usize, usize, bool) {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let net = Devnet::start().await?;
+    let net = TicketNet::start().await?;
     net.activate_orchestrator(ORCH, 1_000).await?;
     net.set_round_length(100_000).await?;
     for b in BROADCASTERS {
@@ -126,7 +126,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 
 /// One bench run against a started service.
 struct Run<'a> {
-    net: &'a Devnet,
+    net: &'a TicketNet,
     state: &'a std::path::Path,
     port: u16,
     metrics_addr: String,

@@ -14,7 +14,7 @@ use alloy::{
     providers::{DynProvider, Provider, ProviderBuilder, ext::AnvilApi},
 };
 use anyhow::{Context, Result, ensure};
-use common::{Devnet, ETH, Flavor};
+use common::{ETH, Flavor, TicketNet};
 use livepeer_chain::{
     proxy::{Fault, FaultProxy},
     sender::{FeePolicy, TxSender},
@@ -47,7 +47,7 @@ fn quick() -> RedeemerConfig {
 }
 
 async fn redeemer(
-    net: &Devnet,
+    net: &TicketNet,
     sender: Arc<TxSender>,
     dir: &Path,
     inbox: Option<PathBuf>,
@@ -72,25 +72,25 @@ fn fees() -> FeePolicy {
 }
 
 /// The chain layer's sender for the orchestrator's account, over `provider`.
-async fn sender_over(net: &Devnet, provider: DynProvider) -> Result<Arc<TxSender>> {
+async fn sender_over(net: &TicketNet, provider: DynProvider) -> Result<Arc<TxSender>> {
     Ok(Arc::new(
         TxSender::new(provider, net.signer(ORCH), fees()).await?,
     ))
 }
 
 /// The chain layer's sender for the orchestrator's account.
-async fn orch_sender(net: &Devnet) -> Result<Arc<TxSender>> {
+async fn orch_sender(net: &TicketNet) -> Result<Arc<TxSender>> {
     sender_over(net, net.provider.clone()).await
 }
 
 /// An active orchestrator and a funded broadcaster (10 ETH deposit, 1 ETH reserve).
-async fn funded_devnet() -> Result<Devnet> {
+async fn funded_devnet() -> Result<TicketNet> {
     funded(Flavor::Ours).await
 }
 
 /// The same on `flavor`'s protocol.
-async fn funded(flavor: Flavor) -> Result<Devnet> {
-    let net = Devnet::start_on(flavor).await?;
+async fn funded(flavor: Flavor) -> Result<TicketNet> {
+    let net = TicketNet::start_on(flavor).await?;
     net.activate_orchestrator(ORCH, 1_000).await?;
     net.fund_broadcaster(BROADCASTER, 10 * ETH, ETH).await?;
     Ok(net)
@@ -102,7 +102,7 @@ fn status(r: &Redeemer, hash: B256) -> Option<TicketStatus> {
 
 #[tokio::test]
 async fn contract_ticket_hash_equals_ours_for_every_vector() -> Result<()> {
-    let net = Devnet::start().await?;
+    let net = TicketNet::start().await?;
     let broker = net.broker();
     let file = common::load_vectors()?;
     for v in &file.vectors {
@@ -364,7 +364,7 @@ const GWEI: u128 = 1_000_000_000;
 /// Runs a pass of `r` with blocks stopped (its redemption stays in the pool), then pauses the
 /// protocol with a higher tip: both are mined in the same block, the pause first, so the
 /// redemption reverts on chain. Returns the pass's report.
-async fn send_then_pause(net: &Devnet, r: &mut Redeemer) -> Result<PassReport> {
+async fn send_then_pause(net: &TicketNet, r: &mut Redeemer) -> Result<PassReport> {
     net.provider.anvil_set_auto_mine(false).await?;
     let report = r.process_once().await?;
     ensure!(report.transactions.len() == 1, "sent: {report:?}");
@@ -756,7 +756,7 @@ async fn binary_runs_until_sigterm_and_rejects_a_bad_key() -> Result<()> {
     }
     .await;
     // Its metrics say so too (the counter moves once the pass has journaled the redemption).
-    let scrape = livepeer_chain::devnet::MetricsScrape::new(&metrics_addr.to_string());
+    let scrape = livepeer_chain::testchain::MetricsScrape::new(&metrics_addr.to_string());
     let counted = scrape
         .wait_for(
             "redeemer_tickets_redeemed_total",
@@ -865,14 +865,14 @@ async fn health(addr: std::net::SocketAddr) -> Result<(u16, String)> {
 async fn a_ticket_that_expires_while_reads_fail_is_missed_and_health_says_why() -> Result<()> {
     use livepeer_chain::{
         counter::RequestCounter,
-        devnet::MetricsScrape,
         provider::{RpcConfig, connect},
         server,
+        testchain::MetricsScrape,
     };
     use livepeer_redeemer::metrics::RedeemerMetrics;
 
     // The broadcaster has no funds: its ticket waits, and expires during an outage.
-    let net = Devnet::start().await?;
+    let net = TicketNet::start().await?;
     net.activate_orchestrator(ORCH, 1_000).await?;
     let face_value = U256::from(ETH / 10);
     let t = net
@@ -973,8 +973,8 @@ async fn a_ticket_that_expires_while_reads_fail_is_missed_and_health_says_why() 
 const SMALL: usize = 5;
 const SMALL_FUNDS: u128 = ETH / 10;
 
-async fn small_broadcaster(flavor: Flavor) -> Result<Devnet> {
-    let net = Devnet::start_on(flavor).await?;
+async fn small_broadcaster(flavor: Flavor) -> Result<TicketNet> {
+    let net = TicketNet::start_on(flavor).await?;
     net.activate_orchestrator(ORCH, 1_000).await?;
     net.fund_broadcaster(SMALL, SMALL_FUNDS, SMALL_FUNDS)
         .await?;
@@ -982,7 +982,7 @@ async fn small_broadcaster(flavor: Flavor) -> Result<Devnet> {
 }
 
 /// A 0.5 ETH ticket from SMALL to ORCH, more than SMALL can pay, submitted to a fresh redeemer.
-async fn submit_half_eth_ticket(net: &Devnet) -> Result<(B256, tempfile::TempDir, Redeemer)> {
+async fn submit_half_eth_ticket(net: &TicketNet) -> Result<(B256, tempfile::TempDir, Redeemer)> {
     let t = net
         .ticket(SMALL, net.account(ORCH), U256::from(ETH / 2), U256::MAX, 1)
         .await?;
@@ -1151,7 +1151,7 @@ async fn underfunded_until_last_round_on(flavor: Flavor) -> Result<()> {
 async fn an_underfunded_ticket_that_expires_is_counted_as_lost() -> Result<()> {
     // Deferred, then never looked at in its last round (the redeemer was not running): it expires
     // unredeemed, and its face value is counted as lost.
-    let net = Devnet::start().await?;
+    let net = TicketNet::start().await?;
     net.activate_orchestrator(ORCH, 1_000).await?;
     net.fund_broadcaster(SMALL, SMALL_FUNDS, 0).await?;
     let face = U256::from(ETH / 2);

@@ -34,7 +34,7 @@ fn inbox(net: &FaultNet) -> PathBuf {
 }
 
 fn fail(e: impl std::fmt::Display) -> ChainError {
-    ChainError::Devnet(e.to_string())
+    ChainError::TestChain(e.to_string())
 }
 
 impl Duty for Redeemer {

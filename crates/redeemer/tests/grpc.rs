@@ -22,7 +22,7 @@ use alloy::{
     sol_types::SolEvent,
 };
 use anyhow::{Context, Result, bail, ensure};
-use common::{Devnet, ETH, Flavor};
+use common::{ETH, Flavor, TicketNet};
 use livepeer_bindings::ITicketBroker;
 use livepeer_protocol::ticket::SignedTicket;
 use livepeer_redeemer::{
@@ -51,12 +51,12 @@ struct Service {
 }
 
 impl Service {
-    fn start(net: &Devnet, state: &Path, port: u16) -> Result<Self> {
+    fn start(net: &TicketNet, state: &Path, port: u16) -> Result<Self> {
         Self::start_with(net, state, port, &[])
     }
 
     /// Started with `extra` flags after the common ones.
-    fn start_with(net: &Devnet, state: &Path, port: u16, extra: &[String]) -> Result<Self> {
+    fn start_with(net: &TicketNet, state: &Path, port: u16, extra: &[String]) -> Result<Self> {
         let mut args = vec![
             "--rpc-url".into(),
             net.endpoint(),
@@ -122,7 +122,7 @@ fn free_port() -> Result<u16> {
 }
 
 /// The formula's inputs read from the chain now.
-async fn funds(net: &Devnet, sender: Address) -> Result<FloatFunds> {
+async fn funds(net: &TicketNet, sender: Address) -> Result<FloatFunds> {
     let info = net.broker().getSenderInfo(sender).call().await?;
     Ok(FloatFunds {
         deposit: info.sender_.deposit,
@@ -164,13 +164,13 @@ where
 }
 
 /// Two active orchestrators (the reserve is split in two), long rounds, funded broadcasters.
-async fn setup() -> Result<Devnet> {
+async fn setup() -> Result<TicketNet> {
     setup_on(Flavor::Ours).await
 }
 
 /// The same on `flavor`'s protocol.
-async fn setup_on(flavor: Flavor) -> Result<Devnet> {
-    let net = Devnet::start_on(flavor).await?;
+async fn setup_on(flavor: Flavor) -> Result<TicketNet> {
+    let net = TicketNet::start_on(flavor).await?;
     net.activate_orchestrator(ORCH, 1_000).await?;
     net.activate_orchestrator(OTHER_ORCH, 1_000).await?;
     net.set_round_length(5_000).await?;

@@ -19,11 +19,11 @@ use alloy::{
 use anyhow::{Context, Result, bail, ensure};
 use livepeer_bindings::IBondingManager;
 use livepeer_chain::{
-    devnet::{DEV_KEYS, Devnet, Flavor},
     protocol::{Protocol, RewardCallerSupport},
     provider::RpcConfig,
     sender::{FeePolicy, poll_until},
     signer::KeySource,
+    testchain::{DEV_KEYS, Flavor, TestChain},
 };
 use livepeer_protocol::pool::reward_hint;
 use livepeer_reward_agent::{
@@ -149,7 +149,7 @@ impl Chain {
     }
 }
 
-async fn setup(devnet: &Devnet, stakes: &[(Address, u64)]) -> Result<Chain> {
+async fn setup(devnet: &TestChain, stakes: &[(Address, u64)]) -> Result<Chain> {
     let provider = ProviderBuilder::new()
         .connect_http(devnet.http_url().parse()?)
         .erased();
@@ -201,12 +201,12 @@ struct Running {
     metrics: Arc<Metrics>,
 }
 
-fn start_agent(devnet: &Devnet, orchestrators: &[(Address, PathBuf)]) -> Running {
+fn start_agent(devnet: &TestChain, orchestrators: &[(Address, PathBuf)]) -> Running {
     start_agent_with(devnet, orchestrators, |_| {})
 }
 
 fn start_agent_with(
-    devnet: &Devnet,
+    devnet: &TestChain,
     orchestrators: &[(Address, PathBuf)],
     tweak: impl FnOnce(&mut AgentConfig),
 ) -> Running {
@@ -291,7 +291,7 @@ impl Running {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_orchestrators_ten_rounds_restart_and_revoked_caller() -> Result<()> {
-    let devnet = Devnet::start().await?;
+    let devnet = TestChain::start().await?;
     let keys = tempfile::tempdir()?;
     let o = [
         address_of(DEV_KEYS[1])?,
@@ -509,7 +509,7 @@ async fn caller_mode_refused_on_the_live_fixture() -> Result<()> {
 /// Three orchestrators with their own keys, four rounds, each rewarded once per round; the first
 /// round's reward of O1, whose stake grew in that round, is predicted exactly.
 async fn own_keys_every_round(flavor: Flavor) -> Result<()> {
-    let devnet = Devnet::start_flavor(flavor).await?;
+    let devnet = TestChain::start_flavor(flavor).await?;
     let keys = tempfile::tempdir()?;
     let o = [
         address_of(DEV_KEYS[1])?,
@@ -680,7 +680,7 @@ fn caller_mode_needs_reward_callers() {
 /// On a deployment without LIP-118 the agent refuses to start in caller mode, before sending or
 /// serving anything.
 async fn caller_mode_refused(flavor: Flavor) -> Result<()> {
-    let devnet = Devnet::start_flavor(flavor).await?;
+    let devnet = TestChain::start_flavor(flavor).await?;
     let keys = tempfile::tempdir()?;
     let o = [address_of(DEV_KEYS[1])?, address_of(DEV_KEYS[2])?];
     let caller = address_of(DEV_KEYS[4])?;
@@ -737,10 +737,10 @@ async fn wait_seen(chain: &Chain, agent: &Running, o: Address, round: u64) -> Re
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rounds_that_end_while_reads_fail_are_missed_and_health_says_why() -> Result<()> {
     use livepeer_chain::{
-        devnet::MetricsScrape,
         proxy::{Fault, FaultProxy},
+        testchain::MetricsScrape,
     };
-    let devnet = Devnet::start().await?;
+    let devnet = TestChain::start().await?;
     let o = address_of(DEV_KEYS[1])?;
     let chain = setup(&devnet, &[(o, 1_000)]).await?;
     let keys = tempfile::tempdir()?;

@@ -110,5 +110,5 @@ impl Fault {
 
 /// A harness failure (the scenario could not run, or the bot failed it).
 pub(crate) fn fail(message: impl Into<String>) -> crate::ChainError {
-    crate::ChainError::Devnet(message.into())
+    crate::ChainError::TestChain(message.into())
 }

@@ -24,8 +24,8 @@ use tokio::sync::OnceCell;
 use super::{anvil::Anvil, fail};
 use crate::{
     ChainError,
-    devnet::{DEV_KEYS, Devnet},
     protocol::Protocol,
+    testchain::{DEV_KEYS, TestChain},
 };
 
 /// Blocks in a round of a [`FaultNet`]: room for a duty, a fault and the recovery in one round
@@ -85,7 +85,7 @@ static BASE: OnceCell<Base> = OnceCell::const_new();
 #[derive(Debug)]
 pub struct FaultNet {
     /// The node (killed on drop).
-    pub devnet: Devnet,
+    pub devnet: TestChain,
     /// Mining and the faults, through a provider whose wallet holds every dev key.
     pub anvil: Anvil,
     /// That provider (`.from(actor)` picks the key).
@@ -129,7 +129,7 @@ fn wallet_provider(url: &str) -> Result<DynProvider, ChainError> {
 
 async fn base() -> Result<&'static Base, ChainError> {
     BASE.get_or_try_init(|| async {
-        let mut devnet = Devnet::start().await?;
+        let mut devnet = TestChain::start().await?;
         let provider = wallet_provider(&devnet.http_url())?;
         let protocol = Protocol::discover(provider.clone(), devnet.controller).await?;
         set_up(&provider, &protocol).await?;
@@ -253,7 +253,7 @@ impl FaultNet {
     /// automine off.
     pub async fn start() -> Result<Self, ChainError> {
         let base = base().await?;
-        let devnet = Devnet::start_from_state(&base.state, base.controller).await?;
+        let devnet = TestChain::start_from_state(&base.state, base.controller).await?;
         let provider = wallet_provider(&devnet.http_url())?;
         let protocol = Protocol::discover(provider.clone(), devnet.controller).await?;
         let net = Self {

@@ -12,7 +12,7 @@ use std::{
 use super::fail;
 use crate::{
     ChainError,
-    devnet::{MetricsScrape, memory_kib},
+    testchain::{MetricsScrape, memory_kib},
 };
 
 /// A bot binary running as a child process; killed on drop.

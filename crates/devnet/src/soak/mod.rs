@@ -29,9 +29,9 @@ use alloy::{
 use anyhow::{Context as _, Result, bail, ensure};
 use clap::Parser;
 use livepeer_chain::{
-    devnet::{DEV_KEYS, Devnet},
     faults::{anvil::Anvil, process::BotProcess},
     proxy::{Fault as ProxyFault, FaultProxy},
+    testchain::{DEV_KEYS, TestChain},
 };
 use livepeer_protocol::ticket::AuxData;
 use rand::{SeedableRng, rngs::StdRng};
@@ -142,7 +142,7 @@ pub async fn run(args: SoakArgs) -> Result<bool> {
     let (work_dir, bin_dir) = crate::dirs("livepeer-soak", &args.work_dir, &args.bin_dir)?;
 
     println!("starting anvil and deploying the protocol (script/Deploy.s.sol, local)…");
-    let devnet = Devnet::start().await.context("starting the devnet")?;
+    let devnet = TestChain::start().await.context("starting the devnet")?;
     let deployer = PrivateKeySigner::from_str(DEV_KEYS[0])?;
     let orchs = orchestrators(args.orchestrators)?;
     let broadcaster = dev_signer("broadcaster", 0)?;

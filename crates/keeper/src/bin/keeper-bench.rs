@@ -12,7 +12,7 @@ use alloy::{
 };
 use anyhow::{Context, Result};
 use livepeer_bindings::{IController, IRoundsManager, contract_id, names};
-use livepeer_chain::devnet::{DEV_KEYS, Devnet, MetricsScrape, memory_kib};
+use livepeer_chain::testchain::{DEV_KEYS, MetricsScrape, TestChain, memory_kib};
 
 const ROUND_LENGTH: u64 = 20;
 const ROUNDS: u64 = 5;
@@ -36,7 +36,7 @@ struct Figures {
 }
 
 async fn bench(
-    devnet: &Devnet,
+    devnet: &TestChain,
     provider: &DynProvider,
     ws: bool,
     key_file: &Path,
@@ -152,7 +152,7 @@ async fn bench(
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let devnet = Devnet::start().await.context("starting the devnet")?;
+    let devnet = TestChain::start().await.context("starting the devnet")?;
     let provider = ProviderBuilder::new()
         .connect_http(devnet.http_url().parse()?)
         .erased();
@@ -165,7 +165,7 @@ async fn main() -> Result<()> {
     let ws = bench(&devnet, &provider, true, &key_file).await?;
     let http = bench(&devnet, &provider, false, &key_file).await?;
     // For `make bench` (script/bench/report.js): written when target/bench/ exists.
-    let dir = livepeer_chain::devnet::repo_root().join("target/bench");
+    let dir = livepeer_chain::testchain::repo_root().join("target/bench");
     if dir.is_dir() {
         let row = |metric: &str, value: serde_json::Value, goal: &str| serde_json::json!({"metric": metric, "value": value, "goal": goal});
         let round1 = |v: f64| serde_json::json!((v * 10.0).round() / 10.0);

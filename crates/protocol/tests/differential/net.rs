@@ -1,4 +1,4 @@
-//! The chain the differential tests drive: a [`Devnet`] whose accounts are all impersonated
+//! The chain the differential tests drive: a [`TestChain`] whose accounts are all impersonated
 //! (anvil's `anvil_autoImpersonateAccount`), so any address can send without a key.
 
 use std::time::Duration;
@@ -13,16 +13,16 @@ use alloy::{
 };
 use anyhow::{Context as _, Result, bail};
 use livepeer_chain::{
-    devnet::{DEV_KEYS, Devnet, Flavor},
     protocol::Protocol,
     revert::RevertReason,
+    testchain::{DEV_KEYS, Flavor, TestChain},
 };
 use livepeer_protocol::Round;
 
 /// The protocol on a devnet, with the owner (anvil's account #0, which holds the genesis LPT).
 pub struct Net {
     /// Keeps anvil alive.
-    _devnet: Devnet,
+    _devnet: TestChain,
     /// Which deployment.
     pub flavor: Flavor,
     /// The provider (any `from` is accepted).
@@ -41,7 +41,7 @@ pub type Outcome<T> = std::result::Result<T, RevertReason>;
 impl Net {
     /// Starts a devnet of `flavor` and impersonates every account.
     pub async fn start(flavor: Flavor) -> Result<Self> {
-        let devnet = Devnet::start_flavor(flavor).await?;
+        let devnet = TestChain::start_flavor(flavor).await?;
         let provider = ProviderBuilder::new()
             .connect_http(devnet.http_url().parse()?)
             .erased();

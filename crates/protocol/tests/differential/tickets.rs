@@ -11,7 +11,7 @@ use alloy::{
 };
 use anyhow::{Context as _, Result, ensure};
 use livepeer_bindings::ITicketBroker;
-use livepeer_chain::devnet::Flavor;
+use livepeer_chain::testchain::Flavor;
 use livepeer_protocol::ticket::{
     AuxData, ChainState, SenderFunds, SignedTicket, Ticket, check_ticket, claimable_reserve,
     is_last_round, payable_amount, recipient_rand_hash,

@@ -1,4 +1,4 @@
-//! Minimal devnet harness: the pinned anvil, the protocol deployed with `script/Deploy.s.sol`
+//! The redeemer tests' chain: the pinned anvil, the protocol deployed with `script/Deploy.s.sol`
 //! (`local` config), named actors and round helpers.
 //!
 //! Needs `make build` (forge artifacts in `out/`) and `make deps` (the pinned binaries).
@@ -15,19 +15,19 @@ use anyhow::{Context, Result, ensure};
 use livepeer_bindings::{
     IBondingManager, IController, ILivepeerToken, IRoundsManager, ITicketBroker, contract_id, names,
 };
-pub use livepeer_chain::devnet::Flavor;
-use livepeer_chain::devnet::{self, DEV_KEYS};
+pub use livepeer_chain::testchain::Flavor;
+use livepeer_chain::testchain::{self, DEV_KEYS};
 use livepeer_protocol::ticket::{AuxData, SignedTicket, Ticket, recipient_rand_hash};
 
 /// One ether.
 pub const ETH: u128 = 1_000_000_000_000_000_000;
 
-/// A running anvil with the protocol deployed (the chain layer's devnet), plus the tickets tests'
+/// A running anvil with the protocol deployed (the chain layer's test chain), plus the tickets tests'
 /// actors and helpers.
 #[derive(Debug)]
-pub struct Devnet {
+pub struct TicketNet {
     /// anvil with the protocol deployed by `script/Deploy.s.sol` (killed on drop).
-    pub chain: devnet::Devnet,
+    pub chain: testchain::TestChain,
     /// Provider holding every dev key; `.from(addr)` picks the signer.
     pub provider: DynProvider,
     /// Controller address, read from the deployments file.
@@ -46,7 +46,7 @@ pub struct Devnet {
     url: alloy::transports::http::reqwest::Url,
 }
 
-impl Devnet {
+impl TicketNet {
     /// Starts anvil and runs the Deploy script against it.
     pub async fn start() -> Result<Self> {
         Self::start_on(Flavor::Ours).await
@@ -54,7 +54,7 @@ impl Devnet {
 
     /// Starts anvil with `flavor`'s protocol.
     pub async fn start_on(flavor: Flavor) -> Result<Self> {
-        let chain = devnet::Devnet::start_flavor(flavor).await?;
+        let chain = testchain::TestChain::start_flavor(flavor).await?;
         let controller = chain.controller;
         let keys = DEV_KEYS
             .iter()

@@ -36,9 +36,9 @@ use anyhow::{Context, Result, ensure};
 use livepeer_bindings::IBondingManager;
 use livepeer_chain::{
     counter::RequestCounter,
-    devnet::{DEV_KEYS, Devnet, MetricsScrape, memory_kib},
     protocol::Protocol,
     provider::{RpcConfig, connect},
+    testchain::{DEV_KEYS, MetricsScrape, TestChain, memory_kib},
 };
 use livepeer_protocol::Round;
 use livepeer_reward_agent::{
@@ -92,7 +92,7 @@ struct DecisionFigures {
 
 /// Registers eight orchestrators (`DEV_KEYS[1..9]`) and measures one decision for the first
 /// [`SERVED`] of them with the library.
-async fn per_decision(devnet: &Devnet) -> Result<DecisionFigures> {
+async fn per_decision(devnet: &TestChain) -> Result<DecisionFigures> {
     let counter = RequestCounter::new();
     let rpc = connect(&RpcConfig::new(vec![devnet.http_url()]), counter.clone()).await?;
     let provider = rpc.provider.clone();
@@ -298,7 +298,7 @@ struct AgentFigures {
 
 /// Runs the release binary for `served` (address, key file) over `ROUNDS` rounds.
 async fn bench_agent(
-    devnet: &Devnet,
+    devnet: &TestChain,
     chain: &Chain,
     ws: bool,
     served: &[(Address, PathBuf)],
@@ -504,7 +504,7 @@ impl Drop for TempDir {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let devnet = Devnet::start().await.context("starting the devnet")?;
+    let devnet = TestChain::start().await.context("starting the devnet")?;
     let decision = per_decision(&devnet).await?;
 
     // The release binary, for the first SERVED orchestrators with their own keys.
@@ -532,7 +532,7 @@ async fn main() -> Result<()> {
     let http = bench_agent(&devnet, &chain, false, &served).await?;
 
     // For `make bench` (script/bench/report.js): written when target/bench/ exists.
-    let dir = livepeer_chain::devnet::repo_root().join("target/bench");
+    let dir = livepeer_chain::testchain::repo_root().join("target/bench");
     if dir.is_dir() {
         let row = |metric: &str, value: serde_json::Value, goal: &str| serde_json::json!({"metric": metric, "value": value, "goal": goal});
         let round1 = |v: f64| serde_json::json!((v * 10.0).round() / 10.0);

@@ -44,12 +44,12 @@ fn tool(name: &str) -> PathBuf {
     ))
 }
 
-/// The protocol a [`Devnet`] runs.
+/// The protocol a [`TestChain`] runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flavor {
     /// Our contracts as `script/Deploy.s.sol` deploys them.
     Ours,
-    /// Our contracts behind the live-deployment fixture ([`Devnet::start_live_fixture`]).
+    /// Our contracts behind the live-deployment fixture ([`TestChain::start_live_fixture`]).
     LiveFixture,
 }
 
@@ -60,7 +60,7 @@ impl Flavor {
 
 /// A running anvil with the protocol deployed. Killed on drop.
 #[derive(Debug)]
-pub struct Devnet {
+pub struct TestChain {
     child: Option<Child>,
     port: u16,
     dir: tempfile::TempDir,
@@ -81,17 +81,17 @@ struct Contracts {
 
 fn free_port() -> Result<u16, ChainError> {
     let listener =
-        TcpListener::bind("127.0.0.1:0").map_err(|e| ChainError::Devnet(e.to_string()))?;
+        TcpListener::bind("127.0.0.1:0").map_err(|e| ChainError::TestChain(e.to_string()))?;
     listener
         .local_addr()
         .map(|a| a.port())
-        .map_err(|e| ChainError::Devnet(e.to_string()))
+        .map_err(|e| ChainError::TestChain(e.to_string()))
 }
 
 fn spawn_anvil(port: u16, state: &Path, load: bool) -> Result<Child, ChainError> {
     let bin = tool("anvil");
     if !bin.is_file() {
-        return Err(ChainError::Devnet(format!(
+        return Err(ChainError::TestChain(format!(
             "{} not found: run `make deps` first",
             bin.display()
         )));
@@ -111,84 +111,84 @@ fn spawn_anvil(port: u16, state: &Path, load: bool) -> Result<Child, ChainError>
         cmd.arg("--load-state").arg(state);
     }
     cmd.spawn()
-        .map_err(|e| ChainError::Devnet(format!("spawning anvil: {e}")))
+        .map_err(|e| ChainError::TestChain(format!("spawning anvil: {e}")))
 }
 
 /// The longest a deploy may take (the first one compiles the contracts: about 2 minutes).
 const DEPLOY_TIMEOUT: Duration = Duration::from_secs(600);
 
-impl Devnet {
+impl TestChain {
     /// Starts anvil (automining) on a free port and deploys the protocol with the `local` config.
     pub async fn start() -> Result<Self, ChainError> {
-        let mut devnet = Self::start_bare().await?;
-        devnet.controller = devnet.deploy().await?;
-        Ok(devnet)
+        let mut chain = Self::start_bare().await?;
+        chain.controller = chain.deploy().await?;
+        Ok(chain)
     }
 
     /// Starts anvil (automining) on a free port, without the protocol (`controller` is zero):
     /// for tests of the chain layer alone.
     pub async fn start_bare() -> Result<Self, ChainError> {
         let port = free_port()?;
-        let dir = tempfile::tempdir().map_err(|e| ChainError::Devnet(e.to_string()))?;
+        let dir = tempfile::tempdir().map_err(|e| ChainError::TestChain(e.to_string()))?;
         let child = spawn_anvil(port, &dir.path().join("state.json"), false)?;
-        let devnet = Self {
+        let chain = Self {
             child: Some(child),
             port,
             dir,
             controller: Address::ZERO,
         };
-        devnet.wait_ready().await?;
-        Ok(devnet)
+        chain.wait_ready().await?;
+        Ok(chain)
     }
 
-    /// [`Devnet::start`], then the protocol made to answer like the live deployment on Arbitrum One
+    /// [`TestChain::start`], then the protocol made to answer like the live deployment on Arbitrum One
     /// (livepeer/protocol `delta` f225b10) where tools depend on it: the test fixture
     /// `test/fixtures/InstallLiveFixture.s.sol` upgrades the BondingManager, TicketBroker and
     /// RoundsManager proxies to wrappers that revert with empty data for functions the live
     /// contracts lack (no LIP-118 reward caller) and with the live revert strings.
     pub async fn start_live_fixture() -> Result<Self, ChainError> {
-        let devnet = Self::start().await?;
-        devnet
+        let chain = Self::start().await?;
+        chain
             .forge_script(
                 "test/fixtures/InstallLiveFixture.s.sol:InstallLiveFixture",
                 &[],
             )
             .await?;
-        Ok(devnet)
+        Ok(chain)
     }
 
-    /// Starts anvil on a free port from `state`, a chain saved by [`Devnet::save_state`] with the
+    /// Starts anvil on a free port from `state`, a chain saved by [`TestChain::save_state`] with the
     /// protocol's Controller at `controller`: a test's chain in about half a second instead of a
     /// deploy.
     pub async fn start_from_state(state: &[u8], controller: Address) -> Result<Self, ChainError> {
         let port = free_port()?;
-        let dir = tempfile::tempdir().map_err(|e| ChainError::Devnet(e.to_string()))?;
+        let dir = tempfile::tempdir().map_err(|e| ChainError::TestChain(e.to_string()))?;
         let own = dir.path().join("state.json");
         std::fs::write(&own, state)
-            .map_err(|e| ChainError::Devnet(format!("writing {}: {e}", own.display())))?;
-        let devnet = Self {
+            .map_err(|e| ChainError::TestChain(format!("writing {}: {e}", own.display())))?;
+        let chain = Self {
             child: Some(spawn_anvil(port, &own, true)?),
             port,
             dir,
             controller,
         };
-        devnet.wait_ready().await?;
-        Ok(devnet)
+        chain.wait_ready().await?;
+        Ok(chain)
     }
 
     /// The chain as it is (anvil is stopped, dumping its state, and resumed), for
-    /// [`Devnet::start_from_state`].
+    /// [`TestChain::start_from_state`].
     pub async fn save_state(&mut self) -> Result<Vec<u8>, ChainError> {
         self.stop().await?;
         let state = self.state_file();
         let saved = std::fs::read(&state)
-            .map_err(|e| ChainError::Devnet(format!("reading {}: {e}", state.display())))?;
+            .map_err(|e| ChainError::TestChain(format!("reading {}: {e}", state.display())))?;
         self.resume().await?;
         Ok(saved)
     }
 
-    /// Which protocol a test runs against: ours ([`Devnet::start`]) or the live stand-in
-    /// ([`Devnet::start_live_fixture`]).
+    /// Which protocol a test runs against: ours ([`TestChain::start`]) or the live stand-in
+    /// ([`TestChain::start_live_fixture`]).
     pub async fn start_flavor(flavor: Flavor) -> Result<Self, ChainError> {
         match flavor {
             Flavor::Ours => Self::start().await,
@@ -210,7 +210,7 @@ impl Devnet {
         let url = self
             .http_url()
             .parse()
-            .map_err(|e: url::ParseError| ChainError::Devnet(e.to_string()))?;
+            .map_err(|e: url::ParseError| ChainError::TestChain(e.to_string()))?;
         let provider = ProviderBuilder::new().connect_http(url);
         for _ in 0..200 {
             if provider.get_chain_id().await.is_ok() {
@@ -218,7 +218,7 @@ impl Devnet {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        Err(ChainError::Devnet(
+        Err(ChainError::TestChain(
             "anvil did not answer within 10 s".into(),
         ))
     }
@@ -235,14 +235,14 @@ impl Devnet {
         .await?;
         let out = self.deployments_file();
         let text = std::fs::read_to_string(&out)
-            .map_err(|e| ChainError::Devnet(format!("reading {}: {e}", out.display())))?;
+            .map_err(|e| ChainError::TestChain(format!("reading {}: {e}", out.display())))?;
         let deployment: Deployment = serde_json::from_str(&text)
-            .map_err(|e| ChainError::Devnet(format!("parsing {}: {e}", out.display())))?;
+            .map_err(|e| ChainError::TestChain(format!("parsing {}: {e}", out.display())))?;
         Ok(deployment.contracts.controller)
     }
 
     /// Runs a forge script from anvil's account #0 against this chain, with `DEPLOYMENTS_FILE` set to
-    /// this devnet's deployments file.
+    /// this chain's deployments file.
     async fn forge_script(&self, target: &str, args: &[&str]) -> Result<(), ChainError> {
         // `--slow`: one transaction at a time. With many deploys in parallel on a loaded machine,
         // forge's concurrent broadcast once left a nonce gap (later transactions queued forever)
@@ -269,35 +269,35 @@ impl Devnet {
         let status = tokio::time::timeout(DEPLOY_TIMEOUT, run)
             .await
             .map_err(|_| {
-                ChainError::Devnet(format!("{target} did not finish within {DEPLOY_TIMEOUT:?}"))
+                ChainError::TestChain(format!("{target} did not finish within {DEPLOY_TIMEOUT:?}"))
             })?
-            .map_err(|e| ChainError::Devnet(format!("running forge: {e}")))?;
+            .map_err(|e| ChainError::TestChain(format!("running forge: {e}")))?;
         if !status.status.success() {
             let stderr = String::from_utf8_lossy(&status.stderr);
-            return Err(ChainError::Devnet(format!("{target} failed: {stderr}")));
+            return Err(ChainError::TestChain(format!("{target} failed: {stderr}")));
         }
         Ok(())
     }
 
     /// Stops anvil with SIGINT, which makes it dump its state (`--dump-state`), so
-    /// [`Devnet::resume`] can bring the same chain back on the same port: an RPC outage.
+    /// [`TestChain::resume`] can bring the same chain back on the same port: an RPC outage.
     pub async fn stop(&mut self) -> Result<(), ChainError> {
         if let Some(mut child) = self.child.take() {
             let status = Command::new("kill")
                 .args(["-INT", &child.id().to_string()])
                 .status()
-                .map_err(|e| ChainError::Devnet(format!("signalling anvil: {e}")))?;
+                .map_err(|e| ChainError::TestChain(format!("signalling anvil: {e}")))?;
             if !status.success() {
-                return Err(ChainError::Devnet("kill -INT anvil failed".into()));
+                return Err(ChainError::TestChain("kill -INT anvil failed".into()));
             }
             child
                 .wait()
-                .map_err(|e| ChainError::Devnet(format!("waiting for anvil: {e}")))?;
+                .map_err(|e| ChainError::TestChain(format!("waiting for anvil: {e}")))?;
         }
         Ok(())
     }
 
-    /// Restarts anvil from the state dumped by [`Devnet::stop`].
+    /// Restarts anvil from the state dumped by [`TestChain::stop`].
     pub async fn resume(&mut self) -> Result<(), ChainError> {
         let state = self.state_file();
         self.child = Some(spawn_anvil(self.port, &state, true)?);
@@ -316,7 +316,7 @@ impl Devnet {
     }
 }
 
-impl Drop for Devnet {
+impl Drop for TestChain {
     fn drop(&mut self) {
         self.kill();
     }
@@ -341,7 +341,7 @@ impl MetricsScrape {
     /// Every sample, keyed by name and labels (`name{label="…"}`).
     pub async fn samples(&self) -> Result<HashMap<String, f64>, ChainError> {
         let fail = |e: alloy::transports::http::reqwest::Error| {
-            ChainError::Devnet(format!("scraping {}: {e}", self.url))
+            ChainError::TestChain(format!("scraping {}: {e}", self.url))
         };
         let text = self
             .http
@@ -366,7 +366,7 @@ impl MetricsScrape {
             .await?
             .get(key)
             .map(|v| *v as u64)
-            .ok_or_else(|| ChainError::Devnet(format!("metric {key} missing at {}", self.url)))
+            .ok_or_else(|| ChainError::TestChain(format!("metric {key} missing at {}", self.url)))
     }
 
     /// Waits until the gauge `key` reaches `at_least` (a server not up yet counts as 0).
@@ -383,7 +383,7 @@ impl MetricsScrape {
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        Err(ChainError::Devnet(format!(
+        Err(ChainError::TestChain(format!(
             "{key} did not reach {at_least} within {timeout:?}"
         )))
     }
