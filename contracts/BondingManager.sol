@@ -619,8 +619,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
         BondingState storage $ = _storage();
         uint256 stake = t.activeStake($.delegators[transcoder_].delegatedAmount, round);
         _report(IBondingVotes.Phase.Before, round, transcoder_, address(0), address(0));
-        IMinter minter = _minter();
-        uint256 minted = minter.createReward(stake, $.currentRoundTotalActiveStake);
+        uint256 minted = _minter().createReward(stake, $.currentRoundTotalActiveStake);
         uint256 rewards = minted - _payTreasuryCut(transcoder_, minted);
         t.shareRewards(rewards, stake, round);
         $.increaseTotalStake(transcoder_, rewards, round, newPosPrev, newPosNext);
@@ -648,6 +647,7 @@ contract BondingManager is IBondingManager, ManagerUpgradeable {
     /// while it has not granted one (the Minter grants it on that payout).
     function _payOut(address to, uint256 amount) internal {
         IMinter custodian = _custodian;
+        // slither-disable-next-line arbitrary-send-erc20 (from is the Minter, an immutable set at deployment, never the caller's choice)
         try _lpt.transferFrom(address(custodian), to, amount) returns (bool paid) {
             if (paid) return;
         } catch {}
