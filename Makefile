@@ -177,7 +177,7 @@ devnet: deps
 	target/release/livepeer-devnet $(ARGS)
 
 ## soak: livepeer-soak, 1,000 rounds of 10 blocks on anvil with the keeper, the reward agent and the redeemer
-## running and the fault suite's faults injected at random (about an hour; not in make test, which runs its
+## running and the fault suite's faults injected at random (about half an hour on an idle machine; not in make test, which runs its
 ## 4-round quick mode); its section of BENCHMARKS.md rewritten. Options: make soak ARGS="--rounds 100 --seed 7"
 soak: deps
 	$(MAKE) --no-print-directory -j2 build devnet-bins
