@@ -26,6 +26,8 @@ use super::Soak;
 /// The base fee of the gas fault, and after it.
 const HIGH_BASE_FEE: u128 = 20_000_000_000;
 const LOW_BASE_FEE: u128 = 10_000_000;
+/// The keeper's index in [`super::BOTS`].
+const KEEPER: usize = 0;
 /// Blocks of a full outage, and of the gas fault.
 const SPAN: u64 = 3;
 /// Congested blocks of the stuck fault.
@@ -66,6 +68,21 @@ impl Injection {
             applied: false,
             full_outage_from,
         })
+    }
+
+    /// Whether the fault, by what it is, keeps the round's `NewRound` out of the block after the
+    /// round's first: the gas hold on any bot (the base fee is everyone's; the keeper defers by
+    /// design), or on the keeper a reorg, eviction or congestion of its transaction, or both its
+    /// URLs down from the round's first block. A nonce gap, a crash, a rival or one URL down must
+    /// not delay it.
+    pub(crate) fn delays_initialization(&self) -> bool {
+        match self.fault {
+            Fault::GasAboveCeiling => true,
+            _ if self.bot != KEEPER => false,
+            Fault::Reorg | Fault::BaseFeeSpike | Fault::Stuck => self.applied,
+            Fault::Outage => self.full_outage_from == Some(0),
+            _ => false,
+        }
     }
 
     /// Whether it strikes the bot's transaction (once one is in the pool).
@@ -224,5 +241,41 @@ impl Soak {
             _ => {}
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn on(bot: usize, fault: Fault, applied: bool, full_outage_from: Option<u64>) -> Injection {
+        Injection {
+            round: 1,
+            bot,
+            fault,
+            applied,
+            full_outage_from,
+        }
+    }
+
+    #[test]
+    fn only_faults_that_must_delay_the_keeper_excuse_a_late_round() {
+        // The gas hold raises everyone's base fee, whichever bot it was drawn for.
+        for bot in 0..super::super::BOTS.len() {
+            assert!(on(bot, Fault::GasAboveCeiling, true, None).delays_initialization());
+        }
+        for fault in [Fault::Reorg, Fault::BaseFeeSpike, Fault::Stuck] {
+            assert!(on(KEEPER, fault, true, None).delays_initialization());
+            // Drawn but never struck: the keeper's transaction was not touched.
+            assert!(!on(KEEPER, fault, false, None).delays_initialization());
+            assert!(!on(1, fault, true, None).delays_initialization());
+        }
+        assert!(on(KEEPER, Fault::Outage, true, Some(0)).delays_initialization());
+        // One URL down, or both only after the keeper sent: failover must keep the first block.
+        assert!(!on(KEEPER, Fault::Outage, true, None).delays_initialization());
+        assert!(!on(KEEPER, Fault::Outage, true, Some(1)).delays_initialization());
+        for fault in [Fault::NonceGap, Fault::CrashAfterSend, Fault::Rival] {
+            assert!(!on(KEEPER, fault, true, None).delays_initialization());
+        }
     }
 }

@@ -13,7 +13,6 @@ use alloy::{
 };
 use anyhow::Result;
 use livepeer_bindings::{IBondingManager, IRoundsManager, ITicketBroker};
-use livepeer_chain::faults::Fault;
 use serde_json::{Value, json};
 
 use super::{BOTS, Soak, SoakArgs, inject::Injection};
@@ -26,10 +25,11 @@ pub(crate) struct Figures {
     /// sent on seeing the round's first block can land).
     first_block: u64,
     initialized: u64,
-    /// The same over the rounds whose fault did not touch the keeper: none on it, and no gas
-    /// fault (the base fee is everyone's).
-    untouched: u64,
-    untouched_first_block: u64,
+    /// The same over the rounds whose fault allowed it ([`Injection::delays_initialization`]).
+    allowed: u64,
+    allowed_first_block: u64,
+    /// Rounds not initialized in their first block.
+    late: Vec<Late>,
     orchestrator_rounds: u64,
     rewarded: u64,
     tickets: u64,
@@ -45,6 +45,16 @@ pub(crate) struct Figures {
     peak_kib: [u64; 3],
     /// The duplicate and reverted transactions: `(round, from, hash, what)`.
     odd: Vec<(u64, Address, B256, &'static str)>,
+}
+
+/// A round not initialized in its first block.
+#[derive(Debug, Clone)]
+struct Late {
+    round: u64,
+    /// Its `NewRound`'s block, counted from the round's first; `None`: never initialized.
+    after: Option<u64>,
+    /// The round's fault: the bot (an index into [`BOTS`]) and its name.
+    fault: Option<(usize, &'static str)>,
 }
 
 fn pct(part: u64, whole: u64) -> String {
@@ -130,19 +140,24 @@ impl Figures {
                 }
             }
         }
-        let touched: HashSet<u64> = plans
-            .iter()
-            .filter(|p| p.bot == 0 || p.fault == Fault::GasAboveCeiling)
-            .map(|p| p.round)
-            .collect();
+        let faults: HashMap<u64, &Injection> = plans.iter().map(|p| (p.round, p)).collect();
         for round in soak.first_round..=last {
             let at = initialized_at.get(&round).copied();
             let first = at == Some(soak.start_of(round) + 1);
+            let fault = faults.get(&round);
             f.initialized += u64::from(at.is_some());
             f.first_block += u64::from(first);
-            if !touched.contains(&round) {
-                f.untouched += 1;
-                f.untouched_first_block += u64::from(first);
+            if !fault.is_some_and(|p| p.delays_initialization()) {
+                f.allowed += 1;
+                f.allowed_first_block += u64::from(first);
+            }
+            if !first {
+                let after = at.map(|b| b - soak.start_of(round));
+                f.late.push(Late {
+                    round,
+                    after,
+                    fault: fault.map(|p| (p.bot, p.fault.name())),
+                });
             }
             for o in &soak.orchs {
                 f.orchestrator_rounds += 1;
@@ -193,19 +208,28 @@ impl Figures {
         for (round, from, hash, what) in &self.odd {
             println!("  {what} transaction in round {round} from {from}: {hash}");
         }
+        for late in &self.late {
+            let at = late
+                .after
+                .map_or("never".into(), |k| format!("at its first block + {k}"));
+            let by = late.fault.map_or("no fault".into(), |(bot, name)| {
+                format!("{name} on the {}", BOTS[bot])
+            });
+            println!("  round {} initialized {at} ({by})", late.round);
+        }
         println!(
             "\nsoak: {} rounds in {:.0} s",
             self.rounds,
             took.as_secs_f64()
         );
         println!(
-            "  rounds initialized in their first block: {} (goal ≥ 99%); initialized at all: {}",
-            pct(self.first_block, self.rounds),
-            pct(self.initialized, self.rounds)
+            "  rounds initialized in their first block, where the round's fault allowed it: {} (goal ≥ 99%)",
+            pct(self.allowed_first_block, self.allowed)
         );
         println!(
-            "  … in the rounds whose fault did not touch the keeper: {}",
-            pct(self.untouched_first_block, self.untouched)
+            "  … in all rounds (faults that delay it by design included): {}; initialized at all: {}",
+            pct(self.first_block, self.rounds),
+            pct(self.initialized, self.rounds)
         );
         println!(
             "  orchestrator-rounds rewarded: {} (goal 100%)",
@@ -244,8 +268,9 @@ impl Figures {
                 self.rounds, args.orchestrators, args.fault_rate * 100.0, args.seed
             ),
             "rows": [
-                {"metric": "rounds initialized in their first block (NewRound at start + 1)", "value": pct(self.first_block, self.rounds), "goal": "≥ 99%"},
-                {"metric": "… in rounds whose fault did not touch the keeper", "value": pct(self.untouched_first_block, self.untouched), "goal": "—"},
+                {"metric": "rounds initialized in their first block (NewRound at start + 1), where the round's fault allowed it", "value": pct(self.allowed_first_block, self.allowed), "goal": "≥ 99%"},
+                {"metric": "… in all rounds, with the faults that delay it by design (a gas hold; a reorg, eviction, congestion or full outage on the keeper)", "value": pct(self.first_block, self.rounds), "goal": "—"},
+                {"metric": "rounds initialized at all", "value": pct(self.initialized, self.rounds), "goal": "100%"},
                 {"metric": "orchestrator-rounds rewarded", "value": pct(self.rewarded, self.orchestrator_rounds), "goal": "100%"},
                 {"metric": "winning tickets redeemed", "value": pct(self.redeemed, self.tickets), "goal": "100%"},
                 {"metric": "duplicate successful transactions", "value": self.duplicates, "goal": "0"},
