@@ -331,8 +331,8 @@ impl RedeemerBot {
 
     /// A pass's facts: the rounds, the gas price, the balance, and for each pending ticket what
     /// the rules ask for ([`Judge`]).
-    async fn pass(&self, memory: &Memory) -> Result<Pass, ChainError> {
-        let rounds = self.broker.rounds().await?;
+    async fn pass(&self, memory: &Memory, head: u64) -> Result<Pass, ChainError> {
+        let rounds = self.broker.rounds(head).await?;
         let (gas_price, balance) = tokio::try_join!(
             self.broker.gas_price(),
             self.broker.balance(self.sender.address())
@@ -628,7 +628,7 @@ impl Bot for RedeemerBot {
         };
         let settled = self.settle(tick, memory).await?;
         let pass = match decide::pass_due(tick, memory, &self.policy) {
-            true => Some(self.pass(memory).await?),
+            true => Some(self.pass(memory, tick.head.number).await?),
             false => None,
         };
         Ok(State {

@@ -119,12 +119,11 @@ impl Broker {
     }
 
     /// Current round, last initialized round, the ticket validity period and the next round's
-    /// first block, at the latest head (a round that is none is an
-    /// [`ChainError::UnexpectedAnswer`]).
-    pub async fn rounds(&self) -> Result<Rounds, ChainError> {
+    /// first block, at block `head` (the engine's: no request to learn it; a round that is none is
+    /// an [`ChainError::UnexpectedAnswer`]).
+    pub async fn rounds(&self, head: u64) -> Result<Rounds, ChainError> {
         let rm = &self.protocol.rounds_manager;
         let tb = &self.protocol.ticket_broker;
-        let head = self.provider().get_block_number().await?;
         let at = BlockId::number(head);
         let (current, last_initialized, ticket_validity_period, start, length) = tokio::try_join!(
             async { rm.currentRound().block(at).call().await },

@@ -15,6 +15,9 @@
 //! | `inbox` | `offset` | bytes of the inbox file already taken into the journal |
 //! | `intake` | `offset` | bytes of the gRPC intake file (`intake.jsonl`) already taken into the journal |
 //!
+//! One process writes a state directory at a time: [`Queue::open`] takes an exclusive lock on
+//! `<state-dir>/lock` and refuses ([`QueueError::InUse`]) while another holds it.
+//!
 //! A ticket is journaled (and fsynced) before anything else happens to it, and a transaction's
 //! `sent` record is written before its receipt is awaited, so a crash at any point loses nothing: on
 //! restart an in-flight ticket is resolved from chain state (`usedTickets`, the receipt). A torn last
@@ -34,6 +37,9 @@ use livepeer_protocol::ticket::SignedTicket;
 
 /// Name of the journal file inside the state directory.
 pub const JOURNAL_FILE: &str = "journal.jsonl";
+/// Name of the lock file inside the state directory: a second writer would compact the journal
+/// from under the first, whose records would then go to the replaced file and be lost.
+pub const LOCK_FILE: &str = "lock";
 
 /// A queue failure: I/O or a corrupt journal.
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +65,14 @@ pub enum QueueError {
     /// A record could not be serialized.
     #[error("serializing a journal record: {0}")]
     Serialize(#[from] serde_json::Error),
+    /// Another process holds the state directory.
+    #[error(
+        "{dir} is in use by another redeemer (it holds {LOCK_FILE} there): give each redeemer its own --state-dir"
+    )]
+    InUse {
+        /// The state directory.
+        dir: PathBuf,
+    },
 }
 
 /// Where a queued ticket stands.
@@ -251,6 +265,9 @@ pub enum Record {
 pub struct Queue {
     path: PathBuf,
     file: File,
+    /// The state directory's lock, held while the queue is open for writing (released by the
+    /// kernel however the process ends).
+    _lock: Option<File>,
     tickets: Vec<QueuedTicket>,
     index: HashMap<B256, usize>,
     inbox_offset: u64,
@@ -262,9 +279,11 @@ impl Queue {
     pub fn open(dir: impl AsRef<Path>) -> Result<Self, QueueError> {
         let dir = dir.as_ref();
         fs::create_dir_all(dir).map_err(|source| io(dir, source))?;
+        let lock = lock(dir)?;
         let path = dir.join(JOURNAL_FILE);
         let mut queue = Self {
             file: open_append(&path)?,
+            _lock: Some(lock),
             path,
             tickets: Vec::new(),
             index: HashMap::new(),
@@ -284,6 +303,7 @@ impl Queue {
         let path = dir.as_ref().join(JOURNAL_FILE);
         let mut queue = Self {
             file: File::open(&path).map_err(|source| io(&path, source))?,
+            _lock: None,
             path,
             tickets: Vec::new(),
             index: HashMap::new(),
@@ -517,6 +537,19 @@ impl Queue {
         }
         self.file = open_append(&self.path)?;
         Ok(())
+    }
+}
+
+/// Takes the exclusive lock of the state directory `dir`, or says who holds it.
+fn lock(dir: &Path) -> Result<File, QueueError> {
+    let path = dir.join(LOCK_FILE);
+    let file = open_append(&path)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(QueueError::InUse {
+            dir: dir.to_path_buf(),
+        }),
+        Err(fs::TryLockError::Error(source)) => Err(io(&path, source)),
     }
 }
 
@@ -774,7 +807,33 @@ mod tests {
         assert_eq!(view.tickets()[0].hold_until_block, Some(77));
         // The view did not replace the journal: what the running queue writes next is kept.
         running.add(ticket(2))?;
+        drop(running);
         assert_eq!(Queue::open(dir.path())?.tickets().len(), 2);
+        Ok(())
+    }
+
+    #[test]
+    fn a_second_writer_on_the_same_state_dir_is_refused_until_the_first_is_gone()
+    -> Result<(), QueueError> {
+        let dir = tempfile::tempdir().map_err(|e| io(Path::new("tmp"), e))?;
+        let mut running = Queue::open(dir.path())?;
+        running.add(ticket(1))?;
+        let second = Queue::open(dir.path());
+        assert!(second.is_err(), "a second writer opened the queue");
+        let Err(err) = second else { return Ok(()) };
+        assert!(
+            matches!(&err, QueueError::InUse { dir: d } if d == dir.path()),
+            "{err}"
+        );
+        assert!(
+            err.to_string()
+                .contains("give each redeemer its own --state-dir"),
+            "{err}"
+        );
+        // A read-only view (`--list`) takes no lock.
+        assert_eq!(Queue::read_only(dir.path())?.tickets().len(), 1);
+        drop(running);
+        assert_eq!(Queue::open(dir.path())?.tickets().len(), 1);
         Ok(())
     }
 

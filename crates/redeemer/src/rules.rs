@@ -5,8 +5,8 @@
 //! [`Judge::judge`] is pure: given what has been read ([`Pass`], and of the ticket `used` and its
 //! simulation), it gives the [`Verdict`], or the one fact it [`Need`]s next. The read asks it
 //! until it has a verdict for every pending ticket, reading only what the rules ask for (an
-//! expired ticket costs no call, an underfunded one whose funds did not change costs only the
-//! funds); [`crate::decide`] judges again with the same facts and the same memory, and acts.
+//! expired ticket costs only `usedTickets`, an underfunded one whose funds did not change costs
+//! only the funds); [`crate::decide`] judges again with the same facts and the same memory, and acts.
 
 use std::collections::HashMap;
 
@@ -159,7 +159,8 @@ impl<'a> Judge<'a> {
         let rounds = &pass.rounds;
         let ticket = &queued.signed.ticket;
         let aux = ticket.aux().ok();
-        // Expiry first: an expired ticket is dead even while the round waits for initialization.
+        // Expiry first: an expired ticket is dead even while the round waits for initialization,
+        // unless it was used (redeemed before a restart, or by a rival): then nothing was lost.
         if let Some(aux) = &aux
             && !is_live(
                 aux.creation_round,
@@ -167,6 +168,11 @@ impl<'a> Judge<'a> {
                 rounds.current,
             )
         {
+            match used {
+                None => return Step::Need(Need::Used),
+                Some(true) => return Step::Verdict(Verdict::Redeemed),
+                Some(false) => {}
+            }
             return dead(TicketError::TicketExpired {
                 creation_round: aux.creation_round,
                 current_round: rounds.current,
@@ -546,13 +552,18 @@ pub(crate) mod tests {
             matches!(&step, Step::Verdict(Verdict::Defer(r)) if r.starts_with("held until block 10")),
             "{step:?}"
         );
-        // Expired (round 4 with validity 3 from round 1): dead, even while held.
+        // Expired (round 4 with validity 3 from round 1): dead, even while held, once it is
+        // known unused; used (redeemed before a restart, or by a rival), it is not lost.
         pass.rounds.current = Round::new(4);
         let step = Judge::new(&none, 100).judge(&pass, &t, None, None);
+        assert_eq!(step, Step::Need(Need::Used));
+        let step = Judge::new(&none, 100).judge(&pass, &t, Some(false), None);
         assert!(
             matches!(&step, Step::Verdict(Verdict::Dead(r)) if r.starts_with("TicketExpired")),
             "{step:?}"
         );
+        let step = Judge::new(&none, 100).judge(&pass, &t, Some(true), None);
+        assert_eq!(step, Step::Verdict(Verdict::Redeemed));
         // Unprofitable: the gas costs more than the ticket pays.
         pass.rounds.current = Round::new(1);
         pass.l1_block = Some(10);

@@ -1148,6 +1148,62 @@ async fn underfunded_until_last_round_on(flavor: Flavor) -> Result<()> {
 }
 
 #[tokio::test]
+async fn an_expired_ticket_used_before_is_not_counted_as_lost() -> Result<()> {
+    // Redeemed by one redeemer; queued again, after it expired, on another with its own state (a
+    // rival host, or a journal lost to a crash): it was paid, so it is not reported lost.
+    let net = funded_devnet().await?;
+    let t = net
+        .ticket(
+            BROADCASTER,
+            net.account(ORCH),
+            U256::from(ETH / 10),
+            U256::MAX,
+            1,
+        )
+        .await?;
+    let hash = t.ticket.hash();
+    let first_dir = tempfile::tempdir()?;
+    let mut first = redeemer(
+        &net,
+        orch_sender(&net).await?,
+        first_dir.path(),
+        None,
+        config(),
+    )
+    .await?;
+    first.submit(t.clone())?;
+    let report = first.process_once().await?;
+    ensure!(report.redeemed == vec![hash], "redeemed: {report:?}");
+    net.next_round().await?;
+    net.next_round().await?;
+    let second_dir = tempfile::tempdir()?;
+    let mut second = redeemer(
+        &net,
+        orch_sender(&net).await?,
+        second_dir.path(),
+        None,
+        config(),
+    )
+    .await?;
+    second.submit(t)?;
+    let report = second.process_once().await?;
+    ensure!(
+        report.redeemed == vec![hash] && report.dead.is_empty() && report.transactions.is_empty(),
+        "known redeemed, nothing sent: {report:?}"
+    );
+    ensure!(
+        second.metrics().counters().expired == 0,
+        "not lost to expiry"
+    );
+    ensure!(
+        matches!(status(&second, hash), Some(TicketStatus::Redeemed { .. })),
+        "{:?}",
+        status(&second, hash)
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn an_underfunded_ticket_that_expires_is_counted_as_lost() -> Result<()> {
     // Deferred, then never looked at in its last round (the redeemer was not running): it expires
     // unredeemed, and its face value is counted as lost.

@@ -79,13 +79,20 @@ impl BotProcess {
         Ok(bot)
     }
 
-    /// A second instance with the same binary, flags and environment (a rival; its own
-    /// metrics address, as two processes on one host cannot share a port).
+    /// A second instance with the same binary, flags and environment (a rival: another host
+    /// with the same key). Its own metrics address and its own `--state-dir` (the original's
+    /// path + `-twin`), as two hosts have; one host's two processes cannot share either.
     pub fn twin(&self) -> Result<Self, ChainError> {
+        let mut args = self.args.clone();
+        if let Some(at) = args.iter().position(|a| a == "--state-dir")
+            && let Some(dir) = args.get_mut(at + 1)
+        {
+            dir.push_str("-twin");
+        }
         Self::spawn(
             &format!("{}-twin", self.name),
             &self.bin,
-            &self.args,
+            &args,
             &self.env,
             &self.dir,
         )

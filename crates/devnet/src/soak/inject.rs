@@ -21,13 +21,11 @@ use anyhow::Result;
 use livepeer_chain::{faults::Fault, proxy::Fault as ProxyFault};
 use rand::{Rng, rngs::StdRng};
 
-use super::Soak;
+use super::{KEEPER, Soak};
 
 /// The base fee of the gas fault, and after it.
 const HIGH_BASE_FEE: u128 = 20_000_000_000;
 const LOW_BASE_FEE: u128 = 10_000_000;
-/// The keeper's index in [`super::BOTS`].
-const KEEPER: usize = 0;
 /// Blocks of a full outage, and of the gas fault.
 const SPAN: u64 = 3;
 /// Congested blocks of the stuck fault.

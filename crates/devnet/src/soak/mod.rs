@@ -50,7 +50,8 @@ use inject::Injection;
 const ROUND_LENGTH: u64 = 10;
 /// How long a bot may take to handle a block before the soak counts a stall and goes on.
 const HANDLE_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long the tickets of a round may take to be redeemed before the round that expires them.
+/// How long the soak holds a round's last block for the redemption of the tickets that expire
+/// with it (the redeemer passes on its own clock, every second).
 const REDEEM_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// `livepeer-soak`: many short rounds with faults injected at random (see the module docs).
@@ -87,6 +88,9 @@ pub struct SoakArgs {
 
 /// The bots, in this order everywhere.
 pub(crate) const BOTS: [&str; 3] = ["keeper", "reward-agent", "redeemer"];
+/// The keeper's and the redeemer's indexes in [`BOTS`].
+pub(crate) const KEEPER: usize = 0;
+const REDEEMER: usize = 2;
 
 /// One bot of the soak: its process and the proxies behind its two RPC URLs.
 pub(crate) struct SoakBot {
@@ -357,14 +361,13 @@ impl Soak {
             self.begin(&mut injection).await?;
             let end = self.start_of(round + 1);
             while self.net.block().await? + 1 < end {
+                self.before_last_block(round, end).await?;
                 self.mine_block(&mut injection).await?;
                 self.write_tickets(round).await?;
             }
             // The redeemer sends on its own clock: a fault waiting for its transaction gets a
             // few more seconds.
             self.strike_late(&mut injection).await?;
-            // The tickets of the round before expire as the next round starts.
-            self.wait_redeemed(round - 1).await?;
             self.end(&mut injection).await?;
             if let Some(injection) = injection {
                 plans.push(injection);
@@ -382,9 +385,38 @@ impl Soak {
         // The last round's tickets, within their validity (they expire as round last + 2 starts).
         let end = self.start_of(last + 2);
         while self.net.block().await? + 1 < end {
+            self.before_last_block(last + 1, end).await?;
             self.mine_block(&mut None).await?;
         }
-        self.wait_redeemed(last).await
+        Ok(())
+    }
+
+    /// Before mining the last block of `round` (ending at `end`): the tickets of the round
+    /// before expire with it, and a redemption sent at its last block would land too late, so
+    /// the block is held until they are used or the redeemer has a transaction in the pool (up
+    /// to [`REDEEM_TIMEOUT`]). With blocks every 150 ms a round is shorter than the redeemer's
+    /// one-second pass; on a live chain a round is hours.
+    async fn before_last_block(&mut self, round: u64, end: u64) -> Result<()> {
+        if self.net.block().await? + 2 != end {
+            return Ok(());
+        }
+        let deadline = Instant::now() + REDEEM_TIMEOUT;
+        let redeemer = self.bots[REDEEMER].account;
+        loop {
+            let mut open = 0;
+            for (r, hash) in &self.tickets {
+                if *r + 1 == round && !self.net.p.ticket_broker.usedTickets(*hash).call().await? {
+                    open += 1;
+                }
+            }
+            if open == 0
+                || Instant::now() > deadline
+                || self.anvil.in_pool(redeemer).await?.is_some()
+            {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Mines one block (at least `--block-interval-ms` after the last), with a gas hold or a
@@ -461,24 +493,6 @@ impl Soak {
             .extend(winners.into_iter().map(|hash| (round, hash)));
         self.written = round;
         Ok(())
-    }
-
-    /// Waits (up to [`REDEEM_TIMEOUT`], blocks held) until the tickets of rounds up to `round`
-    /// are redeemed.
-    async fn wait_redeemed(&mut self, round: u64) -> Result<()> {
-        let deadline = Instant::now() + REDEEM_TIMEOUT;
-        loop {
-            let mut open = 0;
-            for (r, hash) in &self.tickets {
-                if *r <= round && !self.net.p.ticket_broker.usedTickets(*hash).call().await? {
-                    open += 1;
-                }
-            }
-            if open == 0 || Instant::now() > deadline {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
     }
 
     fn note_memory(&mut self) {
