@@ -273,7 +273,8 @@ impl TxSender {
             tokio::select! {
                 _ = cancel.cancelled() => {
                     let hashes: Vec<String> = attempts.iter().map(|a| a.hash.to_string()).collect();
-                    tracing::warn!(nonce, ?hashes, "shutdown with a transaction in flight; the next start sees it as pending");
+                    // A shutdown, or the bot replacing the transaction: it may still be mined.
+                    tracing::warn!(nonce, ?hashes, "no longer following a transaction in flight (shutdown or replacement); the next send or start sees it as pending");
                     return Err(ChainError::Cancelled);
                 }
                 changed = heads.changed() => {
@@ -439,16 +440,21 @@ impl TxSender {
     async fn broadcast(&self, raw: &Bytes) -> Result<(), ChainError> {
         match self.provider.send_raw_transaction(raw).await {
             Ok(_) => Ok(()),
-            Err(err) => {
-                let text = err.to_string().to_ascii_lowercase();
-                if text.contains("already known") || text.contains("known transaction") {
-                    Ok(())
-                } else {
-                    Err(ChainError::Rpc(err))
-                }
-            }
+            Err(err) if already_in_pool(&err.to_string()) => Ok(()),
+            Err(err) => Err(ChainError::Rpc(err)),
         }
     }
+}
+
+/// Whether a node refused a raw transaction because it already has it (the same signed bytes:
+/// a rebroadcast, or a rival with the same key that signed the same transaction): geth and
+/// Arbitrum's "already known", older nodes' "known transaction", anvil's "transaction already
+/// imported". The transaction is in the pool, which is what the broadcast was for.
+fn already_in_pool(error: &str) -> bool {
+    let text = error.to_ascii_lowercase();
+    ["already known", "known transaction", "already imported"]
+        .iter()
+        .any(|phrase| text.contains(phrase))
 }
 
 /// Fees of a replacement: both raised by `percent` (at least 10%, the usual pool rule), the max
@@ -489,6 +495,24 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_transaction_the_node_already_has_counts_as_broadcast() {
+        for known in [
+            "server returned an error response: error code -32000: already known",
+            "error code -32000: known transaction: 0xab",
+            "server returned an error response: error code -32003: transaction already imported",
+        ] {
+            assert!(already_in_pool(known), "{known}");
+        }
+        for other in [
+            "error code -32000: nonce too low",
+            "error code -32000: replacement transaction underpriced",
+            "error code -32003: insufficient funds for gas * price + value",
+        ] {
+            assert!(!already_in_pool(other), "{other}");
+        }
+    }
 
     #[test]
     fn bump_raises_both_fees_by_at_least_ten_percent() {

@@ -47,6 +47,9 @@ pub(crate) struct Injection {
     pub(crate) applied: bool,
     /// An outage's full part starts at this block of the round.
     full_outage_from: Option<u64>,
+    /// It struck after the round's last block (the redeemer sends on its own clock): the blocks
+    /// it mines or empties are the next round's first.
+    pub(crate) spilled: bool,
 }
 
 impl Injection {
@@ -65,15 +68,27 @@ impl Injection {
             fault,
             applied: false,
             full_outage_from,
+            spilled: false,
         })
     }
 
-    /// Whether the fault, by what it is, keeps the round's `NewRound` out of the block after the
-    /// round's first: the gas hold on any bot (the base fee is everyone's; the keeper defers by
-    /// design), or on the keeper a reorg, eviction or congestion of its transaction, or both its
-    /// URLs down from the round's first block. A nonce gap, a crash, a rival or one URL down must
-    /// not delay it.
-    pub(crate) fn delays_initialization(&self) -> bool {
+    /// Whether the fault, by what it is, keeps `round`'s `NewRound` out of the block after the
+    /// round's first. In its own round: the gas hold on any bot (the base fee is everyone's; the
+    /// keeper defers by design), or on the keeper a reorg, eviction or congestion of its
+    /// transaction, or both its URLs down from the round's first block; a nonce gap, a crash, a
+    /// rival or one URL down must not delay it. In the next round, when it spilled there: a
+    /// reorg, a base-fee spike or congestion of its first blocks, whoever the target.
+    pub(crate) fn delays_initialization_of(&self, round: u64) -> bool {
+        if round == self.round + 1 {
+            return self.spilled
+                && matches!(
+                    self.fault,
+                    Fault::Reorg | Fault::BaseFeeSpike | Fault::Stuck
+                );
+        }
+        if round != self.round {
+            return false;
+        }
         match self.fault {
             Fault::GasAboveCeiling => true,
             _ if self.bot != KEEPER => false,
@@ -216,7 +231,11 @@ impl Soak {
             .is_some_and(|i| !i.applied && i.hits_a_transaction())
             && tokio::time::Instant::now() < deadline
         {
-            if !self.strike(injection).await? {
+            if self.strike(injection).await? {
+                if let Some(i) = injection.as_mut() {
+                    i.spilled = true;
+                }
+            } else {
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         }
@@ -253,6 +272,13 @@ mod tests {
             fault,
             applied,
             full_outage_from,
+            spilled: false,
+        }
+    }
+
+    impl Injection {
+        fn delays_initialization(&self) -> bool {
+            self.delays_initialization_of(self.round)
         }
     }
 
@@ -274,6 +300,22 @@ mod tests {
         assert!(!on(KEEPER, Fault::Outage, true, Some(1)).delays_initialization());
         for fault in [Fault::NonceGap, Fault::CrashAfterSend, Fault::Rival] {
             assert!(!on(KEEPER, fault, true, None).delays_initialization());
+        }
+    }
+
+    #[test]
+    fn a_fault_that_spilled_into_the_next_round_excuses_it_only_if_it_mines_there() {
+        for (fault, delays) in [
+            (Fault::Stuck, true),
+            (Fault::Reorg, true),
+            (Fault::BaseFeeSpike, true),
+            (Fault::CrashAfterSend, false),
+        ] {
+            let mut late = on(2, fault, true, None);
+            assert!(!late.delays_initialization_of(2), "{fault:?} not spilled");
+            late.spilled = true;
+            assert_eq!(late.delays_initialization_of(2), delays, "{fault:?}");
+            assert!(!late.delays_initialization_of(3), "{fault:?} two rounds on");
         }
     }
 }

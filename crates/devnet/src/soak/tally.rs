@@ -25,7 +25,7 @@ pub(crate) struct Figures {
     /// sent on seeing the round's first block can land).
     first_block: u64,
     initialized: u64,
-    /// The same over the rounds whose fault allowed it ([`Injection::delays_initialization`]).
+    /// The same over the rounds whose faults allowed it ([`Injection::delays_initialization_of`]).
     allowed: u64,
     allowed_first_block: u64,
     /// Rounds not initialized in their first block.
@@ -35,8 +35,12 @@ pub(crate) struct Figures {
     tickets: u64,
     redeemed: u64,
     /// Successful transactions of a bot's account to the protocol that did no duty (no
-    /// `NewRound`, `Reward` or `WinningTicketRedeemed`).
+    /// `NewRound`, `Reward` or `WinningTicketRedeemed`) in an initialized round: the duty was
+    /// done already.
     duplicates: u64,
+    /// The same before their round's initialization (a redemption a fault pushed past its
+    /// round's end): they could do nothing yet, and their tickets wait for the next pass.
+    early: u64,
     /// Reverted transactions of a bot's account to the protocol.
     reverted: u64,
     /// Per bot and fault: drawn, and applied.
@@ -53,8 +57,9 @@ struct Late {
     round: u64,
     /// Its `NewRound`'s block, counted from the round's first; `None`: never initialized.
     after: Option<u64>,
-    /// The round's fault: the bot (an index into [`BOTS`]) and its name.
-    fault: Option<(usize, &'static str)>,
+    /// The fault that touched the round: the bot (an index into [`BOTS`]), its name and the
+    /// round it was drawn for (the one before, when it spilled over).
+    fault: Option<(usize, &'static str, u64)>,
 }
 
 fn pct(part: u64, whole: u64) -> String {
@@ -135,28 +140,40 @@ impl Figures {
                     .iter()
                     .any(|l| l.topics().first().is_some_and(|t| duty_events.contains(t)))
                 {
-                    f.duplicates += 1;
-                    f.odd.push((round, r.from, r.transaction_hash, "duplicate"));
+                    if initialized_at.contains_key(&round) {
+                        f.duplicates += 1;
+                        f.odd.push((round, r.from, r.transaction_hash, "duplicate"));
+                    } else {
+                        f.early += 1;
+                        let what = "before its round's initialization, a no-op";
+                        f.odd.push((round, r.from, r.transaction_hash, what));
+                    }
                 }
             }
         }
-        let faults: HashMap<u64, &Injection> = plans.iter().map(|p| (p.round, p)).collect();
         for round in soak.first_round..=last {
             let at = initialized_at.get(&round).copied();
             let first = at == Some(soak.start_of(round) + 1);
-            let fault = faults.get(&round);
+            // The round's own fault, or one of the round before that spilled into it.
+            let touching = plans
+                .iter()
+                .filter(|p| p.round == round || (p.spilled && p.round + 1 == round));
             f.initialized += u64::from(at.is_some());
             f.first_block += u64::from(first);
-            if !fault.is_some_and(|p| p.delays_initialization()) {
+            if !touching.clone().any(|p| p.delays_initialization_of(round)) {
                 f.allowed += 1;
                 f.allowed_first_block += u64::from(first);
             }
             if !first {
                 let after = at.map(|b| b - soak.start_of(round));
+                let fault = touching
+                    .clone()
+                    .find(|p| p.delays_initialization_of(round))
+                    .or(touching.clone().next());
                 f.late.push(Late {
                     round,
                     after,
-                    fault: fault.map(|p| (p.bot, p.fault.name())),
+                    fault: fault.map(|p| (p.bot, p.fault.name(), p.round)),
                 });
             }
             for o in &soak.orchs {
@@ -212,8 +229,13 @@ impl Figures {
             let at = late
                 .after
                 .map_or("never".into(), |k| format!("at its first block + {k}"));
-            let by = late.fault.map_or("no fault".into(), |(bot, name)| {
-                format!("{name} on the {}", BOTS[bot])
+            let by = late.fault.map_or("no fault".into(), |(bot, name, drawn)| {
+                let from = if drawn == late.round {
+                    String::new()
+                } else {
+                    format!(", spilled over from round {drawn}")
+                };
+                format!("{name} on the {}{from}", BOTS[bot])
             });
             println!("  round {} initialized {at} ({by})", late.round);
         }
@@ -240,8 +262,8 @@ impl Figures {
             pct(self.redeemed, self.tickets)
         );
         println!(
-            "  duplicate successful transactions: {} (goal 0); reverted bot transactions: {}",
-            self.duplicates, self.reverted
+            "  duplicate successful transactions: {} (goal 0); reverted bot transactions: {}; no-ops before their round's initialization: {}",
+            self.duplicates, self.reverted, self.early
         );
         println!(
             "  peak memory (MiB) keeper / reward agent / redeemer: {}",
@@ -275,6 +297,7 @@ impl Figures {
                 {"metric": "winning tickets redeemed", "value": pct(self.redeemed, self.tickets), "goal": "100%"},
                 {"metric": "duplicate successful transactions", "value": self.duplicates, "goal": "0"},
                 {"metric": "reverted bot transactions", "value": self.reverted, "goal": "—"},
+                {"metric": "successful bot transactions that did nothing, landed before their round's initialization", "value": self.early, "goal": "—"},
                 {"metric": "peak memory, MiB (keeper / reward agent / redeemer)", "value": self.peak_mib(), "goal": "—"},
                 {"metric": "wall time (s)", "value": took.as_secs(), "goal": "—"},
             ],
