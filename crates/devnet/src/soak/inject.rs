@@ -47,8 +47,10 @@ pub(crate) struct Injection {
     pub(crate) applied: bool,
     /// An outage's full part starts at this block of the round.
     full_outage_from: Option<u64>,
-    /// It struck after the round's last block (the redeemer sends on its own clock): the blocks
-    /// it mines or empties are the next round's first.
+    /// The head it struck at, counted from the round's first block.
+    struck_at: Option<u64>,
+    /// The blocks it mined or emptied reach into the next round (it struck at the round's last
+    /// blocks, or after them: the redeemer sends on its own clock).
     pub(crate) spilled: bool,
 }
 
@@ -68,16 +70,18 @@ impl Injection {
             fault,
             applied: false,
             full_outage_from,
+            struck_at: None,
             spilled: false,
         })
     }
 
     /// Whether the fault, by what it is, keeps `round`'s `NewRound` out of the block after the
     /// round's first. In its own round: the gas hold on any bot (the base fee is everyone's; the
-    /// keeper defers by design), or on the keeper a reorg, eviction or congestion of its
-    /// transaction, or both its URLs down from the round's first block; a nonce gap, a crash, a
-    /// rival or one URL down must not delay it. In the next round, when it spilled there: a
-    /// reorg, a base-fee spike or congestion of its first blocks, whoever the target.
+    /// keeper defers by design), congestion from the round's first block on any bot (the blocks
+    /// are full for everyone), or on the keeper a reorg or eviction of its transaction, or both
+    /// its URLs down from the round's first block; a nonce gap, a crash, a rival or one URL down
+    /// must not delay it. In the next round, when it spilled there: a reorg, a base-fee spike or
+    /// congestion of its first blocks, whoever the target.
     pub(crate) fn delays_initialization_of(&self, round: u64) -> bool {
         if round == self.round + 1 {
             return self.spilled
@@ -91,6 +95,7 @@ impl Injection {
         }
         match self.fault {
             Fault::GasAboveCeiling => true,
+            Fault::Stuck if self.struck_at == Some(0) => true,
             _ if self.bot != KEEPER => false,
             Fault::Reorg | Fault::BaseFeeSpike | Fault::Stuck => self.applied,
             Fault::Outage => self.full_outage_from == Some(0),
@@ -165,6 +170,12 @@ impl Soak {
             return Ok(false);
         };
         i.applied = true;
+        i.struck_at = Some(
+            self.net
+                .block()
+                .await?
+                .saturating_sub(self.start_of(i.round)),
+        );
         let bot = i.bot;
         match i.fault {
             Fault::Reorg => {
@@ -220,6 +231,7 @@ impl Soak {
             }
             _ => {}
         }
+        i.spilled = self.net.block().await? >= self.start_of(i.round + 1);
         Ok(true)
     }
 
@@ -231,11 +243,7 @@ impl Soak {
             .is_some_and(|i| !i.applied && i.hits_a_transaction())
             && tokio::time::Instant::now() < deadline
         {
-            if self.strike(injection).await? {
-                if let Some(i) = injection.as_mut() {
-                    i.spilled = true;
-                }
-            } else {
+            if !self.strike(injection).await? {
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         }
@@ -272,6 +280,7 @@ mod tests {
             fault,
             applied,
             full_outage_from,
+            struck_at: Some(0),
             spilled: false,
         }
     }
@@ -291,9 +300,18 @@ mod tests {
         for fault in [Fault::Reorg, Fault::BaseFeeSpike, Fault::Stuck] {
             assert!(on(KEEPER, fault, true, None).delays_initialization());
             // Drawn but never struck: the keeper's transaction was not touched.
-            assert!(!on(KEEPER, fault, false, None).delays_initialization());
-            assert!(!on(1, fault, true, None).delays_initialization());
+            let mut drawn = on(KEEPER, fault, false, None);
+            drawn.struck_at = None;
+            assert!(!drawn.delays_initialization());
         }
+        // On another bot: a reorg or eviction of its transaction spares the keeper's; congestion
+        // from the round's first block fills the blocks for everyone, later on it does not.
+        assert!(!on(1, Fault::Reorg, true, None).delays_initialization());
+        assert!(!on(1, Fault::BaseFeeSpike, true, None).delays_initialization());
+        let mut congested = on(2, Fault::Stuck, true, None);
+        assert!(congested.delays_initialization());
+        congested.struck_at = Some(3);
+        assert!(!congested.delays_initialization());
         assert!(on(KEEPER, Fault::Outage, true, Some(0)).delays_initialization());
         // One URL down, or both only after the keeper sent: failover must keep the first block.
         assert!(!on(KEEPER, Fault::Outage, true, None).delays_initialization());
