@@ -184,8 +184,10 @@ devnet: deps
 soak: deps
 	$(MAKE) --no-print-directory -j2 build devnet-bins
 	mkdir -p target/bench
-	target/release/livepeer-soak --report target/bench/60-soak.json $(ARGS)
-	node script/bench/report.js --section target/bench/60-soak.json
+	@# A run that misses a goal (exit 1) still writes its figures; exit 2 means it could not run.
+	target/release/livepeer-soak --report target/bench/60-soak.json $(ARGS); status=$$?; \
+	  if [ $$status -ne 2 ]; then node script/bench/report.js --section target/bench/60-soak.json || exit 1; fi; \
+	  exit $$status
 
 # The release binaries `make devnet` and `make soak` run; built next to the contracts (forge's wasm solc uses one core).
 devnet-bins:
