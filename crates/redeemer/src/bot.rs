@@ -214,7 +214,7 @@ impl RedeemerBot {
     }
 
     /// A mined transaction: each ticket used or not; if one is not, whether its block's round
-    /// was initialized, and if it was, what a simulation says of each unused ticket now.
+    /// was initialized before the block, and if it was, what a simulation says of each unused ticket now.
     async fn mined(
         &self,
         receipt: &TransactionReceipt,
@@ -225,7 +225,9 @@ impl RedeemerBot {
             used.push(self.broker.is_used(t.hash).await?);
         }
         let uninitialized = match (receipt.block_number, used.contains(&false)) {
-            (Some(block), true) if !self.broker.round_initialized_at(block).await? => Some(block),
+            (Some(block), true) if !self.broker.round_initialized_before(block).await? => {
+                Some(block)
+            }
             _ => None,
         };
         let mut after = Vec::with_capacity(tickets.len());
@@ -329,9 +331,14 @@ impl RedeemerBot {
         }
     }
 
-    /// A pass's facts: the rounds, the gas price, the balance, and for each pending ticket what
-    /// the rules ask for ([`Judge`]).
-    async fn pass(&self, memory: &Memory, head: u64) -> Result<Pass, ChainError> {
+    /// A pass's facts: the rounds, the gas price, the balance, and for each pending ticket (with
+    /// those `settled` hands back) what the rules ask for ([`Judge`]).
+    async fn pass(
+        &self,
+        memory: &Memory,
+        head: u64,
+        settled: &[Settled],
+    ) -> Result<Pass, ChainError> {
         let rounds = self.broker.rounds(head).await?;
         let (gas_price, balance) = tokio::try_join!(
             self.broker.gas_price(),
@@ -341,6 +348,7 @@ impl RedeemerBot {
             .queue
             .open_tickets()
             .filter(|t| t.status == TicketStatus::Pending)
+            .chain(settled.iter().flat_map(Settled::reopened))
             .cloned()
             .collect();
         let l1_block = match pending.iter().any(|t| t.hold_until_block.is_some()) {
@@ -628,7 +636,7 @@ impl Bot for RedeemerBot {
         };
         let settled = self.settle(tick, memory).await?;
         let pass = match decide::pass_due(tick, memory, &self.policy) {
-            true => Some(self.pass(memory, tick.head.number).await?),
+            true => Some(self.pass(memory, tick.head.number, &settled).await?),
             false => None,
         };
         Ok(State {

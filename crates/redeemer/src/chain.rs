@@ -157,15 +157,21 @@ impl Broker {
             .await?)
     }
 
-    /// Whether the round of `block` was initialized at that block.
-    pub async fn round_initialized_at(&self, block: u64) -> Result<bool, ChainError> {
-        Ok(self
-            .protocol
-            .rounds_manager
-            .currentRoundInitialized()
-            .block(BlockId::number(block))
-            .call()
-            .await?)
+    /// Whether the round of `block` was initialized before that block began: a transaction in
+    /// the block that initializes it may have run before the initialization, so it counts as
+    /// not initialized.
+    pub async fn round_initialized_before(&self, block: u64) -> Result<bool, ChainError> {
+        let rm = &self.protocol.rounds_manager;
+        let (current, last_initialized) = tokio::try_join!(
+            async { rm.currentRound().block(BlockId::number(block)).call().await },
+            async {
+                rm.lastInitializedRound()
+                    .block(BlockId::number(block.saturating_sub(1)))
+                    .call()
+                    .await
+            },
+        )?;
+        Ok(last_initialized >= current)
     }
 
     /// `usedTickets(hash)`.

@@ -9,7 +9,7 @@
 //! other action is a journal record, written by [`crate::bot`] as the engine hands it over.
 
 use std::{
-    collections::{HashMap, VecDeque},
+    collections::{HashMap, HashSet, VecDeque},
     time::Instant,
 };
 
@@ -135,6 +135,24 @@ pub struct Settled {
     pub fate: Fate,
 }
 
+impl Settled {
+    /// The tickets it went out with and left unused (mined or dropped): back in the queue after
+    /// this tick, so a pass at this tick judges them too and a ticket near its expiry is not left
+    /// a pass behind. (A redemption never sent left its tickets pending all along.)
+    pub fn reopened(&self) -> Vec<&QueuedTicket> {
+        match &self.fate {
+            Fate::Mined { after, .. } | Fate::Dropped { after } => self
+                .tickets
+                .iter()
+                .zip(after)
+                .filter(|(_, after)| matches!(after, After::Unused(_)))
+                .map(|(t, _)| t)
+                .collect(),
+            Fate::NotSent { .. } | Fate::Pending { .. } => Vec::new(),
+        }
+    }
+}
+
 /// What became of a transaction of ours.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fate {
@@ -153,8 +171,9 @@ pub enum Fate {
         gas_used: u64,
         /// Wei paid per gas.
         gas_price: u128,
-        /// The block it landed in, when that block's round was not initialized yet (read only
-        /// when a ticket was left unused): nothing could be redeemed there.
+        /// The block it landed in, when that block's round was not initialized before the block
+        /// began (read only when a ticket was left unused): nothing could be redeemed there, or
+        /// it may have run ahead of the initialization in the same block.
         uninitialized: Option<u64>,
         /// Each ticket since, in the order of [`Settled::tickets`].
         after: Vec<After>,
@@ -230,6 +249,7 @@ pub fn decide(
     let mut d = Decision {
         actions: Vec::new(),
         send: None,
+        closed: HashSet::new(),
         policy,
     };
     let mut memory = memory;
@@ -257,6 +277,8 @@ struct Decision<'a> {
     actions: Vec<Action>,
     /// The redemption this tick sends (at most one: the account has one lane).
     send: Option<Redemption>,
+    /// The tickets settled dead at this tick (their last attempt failed): not judged again.
+    closed: HashSet<B256>,
     policy: &'a Policy,
 }
 
@@ -347,8 +369,8 @@ impl Decision<'_> {
             return self.actions.push(Action::Record(Record::Released {
                 hash: t.hash,
                 reason: format!(
-                    "RoundNotInitialized: {what}: it landed in block {block}, before its round's \
-                     initialization"
+                    "RoundNotInitialized: {what}: it landed in block {block}, ahead of its \
+                     round's initialization"
                 ),
             }));
         }
@@ -385,6 +407,9 @@ impl Decision<'_> {
         let mut ready = Vec::new();
         for (checked, step) in pass.tickets.iter().zip(steps) {
             let t = &checked.ticket;
+            if self.closed.contains(&t.hash) {
+                continue;
+            }
             // The read asked until every ticket had a verdict.
             let Step::Verdict(verdict) = step else {
                 continue;
@@ -444,6 +469,9 @@ impl Decision<'_> {
         let attempts = t.attempts.saturating_add(1);
         let dead = (attempts >= self.policy.tuning.max_attempts)
             .then(|| format!("gave up after {attempts} failed attempts; last: {reason}"));
+        if dead.is_some() {
+            self.closed.insert(t.hash);
+        }
         self.actions.push(Action::Retry {
             hash: t.hash,
             reason,
@@ -800,6 +828,66 @@ mod tests {
     }
 
     #[test]
+    fn the_tickets_a_transaction_left_unused_are_judged_by_the_same_pass() {
+        let (a, b, c, d) = (winning(7, 1), winning(7, 2), winning(7, 3), winning(7, 4));
+        let mut c = c;
+        c.attempts = 2;
+        let tx = B256::repeat_byte(0x11);
+        let mined = |tickets: Vec<QueuedTicket>, after| Settled {
+            txs: vec![tx],
+            tickets,
+            fate: Fate::Mined {
+                tx,
+                success: true,
+                gas_used: 1,
+                gas_price: 1,
+                uninitialized: None,
+                after,
+            },
+        };
+        let settled = [
+            mined(
+                vec![a.clone(), b.clone()],
+                vec![After::Used, After::Unused(None)],
+            ),
+            mined(vec![c.clone()], vec![After::Unused(None)]),
+            Settled {
+                txs: vec![tx],
+                tickets: vec![d.clone()],
+                fate: Fate::Pending { takeover: None },
+            },
+            Settled {
+                txs: Vec::new(),
+                tickets: vec![d.clone()],
+                fate: Fate::NotSent {
+                    error: "refused".into(),
+                },
+            },
+        ];
+        let reopened: Vec<Vec<B256>> = settled
+            .iter()
+            .map(|s| s.reopened().iter().map(|t| t.hash).collect())
+            .collect();
+        assert_eq!(reopened, [vec![b.hash], vec![c.hash], vec![], vec![]]);
+        // The pass over them sends the one left unused at once, not the one whose last attempt
+        // this was.
+        let read = state(
+            Some(pass_over(&[b.clone(), c.clone()], 1_000)),
+            settled[..2].to_vec(),
+        );
+        let (actions, _) = fresh(10, Instant::now(), &read);
+        assert!(
+            actions
+                .iter()
+                .any(|a| matches!(a, Action::Retry { hash, dead: Some(_), .. } if *hash == c.hash)),
+            "{actions:?}"
+        );
+        let sent = redeem(&actions);
+        assert_eq!(sent.len(), 1, "{actions:?}");
+        assert_eq!(sent[0].hashes(), [b.hash]);
+    }
+
+    #[test]
     fn a_transaction_landed_before_its_rounds_initialization_costs_no_attempt() {
         let (used, unused) = (winning(7, 1), winning(7, 2));
         let tx = B256::repeat_byte(0x11);
@@ -830,7 +918,7 @@ mod tests {
                     hash: unused.hash,
                     reason: format!(
                         "RoundNotInitialized: not redeemed by batch transaction {tx}: it landed \
-                         in block 100, before its round's initialization"
+                         in block 100, ahead of its round's initialization"
                     ),
                 }),
             ]

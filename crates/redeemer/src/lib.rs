@@ -52,8 +52,9 @@
 //! or retried (attempt + 1; dead after `max_attempts`). A transaction the node refuses to take
 //! counts no attempt: its tickets wait. Nothing is sent at a round's last block (`RoundEnding`:
 //! it would land in the next round's first block, before anyone can initialize it); a redemption
-//! that lands before its round's initialization all the same puts its tickets back to pending
-//! without an attempt (`RoundNotInitialized`).
+//! that lands before its round's initialization all the same (or in the block that initializes
+//! it) puts its tickets back to pending without an attempt (`RoundNotInitialized`). Tickets a
+//! transaction left unused are judged again by the pass at the tick that finds its fate.
 //!
 //! # Sending
 //!

@@ -10,6 +10,7 @@ use std::{
 };
 
 use alloy::{
+    eips::BlockNumberOrTag,
     primitives::{B256, U256},
     providers::{DynProvider, Provider, ProviderBuilder, ext::AnvilApi},
 };
@@ -1899,5 +1900,63 @@ async fn a_redemption_never_lands_before_its_rounds_initialization_at_the_ticket
         used(hb).await? && used(hc).await?,
         "redeemed once the round is initialized"
     );
+
+    // The same, but the batch lands in the block that initializes the round, ahead of the
+    // initialization (anvil orders a block by max fee: a lower one puts it last): still no
+    // attempt, and the pass that finds it
+    // sends them again at once (the round is initialized by then).
+    let start = net.round().await?.start;
+    let d = common::fault_net_ticket(&net, 4).await?;
+    let e = common::fault_net_ticket(&net, 5).await?;
+    r.submit(d.clone())?;
+    r.submit(e.clone())?;
+    net.mine(start + ROUND_LENGTH - 2 - net.head().await?)
+        .await?;
+    let report = r.process_once().await?;
+    ensure!(report.transactions.len() == 1, "one batch sent: {report:?}");
+    let batch = report.transactions[0];
+    net.mine_congested(Actor::Congestion.address()?).await?;
+    net.relieve().await?;
+    let base_fee = net
+        .provider
+        .get_block_by_number(BlockNumberOrTag::Latest)
+        .await?
+        .and_then(|b| b.header.base_fee_per_gas)
+        .context("a base fee")?;
+    let init = net
+        .protocol
+        .rounds_manager
+        .initializeRound()
+        .from(Actor::Deployer.address()?)
+        .into_transaction_request()
+        .max_fee_per_gas(u128::from(base_fee) * 2)
+        .max_priority_fee_per_gas(0);
+    let init = *net.provider.send_transaction(init).await?.tx_hash();
+    let landed = net.mine(1).await?;
+    let index = async |tx: B256| -> Result<(Option<u64>, Option<u64>)> {
+        let receipt = net.receipt(tx).await?.context("mined")?;
+        Ok((receipt.block_number, receipt.transaction_index))
+    };
+    let ((batch_block, batch_at), (init_block, init_at)) =
+        (index(batch).await?, index(init).await?);
+    ensure!(
+        batch_block == Some(landed) && init_block == Some(landed) && batch_at < init_at,
+        "set-up: the batch ahead of the initialization in block {landed}: {batch_block:?}/{batch_at:?} {init_block:?}/{init_at:?}"
+    );
+    let (hd, he) = (d.ticket.hash(), e.ticket.hash());
+    ensure!(!used(hd).await? && !used(he).await?, "nothing redeemed");
+    let report = r.process_once().await?;
+    ensure!(
+        attempts(&r, hd) == 0 && attempts(&r, he) == 0,
+        "no attempt counted: {:?}",
+        r.queue().get(&hd)
+    );
+    ensure!(
+        report.transactions.len() == 1,
+        "sent again by the same pass: {report:?}"
+    );
+    net.mine(1).await?;
+    r.process_once().await?;
+    ensure!(used(hd).await? && used(he).await?, "redeemed");
     Ok(())
 }
