@@ -50,14 +50,18 @@ contract MathHalmos is Test {
         assert(factor == 0 ? r == PRECISE : r == factor);
     }
 
-    /// @notice A reward never decreases the cumulative reward factor, and a zero reward keeps it.
+    /// @notice A reward never decreases the cumulative reward factor.
     function check_addRewards_neverDecreases(uint160 prevCrf, uint128 rewards, uint128 totalStake) public {
         vm.assume(totalStake != 0 && rewards <= totalStake);
         pool.addRewards(prevCrf, rewards, totalStake);
-        uint256 prev = prevCrf == 0 ? PRECISE : prevCrf;
-        assert(pool.cumulativeRewardFactor >= prev);
+        assert(pool.cumulativeRewardFactor >= EarningsPoolLib.orOne(prevCrf));
+    }
+
+    /// @notice A zero reward keeps the cumulative reward factor exactly.
+    function check_addRewards_zeroKeepsTheFactor(uint160 prevCrf, uint128 totalStake) public {
+        vm.assume(totalStake != 0);
         pool.addRewards(prevCrf, 0, totalStake);
-        assert(pool.cumulativeRewardFactor == prev);
+        assert(pool.cumulativeRewardFactor == EarningsPoolLib.orOne(prevCrf));
     }
 
     /// @notice Fees never decrease the cumulative fee factor; the round's own factor is the base once set.
@@ -76,15 +80,17 @@ contract MathHalmos is Test {
         if (fees == 0) assert(pool.cumulativeFeeFactor == base);
     }
 
-    /// @notice Two fee payments in a round add up: the second starts from the first's factor.
-    function check_addFees_accumulatesWithinRound(uint160 prevCff, uint64 fees1, uint64 fees2, uint128 totalStake)
-        public
-    {
+    /// @notice Two fee payments in a round add up: the second starts from the first's factor, so two
+    /// equal payments add the same share twice (a second payment that started over from the previous
+    /// round's factor would add it once). Equal payments keep one symbolic 512-bit division in the
+    /// query; with two different ones the solver timed out now and then. Different amounts are fuzzed
+    /// (test/fuzz/FactorMath.t.sol).
+    function check_addFees_accumulatesWithinRound(uint160 prevCff, uint64 fees, uint128 totalStake) public {
         vm.assume(totalStake != 0 && prevCff != 0);
-        pool.addFees(prevCff, 0, fees1, totalStake);
+        pool.addFees(prevCff, 0, fees, totalStake);
         uint256 afterFirst = pool.cumulativeFeeFactor;
-        pool.addFees(prevCff, 0, fees2, totalStake);
-        assert(pool.cumulativeFeeFactor >= afterFirst);
+        pool.addFees(prevCff, 0, fees, totalStake);
         assert(afterFirst >= prevCff);
+        assert(pool.cumulativeFeeFactor - afterFirst == afterFirst - prevCff);
     }
 }
