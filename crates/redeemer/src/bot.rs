@@ -214,7 +214,8 @@ impl RedeemerBot {
     }
 
     /// A mined transaction: each ticket used or not; if one is not, whether its block's round
-    /// was initialized before the block, and if it was, what a simulation says of each unused ticket now.
+    /// was initialized before the block, and if it was, what a simulation says of each unused
+    /// ticket now.
     async fn mined(
         &self,
         receipt: &TransactionReceipt,
